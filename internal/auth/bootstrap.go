@@ -1,0 +1,151 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"parc/internal/record"
+)
+
+// BuiltinProfile is a profile every new store starts with; sites may edit them.
+type BuiltinProfile struct {
+	Name   string
+	Rights record.Rights
+}
+
+var (
+	all      = []record.Action{record.Read, record.Create, record.Update, record.Delete, record.Purge}
+	work     = []record.Action{record.Read, record.Create, record.Update, record.Delete}
+	edit     = []record.Action{record.Read, record.Create, record.Update}
+	readOnly = []record.Action{record.Read}
+)
+
+// fleetTypes are the asset types technicians work on.
+var fleetTypes = []string{"computers", "monitors", "network-equipment", "printers", "phones", "peripherals"}
+var catalogueTypes = []string{"manufacturers", "models", "asset-types", "states", "suppliers"}
+
+func rightsFor(types []string, acts []record.Action, into record.Rights) record.Rights {
+	for _, t := range types {
+		into[t] = acts
+	}
+	return into
+}
+
+// BuiltinProfiles lists the default profiles, from most to least powerful.
+func BuiltinProfiles() []BuiltinProfile {
+	tech := rightsFor(fleetTypes, work, record.Rights{})
+	rightsFor(catalogueTypes, edit, tech)
+	rightsFor([]string{"locations"}, edit, tech)
+	rightsFor([]string{"organizations", "users", "groups", "group-members"}, readOnly, tech)
+
+	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
+	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)
+	rightsFor([]string{"profiles", "authorizations"}, nil, sup)
+
+	obs := rightsFor([]string{"*"}, readOnly, record.Rights{})
+	rightsFor([]string{"profiles", "authorizations"}, nil, obs)
+
+	self := rightsFor(fleetTypes, []record.Action{record.ReadOwn}, record.Rights{})
+	rightsFor(catalogueTypes, readOnly, self)
+	rightsFor([]string{"locations"}, readOnly, self)
+
+	admin := record.Rights{"*": all, "profiles": readOnly}
+	return []BuiltinProfile{
+		{"super-admin", record.Rights{"*": all}},
+		{"admin", admin},
+		{"technician", tech},
+		{"supervisor", sup},
+		{"observer", obs},
+		{"self-service", self},
+	}
+}
+
+// ProfileNames are the builtin profile names, as the CLI accepts them.
+func ProfileNames() []string {
+	var out []string
+	for _, p := range BuiltinProfiles() {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// Bootstrap seeds an empty store: the root organisation and the builtin profiles.
+// It reports whether the store was empty.
+func (s *Service) Bootstrap(ctx context.Context, rootName string) (bool, error) {
+	var n int
+	if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM organizations").Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
+	sys := record.SystemActor(&record.OrgTree{}, record.OriginCLI)
+	reg := s.Rec.Reg
+	if _, err := s.Rec.Create(ctx, sys, reg.MustType("organizations"), record.Input{"name": rootName}); err != nil {
+		return false, err
+	}
+	for _, p := range BuiltinProfiles() {
+		b, _ := json.Marshal(p.Rights)
+		if _, err := s.Rec.Create(ctx, sys, reg.MustType("profiles"), record.Input{"name": p.Name, "rights": string(b)}); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// ProfileID finds a profile by name.
+func (s *Service) ProfileID(ctx context.Context, name string) (int64, error) {
+	var id int64
+	err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind("SELECT id FROM profiles WHERE name = ? AND deleted_at IS NULL"), name).Scan(&id)
+	if err != nil {
+		return 0, record.E(record.CodeNotFound, "err.unknown_profile", name)
+	}
+	return id, nil
+}
+
+// OrgID finds an organisation by name; "" is the root.
+func (s *Service) OrgID(ctx context.Context, name string) (int64, error) {
+	q, args := "SELECT id FROM organizations WHERE parent_id IS NULL AND deleted_at IS NULL ORDER BY id LIMIT 1", []any{}
+	if name != "" {
+		q, args = "SELECT id FROM organizations WHERE name = ? AND deleted_at IS NULL ORDER BY id LIMIT 1", []any{name}
+	}
+	var id int64
+	if err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind(q), args...).Scan(&id); err != nil {
+		return 0, record.E(record.CodeNotFound, "err.unknown_org", name)
+	}
+	return id, nil
+}
+
+// CreateUser makes a user with a password and one profile on an organisation (and
+// its sub-tree), as `parc user create` and the first start do.
+func (s *Service) CreateUser(ctx context.Context, a *record.Actor, login, password, profile string, orgID int64) (*record.Record, error) {
+	pid, err := s.ProfileID(ctx, profile)
+	if err != nil {
+		return nil, err
+	}
+	reg := s.Rec.Reg
+	var u *record.Record
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		u, err = s.Rec.CreateTx(ctx, tx, a, reg.MustType("users"), record.Input{"login": login, "password": password, "organization_id": orgID})
+		if err != nil {
+			return err
+		}
+		_, err = s.Rec.CreateTx(ctx, tx, a, reg.MustType("authorizations"), record.Input{"user_id": u.ID, "profile_id": pid, "organization_id": orgID, "recursive": true})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// SetPassword replaces a user's password.
+func (s *Service) SetPassword(ctx context.Context, a *record.Actor, userID int64, password string) error {
+	_, err := s.Rec.Update(ctx, a, s.Rec.Reg.MustType("users"), userID, record.Input{"password": password})
+	if err == nil {
+		s.DB.W.ExecContext(ctx, s.DB.Rebind("DELETE FROM sessions WHERE user_id = ?"), userID)
+	}
+	return err
+}

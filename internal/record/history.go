@@ -1,0 +1,268 @@
+package record
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"parc/internal/store"
+)
+
+// Origins of changes, kept in the history.
+const (
+	OriginWeb       = "web"
+	OriginAPI       = "api"
+	OriginImport    = "import"
+	OriginInventory = "inventory"
+	OriginRule      = "rule"
+	OriginJob       = "job"
+	OriginCLI       = "cli"
+)
+
+// Entry is one line of a record's history.
+type Entry struct {
+	ID       int64     `json:"id"`
+	Action   string    `json:"action"` // create, update, trash, restore, purge
+	Field    string    `json:"field,omitempty"`
+	OldValue string    `json:"old_value,omitempty"`
+	NewValue string    `json:"new_value,omitempty"`
+	Origin   string    `json:"origin"`
+	UserID   int64     `json:"user_id,omitempty"`
+	UserName string    `json:"user_name"`
+	At       time.Time `json:"created_at"`
+	// OldLabel and NewLabel name referenced records, for display.
+	OldLabel string `json:"old_label,omitempty"`
+	NewLabel string `json:"new_label,omitempty"`
+}
+
+func (s *Service) addHistory(ctx context.Context, tx *sql.Tx, a *Actor, r *Record, action string, changes []Change) error {
+	origin := a.Origin
+	if origin == "" {
+		origin = OriginWeb
+	}
+	var org any
+	if r.Type.Scope != Global {
+		org = r.OrgID
+	}
+	var user any
+	if a.UserID != 0 {
+		user = a.UserID
+	}
+	name := a.Login
+	now := s.Now()
+	const cols = "(record_type, record_id, organization_id, action, field, old_value, new_value, origin, user_id, user_name, created_at)"
+	if len(changes) == 0 {
+		_, err := tx.ExecContext(ctx, s.DB.Rebind("INSERT INTO history "+cols+" VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, ?)"),
+			r.Type.Name, r.ID, org, action, origin, user, name, now)
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO history " + cols + " VALUES ")
+	args := make([]any, 0, len(changes)*11)
+	for i, c := range changes {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, r.Type.Name, r.ID, org, action, c.Field, nullable(c.Old), nullable(c.New), origin, user, name, now)
+	}
+	_, err := tx.ExecContext(ctx, s.DB.Rebind(b.String()), args...)
+	return err
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// History lists a record's changes, newest first, for an actor who may read it.
+// beforeID pages back: only entries older than it are returned.
+func (s *Service) History(ctx context.Context, a *Actor, t *Type, id int64, limit int, beforeID int64) ([]Entry, error) {
+	if _, err := s.load(ctx, s.DB.R, a, t, id, Read); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	q := "SELECT id, action, COALESCE(field, ''), COALESCE(old_value, ''), COALESCE(new_value, ''), origin, COALESCE(user_id, 0), COALESCE(user_name, ''), created_at FROM history WHERE record_type = ? AND record_id = ?"
+	args := []any{t.Name, id}
+	if beforeID > 0 {
+		q += " AND id < ?"
+		args = append(args, beforeID)
+	}
+	q += " ORDER BY id DESC LIMIT ?"
+	args = append(args, limit)
+	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Entry
+	tsf := &Field{Kind: DateTime}
+	for rows.Next() {
+		var e Entry
+		var at any
+		if err := rows.Scan(&e.ID, &e.Action, &e.Field, &e.OldValue, &e.NewValue, &e.Origin, &e.UserID, &e.UserName, &at); err != nil {
+			return nil, err
+		}
+		e.At, _ = tsf.FromDB(at).(time.Time)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, s.labelHistory(ctx, t, out)
+}
+
+// labelHistory names the records that reference fields pointed to.
+func (s *Service) labelHistory(ctx context.Context, t *Type, es []Entry) error {
+	want := map[string]map[int64]string{}
+	for _, e := range es {
+		f := t.Field(e.Field)
+		if f == nil || f.Kind != Ref {
+			continue
+		}
+		for _, v := range []string{e.OldValue, e.NewValue} {
+			if id := parseID(v); id > 0 {
+				if want[f.Ref] == nil {
+					want[f.Ref] = map[int64]string{}
+				}
+				want[f.Ref][id] = ""
+			}
+		}
+	}
+	for tn, ids := range want {
+		if err := s.labels(ctx, s.Reg.MustType(tn), ids); err != nil {
+			return err
+		}
+	}
+	for i := range es {
+		e := &es[i]
+		f := t.Field(e.Field)
+		if f == nil || f.Kind != Ref {
+			continue
+		}
+		e.OldLabel = want[f.Ref][parseID(e.OldValue)]
+		e.NewLabel = want[f.Ref][parseID(e.NewValue)]
+	}
+	return nil
+}
+
+func parseID(s string) int64 {
+	var n int64
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n
+}
+
+// labels fills ids with the labels of those records of t (trashed ones included).
+func (s *Service) labels(ctx context.Context, t *Type, ids map[int64]string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	list := make([]int64, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	rows, err := s.DB.R.QueryContext(ctx, "SELECT id, "+t.LabelExpr()+" FROM "+t.Table+" WHERE id IN ("+intList(list)+")")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var l sql.NullString
+		if err := rows.Scan(&id, &l); err != nil {
+			return err
+		}
+		ids[id] = l.String
+	}
+	return rows.Err()
+}
+
+// fillDisplay names the referenced records of a page of records, one query per
+// referenced type, so that list pages never join.
+func (s *Service) fillDisplay(ctx context.Context, rs []*Record) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	t := rs[0].Type
+	want := map[string]map[int64]string{}
+	add := func(tn string, id int64) {
+		if id <= 0 {
+			return
+		}
+		if want[tn] == nil {
+			want[tn] = map[int64]string{}
+		}
+		want[tn][id] = ""
+	}
+	for _, r := range rs {
+		if t.Scope == OrgScoped {
+			add("organizations", r.OrgID)
+		}
+		for _, f := range t.Fields {
+			if f.Kind == Ref {
+				add(f.Ref, r.Int(f.Name))
+			}
+		}
+	}
+	for tn, ids := range want {
+		rt, ok := s.Reg.Type(tn)
+		if !ok {
+			continue
+		}
+		if err := s.labels(ctx, rt, ids); err != nil {
+			return err
+		}
+	}
+	for _, r := range rs {
+		r.Display = map[string]string{}
+		if t.Scope == OrgScoped {
+			r.Display["organization_id"] = want["organizations"][r.OrgID]
+		}
+		for _, f := range t.Fields {
+			if f.Kind == Ref {
+				if id := r.Int(f.Name); id > 0 {
+					r.Display[f.Name] = want[f.Ref][id]
+				}
+			}
+		}
+	}
+	if t.LabelSQL != "" {
+		self := map[int64]string{}
+		for _, r := range rs {
+			self[r.ID] = ""
+		}
+		if err := s.labels(ctx, t, self); err != nil {
+			return err
+		}
+		for _, r := range rs {
+			r.Display["_self"] = self[r.ID]
+		}
+	}
+	return nil
+}
+
+// Setting reads one setting, "" when unset.
+func (s *Service) Setting(ctx context.Context, q store.Querier, key string) (string, error) {
+	var v string
+	err := q.QueryRowContext(ctx, s.DB.Rebind("SELECT value FROM settings WHERE key = ?"), key).Scan(&v)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetSetting writes one setting.
+func (s *Service) SetSetting(ctx context.Context, key, value string) error {
+	_, err := s.DB.W.ExecContext(ctx, s.DB.Rebind("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"), key, value)
+	return err
+}

@@ -1,0 +1,422 @@
+package record
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Op is a filter operator.
+type Op string
+
+const (
+	OpEq       Op = "eq"
+	OpNe       Op = "ne"
+	OpContains Op = "contains"
+	OpStarts   Op = "starts"
+	OpLt       Op = "lt"
+	OpLte      Op = "lte"
+	OpGt       Op = "gt"
+	OpGte      Op = "gte"
+	OpEmpty    Op = "empty"
+	OpNotEmpty Op = "notempty"
+)
+
+// Ops lists the operators in the order forms offer them.
+var Ops = []Op{OpContains, OpEq, OpNe, OpStarts, OpLt, OpLte, OpGt, OpGte, OpEmpty, OpNotEmpty}
+
+// Filter is one condition on a field.
+type Filter struct {
+	Field string
+	Op    Op
+	Value string
+}
+
+// ListQuery is everything a list view or API list call can ask for. Its URL form
+// (Encode) is also what saved searches keep.
+type ListQuery struct {
+	Filters []Filter
+	Any     bool   // OR the filters instead of AND
+	Q       string // free text over searchable fields
+	Sort    string // field name; "-" prefix for descending
+	Limit   int
+	Cursor  string
+	Trash   bool // list the trash instead of live records
+	Count   bool // also count matching rows
+	Columns []string
+}
+
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// ParseListQuery reads list parameters: filter=FIELD:OP:VALUE (repeatable), match=any,
+// q, sort, limit, cursor, trash=1, count=1, columns=a,b.
+func ParseListQuery(t *Type, v url.Values) (ListQuery, error) {
+	q := ListQuery{Q: strings.TrimSpace(v.Get("q")), Sort: v.Get("sort"), Cursor: v.Get("cursor"),
+		Any: v.Get("match") == "any", Trash: v.Get("trash") == "1" || v.Get("trash") == "true",
+		Count: v.Get("count") == "1" || v.Get("count") == "true"}
+	errs := FieldErrors{}
+	for _, raw := range v["filter"] {
+		if raw == "" {
+			continue
+		}
+		parts := strings.SplitN(raw, ":", 3)
+		if len(parts) < 2 {
+			errs.Add("filter", "err.bad_filter", raw)
+			continue
+		}
+		f := Filter{Field: parts[0], Op: Op(parts[1])}
+		if len(parts) == 3 {
+			f.Value = parts[2]
+		}
+		if msg := checkFilter(t, f); msg != nil {
+			errs.Add("filter", msg.Key, msg.Args...)
+			continue
+		}
+		q.Filters = append(q.Filters, f)
+	}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > MaxLimit {
+			errs.Add("limit", "err.bad_limit", MaxLimit)
+		}
+		q.Limit = n
+	}
+	if q.Sort != "" {
+		name := strings.TrimPrefix(q.Sort, "-")
+		if !sortable(t, name) {
+			errs.Add("sort", "err.bad_sort", name)
+		}
+	}
+	if c := v.Get("columns"); c != "" {
+		for _, name := range strings.Split(c, ",") {
+			if f := t.Field(name); f != nil && !f.Hidden {
+				q.Columns = append(q.Columns, name)
+			} else if name != "" {
+				errs.Add("columns", "err.unknown_field_named", name)
+			}
+		}
+	}
+	return q, errs.Err()
+}
+
+func sortable(t *Type, name string) bool {
+	if name == "id" || name == "updated_at" || name == "created_at" {
+		return true
+	}
+	f := t.Field(name)
+	return f != nil && !f.Hidden && f.Kind != LongText
+}
+
+func checkFilter(t *Type, f Filter) *Msg {
+	var fld *Field
+	switch f.Field {
+	case "organization_id":
+		fld = &Field{Name: "organization_id", Kind: Ref}
+	case "id":
+		fld = &Field{Name: "id", Kind: Int}
+	case "updated_at", "created_at":
+		fld = &Field{Name: f.Field, Kind: DateTime}
+	default:
+		fld = t.Field(f.Field)
+	}
+	if fld == nil || fld.Hidden {
+		return &Msg{Key: "err.unknown_field_named", Args: []any{f.Field}}
+	}
+	known := false
+	for _, o := range Ops {
+		known = known || o == f.Op
+	}
+	if !known {
+		return &Msg{Key: "err.bad_operator", Args: []any{string(f.Op)}}
+	}
+	if f.Op == OpEmpty || f.Op == OpNotEmpty {
+		return nil
+	}
+	if (f.Op == OpContains || f.Op == OpStarts) && !fld.Kind.IsText() {
+		return &Msg{Key: "err.bad_operator", Args: []any{string(f.Op)}}
+	}
+	if f.Op != OpContains && f.Op != OpStarts {
+		if _, m := filterField(fld).Parse(f.Value); m != nil {
+			return &Msg{Key: "err.bad_filter_value", Args: []any{f.Field}}
+		}
+	}
+	return nil
+}
+
+// filterField relaxes a field's input rules for filter values (no length or range limits).
+func filterField(f *Field) *Field {
+	c := *f
+	c.Min, c.MaxNum, c.Max = nil, nil, 1<<20
+	if c.Kind == Enum {
+		c.Kind = Text
+	}
+	return &c
+}
+
+// Encode writes the query back as URL parameters (without the cursor).
+func (q ListQuery) Encode() url.Values {
+	v := url.Values{}
+	for _, f := range q.Filters {
+		v.Add("filter", f.Field+":"+string(f.Op)+":"+f.Value)
+	}
+	if q.Any {
+		v.Set("match", "any")
+	}
+	if q.Q != "" {
+		v.Set("q", q.Q)
+	}
+	if q.Sort != "" {
+		v.Set("sort", q.Sort)
+	}
+	if q.Limit != 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	if q.Trash {
+		v.Set("trash", "1")
+	}
+	if len(q.Columns) > 0 {
+		v.Set("columns", strings.Join(q.Columns, ","))
+	}
+	return v
+}
+
+// Page is one page of a list.
+type Page struct {
+	Records    []*Record
+	NextCursor string
+	Total      int64 // -1 when not counted
+}
+
+// List returns one page of the records the actor may read.
+func (s *Service) List(ctx context.Context, a *Actor, t *Type, q ListQuery) (*Page, error) {
+	where, args, ok := s.scopeSQL(a, t, Read)
+	if !ok {
+		return nil, ErrForbidden()
+	}
+	conds := []string{where}
+	if q.Trash {
+		conds = append(conds, "deleted_at IS NOT NULL")
+	} else {
+		conds = append(conds, "deleted_at IS NULL")
+	}
+	fc, fargs := s.filterSQL(t, q)
+	if fc != "" {
+		conds = append(conds, fc)
+		args = append(args, fargs...)
+	}
+	sortName := q.Sort
+	if sortName == "" {
+		sortName = t.DefaultSort
+	}
+	desc := strings.HasPrefix(sortName, "-")
+	sortName = strings.TrimPrefix(sortName, "-")
+	sortField := sortFieldOf(t, sortName)
+	base := strings.Join(conds, " AND ")
+	page := &Page{Total: -1}
+	if q.Count {
+		if err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind("SELECT COUNT(*) FROM "+t.Table+" WHERE "+base), args...).Scan(&page.Total); err != nil {
+			return nil, err
+		}
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	pageConds := base
+	pargs := append([]any{}, args...)
+	if q.Cursor != "" {
+		c, cargs, err := cursorSQL(sortField, desc, q.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		pageConds += " AND " + c
+		pargs = append(pargs, cargs...)
+	}
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	// NULLs sort last both ways, so the keyset cursor has one rule for them.
+	order := " ORDER BY (" + sortName + " IS NULL), " + sortName + " " + dir + ", id " + dir
+	if sortField.Required || sortName == "created_at" || sortName == "updated_at" {
+		// Never NULL: a plain order lets the (column, id) index serve the page.
+		order = " ORDER BY " + sortName + " " + dir + ", id " + dir
+	}
+	if sortName == "id" {
+		order = " ORDER BY id " + dir
+	}
+	query := "SELECT " + t.columns() + " FROM " + t.Table + " WHERE " + pageConds + order + " LIMIT ?"
+	pargs = append(pargs, limit+1)
+	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind(query), pargs...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRecord(t, rows)
+		if err != nil {
+			return nil, err
+		}
+		page.Records = append(page.Records, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Records) > limit {
+		page.Records = page.Records[:limit]
+		last := page.Records[limit-1]
+		page.NextCursor = encodeCursor(sortName, last)
+	}
+	if err := s.fillDisplay(ctx, page.Records); err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+func sortFieldOf(t *Type, name string) *Field {
+	switch name {
+	case "id":
+		return &Field{Name: "id", Kind: Int}
+	case "created_at", "updated_at":
+		return &Field{Name: name, Kind: DateTime, Required: true}
+	}
+	return t.Field(name)
+}
+
+// filterSQL builds the WHERE fragment of the filters and free text.
+func (s *Service) filterSQL(t *Type, q ListQuery) (string, []any) {
+	var parts []string
+	var args []any
+	like := s.DB.ILike()
+	for _, f := range q.Filters {
+		col := f.Field
+		fld := sortFieldOf(t, col)
+		if col == "organization_id" {
+			fld = &Field{Name: col, Kind: Ref}
+			if t.Scope == SelfScoped {
+				col = "id"
+			}
+		}
+		var val any
+		if f.Op != OpContains && f.Op != OpStarts && f.Op != OpEmpty && f.Op != OpNotEmpty {
+			val, _ = filterField(fld).Parse(f.Value)
+		}
+		switch f.Op {
+		case OpEmpty:
+			parts = append(parts, col+" IS NULL")
+		case OpNotEmpty:
+			parts = append(parts, col+" IS NOT NULL")
+		case OpContains:
+			parts = append(parts, col+" "+like+" ? ESCAPE '\\'")
+			args = append(args, "%"+escapeLike(f.Value)+"%")
+		case OpStarts:
+			parts = append(parts, col+" "+like+" ? ESCAPE '\\'")
+			args = append(args, escapeLike(f.Value)+"%")
+		default:
+			if val == nil {
+				if f.Op == OpEq {
+					parts = append(parts, col+" IS NULL")
+				} else if f.Op == OpNe {
+					parts = append(parts, col+" IS NOT NULL")
+				}
+				continue
+			}
+			op := map[Op]string{OpEq: "=", OpNe: "<>", OpLt: "<", OpLte: "<=", OpGt: ">", OpGte: ">="}[f.Op]
+			if f.Op == OpNe {
+				parts = append(parts, "("+col+" <> ? OR "+col+" IS NULL)")
+			} else {
+				parts = append(parts, col+" "+op+" ?")
+			}
+			args = append(args, dbValue(val))
+		}
+	}
+	join := " AND "
+	if q.Any {
+		join = " OR "
+	}
+	out := ""
+	if len(parts) > 0 {
+		out = "(" + strings.Join(parts, join) + ")"
+	}
+	if q.Q != "" {
+		var or []string
+		for _, f := range t.Fields {
+			if f.Search && !f.Hidden {
+				or = append(or, f.Name+" "+like+" ? ESCAPE '\\'")
+				args = append(args, "%"+escapeLike(q.Q)+"%")
+			}
+		}
+		if len(or) > 0 {
+			if out != "" {
+				out += " AND "
+			}
+			out += "(" + strings.Join(or, " OR ") + ")"
+		}
+	}
+	return out, args
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
+}
+
+type cursor struct {
+	V  *string `json:"v"`
+	ID int64   `json:"id"`
+}
+
+func encodeCursor(sortName string, r *Record) string {
+	c := cursor{ID: r.ID}
+	var v any
+	switch sortName {
+	case "id":
+	case "created_at":
+		v = r.CreatedAt
+	case "updated_at":
+		v = r.UpdatedAt
+	default:
+		v = r.Values[sortName]
+	}
+	if v != nil {
+		s := Format(v)
+		c.V = &s
+	}
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// cursorSQL is the keyset condition "after the last row of the previous page".
+func cursorSQL(f *Field, desc bool, raw string) (string, []any, error) {
+	bad := E(CodeInvalid, "err.bad_cursor")
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	if err != nil {
+		return "", nil, bad
+	}
+	var c cursor
+	if err := json.Unmarshal(b, &c); err != nil || c.ID <= 0 {
+		return "", nil, bad
+	}
+	cmp := ">"
+	if desc {
+		cmp = "<"
+	}
+	col := f.Name
+	if col == "id" {
+		return "id " + cmp + " ?", []any{c.ID}, nil
+	}
+	if c.V == nil {
+		return "(" + col + " IS NULL AND id " + cmp + " ?)", []any{c.ID}, nil
+	}
+	v, m := filterField(f).Parse(*c.V)
+	if m != nil || v == nil {
+		return "", nil, bad
+	}
+	v = dbValue(v)
+	return "(" + col + " " + cmp + " ? OR (" + col + " = ? AND id " + cmp + " ?) OR " + col + " IS NULL)", []any{v, v, c.ID}, nil
+}

@@ -1,0 +1,326 @@
+package record
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"parc/internal/store"
+)
+
+// Action is what a right allows on a type.
+type Action string
+
+const (
+	Read   Action = "read"
+	Create Action = "create"
+	Update Action = "update"
+	Delete Action = "delete" // to the trash and back
+	Purge  Action = "purge"
+	// ReadOwn allows reading only the records assigned to oneself (self-service).
+	ReadOwn Action = "read_own"
+)
+
+// Actions lists the grantable actions in display order.
+var Actions = []Action{Read, ReadOwn, Create, Update, Delete, Purge}
+
+// Rights maps a type name (or "*" for every type) to the actions allowed on it.
+type Rights map[string][]Action
+
+// ParseRights reads a profile's rights document and checks every name in it.
+func ParseRights(s string, reg *Registry) (Rights, error) {
+	var r Rights
+	if err := json.Unmarshal([]byte(s), &r); err != nil {
+		return nil, fmt.Errorf("rights must be a JSON object of type names to lists of actions: %v", err)
+	}
+	for t, acts := range r {
+		if t != "*" && reg != nil {
+			if _, ok := reg.Type(t); !ok {
+				return nil, fmt.Errorf("unknown type %q in rights", t)
+			}
+		}
+		for _, a := range acts {
+			if !validAction(a) {
+				return nil, fmt.Errorf("unknown action %q for %s", a, t)
+			}
+		}
+	}
+	return r, nil
+}
+
+func validAction(a Action) bool {
+	for _, x := range Actions {
+		if a == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Allows reports whether the rights allow action on the type.
+func (r Rights) Allows(typeName string, a Action) bool {
+	for _, key := range []string{typeName, "*"} {
+		for _, x := range r[key] {
+			if x == a {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Grant is one profile given to a user on an organisation (and its sub-tree when Recursive).
+type Grant struct {
+	OrgID     int64
+	Recursive bool
+	Profile   string
+	Rights    Rights
+}
+
+// Org is a node of the organisation tree; Path is "/1/4/9/" (materialised path).
+type Org struct {
+	ID       int64
+	ParentID int64
+	Name     string
+	Path     string
+}
+
+// OrgTree is the set of live organisations.
+type OrgTree struct {
+	byID  map[int64]*Org
+	all   []*Org
+	Root  int64
+	Count int
+}
+
+// LoadOrgTree reads the organisation tree; it is small (one row per organisation).
+func LoadOrgTree(ctx context.Context, db *store.DB) (*OrgTree, error) {
+	rows, err := db.R.QueryContext(ctx, "SELECT id, COALESCE(parent_id, 0), name, path FROM organizations WHERE deleted_at IS NULL ORDER BY path")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	t := &OrgTree{byID: map[int64]*Org{}}
+	for rows.Next() {
+		o := &Org{}
+		if err := rows.Scan(&o.ID, &o.ParentID, &o.Name, &o.Path); err != nil {
+			return nil, err
+		}
+		t.byID[o.ID] = o
+		t.all = append(t.all, o)
+		if o.ParentID == 0 && t.Root == 0 {
+			t.Root = o.ID
+		}
+	}
+	t.Count = len(t.all)
+	return t, rows.Err()
+}
+
+// Get finds an organisation.
+func (t *OrgTree) Get(id int64) *Org { return t.byID[id] }
+
+// Orgs lists every organisation in tree order.
+func (t *OrgTree) Orgs() []*Org { return t.all }
+
+// IsAncestorOrSelf reports whether a is b or one of b's ancestors.
+func (t *OrgTree) IsAncestorOrSelf(a, b int64) bool {
+	oa, ob := t.byID[a], t.byID[b]
+	return oa != nil && ob != nil && strings.HasPrefix(ob.Path, oa.Path)
+}
+
+// Depth is the number of ancestors of an organisation.
+func (t *OrgTree) Depth(id int64) int {
+	if o := t.byID[id]; o != nil {
+		return strings.Count(o.Path, "/") - 2
+	}
+	return 0
+}
+
+// Actor is who acts: a user with their grants, or the system itself.
+type Actor struct {
+	UserID int64
+	Login  string
+	Name   string
+	Lang   string
+	// Origin of the changes this actor makes: web, api, import, inventory, rule, job, cli.
+	Origin string
+	Grants []Grant
+	Tree   *OrgTree
+	// System actors (migrations, demo data, the CLI) bypass permission checks.
+	System bool
+}
+
+// SystemActor acts with every right; it is for the CLI, jobs and seeding.
+func SystemActor(tree *OrgTree, origin string) *Actor {
+	return &Actor{Login: "system", Name: "system", Origin: origin, Tree: tree, System: true}
+}
+
+// OrgScope is the set of organisations in which an action is allowed.
+type OrgScope struct {
+	All bool    // every organisation
+	IDs []int64 // otherwise these
+	// OwnIDs are organisations where only records assigned to the actor are allowed.
+	OwnIDs []int64
+}
+
+// Empty reports a scope that allows nothing.
+func (s OrgScope) Empty() bool { return !s.All && len(s.IDs) == 0 && len(s.OwnIDs) == 0 }
+
+// Has reports whether the scope covers an organisation fully.
+func (s OrgScope) Has(id int64) bool {
+	if s.All {
+		return true
+	}
+	for _, x := range s.IDs {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// HasOwn reports whether the scope covers the organisation for own records only.
+func (s OrgScope) HasOwn(id int64) bool {
+	for _, x := range s.OwnIDs {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Scope computes where the actor may do action on type t.
+func (a *Actor) Scope(t *Type, action Action) OrgScope {
+	if a.System {
+		return OrgScope{All: true}
+	}
+	full := map[int64]bool{}
+	own := map[int64]bool{}
+	for _, g := range a.Grants {
+		allowed := g.Rights.Allows(t.Name, action)
+		ownOnly := false
+		if !allowed && action == Read && t.OwnerField() != "" && g.Rights.Allows(t.Name, ReadOwn) {
+			allowed, ownOnly = true, true
+		}
+		if !allowed {
+			continue
+		}
+		target := full
+		if ownOnly {
+			target = own
+		}
+		for _, id := range a.grantOrgs(g) {
+			target[id] = true
+		}
+	}
+	if len(full) == a.Tree.Count && a.Tree.Count > 0 {
+		return OrgScope{All: true}
+	}
+	s := OrgScope{IDs: keys(full)}
+	for id := range own {
+		if !full[id] {
+			s.OwnIDs = append(s.OwnIDs, id)
+		}
+	}
+	sort.Slice(s.OwnIDs, func(i, j int) bool { return s.OwnIDs[i] < s.OwnIDs[j] })
+	return s
+}
+
+// Can reports whether the actor may do action on type t anywhere.
+func (a *Actor) Can(t *Type, action Action) bool { return !a.Scope(t, action).Empty() }
+
+// CanIn reports whether the actor may do action on type t in organisation org.
+func (a *Actor) CanIn(t *Type, action Action, org int64) bool {
+	if a.System {
+		return true
+	}
+	if t.Scope == Global {
+		return a.Can(t, action)
+	}
+	return a.Scope(t, action).Has(org)
+}
+
+// CanRights reports whether the actor holds every right of r in organisation org:
+// nobody may hand out more than they have.
+func (a *Actor) CanRights(r Rights, org int64, reg *Registry) bool {
+	if a.System {
+		return true
+	}
+	for typeName, acts := range r {
+		types := []*Type{}
+		if typeName == "*" {
+			types = reg.Types()
+		} else if t, ok := reg.Type(typeName); ok {
+			types = append(types, t)
+		}
+		for _, t := range types {
+			for _, act := range acts {
+				if act == ReadOwn {
+					act = Read
+				}
+				if !a.scopeRaw(t.Name, act).has(org) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+type idSet map[int64]bool
+
+func (s idSet) has(id int64) bool { return s[id] }
+
+func (a *Actor) scopeRaw(typeName string, action Action) idSet {
+	out := idSet{}
+	for _, g := range a.Grants {
+		if g.Rights.Allows(typeName, action) {
+			for _, id := range a.grantOrgs(g) {
+				out[id] = true
+			}
+		}
+	}
+	return out
+}
+
+// grantOrgs expands a grant to the organisations it covers.
+func (a *Actor) grantOrgs(g Grant) []int64 {
+	root := a.Tree.Get(g.OrgID)
+	if root == nil {
+		return nil
+	}
+	if !g.Recursive {
+		return []int64{root.ID}
+	}
+	var out []int64
+	for _, o := range a.Tree.all {
+		if strings.HasPrefix(o.Path, root.Path) {
+			out = append(out, o.ID)
+		}
+	}
+	return out
+}
+
+// HomeOrgs lists the organisations where the actor may create records of t,
+// in tree order, for choosing where a new record goes.
+func (a *Actor) HomeOrgs(t *Type) []*Org {
+	s := a.Scope(t, Create)
+	var out []*Org
+	for _, o := range a.Tree.all {
+		if s.Has(o.ID) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func keys(m map[int64]bool) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}

@@ -1,0 +1,266 @@
+// Package record is parc's one record framework: a registry describes each record type
+// once, and this package gives every type the same create, read, update, trash,
+// restore, purge, list, search, history, bulk-update, CSV and permission machinery.
+package record
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+
+	"parc/internal/store"
+)
+
+// Scope says how a type's records belong to organisations.
+type Scope int
+
+const (
+	// OrgScoped records have an organization_id column.
+	OrgScoped Scope = iota
+	// Global records (shared catalogues) belong to no organisation.
+	Global
+	// SelfScoped is the organisations type: a record is its own scope.
+	SelfScoped
+)
+
+// Area is the menu area a type is listed under.
+type Area string
+
+const (
+	AreaAssets     Area = "assets"
+	AreaManagement Area = "management"
+	AreaAdmin      Area = "administration"
+	AreaSettings   Area = "dropdowns"
+)
+
+// Field describes one column of a type.
+type Field struct {
+	Name     string // column and JSON name, snake_case
+	Kind     Kind
+	Label    string // catalogue key; defaults to "field.<name>"
+	Required bool
+	// Unique within the organisation (global types: unique overall, among live records).
+	Unique  bool
+	Max     int      // text length limit in characters
+	Min     *float64 // numeric bounds
+	MaxNum  *float64
+	Options []string // enum values
+	Ref     string   // referenced type name, for Ref fields
+	// Search: matched by the free-text filter. Sort: offered as a sort key.
+	// List: shown in list views unless the user chooses columns.
+	Search, Sort, List bool
+	ReadOnly           bool // set by the system, never by input
+	Hidden             bool // stored but never shown (secrets)
+	Default            any
+}
+
+// LabelKey is the catalogue key of the field's label.
+func (f *Field) LabelKey() string {
+	if f.Label != "" {
+		return f.Label
+	}
+	return "field." + f.Name
+}
+
+// Write is what a hook sees of a create or update.
+type Write struct {
+	Ctx    context.Context
+	Tx     *sql.Tx
+	DB     *store.DB
+	Actor  *Actor
+	Type   *Type
+	Create bool
+	Old    *Record // nil on create
+	New    *Record // the record as it will be stored
+	// Extra holds input keys the type accepts without storing them as fields
+	// (a user's password, for example).
+	Extra  map[string]any
+	Errors FieldErrors
+	// Service gives hooks access to generic helpers.
+	Service *Service
+}
+
+// Hooks add type-specific behaviour around the generic operations.
+type Hooks struct {
+	// BeforeWrite may check and change w.New; field problems go to w.Errors.
+	BeforeWrite func(w *Write) error
+	// AfterWrite runs in the same transaction once the row is stored.
+	AfterWrite func(w *Write) error
+	// BeforeDelete may refuse to trash or purge a record.
+	BeforeDelete func(ctx context.Context, tx *sql.Tx, db *store.DB, r *Record, purge bool) error
+}
+
+// Type describes one record type.
+type Type struct {
+	Name     string // API name, plural, kebab-case: "network-equipment"
+	Table    string
+	Singular string // catalogue key stem: "type.<singular>" and "type.<singular>.plural"
+	Area     Area
+	Scope    Scope
+	Fields   []*Field
+	// NameField is shown as the record's label; LabelSQL, if set, computes it instead.
+	NameField string
+	LabelSQL  string
+	// DefaultSort is a field name, "-" prefixed for descending.
+	DefaultSort string
+	// Extras are input keys accepted and handed to hooks unstored.
+	Extras []string
+	Hooks  Hooks
+	// NamingPlan lets the name be generated from a configured template.
+	NamingPlan bool
+	// NoTrash types are deleted outright.
+	NoTrash bool
+
+	byName map[string]*Field
+}
+
+// Field finds a field by name.
+func (t *Type) Field(name string) *Field { return t.byName[name] }
+
+// HasField reports whether the type has this field.
+func (t *Type) HasField(name string) bool { return t.byName[name] != nil }
+
+// OwnerField is the field that names the user a record is assigned to, used by
+// "own records only" rights; empty when the type has none.
+func (t *Type) OwnerField() string {
+	if f := t.byName["user_id"]; f != nil && f.Ref == "users" {
+		return "user_id"
+	}
+	return ""
+}
+
+// LabelExpr is the SQL expression of a record's label.
+func (t *Type) LabelExpr() string {
+	if t.LabelSQL != "" {
+		return t.LabelSQL
+	}
+	return t.NameField
+}
+
+// VisibleFields are the fields that are ever shown or exported.
+func (t *Type) VisibleFields() []*Field {
+	var out []*Field
+	for _, f := range t.Fields {
+		if !f.Hidden {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Registry holds every record type.
+type Registry struct {
+	types  map[string]*Type
+	byTab  map[string]*Type
+	sorted []*Type
+}
+
+// NewRegistry checks and indexes the given types.
+func NewRegistry(types ...*Type) (*Registry, error) {
+	r := &Registry{types: map[string]*Type{}, byTab: map[string]*Type{}}
+	for _, t := range types {
+		if err := r.add(t); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range r.sorted {
+		for _, f := range t.Fields {
+			if f.Kind == Ref && r.types[f.Ref] == nil {
+				return nil, fmt.Errorf("type %s field %s: unknown referenced type %q", t.Name, f.Name, f.Ref)
+			}
+		}
+	}
+	return r, nil
+}
+
+// MustRegistry is NewRegistry for types declared in code, where an error is a bug.
+func MustRegistry(types ...*Type) *Registry {
+	r, err := NewRegistry(types...)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+func (r *Registry) add(t *Type) error {
+	if t.Name == "" || t.Table == "" {
+		return fmt.Errorf("type needs a name and a table")
+	}
+	if r.types[t.Name] != nil {
+		return fmt.Errorf("type %s declared twice", t.Name)
+	}
+	t.byName = map[string]*Field{}
+	for _, f := range t.Fields {
+		if reserved[f.Name] {
+			return fmt.Errorf("type %s: field name %s is reserved", t.Name, f.Name)
+		}
+		if t.byName[f.Name] != nil {
+			return fmt.Errorf("type %s: field %s declared twice", t.Name, f.Name)
+		}
+		if f.Kind == Enum && len(f.Options) == 0 {
+			return fmt.Errorf("type %s: enum field %s has no options", t.Name, f.Name)
+		}
+		t.byName[f.Name] = f
+	}
+	if t.NameField == "" || t.byName[t.NameField] == nil {
+		return fmt.Errorf("type %s: name field %q missing", t.Name, t.NameField)
+	}
+	if t.DefaultSort == "" {
+		t.DefaultSort = t.NameField
+	}
+	r.types[t.Name] = t
+	r.byTab[t.Table] = t
+	r.sorted = append(r.sorted, t)
+	sort.SliceStable(r.sorted, func(i, j int) bool { return r.sorted[i].Name < r.sorted[j].Name })
+	return nil
+}
+
+// reserved are the columns every record has, managed by the framework.
+var reserved = map[string]bool{"id": true, "organization_id": true, "version": true, "created_at": true,
+	"updated_at": true, "deleted_at": true, "display": true}
+
+// Type finds a type by API name.
+func (r *Registry) Type(name string) (*Type, bool) {
+	t, ok := r.types[name]
+	return t, ok
+}
+
+// MustType finds a type or panics: for names written in code.
+func (r *Registry) MustType(name string) *Type {
+	t, ok := r.types[name]
+	if !ok {
+		panic("record: unknown type " + name)
+	}
+	return t
+}
+
+// Types lists every type by name.
+func (r *Registry) Types() []*Type { return r.sorted }
+
+// InArea lists the types of one menu area.
+func (r *Registry) InArea(a Area) []*Type {
+	var out []*Type
+	for _, t := range r.sorted {
+		if t.Area == a {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// columns are the SELECT list of a type.
+func (t *Type) columns() string {
+	cols := []string{"id"}
+	if t.Scope == OrgScoped {
+		cols = append(cols, "organization_id")
+	}
+	cols = append(cols, "version", "created_at", "updated_at", "deleted_at")
+	for _, f := range t.Fields {
+		if !f.Hidden {
+			cols = append(cols, f.Name)
+		}
+	}
+	return strings.Join(cols, ", ")
+}

@@ -1,0 +1,639 @@
+package record
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"parc/internal/store"
+)
+
+// Service runs the generic operations of every type against the store.
+type Service struct {
+	DB  *store.DB
+	Reg *Registry
+	// Now is the clock; tests may fix it.
+	Now func() time.Time
+}
+
+// NewService makes a service over a store and a registry.
+func NewService(db *store.DB, reg *Registry) *Service {
+	return &Service{DB: db, Reg: reg, Now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+}
+
+// metaKeys are input keys that are accepted and ignored: they come back from a GET.
+var metaKeys = map[string]bool{"id": true, "created_at": true, "updated_at": true, "deleted_at": true, "display": true}
+
+// Input is the values a caller sends: JSON values or strings, by field name.
+type Input map[string]any
+
+// scopeSQL is the WHERE fragment limiting rows to what the actor may do action on.
+// It returns ok=false when nothing at all is allowed.
+func (s *Service) scopeSQL(a *Actor, t *Type, action Action) (string, []any, bool) {
+	if a.System {
+		return "1=1", nil, true
+	}
+	if t.Scope == Global {
+		return "1=1", nil, a.Can(t, action)
+	}
+	sc := a.Scope(t, action)
+	if sc.Empty() {
+		return "", nil, false
+	}
+	if sc.All {
+		return "1=1", nil, true
+	}
+	col := "organization_id"
+	if t.Scope == SelfScoped {
+		col = "id"
+	}
+	var parts []string
+	var args []any
+	if len(sc.IDs) > 0 {
+		parts = append(parts, col+" IN ("+intList(sc.IDs)+")")
+	}
+	if len(sc.OwnIDs) > 0 {
+		parts = append(parts, "("+col+" IN ("+intList(sc.OwnIDs)+") AND "+t.OwnerField()+" = ?)")
+		args = append(args, a.UserID)
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args, true
+}
+
+// intList writes ids the server computed itself (never user text) as an SQL list.
+func intList(ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(Format(id))
+	}
+	return b.String()
+}
+
+// scanRecord reads one row selected with t.columns().
+func scanRecord(t *Type, sc interface{ Scan(...any) error }) (*Record, error) {
+	vis := t.VisibleFields()
+	n := 5 + len(vis)
+	if t.Scope == OrgScoped {
+		n++
+	}
+	raw := make([]any, n)
+	ptrs := make([]any, n)
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	if err := sc.Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	r := &Record{Type: t, Values: make(map[string]any, len(vis))}
+	i := 0
+	next := func() any { v := raw[i]; i++; return v }
+	idf := &Field{Kind: Int}
+	tsf := &Field{Kind: DateTime}
+	r.ID, _ = idf.FromDB(next()).(int64)
+	if t.Scope == OrgScoped {
+		r.OrgID, _ = idf.FromDB(next()).(int64)
+	}
+	r.Version, _ = idf.FromDB(next()).(int64)
+	r.CreatedAt, _ = tsf.FromDB(next()).(time.Time)
+	r.UpdatedAt, _ = tsf.FromDB(next()).(time.Time)
+	if d, ok := tsf.FromDB(next()).(time.Time); ok {
+		r.DeletedAt = &d
+	}
+	if t.Scope == SelfScoped {
+		r.OrgID = r.ID
+	}
+	for _, f := range vis {
+		r.Values[f.Name] = f.FromDB(next())
+	}
+	return r, nil
+}
+
+// load reads a record the actor may do action on; trashed records are included.
+func (s *Service) load(ctx context.Context, q store.Querier, a *Actor, t *Type, id int64, action Action) (*Record, error) {
+	where, args, ok := s.scopeSQL(a, t, action)
+	if !ok {
+		return nil, ErrNotFound()
+	}
+	query := "SELECT " + t.columns() + " FROM " + t.Table + " WHERE id = ? AND " + where
+	r, err := scanRecord(t, q.QueryRowContext(ctx, s.DB.Rebind(query), append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound()
+	}
+	return r, err
+}
+
+// Get reads one record the actor may see.
+func (s *Service) Get(ctx context.Context, a *Actor, t *Type, id int64) (*Record, error) {
+	r, err := s.load(ctx, s.DB.R, a, t, id, Read)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fillDisplay(ctx, []*Record{r}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// parseInput turns input into field values, reporting unknown and read-only keys.
+func (s *Service) parseInput(t *Type, in Input, errs FieldErrors) (vals map[string]any, extra map[string]any, org *int64, version *int64) {
+	vals = map[string]any{}
+	extra = map[string]any{}
+	for k, v := range in {
+		switch {
+		case metaKeys[k]:
+			continue
+		case k == "version":
+			n, ok := jsonInt(v)
+			if s, isStr := v.(string); isStr && s != "" {
+				f := &Field{Kind: Int}
+				x, m := f.Parse(s)
+				n, ok = 0, m == nil
+				if ok {
+					n = x.(int64)
+				}
+			}
+			if !ok && v != nil && v != "" {
+				errs.Add(k, "err.not_integer")
+			} else if ok {
+				version = &n
+			}
+			continue
+		case k == "organization_id":
+			if t.Scope != OrgScoped {
+				errs.Add(k, "err.unknown_field")
+				continue
+			}
+			f := &Field{Kind: Ref}
+			x, m := f.Parse(v)
+			if m != nil {
+				errs.Add(k, m.Key, m.Args...)
+			} else if x != nil {
+				id := x.(int64)
+				org = &id
+			}
+			continue
+		}
+		if contains(t.Extras, k) {
+			extra[k] = v
+			continue
+		}
+		f := t.Field(k)
+		if f == nil || f.Hidden {
+			errs.Add(k, "err.unknown_field")
+			continue
+		}
+		if f.ReadOnly {
+			errs.Add(k, "err.read_only")
+			continue
+		}
+		x, m := f.Parse(v)
+		if m != nil {
+			errs.Add(k, m.Key, m.Args...)
+			continue
+		}
+		vals[k] = x
+	}
+	return
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Create stores a new record.
+func (s *Service) Create(ctx context.Context, a *Actor, t *Type, in Input) (*Record, error) {
+	var out *Record
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := s.CreateTx(ctx, tx, a, t, in)
+		out = r
+		return err
+	})
+	if err != nil {
+		return nil, s.mapDBError(t, err)
+	}
+	return out, nil
+}
+
+// CreateTx stores a new record inside the caller's transaction.
+func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, in Input) (*Record, error) {
+	if !a.Can(t, Create) {
+		return nil, ErrForbidden()
+	}
+	errs := FieldErrors{}
+	vals, extra, org, _ := s.parseInput(t, in, errs)
+	r := &Record{Type: t, Values: map[string]any{}, Version: 1}
+	for _, f := range t.Fields {
+		if v, ok := vals[f.Name]; ok {
+			r.Values[f.Name] = v
+		} else if !f.Hidden {
+			r.Values[f.Name] = f.Default
+		}
+	}
+	switch t.Scope {
+	case OrgScoped:
+		if org == nil {
+			if homes := a.HomeOrgs(t); len(homes) == 1 {
+				org = &homes[0].ID
+			} else if _, bad := errs["organization_id"]; !bad {
+				errs.Add("organization_id", "err.required")
+			}
+		}
+		if org != nil {
+			if a.Tree.Get(*org) == nil || !a.CanIn(t, Create, *org) {
+				errs.Add("organization_id", "err.org_not_allowed")
+			} else {
+				r.OrgID = *org
+			}
+		}
+	}
+	now := s.Now()
+	r.CreatedAt, r.UpdatedAt = now, now
+	w := &Write{Ctx: ctx, Tx: tx, DB: s.DB, Actor: a, Type: t, Create: true, New: r, Extra: extra, Errors: errs, Service: s}
+	if err := s.validate(w); err != nil {
+		return nil, err
+	}
+	cols := []string{}
+	args := []any{}
+	if t.Scope == OrgScoped {
+		cols = append(cols, "organization_id")
+		args = append(args, r.OrgID)
+	}
+	cols = append(cols, "version", "created_at", "updated_at")
+	args = append(args, r.Version, now, now)
+	for _, f := range t.Fields {
+		v, ok := r.Values[f.Name]
+		if !ok {
+			continue
+		}
+		cols = append(cols, f.Name)
+		args = append(args, dbValue(v))
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")
+	id, err := s.DB.InsertID(ctx, tx, "INSERT INTO "+t.Table+" ("+strings.Join(cols, ", ")+") VALUES ("+ph+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	r.ID = id
+	if t.Scope == SelfScoped {
+		r.OrgID = id
+	}
+	if t.Hooks.AfterWrite != nil {
+		if err := t.Hooks.AfterWrite(w); err != nil {
+			return nil, err
+		}
+		if err := errs.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.addHistory(ctx, tx, a, r, "create", nil); err != nil {
+		return nil, err
+	}
+	for k := range r.Values {
+		if f := t.Field(k); f != nil && f.Hidden {
+			delete(r.Values, k)
+		}
+	}
+	return r, nil
+}
+
+// dbValue turns a Go value into a driver argument.
+func dbValue(v any) any {
+	if t, ok := v.(time.Time); ok {
+		return t.UTC()
+	}
+	return v
+}
+
+// validate runs the checks shared by create and update: required fields, naming
+// plan, references, uniqueness, then the type's own hook.
+func (s *Service) validate(w *Write) error {
+	t, r, errs := w.Type, w.New, w.Errors
+	if t.NamingPlan && r.Values[t.NameField] == nil && w.Create {
+		if err := s.applyNamingPlan(w); err != nil {
+			return err
+		}
+	}
+	for _, f := range t.Fields {
+		if f.Required && r.Values[f.Name] == nil && !f.Hidden {
+			if _, bad := errs[f.Name]; !bad {
+				errs.Add(f.Name, "err.required")
+			}
+		}
+	}
+	for _, f := range t.Fields {
+		if f.Kind != Ref {
+			continue
+		}
+		id, ok := r.Values[f.Name].(int64)
+		if !ok || (w.Old != nil && w.Old.Int(f.Name) == id) {
+			continue
+		}
+		if err := s.checkRef(w, f, id); err != nil {
+			return err
+		}
+	}
+	if err := s.checkUnique(w); err != nil {
+		return err
+	}
+	if t.Hooks.BeforeWrite != nil {
+		if err := t.Hooks.BeforeWrite(w); err != nil {
+			return err
+		}
+	}
+	return errs.Err()
+}
+
+// checkRef verifies that a referenced record exists, is live, may be read by the
+// actor, and belongs to the record's organisation or one of its ancestors.
+func (s *Service) checkRef(w *Write, f *Field, id int64) error {
+	tt := s.Reg.MustType(f.Ref)
+	target, err := s.load(w.Ctx, w.Tx, w.Actor, tt, id, Read)
+	if err != nil {
+		if e, ok := AsError(err); ok && e.Code == CodeNotFound {
+			w.Errors.Add(f.Name, "err.bad_reference")
+			return nil
+		}
+		return err
+	}
+	if target.DeletedAt != nil {
+		w.Errors.Add(f.Name, "err.bad_reference")
+		return nil
+	}
+	if tt.Scope == OrgScoped && w.Type.Scope == OrgScoped && w.New.OrgID != 0 &&
+		!w.Actor.Tree.IsAncestorOrSelf(target.OrgID, w.New.OrgID) {
+		w.Errors.Add(f.Name, "err.reference_other_org")
+	}
+	return nil
+}
+
+// checkUnique looks for another live record holding a unique value.
+func (s *Service) checkUnique(w *Write) error {
+	t, r := w.Type, w.New
+	for _, f := range t.Fields {
+		if !f.Unique {
+			continue
+		}
+		v := r.Values[f.Name]
+		if v == nil || (w.Old != nil && Equal(w.Old.Values[f.Name], v)) {
+			continue
+		}
+		q := "SELECT id FROM " + t.Table + " WHERE " + f.Name + " = ? AND deleted_at IS NULL AND id <> ?"
+		args := []any{v, r.ID}
+		if t.Scope == OrgScoped {
+			q += " AND organization_id = ?"
+			args = append(args, r.OrgID)
+		}
+		var other int64
+		err := w.Tx.QueryRowContext(w.Ctx, s.DB.Rebind(q+" LIMIT 1"), args...).Scan(&other)
+		if err == nil {
+			w.Errors.Add(f.Name, "err.duplicate")
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	return nil
+}
+
+// Update changes the given fields of a record. A non-nil expected version must match
+// the stored one, else the update is refused with a conflict.
+func (s *Service) Update(ctx context.Context, a *Actor, t *Type, id int64, in Input) (*Record, error) {
+	var out *Record
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := s.UpdateTx(ctx, tx, a, t, id, in)
+		out = r
+		return err
+	})
+	if err != nil {
+		return nil, s.mapDBError(t, err)
+	}
+	return out, nil
+}
+
+// UpdateTx is Update inside the caller's transaction.
+func (s *Service) UpdateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, id int64, in Input) (*Record, error) {
+	old, err := s.load(ctx, tx, a, t, id, Read)
+	if err != nil {
+		return nil, err
+	}
+	if !a.CanIn(t, Update, old.OrgID) {
+		return nil, ErrForbidden()
+	}
+	if old.DeletedAt != nil {
+		return nil, E(CodeConflict, "err.in_trash")
+	}
+	errs := FieldErrors{}
+	vals, extra, org, version := s.parseInput(t, in, errs)
+	if version != nil && *version != old.Version {
+		return nil, E(CodeConflict, "err.version_conflict", old.Version)
+	}
+	r := old.clone()
+	for k, v := range vals {
+		r.Values[k] = v
+	}
+	if org != nil && *org != old.OrgID && t.Scope == OrgScoped {
+		if a.Tree.Get(*org) == nil || !a.CanIn(t, Create, *org) {
+			errs.Add("organization_id", "err.org_not_allowed")
+		} else {
+			r.OrgID = *org
+		}
+	}
+	w := &Write{Ctx: ctx, Tx: tx, DB: s.DB, Actor: a, Type: t, Old: old, New: r, Extra: extra, Errors: errs, Service: s}
+	if err := s.validate(w); err != nil {
+		return nil, err
+	}
+	changes := diff(old, r)
+	if len(changes) == 0 {
+		if t.Hooks.AfterWrite != nil {
+			if err := t.Hooks.AfterWrite(w); err != nil {
+				return nil, err
+			}
+		}
+		return old, nil
+	}
+	r.Version = old.Version + 1
+	r.UpdatedAt = s.Now()
+	sets := []string{"version = ?", "updated_at = ?"}
+	args := []any{r.Version, r.UpdatedAt}
+	for _, c := range changes {
+		sets = append(sets, c.Field+" = ?")
+		if c.Field == "organization_id" {
+			args = append(args, r.OrgID)
+		} else {
+			args = append(args, dbValue(r.Values[c.Field]))
+		}
+	}
+	args = append(args, id, old.Version)
+	res, err := tx.ExecContext(ctx, s.DB.Rebind("UPDATE "+t.Table+" SET "+strings.Join(sets, ", ")+" WHERE id = ? AND version = ?"), args...)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, E(CodeConflict, "err.version_conflict", old.Version)
+	}
+	if t.Hooks.AfterWrite != nil {
+		if err := t.Hooks.AfterWrite(w); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.addHistory(ctx, tx, a, r, "update", changes); err != nil {
+		return nil, err
+	}
+	for k := range r.Values {
+		if f := t.Field(k); f != nil && f.Hidden {
+			delete(r.Values, k)
+		}
+	}
+	return r, nil
+}
+
+// Change is one field's old and new value.
+type Change struct {
+	Field    string
+	Old, New string
+}
+
+func diff(old, r *Record) []Change {
+	var out []Change
+	if old.OrgID != r.OrgID && r.Type.Scope == OrgScoped {
+		out = append(out, Change{Field: "organization_id", Old: Format(old.OrgID), New: Format(r.OrgID)})
+	}
+	for _, f := range r.Type.Fields {
+		nv, ok := r.Values[f.Name]
+		if !ok {
+			continue
+		}
+		ov := old.Values[f.Name]
+		if f.Hidden {
+			if nv != nil {
+				out = append(out, Change{Field: f.Name, Old: "", New: ""})
+			}
+			continue
+		}
+		if !Equal(ov, nv) {
+			out = append(out, Change{Field: f.Name, Old: Format(ov), New: Format(nv)})
+		}
+	}
+	return out
+}
+
+// Trash moves a record to the trash (or deletes it outright for types without one).
+func (s *Service) Trash(ctx context.Context, a *Actor, t *Type, id int64) error {
+	if t.NoTrash {
+		return s.purge(ctx, a, t, id, true)
+	}
+	return s.mapDBError(t, s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := s.load(ctx, tx, a, t, id, Read)
+		if err != nil {
+			return err
+		}
+		if !a.CanIn(t, Delete, r.OrgID) {
+			return ErrForbidden()
+		}
+		if r.DeletedAt != nil {
+			return E(CodeConflict, "err.already_in_trash")
+		}
+		if t.Hooks.BeforeDelete != nil {
+			if err := t.Hooks.BeforeDelete(ctx, tx, s.DB, r, false); err != nil {
+				return err
+			}
+		}
+		now := s.Now()
+		if _, err := tx.ExecContext(ctx, s.DB.Rebind("UPDATE "+t.Table+" SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?"), now, now, id); err != nil {
+			return err
+		}
+		return s.addHistory(ctx, tx, a, r, "trash", nil)
+	}))
+}
+
+// Restore takes a record out of the trash.
+func (s *Service) Restore(ctx context.Context, a *Actor, t *Type, id int64) error {
+	return s.mapDBError(t, s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := s.load(ctx, tx, a, t, id, Read)
+		if err != nil {
+			return err
+		}
+		if !a.CanIn(t, Delete, r.OrgID) {
+			return ErrForbidden()
+		}
+		if r.DeletedAt == nil {
+			return E(CodeConflict, "err.not_in_trash")
+		}
+		w := &Write{Ctx: ctx, Tx: tx, DB: s.DB, Actor: a, Type: t, New: r, Errors: FieldErrors{}, Service: s}
+		if err := s.checkUnique(w); err != nil {
+			return err
+		}
+		if err := w.Errors.Err(); err != nil {
+			return err
+		}
+		now := s.Now()
+		if _, err := tx.ExecContext(ctx, s.DB.Rebind("UPDATE "+t.Table+" SET deleted_at = NULL, updated_at = ?, version = version + 1 WHERE id = ?"), now, id); err != nil {
+			return err
+		}
+		return s.addHistory(ctx, tx, a, r, "restore", nil)
+	}))
+}
+
+// Purge deletes a record from the trash for good; its history stays.
+func (s *Service) Purge(ctx context.Context, a *Actor, t *Type, id int64) error {
+	return s.purge(ctx, a, t, id, t.NoTrash)
+}
+
+func (s *Service) purge(ctx context.Context, a *Actor, t *Type, id int64, direct bool) error {
+	return s.mapDBError(t, s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := s.load(ctx, tx, a, t, id, Read)
+		if err != nil {
+			return err
+		}
+		need := Purge
+		if direct {
+			need = Delete
+		}
+		if !a.CanIn(t, need, r.OrgID) {
+			return ErrForbidden()
+		}
+		if r.DeletedAt == nil && !direct {
+			return E(CodeConflict, "err.not_in_trash")
+		}
+		if t.Hooks.BeforeDelete != nil {
+			if err := t.Hooks.BeforeDelete(ctx, tx, s.DB, r, true); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.DB.Rebind("DELETE FROM "+t.Table+" WHERE id = ?"), id); err != nil {
+			if isFK(err) {
+				return E(CodeConflict, "err.still_referenced")
+			}
+			return err
+		}
+		return s.addHistory(ctx, tx, a, r, "purge", nil)
+	}))
+}
+
+func isFK(err error) bool {
+	m := err.Error()
+	return strings.Contains(m, "FOREIGN KEY constraint failed") || strings.Contains(m, "SQLSTATE 23503")
+}
+
+// mapDBError turns a unique violation that raced past the checks into a clear conflict.
+func (s *Service) mapDBError(t *Type, err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := AsError(err); ok {
+		return err
+	}
+	if s.DB.IsUnique(err) {
+		return E(CodeConflict, "err.duplicate_record")
+	}
+	return fmt.Errorf("%s: %w", t.Name, err)
+}

@@ -1,0 +1,244 @@
+// Package store opens parc's database (SQLite by default, PostgreSQL on request),
+// applies the embedded migrations and hides the few differences between the two dialects.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect names the SQL flavour of the store.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Config says where the data lives.
+type Config struct {
+	// DatabaseURL selects PostgreSQL when it starts with postgres:// or postgresql://.
+	DatabaseURL string
+	// DataDir holds parc.db when SQLite is used.
+	DataDir string
+}
+
+// DB is the open store. Writes go through W; reads may use R. With SQLite, W has a
+// single connection so that writers queue in Go instead of failing with "database is locked".
+type DB struct {
+	Dialect Dialect
+	W       *sql.DB
+	R       *sql.DB
+	// Path is the SQLite file (empty for PostgreSQL).
+	Path string
+}
+
+// IsPostgresURL reports whether u names a PostgreSQL server.
+func IsPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// Open connects to the store and brings its schema up to date.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	db, err := open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// OpenNoMigrate connects without touching the schema.
+func OpenNoMigrate(ctx context.Context, cfg Config) (*DB, error) { return open(ctx, cfg) }
+
+func open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.DatabaseURL != "" {
+		if !IsPostgresURL(cfg.DatabaseURL) {
+			return nil, fmt.Errorf("PARC_DATABASE_URL must start with postgres:// (got %q)", redact(cfg.DatabaseURL))
+		}
+		pool, err := sql.Open("pgx", cfg.DatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL: %w", err)
+		}
+		pool.SetMaxOpenConns(20)
+		pool.SetMaxIdleConns(20)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		if err := pool.PingContext(pctx); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(cfg.DatabaseURL), err)
+		}
+		return &DB{Dialect: Postgres, W: pool, R: pool}, nil
+	}
+	dir := cfg.DataDir
+	if dir == "" {
+		dir = "parc-data"
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	path := filepath.Join(dir, "parc.db")
+	return openSQLite(ctx, path)
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	// Pragmas are given in the DSN so that every new connection gets them.
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open SQLite: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open SQLite file %s: %w", path, err)
+	}
+	return &DB{Dialect: SQLite, W: w, R: r, Path: path}, nil
+}
+
+// Close releases the connections.
+func (db *DB) Close() error {
+	err := db.W.Close()
+	if db.R != db.W {
+		if e := db.R.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Rebind turns the portable '?' placeholders into the dialect's own.
+func (db *DB) Rebind(q string) string { return Rebind(db.Dialect, q) }
+
+// Rebind turns '?' placeholders into $1, $2... for PostgreSQL, leaving quoted text alone.
+func Rebind(d Dialect, q string) string {
+	if d != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	inStr := false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c == '\'' {
+			inStr = !inStr
+		}
+		if c == '?' && !inStr {
+			n++
+			b.WriteByte('$')
+			b.WriteString(fmt.Sprint(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// ILike returns the case-insensitive LIKE operator of the dialect.
+func (db *DB) ILike() string {
+	if db.Dialect == Postgres {
+		return "ILIKE"
+	}
+	return "LIKE"
+}
+
+// Querier is what both *sql.DB and *sql.Tx offer.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx runs fn in a write transaction, committing when it returns nil.
+func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := db.tx(ctx, fn)
+		if err != nil && attempt < 4 && db.IsRetryable(err) {
+			time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
+			continue
+		}
+		return err
+	}
+}
+
+func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// InsertID runs an INSERT ... RETURNING id and gives the new id.
+func (db *DB) InsertID(ctx context.Context, q Querier, query string, args ...any) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, db.Rebind(query+" RETURNING id"), args...).Scan(&id)
+	return id, err
+}
+
+// IsUnique reports whether err is a unique-constraint violation.
+func (db *DB) IsUnique(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// IsRetryable reports serialisation failures and deadlocks worth one more try.
+func (db *DB) IsRetryable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "40001" || pg.Code == "40P01"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_BUSY
+	}
+	return false
+}
+
+// Ping checks the store answers.
+func (db *DB) Ping(ctx context.Context) error { return db.R.PingContext(ctx) }
+
+func redact(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return p.Redacted()
+}

@@ -1,0 +1,86 @@
+// Package storetest opens fresh stores for tests, on SQLite and on PostgreSQL.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"parc/internal/store"
+)
+
+// TestStores lists the stores every store test runs on: SQLite always, and PostgreSQL
+// when PARC_TEST_POSTGRES holds a server URL.
+func TestStores() []string {
+	out := []string{"sqlite"}
+	if os.Getenv("PARC_TEST_POSTGRES") != "" {
+		out = append(out, "postgres")
+	}
+	return out
+}
+
+// OpenTest opens a fresh, migrated store of the given kind for one test; PostgreSQL
+// tests each get a database of their own, dropped when the test ends.
+func OpenTest(t testing.TB, kind string) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	cfg := TestConfig(t, kind)
+	db, err := store.Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("open %s store: %v", kind, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestConfig makes the configuration of a fresh empty store for one test.
+func TestConfig(t testing.TB, kind string) store.Config {
+	t.Helper()
+	if kind != "postgres" {
+		return store.Config{DataDir: t.TempDir()}
+	}
+	base := os.Getenv("PARC_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("PARC_TEST_POSTGRES not set")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("PostgreSQL: %v", err)
+	}
+	defer admin.Close()
+	if err := admin.Ping(); err != nil {
+		t.Fatalf("PostgreSQL at PARC_TEST_POSTGRES is unreachable: %v", err)
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	name := "parc_test_" + strings.ToLower(hex.EncodeToString(b[:]))
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("PARC_TEST_POSTGRES: %v", err)
+	}
+	u.Path = "/" + name
+	return store.Config{DatabaseURL: u.String()}
+}
+
+// EachStore runs fn as a subtest on every test store.
+func EachStore(t *testing.T, fn func(t *testing.T, kind string)) {
+	for _, kind := range TestStores() {
+		t.Run(kind, func(t *testing.T) { fn(t, kind) })
+	}
+}
