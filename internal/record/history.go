@@ -187,6 +187,9 @@ func (s *Service) labels(ctx context.Context, t *Type, ids map[int64]string) err
 	return rows.Err()
 }
 
+// Describe fills the Display labels of records (their references' names).
+func (s *Service) Describe(ctx context.Context, rs ...*Record) error { return s.fillDisplay(ctx, rs) }
+
 // fillDisplay names the referenced records of a page of records, one query per
 // referenced type, so that list pages never join.
 func (s *Service) fillDisplay(ctx context.Context, rs []*Record) error {

@@ -1,0 +1,466 @@
+// Package api serves parc's JSON REST API under /api/v1. Every record type of the
+// registry gets the same endpoints; the OpenAPI document is generated from the registry.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"parc/internal/app"
+	"parc/internal/httpctx"
+	"parc/internal/i18n"
+	"parc/internal/record"
+)
+
+// MaxBody is the largest JSON request body accepted.
+const MaxBody = 1 << 20
+
+// API holds the handlers' dependencies.
+type API struct {
+	App *app.App
+	Cat *i18n.Catalog
+	Log *slog.Logger
+}
+
+// Register adds the API routes to mux. Every route expects the authentication
+// middleware to have run; routes answer 401 when no actor is present.
+func (a *API) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/openapi.json", a.openAPI)
+	mux.HandleFunc("GET /api/v1/me", a.auth(a.me))
+	mux.HandleFunc("GET /api/v1/tokens", a.auth(a.listTokens))
+	mux.HandleFunc("POST /api/v1/tokens", a.auth(a.createToken))
+	mux.HandleFunc("DELETE /api/v1/tokens/{id}", a.auth(a.revokeToken))
+	mux.HandleFunc("GET /api/v1/{type}/naming-plan", a.auth(a.getNaming))
+	mux.HandleFunc("PUT /api/v1/{type}/naming-plan", a.auth(a.putNaming))
+	mux.HandleFunc("GET /api/v1/{type}", a.auth(a.list))
+	mux.HandleFunc("POST /api/v1/{type}", a.auth(a.create))
+	mux.HandleFunc("PATCH /api/v1/{type}/bulk", a.auth(a.bulk))
+	mux.HandleFunc("GET /api/v1/{type}/{id}", a.auth(a.get))
+	mux.HandleFunc("PATCH /api/v1/{type}/{id}", a.auth(a.update))
+	mux.HandleFunc("PUT /api/v1/{type}/{id}", a.auth(a.update))
+	mux.HandleFunc("DELETE /api/v1/{type}/{id}", a.auth(a.delete))
+	mux.HandleFunc("POST /api/v1/{type}/{id}/restore", a.auth(a.restore))
+	mux.HandleFunc("GET /api/v1/{type}/{id}/history", a.auth(a.history))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		a.Error(w, r, record.E(record.CodeNotFound, "err.not_found"))
+	})
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error
+
+// auth rejects anonymous calls and turns returned errors into the error envelope.
+func (a *API) auth(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		actor := httpctx.Actor(r.Context())
+		if actor == nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="parc"`)
+			a.Error(w, r, record.E(record.CodeUnauthorized, "err.unauthenticated"))
+			return
+		}
+		if err := h(w, r, actor); err != nil {
+			a.Error(w, r, err)
+		}
+	}
+}
+
+// Status maps an error code to its HTTP status.
+func Status(c record.Code) int {
+	switch c {
+	case record.CodeInvalid:
+		return http.StatusUnprocessableEntity
+	case record.CodeNotFound:
+		return http.StatusNotFound
+	case record.CodeConflict:
+		return http.StatusConflict
+	case record.CodeForbidden:
+		return http.StatusForbidden
+	case record.CodeUnauthorized:
+		return http.StatusUnauthorized
+	case record.CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case record.CodeRateLimited:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// Error writes the JSON error envelope in the request's language; unexpected errors
+// are logged and answered without their details.
+func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
+	lang := httpctx.Lang(r.Context())
+	e, ok := record.AsError(err)
+	if !ok {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			e = record.E(record.CodeTooLarge, "err.body_too_large", mbe.Limit)
+		} else {
+			a.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			e = record.E("internal", "err.internal")
+		}
+	}
+	body := errorBody{Error: errorDetail{Code: string(e.Code), Message: a.Cat.T(lang, e.Msg.Key, e.Msg.Args...)}}
+	if len(e.Fields) > 0 {
+		body.Error.Fields = map[string]string{}
+		for f, m := range e.Fields {
+			body.Error.Fields[f] = a.Cat.T(lang, m.Key, m.Args...)
+		}
+	}
+	writeJSON(w, Status(e.Code), body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// decode reads a JSON object body with numbers kept exact.
+func decode(w http.ResponseWriter, r *http.Request, into any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
+	dec.UseNumber()
+	if err := dec.Decode(into); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return record.E(record.CodeTooLarge, "err.body_too_large", mbe.Limit)
+		}
+		if errors.Is(err, io.EOF) {
+			return record.E(record.CodeInvalid, "err.empty_body")
+		}
+		return record.E(record.CodeInvalid, "err.bad_json", err.Error())
+	}
+	if dec.More() {
+		return record.E(record.CodeInvalid, "err.bad_json", "trailing data after the JSON object")
+	}
+	return nil
+}
+
+func (a *API) typeOf(r *http.Request) (*record.Type, error) {
+	t, ok := a.App.Reg.Type(r.PathValue("type"))
+	if !ok {
+		return nil, record.ErrNotFound()
+	}
+	return t, nil
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, record.ErrNotFound()
+	}
+	return id, nil
+}
+
+func etag(rec *record.Record) string { return fmt.Sprintf(`"%d"`, rec.Version) }
+
+func (a *API) list(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	t, err := a.typeOf(r)
+	if err != nil {
+		return err
+	}
+	q, err := record.ParseListQuery(t, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	page, err := a.App.Records.List(r.Context(), actor, t, q)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Data       []*record.Record `json:"data"`
+		NextCursor string           `json:"next_cursor,omitempty"`
+		Total      *int64           `json:"total,omitempty"`
+	}{Data: page.Records, NextCursor: page.NextCursor}
+	if out.Data == nil {
+		out.Data = []*record.Record{}
+	}
+	if page.Total >= 0 {
+		out.Total = &page.Total
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *API) get(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	t, err := a.typeOf(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	rec, err := a.App.Records.Get(r.Context(), actor, t, id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(rec))
+	if r.Header.Get("If-None-Match") == etag(rec) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	writeJSON(w, http.StatusOK, rec)
+	return nil
+}
+
+func (a *API) create(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	t, err := a.typeOf(r)
+	if err != nil {
+		return err
+	}
+	var in record.Input
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	rec, err := a.App.Records.Create(r.Context(), actor, t, in)
+	if err != nil {
+		return err
+	}
+	if err := a.App.Records.Describe(r.Context(), rec); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/"+t.Name+"/"+strconv.FormatInt(rec.ID, 10))
+	w.Header().Set("ETag", etag(rec))
+	writeJSON(w, http.StatusCreated, rec)
+	return nil
+}
+
+func (a *API) update(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	t, err := a.typeOf(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in record.Input
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if im := strings.Trim(strings.TrimPrefix(r.Header.Get("If-Match"), "W/"), `"`); im != "" && im != "*" {
+		if _, err := strconv.ParseInt(im, 10, 64); err != nil {
+			return record.E(record.CodeInvalid, "err.bad_if_match")
+		}
+		in["version"] = im
+	}
+	rec, err := a.App.Records.Update(r.Context(), actor, t, id, in)
+	if err != nil {
+		return err
+	}
+	if err := a.App.Records.Describe(r.Context(), rec); err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(rec))
+	writeJSON(w, http.StatusOK, rec)
+	return nil
+}
+
+// delete moves a record to the trash; ?purge=1 deletes a trashed record for good.
+func (a *API) delete(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	t, err := a.typeOf(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if p := r.URL.Query().Get("purge"); p == "1" || p == "true" {
+		err = a.App.Records.Purge(r.Context(), actor, t, id)
+	} else {
+		err = a.App.Records.Trash(r.Context(), actor, t, id)
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) restore(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	t, err := a.typeOf(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.App.Records.Restore(r.Context(), actor, t, id); err != nil {
+		return err
+	}
+	rec, err := a.App.Records.Get(r.Context(), actor, t, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rec)
+	return nil
+}
+
+func (a *API) history(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	t, err := a.typeOf(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	es, err := a.App.Records.History(r.Context(), actor, t, id, limit, before)
+	if err != nil {
+		return err
+	}
+	if es == nil {
+		es = []record.Entry{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": es})
+	return nil
+}
+
+// bulk applies the same values to several records at once, all or nothing.
+func (a *API) bulk(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	t, err := a.typeOf(r)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		IDs    []int64      `json:"ids"`
+		Values record.Input `json:"values"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	n, err := a.App.Records.BulkUpdate(r.Context(), actor, t, body.IDs, body.Values)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"updated": n})
+	return nil
+}
+
+func (a *API) me(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	type grant struct {
+		OrganizationID int64  `json:"organization_id"`
+		Profile        string `json:"profile"`
+		Recursive      bool   `json:"recursive"`
+	}
+	out := struct {
+		ID     int64   `json:"id"`
+		Login  string  `json:"login"`
+		Name   string  `json:"name"`
+		Lang   string  `json:"language"`
+		Grants []grant `json:"profiles"`
+	}{ID: actor.UserID, Login: actor.Login, Name: actor.Name, Lang: httpctx.Lang(r.Context()), Grants: []grant{}}
+	for _, g := range actor.Grants {
+		out.Grants = append(out.Grants, grant{g.OrgID, g.Profile, g.Recursive})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *API) listTokens(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	ts, err := a.App.Auth.Tokens(r.Context(), actor.UserID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": ts})
+	return nil
+}
+
+func (a *API) createToken(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	var body struct {
+		Name string `json:"name"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	secret, t, err := a.App.Auth.CreateToken(r.Context(), actor.UserID, body.Name, 0)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"token": secret, "id": t.ID, "name": t.Name, "prefix": t.Prefix})
+	return nil
+}
+
+func (a *API) revokeToken(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.App.Auth.RevokeToken(r.Context(), actor.UserID, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) namingType(r *http.Request, actor *record.Actor, action record.Action) (*record.Type, error) {
+	t, err := a.typeOf(r)
+	if err != nil {
+		return nil, err
+	}
+	if !t.NamingPlan {
+		return nil, record.ErrNotFound()
+	}
+	if !actor.Can(t, action) {
+		return nil, record.ErrForbidden()
+	}
+	return t, nil
+}
+
+func (a *API) getNaming(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	t, err := a.namingType(r, actor, record.Read)
+	if err != nil {
+		return err
+	}
+	v, err := a.App.Records.Setting(r.Context(), a.App.DB.R, record.NamingKey(t))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"template": v})
+	return nil
+}
+
+// putNaming sets a type's naming plan; it needs the right to purge that type, which
+// only administrators hold.
+func (a *API) putNaming(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	t, err := a.namingType(r, actor, record.Purge)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Template string `json:"template"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	if err := record.ValidateNamingPlan(body.Template); err != nil {
+		return &record.Error{Code: record.CodeInvalid, Msg: record.Msg{Key: "err.invalid"},
+			Fields: map[string]record.Msg{"template": {Key: "err.bad_naming_plan", Args: []any{err.Error()}}}}
+	}
+	if err := a.App.Records.SetSetting(r.Context(), record.NamingKey(t), body.Template); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"template": body.Template})
+	return nil
+}

@@ -1,0 +1,262 @@
+// Package web is parc's HTTP server: routing, middleware (recovery, logging,
+// metrics, authentication, language, CSRF, security headers), health endpoints.
+// The API and the HTML pages plug into it.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"parc/internal/api"
+	"parc/internal/app"
+	"parc/internal/httpctx"
+	"parc/internal/i18n"
+	"parc/internal/record"
+)
+
+// SessionCookie and LangCookie are the cookies parc sets.
+const (
+	SessionCookie = "parc_session"
+	LangCookie    = "parc_lang"
+	// MaxFormBody bounds HTML form posts, CSV uploads included.
+	MaxFormBody = 20 << 20
+)
+
+// Registrar adds routes to the server's mux (the HTML interface implements it).
+type Registrar interface {
+	Register(mux *http.ServeMux)
+}
+
+// Server is parc's HTTP front.
+type Server struct {
+	App *app.App
+	Cat *i18n.Catalog
+	Log *slog.Logger
+	API *api.API
+
+	handler  http.Handler
+	metrics  *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// New builds the server with the API and any other route sets (the UI).
+func New(a *app.App, cat *i18n.Catalog, extra ...Registrar) *Server {
+	s := &Server{App: a, Cat: cat, Log: a.Log, metrics: prometheus.NewRegistry()}
+	s.API = &api.API{App: a, Cat: cat, Log: a.Log}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parc_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "code"})
+	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "parc_http_request_duration_seconds", Help: "HTTP request duration by route.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"})
+	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), s.requests, s.duration)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
+	s.API.Register(mux)
+	for _, r := range extra {
+		r.Register(mux)
+	}
+	cop := http.NewCrossOriginProtection()
+	var h http.Handler = mux
+	h = s.csrf(h)
+	h = s.language(h)
+	h = s.authenticate(h)
+	h = cop.Handler(h)
+	h = s.observe(mux, h)
+	s.handler = h
+	return s
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Serve listens on l until ctx ends, then shuts down gracefully.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			return err
+		}
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+}
+
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.App.DB.Ping(ctx); err != nil {
+		http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe recovers from panics, sets security headers, logs and measures each request.
+func (s *Server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		defer func() {
+			if p := recover(); p != nil {
+				s.Log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", p)
+				if sw.code == 0 {
+					http.Error(sw, "internal error", http.StatusInternalServerError)
+				}
+			}
+			_, route := mux.Handler(r)
+			if route == "" {
+				route = "unmatched"
+			}
+			code := sw.code
+			if code == 0 {
+				code = http.StatusOK
+			}
+			d := time.Since(start)
+			s.requests.WithLabelValues(route, fmt.Sprint(code)).Inc()
+			s.duration.WithLabelValues(route).Observe(d.Seconds())
+			level := slog.LevelDebug
+			if code >= 500 {
+				level = slog.LevelError
+			} else if code == http.StatusForbidden || code == http.StatusUnauthorized {
+				level = slog.LevelInfo
+			}
+			s.Log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", code, "duration_ms", d.Milliseconds(), "ip", httpctx.ClientIP(r))
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// authenticate finds the actor from a bearer token or a session cookie.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if h := r.Header.Get("Authorization"); h != "" {
+			tok, ok := strings.CutPrefix(h, "Bearer ")
+			uid, err := int64(0), error(nil)
+			if ok {
+				uid, err = s.App.Auth.UserByToken(ctx, strings.TrimSpace(tok))
+			}
+			var actor *record.Actor
+			if ok && err == nil {
+				actor, err = s.App.Auth.Actor(ctx, uid, record.OriginAPI)
+			}
+			if !ok || err != nil {
+				s.App.Auth.Audit(ctx, "token_rejected", 0, "", httpctx.ClientIP(r), r.URL.Path)
+				w.Header().Set("WWW-Authenticate", `Bearer realm="parc", error="invalid_token"`)
+				s.API.Error(w, r.WithContext(httpctx.WithLang(ctx, i18n.Negotiate(r.Header.Get("Accept-Language")))), record.E(record.CodeUnauthorized, "err.bad_token"))
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(httpctx.WithActor(ctx, actor)))
+			return
+		}
+		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			sess, err := s.App.Auth.SessionByToken(ctx, c.Value)
+			if err == nil {
+				actor, err := s.App.Auth.Actor(ctx, sess.UserID, record.OriginWeb)
+				if err == nil {
+					if strings.HasPrefix(r.URL.Path, "/api/") {
+						actor.Origin = record.OriginAPI
+					}
+					ctx = httpctx.WithSession(httpctx.WithActor(ctx, actor), sess)
+				}
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// language picks the user's preference, then the language cookie, then Accept-Language.
+func (s *Server) language(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := ""
+		if c, err := r.Cookie(LangCookie); err == nil && i18n.Supported(c.Value) {
+			lang = c.Value
+		}
+		if a := httpctx.Actor(r.Context()); a != nil && i18n.Supported(a.Lang) && lang == "" {
+			lang = a.Lang
+		}
+		if lang == "" {
+			lang = i18n.Negotiate(r.Header.Get("Accept-Language"))
+		}
+		next.ServeHTTP(w, r.WithContext(httpctx.WithLang(r.Context(), lang)))
+	})
+}
+
+// csrf requires the session's token on every state-changing request made with a
+// session cookie: a hidden _csrf form field or an X-CSRF-Token header.
+func (s *Server) csrf(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sess := httpctx.Session(r.Context())
+		if sess == nil || r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		tok := r.Header.Get("X-CSRF-Token")
+		if tok == "" && !strings.HasPrefix(r.URL.Path, "/api/") {
+			r.Body = http.MaxBytesReader(w, r.Body, MaxFormBody)
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				r.ParseMultipartForm(32 << 20)
+			}
+			tok = r.PostFormValue("_csrf")
+		}
+		if tok == "" || tok != sess.CSRF {
+			s.App.Auth.Audit(r.Context(), "csrf_rejected", sess.UserID, "", httpctx.ClientIP(r), r.URL.Path)
+			if strings.HasPrefix(r.URL.Path, "/api/") {
+				s.API.Error(w, r, record.E(record.CodeForbidden, "err.csrf"))
+				return
+			}
+			http.Error(w, s.Cat.T(httpctx.Lang(r.Context()), "err.csrf"), http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
