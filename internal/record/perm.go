@@ -59,13 +59,17 @@ func validAction(a Action) bool {
 	return false
 }
 
-// Allows reports whether the rights allow action on the type.
+// Allows reports whether the rights allow action on the type. An entry for the type
+// itself overrides the "*" entry, so {"*": all, "profiles": ["read"]} withholds the
+// other actions on profiles.
 func (r Rights) Allows(typeName string, a Action) bool {
-	for _, key := range []string{typeName, "*"} {
-		for _, x := range r[key] {
-			if x == a {
-				return true
-			}
+	acts, ok := r[typeName]
+	if !ok {
+		acts = r["*"]
+	}
+	for _, x := range acts {
+		if x == a {
+			return true
 		}
 	}
 	return false

@@ -1,0 +1,383 @@
+package record
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// CSV limits.
+const (
+	MaxImportRows  = 50000
+	MaxImportBytes = 20 << 20
+)
+
+// csvColumns are the exported columns: id, organization (org-scoped types), then fields.
+func csvColumns(t *Type, q ListQuery) []*Field {
+	if len(q.Columns) > 0 {
+		var out []*Field
+		for _, c := range q.Columns {
+			if f := t.Field(c); f != nil && !f.Hidden {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	return t.VisibleFields()
+}
+
+// ExportCSV writes every record matching q that the actor may read, as UTF-8 CSV with
+// a byte-order mark (for spreadsheet programs). References are written as the
+// referenced record's label, so that the file reads well and imports elsewhere.
+// sep is ',' or ';'.
+func (s *Service) ExportCSV(ctx context.Context, a *Actor, t *Type, q ListQuery, w io.Writer, sep rune) error {
+	if !a.Can(t, Read) {
+		return ErrForbidden()
+	}
+	cols := csvColumns(t, q)
+	if sep != ';' && sep != '\t' {
+		sep = ','
+	}
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = sep
+	head := []string{"id"}
+	if t.Scope == OrgScoped {
+		head = append(head, "organization")
+	}
+	for _, f := range cols {
+		head = append(head, f.Name)
+	}
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	q.Cursor, q.Count, q.Limit = "", false, MaxLimit
+	for {
+		page, err := s.List(ctx, a, t, q)
+		if err != nil {
+			return err
+		}
+		for _, r := range page.Records {
+			row := []string{Format(r.ID)}
+			if t.Scope == OrgScoped {
+				row = append(row, r.Display["organization_id"])
+			}
+			for _, f := range cols {
+				if f.Kind == Ref {
+					row = append(row, r.Display[f.Name])
+				} else {
+					row = append(row, Format(r.Values[f.Name]))
+				}
+			}
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		if page.NextCursor == "" {
+			return nil
+		}
+		q.Cursor = page.NextCursor
+	}
+}
+
+// ImportOptions say where imported records go.
+type ImportOptions struct {
+	// OrgID receives every row of an organisation-scoped type; 0 means the file's
+	// "organization" column (by name), or the actor's only organisation.
+	OrgID  int64
+	DryRun bool
+}
+
+// ImportError is one problem of one line of the file (line 1 is the header).
+type ImportError struct {
+	Line  int    `json:"line"`
+	Field string `json:"field,omitempty"`
+	Msg   Msg    `json:"-"`
+}
+
+// ImportResult reports an import: with any error, or in a dry run, nothing is written.
+type ImportResult struct {
+	Rows    int           `json:"rows"`
+	Created int           `json:"created"`
+	DryRun  bool          `json:"dry_run"`
+	Errors  []ImportError `json:"errors"`
+}
+
+// ImportCSV creates one record per line of a CSV file (header of field names, as
+// ExportCSV writes). Every line is checked and every problem reported with its line
+// number; the records are written only when no line has a problem and this is not a
+// dry run, all in one transaction.
+func (s *Service) ImportCSV(ctx context.Context, a *Actor, t *Type, r io.Reader, opts ImportOptions) (*ImportResult, error) {
+	if !a.Can(t, Create) {
+		return nil, ErrForbidden()
+	}
+	res := &ImportResult{DryRun: opts.DryRun, Errors: []ImportError{}}
+	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxImportBytes {
+		return nil, E(CodeTooLarge, "err.csv_too_large", MaxImportBytes>>20)
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
+		res.Errors = append(res.Errors, ImportError{Line: line, Msg: Msg{Key: "err.csv_encoding"}})
+		return res, nil
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		res.Errors = append(res.Errors, ImportError{Line: 1, Msg: Msg{Key: "err.csv_empty"}})
+		return res, nil
+	}
+	newReader := func() *csv.Reader {
+		cr := csv.NewReader(bytes.NewReader(data))
+		cr.Comma = detectSep(data)
+		cr.FieldsPerRecord = -1
+		return cr
+	}
+	cr := newReader()
+	header, err := cr.Read()
+	if err != nil {
+		res.Errors = append(res.Errors, csvError(err))
+		return res, nil
+	}
+	cols, orgCol, herrs := mapHeader(t, header)
+	if len(herrs) > 0 {
+		res.Errors = append(res.Errors, herrs...)
+		return res, nil
+	}
+	refs := map[string]map[string][]int64{}
+	for _, f := range cols {
+		if f != nil && f.Kind == Ref && refs[f.Ref] == nil {
+			m, err := s.labelIndex(ctx, a, s.Reg.MustType(f.Ref))
+			if err != nil {
+				return nil, err
+			}
+			refs[f.Ref] = m
+		}
+	}
+	var orgs map[string][]int64
+	if orgCol >= 0 && opts.OrgID == 0 && t.Scope == OrgScoped {
+		orgs = map[string][]int64{}
+		for _, o := range a.Tree.Orgs() {
+			k := strings.ToLower(o.Name)
+			orgs[k] = append(orgs[k], o.ID)
+		}
+	}
+	errStop := errors.New("stop")
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		// A retried transaction reads the file again from its first line.
+		res.Created, res.Rows = 0, 0
+		res.Errors = res.Errors[:0]
+		cr := newReader()
+		cr.Read()
+		for {
+			row, err := cr.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				res.Errors = append(res.Errors, csvError(err))
+				return errStop
+			}
+			line, _ := cr.FieldPos(0)
+			if isBlank(row) {
+				continue
+			}
+			res.Rows++
+			if res.Rows > MaxImportRows {
+				res.Errors = append(res.Errors, ImportError{Line: line, Msg: Msg{Key: "err.csv_too_many_rows", Args: []any{MaxImportRows}}})
+				return errStop
+			}
+			if len(row) != len(header) {
+				res.Errors = append(res.Errors, ImportError{Line: line, Msg: Msg{Key: "err.csv_column_count", Args: []any{len(row), len(header)}}})
+				continue
+			}
+			in := Input{}
+			bad := false
+			for i, f := range cols {
+				if f == nil {
+					continue
+				}
+				v := strings.TrimSpace(row[i])
+				if f.Kind == Ref && v != "" {
+					id, key := resolveLabel(refs[f.Ref], v)
+					if key != "" {
+						res.Errors = append(res.Errors, ImportError{Line: line, Field: f.Name, Msg: Msg{Key: key, Args: []any{v}}})
+						bad = true
+						continue
+					}
+					in[f.Name] = id
+					continue
+				}
+				in[f.Name] = v
+			}
+			switch {
+			case opts.OrgID != 0:
+				in["organization_id"] = opts.OrgID
+			case orgs != nil && strings.TrimSpace(row[orgCol]) != "":
+				id, key := resolveLabel(orgs, strings.TrimSpace(row[orgCol]))
+				if key != "" {
+					res.Errors = append(res.Errors, ImportError{Line: line, Field: "organization", Msg: Msg{Key: key, Args: []any{row[orgCol]}}})
+					bad = true
+				} else {
+					in["organization_id"] = id
+				}
+			}
+			if bad {
+				continue
+			}
+			if _, err := s.CreateTx(ctx, tx, a, t, in); err != nil {
+				e, ok := AsError(err)
+				if !ok {
+					return err
+				}
+				if len(e.Fields) == 0 {
+					res.Errors = append(res.Errors, ImportError{Line: line, Msg: e.Msg})
+				}
+				for f, m := range e.Fields {
+					res.Errors = append(res.Errors, ImportError{Line: line, Field: f, Msg: m})
+				}
+				continue
+			}
+			res.Created++
+		}
+		if len(res.Errors) > 0 || opts.DryRun {
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return nil, s.mapDBError(t, err)
+	}
+	if len(res.Errors) > 0 {
+		res.Created = 0
+	}
+	return res, nil
+}
+
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// detectSep picks the separator used most on the header line.
+func detectSep(data []byte) rune {
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	best, n := ',', bytes.Count(line, []byte(","))
+	for _, c := range []rune{';', '\t'} {
+		if k := bytes.Count(line, []byte(string(c))); k > n {
+			best, n = c, k
+		}
+	}
+	return best
+}
+
+func csvError(err error) ImportError {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return ImportError{Line: pe.Line, Msg: Msg{Key: "err.csv_syntax", Args: []any{pe.Err.Error()}}}
+	}
+	return ImportError{Line: 1, Msg: Msg{Key: "err.csv_syntax", Args: []any{err.Error()}}}
+}
+
+func isBlank(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// mapHeader matches header cells to fields; "id" is ignored, "organization" noted.
+func mapHeader(t *Type, header []string) ([]*Field, int, []ImportError) {
+	cols := make([]*Field, len(header))
+	orgCol := -1
+	var errs []ImportError
+	seen := map[string]bool{}
+	for i, h := range header {
+		name := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(h), " ", "_"))
+		switch name {
+		case "id", "created_at", "updated_at", "version":
+			continue
+		case "organization", "organization_id", "organisation":
+			orgCol = i
+			continue
+		}
+		f := t.Field(name)
+		if f == nil || f.Hidden || f.ReadOnly {
+			errs = append(errs, ImportError{Line: 1, Field: h, Msg: Msg{Key: "err.csv_unknown_column", Args: []any{h}}})
+			continue
+		}
+		if seen[name] {
+			errs = append(errs, ImportError{Line: 1, Field: h, Msg: Msg{Key: "err.csv_duplicate_column", Args: []any{h}}})
+			continue
+		}
+		seen[name] = true
+		cols[i] = f
+	}
+	for _, f := range t.Fields {
+		if f.Required && !f.Hidden && !seen[f.Name] && !(t.NamingPlan && f.Name == t.NameField) && f.Default == nil {
+			errs = append(errs, ImportError{Line: 1, Field: f.Name, Msg: Msg{Key: "err.csv_missing_column", Args: []any{f.Name}}})
+		}
+	}
+	return cols, orgCol, errs
+}
+
+// labelIndex maps lower-cased labels of the records of t the actor can read to ids.
+func (s *Service) labelIndex(ctx context.Context, a *Actor, t *Type) (map[string][]int64, error) {
+	where, args, ok := s.scopeSQL(a, t, Read)
+	out := map[string][]int64{}
+	if !ok {
+		return out, nil
+	}
+	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind("SELECT id, "+t.LabelExpr()+" FROM "+t.Table+" WHERE deleted_at IS NULL AND "+where), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var l sql.NullString
+		if err := rows.Scan(&id, &l); err != nil {
+			return nil, err
+		}
+		k := strings.ToLower(strings.TrimSpace(l.String))
+		out[k] = append(out[k], id)
+	}
+	return out, rows.Err()
+}
+
+// resolveLabel finds the one record of a label, or "#id"; it returns a message key
+// when there is none or more than one.
+func resolveLabel(idx map[string][]int64, v string) (int64, string) {
+	ids := idx[strings.ToLower(v)]
+	switch {
+	case len(ids) == 1:
+		return ids[0], ""
+	case len(ids) > 1:
+		return 0, "err.csv_ambiguous"
+	}
+	if n := parseID(strings.TrimPrefix(v, "#")); n > 0 && strings.HasPrefix(v, "#") {
+		return n, ""
+	}
+	return 0, "err.csv_no_such"
+}
