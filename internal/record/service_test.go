@@ -9,7 +9,7 @@ import (
 	"parc/internal/storetest"
 )
 
-func newApp(t *testing.T, kind string) (*app.App, *record.Actor) {
+func newApp(t testing.TB, kind string) (*app.App, *record.Actor) {
 	t.Helper()
 	a := app.New(storetest.OpenTest(t, kind), nil)
 	ctx := context.Background()
