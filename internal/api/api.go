@@ -119,6 +119,11 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 			e = record.E("internal", "err.internal")
 		}
 	}
+	if e.Code == record.CodeForbidden {
+		if actor := httpctx.Actor(r.Context()); actor != nil {
+			a.App.Auth.Audit(r.Context(), "permission_denied", actor.UserID, actor.Login, httpctx.ClientIP(r), r.Method+" "+r.URL.Path)
+		}
+	}
 	body := errorBody{Error: errorDetail{Code: string(e.Code), Message: a.Cat.T(lang, e.Msg.Key, e.Msg.Args...)}}
 	if len(e.Fields) > 0 {
 		body.Error.Fields = map[string]string{}

@@ -96,6 +96,11 @@ func TestPermissionMatrix(t *testing.T) {
 				}
 			})
 		}
+		var denied int
+		e.App.DB.R.QueryRow("SELECT COUNT(*) FROM audit_events WHERE event = 'permission_denied'").Scan(&denied)
+		if denied == 0 {
+			t.Fatal("permission denials are not audited")
+		}
 	})
 }
 
