@@ -1,7 +1,12 @@
 package i18n
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +39,40 @@ func TestNegotiate(t *testing.T) {
 		if got := Negotiate(in); got != want {
 			t.Errorf("Negotiate(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestEveryMessageKeyInCodeIsTranslated scans the Go sources for message keys
+// ("err.*") and checks each one is in the catalogue.
+func TestEveryMessageKeyInCodeIsTranslated(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`"(err\.[a-z_]+)"`)
+	found := 0
+	err = filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			found++
+			for _, lang := range Languages {
+				if !c.Has(lang, m[1]) {
+					t.Errorf("%s: key %s missing in %s", path, m[1], lang)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found < 50 {
+		t.Fatalf("only %d keys found: is the scan looking in the right place?", found)
 	}
 }
