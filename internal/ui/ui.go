@@ -1,21 +1,449 @@
-// Package ui serves parc's server-rendered HTML interface.
+// Package ui serves parc's server-rendered HTML interface: the login page, the
+// dashboard, and for every record type of the registry the same list, form, item,
+// history, trash, bulk, saved-search and CSV pages. Templates and static files are
+// embedded; the pages work without JavaScript, which only adds comfort.
 package ui
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"io/fs"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
+	"parc/internal/api"
 	"parc/internal/app"
+	"parc/internal/auth"
+	"parc/internal/httpctx"
 	"parc/internal/i18n"
+	"parc/internal/record"
 )
 
-// UI holds the page handlers' dependencies.
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pageNames are the page templates; each defines "content" inside the layout.
+var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "import", "error"}
+
+// maxSmallForm bounds the body of every form that is not a file upload.
+const maxSmallForm = 1 << 20
+
+// UI holds the page handlers' dependencies and the parsed templates.
 type UI struct {
 	App *app.App
 	Cat *i18n.Catalog
+	// Loc is the time zone dates and times are shown in.
+	Loc *time.Location
+	// RefLimit is the most records a reference select lists; beyond, the form
+	// asks for an id.
+	RefLimit int
+
+	pages  map[string]map[string]*template.Template // language -> page -> template
+	static http.Handler
+	asset  string // content hash of the static files, for cache busting
 }
 
-// New makes the HTML interface.
-func New(a *app.App, cat *i18n.Catalog) *UI { return &UI{App: a, Cat: cat} }
+// New makes the HTML interface; templates are parsed once, here.
+func New(a *app.App, cat *i18n.Catalog) *UI {
+	u := &UI{App: a, Cat: cat, Loc: time.Local, RefLimit: 500, pages: map[string]map[string]*template.Template{}}
+	funcs := template.FuncMap{
+		"t":     func(key string, args ...any) string { return key },
+		"lower": lowerFirst,
+		"pwField": func(name, label, auto, err string) pwField {
+			return pwField{Name: name, Label: label, Auto: auto, Error: err}
+		},
+	}
+	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+	for _, lang := range i18n.Languages {
+		u.pages[lang] = map[string]*template.Template{}
+		for _, name := range pageNames {
+			t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
+			l := lang
+			t.Funcs(template.FuncMap{"t": func(key string, args ...any) string { return cat.T(l, key, args...) }})
+			u.pages[lang][name] = t
+		}
+	}
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err)
+	}
+	h := sha256.New()
+	fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(sub, p)
+			h.Write(b)
+		}
+		return nil
+	})
+	u.asset = hex.EncodeToString(h.Sum(nil))[:12]
+	files := http.FileServerFS(sub)
+	u.static = http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
+		if r.URL.Query().Get("v") == u.asset {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
+		}
+		files.ServeHTTP(w, r)
+	}))
+	return u
+}
 
-// Register adds the page routes.
-func (u *UI) Register(mux *http.ServeMux) {}
+// Register adds the page routes. Record types get literal prefixes ("/computers/{id}"
+// rather than "/{type}/{id}") so that they never overlap the API's "/api/" routes;
+// anything else falls to the not-found page.
+func (u *UI) Register(mux *http.ServeMux) {
+	mux.Handle("GET /static/", u.static)
+	mux.HandleFunc("GET /login", u.loginForm)
+	mux.HandleFunc("POST /login", u.login)
+	mux.HandleFunc("POST /logout", u.logout)
+	mux.HandleFunc("POST /lang", u.setLang)
+	mux.HandleFunc("GET /{$}", u.page(u.dashboard))
+	mux.HandleFunc("GET /account", u.page(u.account))
+	mux.HandleFunc("POST /account/language", u.page(u.accountLanguage))
+	mux.HandleFunc("POST /account/password", u.page(u.accountPassword))
+	mux.HandleFunc("POST /account/tokens", u.page(u.createToken))
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", u.page(u.revokeToken))
+	mux.HandleFunc("GET /settings/naming", u.page(u.naming))
+	mux.HandleFunc("POST /settings/naming", u.page(u.saveNaming))
+	for _, t := range u.App.Reg.Types() {
+		p := "/" + t.Name
+		mux.HandleFunc("GET "+p, u.typed(t, u.list))
+		mux.HandleFunc("GET "+p+"/new", u.typed(t, u.newForm))
+		mux.HandleFunc("POST "+p+"/new", u.typed(t, u.create))
+		mux.HandleFunc("POST "+p+"/bulk", u.typed(t, u.bulk))
+		mux.HandleFunc("POST "+p+"/saved-searches", u.typed(t, u.saveSearch))
+		mux.HandleFunc("POST "+p+"/saved-searches/{id}/delete", u.typed(t, u.deleteSearch))
+		mux.HandleFunc("GET "+p+"/export.csv", u.typed(t, u.exportCSV))
+		mux.HandleFunc("GET "+p+"/import", u.typed(t, u.importForm))
+		mux.HandleFunc("POST "+p+"/import", u.typed(t, u.importCSV))
+		mux.HandleFunc("GET "+p+"/{id}", u.typed(t, u.item))
+		mux.HandleFunc("GET "+p+"/{id}/edit", u.typed(t, u.editForm))
+		mux.HandleFunc("POST "+p+"/{id}/edit", u.typed(t, u.update))
+		mux.HandleFunc("POST "+p+"/{id}/trash", u.typed(t, u.trash))
+		mux.HandleFunc("POST "+p+"/{id}/restore", u.typed(t, u.restore))
+		mux.HandleFunc("POST "+p+"/{id}/purge", u.typed(t, u.purge))
+	}
+	mux.HandleFunc("/", u.notFound)
+}
+
+// pwField is one password input of the account page.
+type pwField struct{ Name, Label, Auto, Error string }
+
+// req is one page request of a signed-in user.
+type req struct {
+	W     http.ResponseWriter
+	R     *http.Request
+	Actor *record.Actor
+	Sess  *auth.Session
+	Lang  string
+	cat   *i18n.Catalog
+}
+
+// T translates in the request's language.
+func (c *req) T(key string, args ...any) string { return c.cat.T(c.Lang, key, args...) }
+
+type handler func(c *req) error
+
+// page requires a browser session: anonymous visitors are sent to the login page.
+// A returned error is rendered as an error page.
+func (u *UI) page(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := u.newReq(w, r)
+		if c.Actor == nil || c.Sess == nil {
+			u.toLogin(w, r)
+			return
+		}
+		if err := h(c); err != nil {
+			u.fail(w, r, err)
+		}
+	}
+}
+
+// typed is page for the routes of one record type.
+func (u *UI) typed(t *record.Type, h func(c *req, t *record.Type) error) http.HandlerFunc {
+	return u.page(func(c *req) error { return h(c, t) })
+}
+
+func (u *UI) newReq(w http.ResponseWriter, r *http.Request) *req {
+	ctx := r.Context()
+	return &req{W: w, R: r, Actor: httpctx.Actor(ctx), Sess: httpctx.Session(ctx), Lang: httpctx.Lang(ctx), cat: u.Cat}
+}
+
+func (u *UI) toLogin(w http.ResponseWriter, r *http.Request) {
+	next := "/"
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		next = r.URL.RequestURI()
+	}
+	target := "/login"
+	if next != "/" {
+		target += "?next=" + url.QueryEscape(next)
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// localPath returns p when it is a path on this site (never another host), else "".
+func localPath(p string) string {
+	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n\t") {
+		return ""
+	}
+	pu, err := url.Parse(p)
+	if err != nil || pu.Scheme != "" || pu.Host != "" || pu.User != nil {
+		return ""
+	}
+	return p
+}
+
+// Base is what every page's layout needs.
+type Base struct {
+	Lang      string
+	Title     string
+	User      *UserView // nil when anonymous
+	CSRF      string
+	Menu      []MenuArea
+	Flash     string
+	Asset     string
+	Other     LangChoice // the language the switch offers
+	NavActive string     // the path of the current menu entry
+}
+
+// UserView is the signed-in user as the header shows them.
+type UserView struct{ Name, Login string }
+
+// LangChoice is one language offered by the switch.
+type LangChoice struct{ Code, Label string }
+
+// MenuArea is one group of the navigation.
+type MenuArea struct {
+	Label string
+	Items []MenuItem
+}
+
+// MenuItem is one link of the navigation.
+type MenuItem struct {
+	Label, Href string
+	Active      bool
+}
+
+var areas = []record.Area{record.AreaAssets, record.AreaManagement, record.AreaSettings, record.AreaAdmin}
+
+func (u *UI) base(c *req, title, active string) Base {
+	b := Base{Lang: c.Lang, Title: title, Asset: u.asset, NavActive: active}
+	b.Other = LangChoice{Code: "en", Label: "English"}
+	if c.Lang == "en" {
+		b.Other = LangChoice{Code: "fr", Label: "Français"}
+	}
+	if c.Sess != nil {
+		b.CSRF = c.Sess.CSRF
+	}
+	if c.Actor != nil && c.Sess != nil {
+		b.User = &UserView{Name: c.Actor.Name, Login: c.Actor.Login}
+		b.Menu = u.menu(c, active)
+	}
+	b.Flash = u.flash(c)
+	return b
+}
+
+func (u *UI) menu(c *req, active string) []MenuArea {
+	var out []MenuArea
+	for _, a := range areas {
+		m := MenuArea{Label: c.T("area." + string(a))}
+		for _, t := range u.App.Reg.InArea(a) {
+			if c.Actor.Can(t, record.Read) {
+				href := "/" + t.Name
+				m.Items = append(m.Items, MenuItem{Label: c.T(typeKey(t, true)), Href: href, Active: href == active})
+			}
+		}
+		if a == record.AreaAdmin && len(u.namingTypes(c)) > 0 {
+			m.Items = append(m.Items, MenuItem{Label: c.T("ui.naming.title"), Href: "/settings/naming", Active: active == "/settings/naming"})
+		}
+		if len(m.Items) > 0 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// doneKeys are the confirmations a redirect may ask for with ?done=.
+var doneKeys = map[string]string{
+	"created": "ui.done.created", "updated": "ui.done.updated", "trashed": "ui.done.trashed",
+	"restored": "ui.done.restored", "purged": "ui.done.purged", "deleted": "ui.done.deleted",
+	"bulk": "ui.done.bulk", "saved": "ui.done.saved", "unsaved": "ui.done.unsaved",
+	"naming": "ui.done.naming", "password": "ui.done.password", "lang": "ui.done.lang",
+	"token_revoked": "ui.done.token_revoked",
+}
+
+func (u *UI) flash(c *req) string {
+	key, ok := doneKeys[c.R.URL.Query().Get("done")]
+	if !ok {
+		return ""
+	}
+	if key == "ui.done.bulk" {
+		n, _ := strconv.Atoi(c.R.URL.Query().Get("n"))
+		return c.T(key, n)
+	}
+	return c.T(key)
+}
+
+// render executes a page into a buffer first, so that a template failure becomes a
+// clean error instead of half a page.
+func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	lang := httpctx.Lang(r.Context())
+	t := u.pages[lang][page]
+	if t == nil {
+		t = u.pages[i18n.Languages[0]][page]
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		u.App.Log.Error("render page", "page", page, "err", err)
+		http.Error(w, u.Cat.T(lang, "err.internal"), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// ErrorPage is the page of any error.
+type ErrorPage struct {
+	Base
+	Status  int
+	Message string
+	Details []string
+}
+
+// fail renders any error as a page with the right status: the service's errors are
+// translated; anything unexpected is logged and shown as a generic message.
+func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
+	c := u.newReq(w, r)
+	status := http.StatusInternalServerError
+	var msg string
+	var details []string
+	var mbe *http.MaxBytesError
+	if e, ok := record.AsError(err); ok {
+		status = api.Status(e.Code)
+		msg = c.T(e.Msg.Key, e.Msg.Args...)
+		for _, f := range sortedKeys(e.Fields) {
+			m := e.Fields[f]
+			details = append(details, c.T("ui.field_error", u.fieldLabel(c, nil, f), c.T(m.Key, m.Args...)))
+		}
+	} else if errors.As(err, &mbe) {
+		status = http.StatusRequestEntityTooLarge
+		msg = c.T("err.body_too_large", mbe.Limit)
+	} else {
+		u.App.Log.Error("page failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		msg = c.T("err.internal")
+	}
+	title := c.T("ui.error.title")
+	if status == http.StatusNotFound {
+		title = c.T("ui.error.not_found")
+	}
+	u.render(w, r, status, "error", &ErrorPage{Base: u.base(c, title, ""), Status: status, Message: msg, Details: details})
+}
+
+func (u *UI) notFound(w http.ResponseWriter, r *http.Request) {
+	u.fail(w, r, record.ErrNotFound())
+}
+
+// redirect answers a form post with a 303 to a page.
+func redirect(c *req, target string) error {
+	http.Redirect(c.W, c.R, target, http.StatusSeeOther)
+	return nil
+}
+
+// parseForm reads a url-encoded form under a size limit (the CSRF middleware may
+// already have read it).
+func parseForm(c *req) error {
+	if c.R.PostForm == nil {
+		c.R.Body = http.MaxBytesReader(c.W, c.R.Body, maxSmallForm)
+	}
+	if err := c.R.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return record.E(record.CodeInvalid, "ui.bad_form")
+	}
+	return nil
+}
+
+func pathID(c *req) (int64, error) {
+	id, err := strconv.ParseInt(c.R.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, record.ErrNotFound()
+	}
+	return id, nil
+}
+
+// typeKey is the catalogue key of a type's name.
+func typeKey(t *record.Type, plural bool) string {
+	if plural {
+		return "type." + t.Singular + ".plural"
+	}
+	return "type." + t.Singular
+}
+
+// TypeView names a type on a page.
+type TypeView struct {
+	Name, Plural, One, Href string
+}
+
+func typeView(c *req, t *record.Type) TypeView {
+	return TypeView{Name: t.Name, Plural: c.T(typeKey(t, true)), One: c.T(typeKey(t, false)), Href: "/" + t.Name}
+}
+
+// fieldLabel is the label of a field name of t, including the framework's columns.
+func (u *UI) fieldLabel(c *req, t *record.Type, name string) string {
+	if t != nil {
+		if f := t.Field(name); f != nil {
+			return c.T(f.LabelKey())
+		}
+	}
+	switch name {
+	case "organization_id", "organization", "id", "version", "created_at", "updated_at", "password":
+		if name == "organization" {
+			name = "organization_id"
+		}
+		return c.T("field." + name)
+	}
+	if u.Cat.Has(c.Lang, "field."+name) {
+		return c.T("field." + name)
+	}
+	return name
+}
+
+// orgName is an organisation's name as the actor's tree knows it.
+func orgName(a *record.Actor, id int64) string {
+	if o := a.Tree.Get(id); o != nil {
+		return o.Name
+	}
+	if id == 0 {
+		return ""
+	}
+	return "#" + strconv.FormatInt(id, 10)
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// setCookie writes a cookie with parc's defaults.
+func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+}

@@ -1,0 +1,307 @@
+package ui
+
+import (
+	"database/sql"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"parc/internal/api"
+	"parc/internal/auth"
+	"parc/internal/httpctx"
+	"parc/internal/i18n"
+	"parc/internal/record"
+	"parc/internal/web"
+)
+
+// LoginPage is the sign-in form.
+type LoginPage struct {
+	Base
+	Login string
+	Next  string
+	Error string
+}
+
+func (u *UI) loginForm(w http.ResponseWriter, r *http.Request) {
+	c := u.newReq(w, r)
+	next := localPath(r.URL.Query().Get("next"))
+	if c.Actor != nil && c.Sess != nil {
+		if next == "" {
+			next = "/"
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	u.render(w, r, http.StatusOK, "login", &LoginPage{Base: u.base(c, c.T("ui.login.title"), ""), Next: next})
+}
+
+func (u *UI) login(w http.ResponseWriter, r *http.Request) {
+	c := u.newReq(w, r)
+	if err := parseForm(c); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	login := strings.TrimSpace(r.PostFormValue("login"))
+	next := localPath(r.PostFormValue("next"))
+	sess, err := u.App.Auth.Login(r.Context(), login, r.PostFormValue("password"), httpctx.ClientIP(r), r.UserAgent())
+	if err != nil {
+		e, ok := record.AsError(err)
+		if !ok {
+			u.fail(w, r, err)
+			return
+		}
+		p := &LoginPage{Base: u.base(c, c.T("ui.login.title"), ""), Login: login, Next: next, Error: c.T(e.Msg.Key, e.Msg.Args...)}
+		u.render(w, r, api.Status(e.Code), "login", p)
+		return
+	}
+	setCookie(w, r, web.SessionCookie, sess.Token, 0)
+	if next == "" || strings.HasPrefix(next, "/login") {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (u *UI) logout(w http.ResponseWriter, r *http.Request) {
+	if s := httpctx.Session(r.Context()); s != nil {
+		if err := u.App.Auth.Logout(r.Context(), s.Token); err != nil {
+			u.fail(w, r, err)
+			return
+		}
+	}
+	setCookie(w, r, web.SessionCookie, "", -1)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// setLang keeps the chosen language in a cookie for a year and goes back to the page.
+func (u *UI) setLang(w http.ResponseWriter, r *http.Request) {
+	c := u.newReq(w, r)
+	if err := parseForm(c); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if lang := r.PostFormValue("lang"); i18n.Supported(lang) {
+		setCookie(w, r, web.LangCookie, lang, 365*24*3600)
+	}
+	back := "/"
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Host != "" {
+		back = localPath(ref.RequestURI())
+	} else if b := localPath(r.PostFormValue("back")); b != "" {
+		back = b
+	}
+	if back == "" {
+		back = "/"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// DashboardPage shows how many assets of each kind there are.
+type DashboardPage struct {
+	Base
+	Cards []Card
+}
+
+// Card is one count of the dashboard.
+type Card struct {
+	Label, Count, Href, NewHref string
+}
+
+func (u *UI) dashboard(c *req) error {
+	p := &DashboardPage{Base: u.base(c, c.T("ui.dashboard.title"), "/")}
+	for _, t := range u.App.Reg.InArea(record.AreaAssets) {
+		if !c.Actor.Can(t, record.Read) {
+			continue
+		}
+		page, err := u.App.Records.List(c.R.Context(), c.Actor, t, record.ListQuery{Count: true, Limit: 1})
+		if err != nil {
+			return err
+		}
+		card := Card{Label: c.T(typeKey(t, true)), Count: fmtInt(c.Lang, page.Total), Href: "/" + t.Name}
+		if c.Actor.Can(t, record.Create) {
+			card.NewHref = "/" + t.Name + "/new"
+		}
+		p.Cards = append(p.Cards, card)
+	}
+	return u.renderPage(c, http.StatusOK, "dashboard", p)
+}
+
+func (u *UI) renderPage(c *req, status int, page string, data any) error {
+	u.render(c.W, c.R, status, page, data)
+	return nil
+}
+
+// AccountPage is the signed-in user's own settings.
+type AccountPage struct {
+	Base
+	Name, Login  string
+	Language     string // saved preference, "" for automatic
+	Languages    []Option
+	PwErrors     map[string]string
+	Tokens       []TokenView
+	NewSecret    string
+	NewTokenName string
+	TokenError   string
+}
+
+// TokenView is one API token as listed.
+type TokenView struct {
+	ID                         int64
+	Name, Prefix               string
+	Created, LastUsed, Expires string
+	Revoked                    bool
+}
+
+// Option is one choice of a select.
+type Option struct {
+	Value, Label string
+	Selected     bool
+}
+
+func (u *UI) accountPage(c *req) (*AccountPage, error) {
+	p := &AccountPage{Base: u.base(c, c.T("ui.account.title"), "/account"), Name: c.Actor.Name, Login: c.Actor.Login,
+		Language: c.Actor.Lang, PwErrors: map[string]string{}}
+	cur := c.Actor.Lang
+	if cur == "" {
+		cur = c.Lang
+	}
+	for _, l := range i18n.Languages {
+		p.Languages = append(p.Languages, Option{Value: l, Label: c.T("enum.language." + l), Selected: l == cur})
+	}
+	ts, err := u.App.Auth.Tokens(c.R.Context(), c.Actor.UserID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		tv := TokenView{ID: t.ID, Name: t.Name, Prefix: t.Prefix, Created: fmtDateTime(c.Lang, t.CreatedAt, u.Loc), Revoked: t.RevokedAt != nil}
+		if t.LastUsedAt != nil {
+			tv.LastUsed = fmtDateTime(c.Lang, *t.LastUsedAt, u.Loc)
+		}
+		if t.ExpiresAt != nil {
+			tv.Expires = fmtDateTime(c.Lang, *t.ExpiresAt, u.Loc)
+		}
+		p.Tokens = append(p.Tokens, tv)
+	}
+	return p, nil
+}
+
+func (u *UI) account(c *req) error {
+	p, err := u.accountPage(c)
+	if err != nil {
+		return err
+	}
+	return u.renderPage(c, http.StatusOK, "account", p)
+}
+
+// accountLanguage keeps the language on the user's record when their rights allow
+// it, and in the language cookie in every case.
+func (u *UI) accountLanguage(c *req) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	lang := c.R.PostFormValue("language")
+	if !i18n.Supported(lang) {
+		return redirect(c, "/account")
+	}
+	_, err := u.App.Records.Update(c.R.Context(), c.Actor, u.App.Reg.MustType("users"), c.Actor.UserID, record.Input{"language": lang})
+	if e, ok := record.AsError(err); ok && (e.Code == record.CodeForbidden || e.Code == record.CodeNotFound) {
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	setCookie(c.W, c.R, web.LangCookie, lang, 365*24*3600)
+	return redirect(c, "/account?done=lang")
+}
+
+// accountPassword changes the user's own password after checking the current one,
+// then opens a fresh session (changing a password closes every session).
+func (u *UI) accountPassword(c *req) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	ctx := c.R.Context()
+	cur, pw, confirm := c.R.PostFormValue("current"), c.R.PostFormValue("new"), c.R.PostFormValue("confirm")
+	errs := map[string]string{}
+	var hash sql.NullString
+	err := u.App.DB.R.QueryRowContext(ctx, u.App.DB.Rebind("SELECT password_hash FROM users WHERE id = ?"), c.Actor.UserID).Scan(&hash)
+	if err != nil && err != sql.ErrNoRows {
+		return err
+	}
+	if !hash.Valid || !auth.CheckPassword(hash.String, cur) {
+		u.App.Auth.Audit(ctx, "password_change_failed", c.Actor.UserID, c.Actor.Login, httpctx.ClientIP(c.R), "")
+		errs["current"] = c.T("ui.account.wrong_password")
+	} else if pw != confirm {
+		errs["confirm"] = c.T("ui.account.mismatch")
+	} else {
+		sys, err := u.App.System(ctx, record.OriginWeb)
+		if err != nil {
+			return err
+		}
+		// The change is the user's own: the history names them.
+		sys.UserID, sys.Login, sys.Name = c.Actor.UserID, c.Actor.Login, c.Actor.Name
+		err = u.App.Auth.SetPassword(ctx, sys, c.Actor.UserID, pw)
+		if e, ok := record.AsError(err); ok {
+			for f, m := range e.Fields {
+				if f == "password" {
+					f = "new"
+				}
+				errs[f] = c.T(m.Key, m.Args...)
+			}
+			if len(e.Fields) == 0 {
+				errs["new"] = c.T(e.Msg.Key, e.Msg.Args...)
+			}
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		p, err := u.accountPage(c)
+		if err != nil {
+			return err
+		}
+		p.PwErrors = errs
+		return u.renderPage(c, http.StatusUnprocessableEntity, "account", p)
+	}
+	sess, err := u.App.Auth.Login(ctx, c.Actor.Login, pw, httpctx.ClientIP(c.R), c.R.UserAgent())
+	if err != nil {
+		setCookie(c.W, c.R, web.SessionCookie, "", -1)
+		return redirect(c, "/login")
+	}
+	setCookie(c.W, c.R, web.SessionCookie, sess.Token, 0)
+	return redirect(c, "/account?done=password")
+}
+
+// createToken makes an API token and shows its secret this once.
+func (u *UI) createToken(c *req) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	name := c.R.PostFormValue("name")
+	secret, _, err := u.App.Auth.CreateToken(c.R.Context(), c.Actor.UserID, name, 0)
+	var tokErr string
+	if e, ok := record.AsError(err); ok {
+		tokErr = c.T(e.Msg.Key, e.Msg.Args...)
+	} else if err != nil {
+		return err
+	}
+	p, err := u.accountPage(c)
+	if err != nil {
+		return err
+	}
+	if tokErr != "" {
+		p.TokenError, p.NewTokenName = tokErr, name
+		return u.renderPage(c, http.StatusUnprocessableEntity, "account", p)
+	}
+	p.NewSecret = secret
+	return u.renderPage(c, http.StatusOK, "account", p)
+}
+
+func (u *UI) revokeToken(c *req) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := u.App.Auth.RevokeToken(c.R.Context(), c.Actor.UserID, id); err != nil {
+		return err
+	}
+	return redirect(c, "/account?done=token_revoked")
+}

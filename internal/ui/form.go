@@ -1,0 +1,402 @@
+package ui
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"parc/internal/api"
+	"parc/internal/record"
+)
+
+// FormPage is the create or edit form of a record.
+type FormPage struct {
+	Base
+	Type       TypeView
+	Action     string
+	New        bool
+	Version    int64
+	Fields     []FormField
+	Error      string   // the form's problem, shown at the top
+	Details    []string // problems of values without an input of their own
+	ReloadHref string   // after a version conflict: the form with fresh values
+	CancelHref string
+}
+
+// FormField is one input of a form.
+type FormField struct {
+	Name, ID, Label string
+	// Control is text, textarea, checkbox, select or refid (an id box with the
+	// current record's name, for references with too many records to list).
+	Control      string
+	Type         string // the input's type attribute
+	InputMode    string
+	Value        string
+	Checked      bool
+	Options      []Option
+	Required     bool
+	Error        string
+	Hint         string
+	Max          int
+	Autocomplete string
+	Wide         bool
+	RefLabel     string
+	RefHref      string
+}
+
+// formState is what a re-rendered form keeps: the typed values and the errors.
+type formState struct {
+	typed   map[string]string
+	errs    map[string]string
+	status  int
+	message string
+	details []string
+	reload  bool
+}
+
+func (u *UI) newForm(c *req, t *record.Type) error {
+	if !c.Actor.Can(t, record.Create) {
+		return record.ErrForbidden()
+	}
+	return u.renderForm(c, t, nil, formState{})
+}
+
+func (u *UI) create(c *req, t *record.Type) error {
+	if !c.Actor.Can(t, record.Create) {
+		return record.ErrForbidden()
+	}
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	in, typed := u.readForm(c, t)
+	rec, err := u.App.Records.Create(c.R.Context(), c.Actor, t, in)
+	if err != nil {
+		return u.formFailed(c, t, nil, typed, err)
+	}
+	return redirect(c, "/"+t.Name+"/"+strconv.FormatInt(rec.ID, 10)+"?done=created")
+}
+
+// loadForEdit reads a record the actor may change.
+func (u *UI) loadForEdit(c *req, t *record.Type) (*record.Record, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := u.App.Records.Get(c.R.Context(), c.Actor, t, id)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Actor.CanIn(t, record.Update, rec.OrgID) {
+		return nil, record.ErrForbidden()
+	}
+	if rec.DeletedAt != nil {
+		return nil, record.E(record.CodeConflict, "err.in_trash")
+	}
+	return rec, nil
+}
+
+func (u *UI) editForm(c *req, t *record.Type) error {
+	rec, err := u.loadForEdit(c, t)
+	if err != nil {
+		return err
+	}
+	return u.renderForm(c, t, rec, formState{})
+}
+
+func (u *UI) update(c *req, t *record.Type) error {
+	rec, err := u.loadForEdit(c, t)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	in, typed := u.readForm(c, t)
+	in["version"] = c.R.PostFormValue("version")
+	typed["version"] = c.R.PostFormValue("version")
+	if _, err := u.App.Records.Update(c.R.Context(), c.Actor, t, rec.ID, in); err != nil {
+		return u.formFailed(c, t, rec, typed, err)
+	}
+	return redirect(c, "/"+t.Name+"/"+strconv.FormatInt(rec.ID, 10)+"?done=updated")
+}
+
+// readForm turns the posted form into the service's input: strings by field name,
+// "" clearing a value. Fields absent from the form are left alone.
+func (u *UI) readForm(c *req, t *record.Type) (record.Input, map[string]string) {
+	in, typed := record.Input{}, map[string]string{}
+	form := c.R.PostForm
+	for _, f := range t.Fields {
+		if f.Hidden || f.ReadOnly {
+			continue
+		}
+		vs, ok := form[f.Name]
+		if !ok || len(vs) == 0 {
+			continue
+		}
+		v := vs[len(vs)-1] // a checkbox follows its hidden "false"
+		typed[f.Name] = v
+		if f.Kind == record.DateTime && v != "" {
+			if tm, err := time.ParseInLocation("2006-01-02T15:04", v, u.Loc); err == nil {
+				in[f.Name] = tm.Format(time.RFC3339)
+				continue
+			}
+		}
+		in[f.Name] = v
+	}
+	if t.Scope == record.OrgScoped {
+		if vs, ok := form["organization_id"]; ok && len(vs) > 0 {
+			typed["organization_id"] = vs[0]
+			if vs[0] != "" {
+				in["organization_id"] = vs[0]
+			}
+		}
+	}
+	for _, x := range t.Extras {
+		if v := form.Get(x); v != "" {
+			in[x] = v
+		}
+	}
+	return in, typed
+}
+
+// formFailed shows the form again with the service's messages and the typed values.
+func (u *UI) formFailed(c *req, t *record.Type, rec *record.Record, typed map[string]string, err error) error {
+	e, ok := record.AsError(err)
+	if !ok {
+		return err
+	}
+	st := formState{typed: typed, errs: map[string]string{}, status: api.Status(e.Code), message: c.T(e.Msg.Key, e.Msg.Args...)}
+	st.reload = e.Msg.Key == "err.version_conflict"
+	known := map[string]bool{"organization_id": t.Scope == record.OrgScoped}
+	for _, f := range t.Fields {
+		known[f.Name] = !f.Hidden && !f.ReadOnly
+	}
+	for _, x := range t.Extras {
+		known[x] = true
+	}
+	for _, f := range sortedKeys(e.Fields) {
+		m := c.T(e.Fields[f].Key, e.Fields[f].Args...)
+		if known[f] {
+			st.errs[f] = m
+		} else {
+			st.details = append(st.details, c.T("ui.field_error", u.fieldLabel(c, t, f), m))
+		}
+	}
+	return u.renderForm(c, t, rec, st)
+}
+
+func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState) error {
+	ctx := c.R.Context()
+	tv := typeView(c, t)
+	p := &FormPage{Type: tv, New: rec == nil, Error: st.message, Details: st.details}
+	if rec == nil {
+		p.Base = u.base(c, c.T("ui.form.new_title", lowerFirst(tv.One)), "/"+t.Name)
+		p.Action = "/" + t.Name + "/new"
+		p.CancelHref = "/" + t.Name
+	} else {
+		p.Base = u.base(c, c.T("ui.form.edit_title", rec.Label()), "/"+t.Name)
+		p.Action = "/" + t.Name + "/" + strconv.FormatInt(rec.ID, 10) + "/edit"
+		p.CancelHref = "/" + t.Name + "/" + strconv.FormatInt(rec.ID, 10)
+		p.Version = rec.Version
+		if v, err := strconv.ParseInt(st.typed["version"], 10, 64); err == nil {
+			p.Version = v
+		}
+		if st.reload {
+			p.ReloadHref = p.Action
+		}
+	}
+	// value is what an input shows: what was typed, else the stored value, else the
+	// default or a value given in the address (/monitors/new?computer_id=4).
+	value := func(f *record.Field) string {
+		if v, ok := st.typed[f.Name]; ok {
+			return v
+		}
+		if rec != nil {
+			return u.formValue(c, f, rec.Get(f.Name))
+		}
+		if v := c.R.URL.Query().Get(f.Name); v != "" && c.R.Method == http.MethodGet {
+			return v
+		}
+		return u.formValue(c, f, f.Default)
+	}
+
+	if t.Scope == record.OrgScoped {
+		p.Fields = append(p.Fields, u.orgField(c, t, rec, st))
+	}
+	plan := ""
+	if t.NamingPlan && rec == nil {
+		var err error
+		if plan, err = u.App.Records.Setting(ctx, u.App.DB.R, record.NamingKey(t)); err != nil {
+			return err
+		}
+	}
+	for _, f := range t.Fields {
+		if f.Hidden || f.ReadOnly {
+			continue
+		}
+		ff := FormField{Name: f.Name, ID: "f-" + f.Name, Label: c.T(f.LabelKey()), Value: value(f), Required: f.Required,
+			Error: st.errs[f.Name], Max: f.Max, Control: "text", Type: "text"}
+		switch f.Kind {
+		case record.LongText:
+			ff.Control, ff.Wide = "textarea", true
+		case record.Email:
+			ff.Type = "email"
+		case record.URL:
+			ff.Type = "url"
+		case record.Int, record.Decimal, record.Money:
+			ff.InputMode = "decimal"
+			if f.Kind == record.Int {
+				ff.InputMode = "numeric"
+			}
+		case record.Date:
+			ff.Type = "date"
+		case record.DateTime:
+			ff.Type = "datetime-local"
+		case record.IP, record.MAC, record.Serial:
+			ff.Autocomplete = "off"
+		case record.Bool:
+			ff.Control = "checkbox"
+			ff.Checked = ff.Value == "true" || ff.Value == "on" || ff.Value == "1"
+			ff.Required = false
+		case record.Enum:
+			ff.Control = "select"
+			if !f.Required || ff.Value == "" {
+				ff.Options = append(ff.Options, Option{Value: "", Label: c.T("ui.form.none")})
+			}
+			for _, o := range f.Options {
+				ff.Options = append(ff.Options, Option{Value: o, Label: enumLabel(c, f, o), Selected: strings.EqualFold(o, ff.Value)})
+			}
+		case record.Ref:
+			if err := u.refField(c, t, f, rec, &ff); err != nil {
+				return err
+			}
+		}
+		if f.Name == t.NameField && plan != "" {
+			ff.Required = false
+			ff.Hint = c.T("ui.form.naming_hint", plan)
+		}
+		if t.Name == "users" && f.Name == "login" {
+			ff.Autocomplete = "off"
+		}
+		p.Fields = append(p.Fields, ff)
+	}
+	for _, x := range t.Extras {
+		if x != "password" {
+			continue
+		}
+		pf := FormField{Name: x, ID: "f-" + x, Label: c.T("field.password"), Control: "text", Type: "password",
+			Autocomplete: "new-password", Error: st.errs[x]}
+		if rec != nil {
+			pf.Hint = c.T("ui.form.password_keep")
+		}
+		p.Fields = append(p.Fields, pf)
+	}
+	status := st.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	return u.renderPage(c, status, "form", p)
+}
+
+// orgField is the organisation select of org-scoped types: the organisations the
+// actor may create in, indented by depth.
+func (u *UI) orgField(c *req, t *record.Type, rec *record.Record, st formState) FormField {
+	ff := FormField{Name: "organization_id", ID: "f-organization_id", Label: c.T("field.organization_id"), Control: "select",
+		Required: true, Error: st.errs["organization_id"]}
+	homes := c.Actor.HomeOrgs(t)
+	cur := ""
+	switch {
+	case st.typed != nil && st.typed["organization_id"] != "":
+		cur = st.typed["organization_id"]
+	case rec != nil:
+		cur = strconv.FormatInt(rec.OrgID, 10)
+	case c.R.URL.Query().Get("organization_id") != "":
+		cur = c.R.URL.Query().Get("organization_id")
+	case len(homes) == 1:
+		cur = strconv.FormatInt(homes[0].ID, 10)
+	}
+	if cur == "" {
+		ff.Options = append(ff.Options, Option{Value: "", Label: c.T("ui.form.choose")})
+	}
+	seen := false
+	for _, o := range homes {
+		id := strconv.FormatInt(o.ID, 10)
+		seen = seen || id == cur
+		ff.Options = append(ff.Options, Option{Value: id, Label: indent(c.Actor.Tree.Depth(o.ID)) + o.Name, Selected: id == cur})
+	}
+	if !seen && rec != nil {
+		ff.Options = append([]Option{{Value: cur, Label: orgName(c.Actor, rec.OrgID), Selected: true}}, ff.Options...)
+	}
+	return ff
+}
+
+// refField fills a reference input: a select of the records the actor can read, or
+// an id box when there are too many of them.
+func (u *UI) refField(c *req, t *record.Type, f *record.Field, rec *record.Record, ff *FormField) error {
+	rt := u.App.Reg.MustType(f.Ref)
+	cur, _ := strconv.ParseInt(strings.TrimPrefix(ff.Value, "#"), 10, 64)
+	curLabel := ""
+	if rec != nil && rec.Int(f.Name) == cur {
+		curLabel = rec.Display[f.Name]
+	}
+	var recs []*record.Record
+	tooMany := !c.Actor.Can(rt, record.Read)
+	if !tooMany {
+		page, err := u.App.Records.List(c.R.Context(), c.Actor, rt, record.ListQuery{Sort: rt.NameField, Limit: u.RefLimit})
+		if err != nil {
+			return err
+		}
+		recs, tooMany = page.Records, page.NextCursor != ""
+	}
+	if tooMany {
+		ff.Control, ff.InputMode = "refid", "numeric"
+		if cur > 0 {
+			ff.RefLabel = curLabel
+			if ff.RefLabel == "" {
+				ff.RefLabel = u.refLabel(c, rt, cur)
+			}
+			ff.RefHref = "/" + rt.Name + "/" + strconv.FormatInt(cur, 10)
+		}
+		ff.Hint = c.T("ui.form.ref_id_hint", c.T(typeKey(rt, false)))
+		return nil
+	}
+	ff.Control = "select"
+	opts := []Option{{Value: "", Label: c.T("ui.form.none")}}
+	found := false
+	for _, r := range recs {
+		if rt == t && rec != nil && r.ID == rec.ID {
+			continue // a record cannot be its own parent
+		}
+		found = found || r.ID == cur
+		opts = append(opts, Option{Value: strconv.FormatInt(r.ID, 10), Label: r.Label(), Selected: r.ID == cur})
+	}
+	if rt.LabelSQL != "" {
+		sort.SliceStable(opts[1:], func(i, j int) bool {
+			return strings.ToLower(opts[1+i].Label) < strings.ToLower(opts[1+j].Label)
+		})
+	}
+	if cur > 0 && !found {
+		label := curLabel
+		if label == "" {
+			label = "#" + strconv.FormatInt(cur, 10)
+		}
+		opts = append(opts, Option{Value: strconv.FormatInt(cur, 10), Label: label, Selected: true})
+	}
+	if cur == 0 && ff.Value != "" {
+		// Something that is not an id was typed: keep it visible as the choice.
+		opts = append(opts, Option{Value: ff.Value, Label: ff.Value, Selected: true})
+	}
+	ff.Options = opts
+	return nil
+}
+
+// refLabel names one record by id, when the actor may read it.
+func (u *UI) refLabel(c *req, t *record.Type, id int64) string {
+	r, err := u.App.Records.Get(c.R.Context(), c.Actor, t, id)
+	if err != nil {
+		return ""
+	}
+	return r.Label()
+}

@@ -1,0 +1,329 @@
+package ui
+
+import (
+	"net/url"
+	"strconv"
+
+	"parc/internal/record"
+)
+
+// historyPage is how many history entries one page shows.
+const historyPage = 50
+
+// ItemPage shows one record: its details, history and linked records.
+type ItemPage struct {
+	Base
+	Type    TypeView
+	ID      int64
+	Label   string
+	Href    string
+	InTrash bool
+	Deleted string
+	Org     *Cell
+	Version int64
+	Created string
+	Updated string
+
+	Tabs    []Tab
+	Tab     string
+	Details []Detail
+	History []HistoryRow
+	// OlderHref pages back through the history.
+	OlderHref  string
+	NewestHref string
+	Links      []LinkGroup
+
+	EditHref                       string
+	CanTrash, CanRestore, CanPurge bool
+	NoTrash                        bool
+}
+
+// Tab is one tab of the item page.
+type Tab struct {
+	Key, Label, Href string
+	Active           bool
+}
+
+// Detail is one labelled value.
+type Detail struct {
+	Label, Text, Href string
+	Long              bool
+}
+
+// HistoryRow is one history entry as shown.
+type HistoryRow struct {
+	At, User, Origin, Action string
+	Field                    string
+	Old, New                 string
+	Change                   bool // an update of one field, with old and new values
+}
+
+// LinkGroup lists the records of one type that point to this record.
+type LinkGroup struct {
+	Type    TypeView
+	Columns []Column
+	Rows    []Row
+	More    string
+	NewHref string
+	Empty   string
+}
+
+// linkedTypes are the asset types with a reference to t (monitors and peripherals
+// plugged into a computer), for the connections tab.
+func (u *UI) linkedTypes(t *record.Type) []linkRef {
+	var out []linkRef
+	for _, lt := range u.App.Reg.InArea(record.AreaAssets) {
+		for _, f := range lt.Fields {
+			if f.Kind == record.Ref && f.Ref == t.Name && lt != t {
+				out = append(out, linkRef{lt, f})
+			}
+		}
+	}
+	return out
+}
+
+type linkRef struct {
+	t *record.Type
+	f *record.Field
+}
+
+func (u *UI) item(c *req, t *record.Type) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.R.Context()
+	rec, err := u.App.Records.Get(ctx, c.Actor, t, id)
+	if err != nil {
+		return err
+	}
+	tv := typeView(c, t)
+	href := "/" + t.Name + "/" + strconv.FormatInt(id, 10)
+	p := &ItemPage{Base: u.base(c, rec.Label(), "/"+t.Name), Type: tv, ID: id, Label: rec.Label(), Href: href,
+		InTrash: rec.DeletedAt != nil, Version: rec.Version, NoTrash: t.NoTrash,
+		Created: fmtDateTime(c.Lang, rec.CreatedAt, u.Loc), Updated: fmtDateTime(c.Lang, rec.UpdatedAt, u.Loc)}
+	if p.Label == "" {
+		p.Label = tv.One + " #" + strconv.FormatInt(id, 10)
+		p.Title = p.Label
+	}
+	if rec.DeletedAt != nil {
+		p.Deleted = fmtDateTime(c.Lang, *rec.DeletedAt, u.Loc)
+	}
+	if t.Scope == record.OrgScoped {
+		org := Cell{Text: rec.Display["organization_id"]}
+		if org.Text == "" {
+			org.Text = orgName(c.Actor, rec.OrgID)
+		}
+		if orgs := u.App.Reg.MustType("organizations"); c.Actor.CanIn(orgs, record.Read, rec.OrgID) {
+			org.Href = "/organizations/" + strconv.FormatInt(rec.OrgID, 10)
+		}
+		p.Org = &org
+	}
+	if !p.InTrash && c.Actor.CanIn(t, record.Update, rec.OrgID) {
+		p.EditHref = href + "/edit"
+	}
+	p.CanTrash = !p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
+	p.CanRestore = p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
+	p.CanPurge = p.InTrash && c.Actor.CanIn(t, record.Purge, rec.OrgID)
+
+	links := u.linkedTypes(t)
+	tab := c.R.URL.Query().Get("tab")
+	if tab != "history" && !(tab == "links" && len(links) > 0) {
+		tab = "details"
+	}
+	p.Tab = tab
+	p.Tabs = append(p.Tabs, Tab{Key: "details", Label: c.T("ui.item.tab_details"), Href: href})
+	p.Tabs = append(p.Tabs, Tab{Key: "history", Label: c.T("ui.item.tab_history"), Href: href + "?tab=history"})
+	if len(links) > 0 {
+		p.Tabs = append(p.Tabs, Tab{Key: "links", Label: c.T("ui.item.tab_links"), Href: href + "?tab=links"})
+	}
+	for i := range p.Tabs {
+		p.Tabs[i].Active = p.Tabs[i].Key == tab
+	}
+
+	switch tab {
+	case "details":
+		for _, f := range t.VisibleFields() {
+			d := Detail{Label: c.T(f.LabelKey()), Long: f.Kind == record.LongText}
+			cell := u.cell(c, rec, f)
+			d.Text, d.Href = cell.Text, cell.Href
+			if f.Kind == record.LongText {
+				d.Text = rec.String(f.Name)
+			}
+			if f.Kind == record.URL && d.Text != "" {
+				d.Href = d.Text
+			}
+			if f.Kind == record.Email && d.Text != "" {
+				d.Href = "mailto:" + d.Text
+			}
+			p.Details = append(p.Details, d)
+		}
+	case "history":
+		if err := u.history(c, t, rec, p); err != nil {
+			return err
+		}
+	case "links":
+		for _, l := range links {
+			g, err := u.linkGroup(c, l, rec)
+			if err != nil {
+				return err
+			}
+			if g != nil {
+				p.Links = append(p.Links, *g)
+			}
+		}
+	}
+	return u.renderPage(c, 200, "item", p)
+}
+
+func (u *UI) history(c *req, t *record.Type, rec *record.Record, p *ItemPage) error {
+	before, _ := strconv.ParseInt(c.R.URL.Query().Get("before"), 10, 64)
+	es, err := u.App.Records.History(c.R.Context(), c.Actor, t, rec.ID, historyPage, before)
+	if err != nil {
+		return err
+	}
+	for _, e := range es {
+		h := HistoryRow{At: fmtDateTime(c.Lang, e.At, u.Loc), User: e.UserName, Origin: c.T("history.origin." + e.Origin),
+			Action: c.T("history.action." + e.Action)}
+		if h.User == "" {
+			h.User = c.T("ui.history.nobody")
+		}
+		if e.Field != "" {
+			h.Change = true
+			h.Field = u.fieldLabel(c, t, e.Field)
+			f := t.Field(e.Field)
+			switch {
+			case e.Field == "organization_id":
+				h.Old, h.New = orgLabel(c.Actor, e.OldValue), orgLabel(c.Actor, e.NewValue)
+			case f != nil && f.Hidden:
+				h.Old, h.New = "", c.T("ui.history.secret")
+			case f != nil && f.Kind == record.Ref:
+				h.Old, h.New = refText(e.OldLabel, e.OldValue), refText(e.NewLabel, e.NewValue)
+			default:
+				h.Old, h.New = u.displayText(c, f, e.OldValue), u.displayText(c, f, e.NewValue)
+			}
+		}
+		p.History = append(p.History, h)
+	}
+	if len(es) == historyPage {
+		v := url.Values{"tab": {"history"}, "before": {strconv.FormatInt(es[len(es)-1].ID, 10)}}
+		p.OlderHref = p.Href + "?" + v.Encode()
+	}
+	if before > 0 {
+		p.NewestHref = p.Href + "?tab=history"
+	}
+	return nil
+}
+
+func refText(label, id string) string {
+	if label != "" || id == "" {
+		return label
+	}
+	return "#" + id
+}
+
+func orgLabel(a *record.Actor, s string) string {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return s
+	}
+	return orgName(a, id)
+}
+
+// linkGroup lists the records of l.t whose l.f points to rec.
+func (u *UI) linkGroup(c *req, l linkRef, rec *record.Record) (*LinkGroup, error) {
+	if !c.Actor.Can(l.t, record.Read) {
+		return nil, nil
+	}
+	idStr := strconv.FormatInt(rec.ID, 10)
+	q := record.ListQuery{Filters: []record.Filter{{Field: l.f.Name, Op: record.OpEq, Value: idStr}}, Limit: 100}
+	page, err := u.App.Records.List(c.R.Context(), c.Actor, l.t, q)
+	if err != nil {
+		return nil, err
+	}
+	g := &LinkGroup{Type: typeView(c, l.t)}
+	if page.NextCursor != "" {
+		g.More = withQuery("/"+l.t.Name, q.Encode())
+	}
+	if c.Actor.Can(l.t, record.Create) && rec.DeletedAt == nil {
+		v := url.Values{l.f.Name: {idStr}}
+		if rec.OrgID != 0 && l.t.Scope == record.OrgScoped {
+			v.Set("organization_id", strconv.FormatInt(rec.OrgID, 10))
+		}
+		g.NewHref = "/" + l.t.Name + "/new?" + v.Encode()
+	}
+	var cols []*record.Field
+	for _, f := range l.t.Fields {
+		if f.List && !f.Hidden && f != l.f {
+			cols = append(cols, f)
+		}
+	}
+	for _, f := range cols {
+		g.Columns = append(g.Columns, Column{Label: c.T(f.LabelKey()), Class: kindClass(f)})
+	}
+	for _, r := range page.Records {
+		row := Row{ID: r.ID, Href: "/" + l.t.Name + "/" + strconv.FormatInt(r.ID, 10)}
+		for i, f := range cols {
+			cell := u.cell(c, r, f)
+			if i == 0 {
+				cell.Href = row.Href
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	if len(g.Rows) == 0 {
+		g.Empty = c.T("ui.item.no_links", lowerFirst(g.Type.Plural))
+	}
+	return g, nil
+}
+
+// trash moves a record to the trash (types without one are deleted outright).
+func (u *UI) trash(c *req, t *record.Type) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := u.App.Records.Trash(c.R.Context(), c.Actor, t, id); err != nil {
+		return err
+	}
+	if t.NoTrash {
+		return redirect(c, "/"+t.Name+"?done=deleted")
+	}
+	return redirect(c, "/"+t.Name+"/"+strconv.FormatInt(id, 10)+"?done=trashed")
+}
+
+func (u *UI) restore(c *req, t *record.Type) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	if err := u.App.Records.Restore(c.R.Context(), c.Actor, t, id); err != nil {
+		return err
+	}
+	if b := c.R.PostFormValue("back"); b != "" {
+		return redirect(c, addDone(backTo(t, b), "restored"))
+	}
+	return redirect(c, "/"+t.Name+"/"+strconv.FormatInt(id, 10)+"?done=restored")
+}
+
+func (u *UI) purge(c *req, t *record.Type) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	if err := u.App.Records.Purge(c.R.Context(), c.Actor, t, id); err != nil {
+		return err
+	}
+	back := "/" + t.Name + "?trash=1"
+	if b := c.R.PostFormValue("back"); b != "" {
+		back = backTo(t, b)
+	}
+	return redirect(c, addDone(back, "purged"))
+}

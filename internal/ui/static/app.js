@@ -1,0 +1,144 @@
+// parc: small progressive enhancements. Every page works without this file; it
+// only saves clicks (menu toggle, filter rows, select all, confirmations).
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  function onReady(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+  }
+
+  // Navigation: collapsed behind a button on narrow screens.
+  function navToggle() {
+    var button = document.querySelector(".nav-toggle");
+    var nav = document.getElementById("nav");
+    if (!button || !nav) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("open", open);
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && nav.classList.contains("open")) {
+        nav.classList.remove("open");
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      }
+    });
+  }
+
+  // Confirm destructive actions: forms carry their question in data-confirm.
+  function confirmations() {
+    document.addEventListener("submit", function (e) {
+      var question = e.target.getAttribute && e.target.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) {
+        e.preventDefault();
+      }
+    });
+  }
+
+  // Filter builder: "add a condition" clones the last row with empty values.
+  function filterRows() {
+    var add = document.querySelector("[data-add-filter]");
+    var rows = document.querySelector("[data-filter-rows]");
+    if (!add || !rows) {
+      return;
+    }
+    add.hidden = false;
+    add.addEventListener("click", function () {
+      var all = rows.querySelectorAll(".filter-row");
+      var last = all[all.length - 1];
+      var copy = last.cloneNode(true);
+      var n = all.length;
+      copy.querySelectorAll("[id]").forEach(function (el) {
+        el.id = el.id.replace(/-\d+$/, "-" + n);
+      });
+      copy.querySelectorAll("label[for]").forEach(function (el) {
+        el.htmlFor = el.htmlFor.replace(/-\d+$/, "-" + n);
+      });
+      copy.querySelectorAll("select").forEach(function (el) {
+        el.selectedIndex = 0;
+      });
+      copy.querySelectorAll("input").forEach(function (el) {
+        el.value = "";
+      });
+      rows.appendChild(copy);
+      var first = copy.querySelector("select");
+      if (first) {
+        first.focus();
+      }
+    });
+  }
+
+  // "Select all" checkbox of the bulk update.
+  function selectAll() {
+    document.querySelectorAll("input[data-select-all]").forEach(function (box) {
+      var form = box.getAttribute("data-select-all");
+      var boxes = function () {
+        return document.querySelectorAll('input[type="checkbox"][name="id"][form="' + form + '"]');
+      };
+      box.hidden = false;
+      box.addEventListener("change", function () {
+        boxes().forEach(function (b) {
+          b.checked = box.checked;
+        });
+      });
+      document.addEventListener("change", function (e) {
+        if (e.target === box || e.target.getAttribute("form") !== form) {
+          return;
+        }
+        var list = boxes();
+        var checked = 0;
+        list.forEach(function (b) {
+          if (b.checked) {
+            checked++;
+          }
+        });
+        box.checked = checked === list.length && list.length > 0;
+        box.indeterminate = checked > 0 && checked < list.length;
+      });
+    });
+  }
+
+  // Dropdowns (<details class="dropdown">) close on Escape and outside clicks.
+  function dropdowns() {
+    var all = document.querySelectorAll("details.dropdown");
+    document.addEventListener("click", function (e) {
+      all.forEach(function (d) {
+        if (d.open && !d.contains(e.target)) {
+          d.open = false;
+        }
+      });
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") {
+        return;
+      }
+      all.forEach(function (d) {
+        if (d.open) {
+          d.open = false;
+          var s = d.querySelector("summary");
+          if (s) {
+            s.focus();
+          }
+        }
+      });
+    });
+  }
+
+  onReady(function () {
+    navToggle();
+    confirmations();
+    filterRows();
+    selectAll();
+    dropdowns();
+  });
+})();
