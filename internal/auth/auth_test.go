@@ -138,3 +138,28 @@ func TestSessionsExpireAndPasswordResetClosesThem(t *testing.T) {
 		}
 	})
 }
+
+func TestChangePasswordChecksTheCurrentOneUnderThrottle(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		a, _ := setup(t, kind)
+		ctx := context.Background()
+		s, _ := a.Auth.Login(ctx, "eve", "correct horse battery", "127.0.0.1", "test")
+		err := a.Auth.ChangePassword(ctx, s.UserID, "wrong", "a brand new password", "127.0.0.1")
+		if e, ok := record.AsError(err); !ok || e.Fields["current"].Key != "err.wrong_current_password" {
+			t.Fatalf("wrong current password: %v", err)
+		}
+		for i := 0; i < auth.MaxLoginFails; i++ {
+			a.Auth.ChangePassword(ctx, s.UserID, "guess", "a brand new password", "127.0.0.1")
+		}
+		if err := a.Auth.ChangePassword(ctx, s.UserID, "correct horse battery", "a brand new password", "127.0.0.1"); err != auth.ErrTooManyAttempts {
+			t.Fatalf("guessing not throttled: %v", err)
+		}
+		a.Auth.Now = func() time.Time { return time.Now().UTC().Add(auth.Window + time.Minute) }
+		if err := a.Auth.ChangePassword(ctx, s.UserID, "correct horse battery", "a brand new password", "127.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Auth.Login(ctx, "eve", "a brand new password", "127.0.0.1", "test"); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -314,3 +314,44 @@ func (s *Service) Audit(ctx context.Context, event string, userID int64, login, 
 	s.DB.W.ExecContext(ctx, s.DB.Rebind("INSERT INTO audit_events (at, event, user_id, login, ip, detail) VALUES (?, ?, ?, ?, ?, ?)"),
 		s.Now(), event, uid, truncate(login, 100), ip, truncate(detail, 500))
 }
+
+// ChangePassword lets users change their own password. The current password is
+// checked under the same per-account throttle as logins, so this form cannot be used
+// to guess it; success closes every session of the user.
+func (s *Service) ChangePassword(ctx context.Context, userID int64, current, next, ip string) error {
+	var login string
+	var hash sql.NullString
+	err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind("SELECT login, password_hash FROM users WHERE id = ? AND deleted_at IS NULL"), userID).Scan(&login, &hash)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	key := "login:" + strings.ToLower(login)
+	n, err := s.failures(ctx, key, now)
+	if err != nil {
+		return err
+	}
+	if n >= MaxLoginFails {
+		s.Audit(ctx, "password_change_throttled", userID, login, ip, "")
+		return ErrTooManyAttempts
+	}
+	if !hash.Valid || !CheckPassword(hash.String, current) {
+		if _, err := s.DB.W.ExecContext(ctx, s.DB.Rebind("INSERT INTO login_failures (key, at) VALUES (?, ?)"), key, now); err != nil {
+			return err
+		}
+		s.Audit(ctx, "password_change_failed", userID, login, ip, "")
+		return &record.Error{Code: record.CodeInvalid, Msg: record.Msg{Key: "err.invalid"}, Fields: record.FieldErrors{"current": {Key: "err.wrong_current_password"}}}
+	}
+	tree, err := record.LoadOrgTree(ctx, s.DB)
+	if err != nil {
+		return err
+	}
+	// Users may change their own password whatever their profile; the history names them.
+	self := record.SystemActor(tree, record.OriginWeb)
+	self.UserID, self.Login, self.Name = userID, login, login
+	if err := s.SetPassword(ctx, self, userID, next); err != nil {
+		return err
+	}
+	s.Audit(ctx, "password_changed", userID, login, ip, "")
+	return nil
+}

@@ -191,6 +191,9 @@ func (r *Registry) add(t *Type) error {
 	if r.types[t.Name] != nil {
 		return fmt.Errorf("type %s declared twice", t.Name)
 	}
+	if reservedTypeNames[t.Name] {
+		return fmt.Errorf("type name %s is taken by a fixed route", t.Name)
+	}
 	t.byName = map[string]*Field{}
 	for _, f := range t.Fields {
 		if reserved[f.Name] {
@@ -220,6 +223,12 @@ func (r *Registry) add(t *Type) error {
 // reserved are the columns every record has, managed by the framework.
 var reserved = map[string]bool{"id": true, "organization_id": true, "version": true, "created_at": true,
 	"updated_at": true, "deleted_at": true, "display": true}
+
+// reservedTypeNames are fixed top-level routes of the server; a type of that name
+// would collide with them (types get /NAME pages and /api/v1/NAME endpoints).
+var reservedTypeNames = map[string]bool{"login": true, "logout": true, "lang": true, "account": true,
+	"settings": true, "static": true, "api": true, "healthz": true, "readyz": true, "metrics": true,
+	"me": true, "tokens": true, "saved-searches": true, "openapi.json": true, "search": true, "agent": true}
 
 // Type finds a type by API name.
 func (r *Registry) Type(name string) (*Type, bool) {

@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"parc/internal/api"
-	"parc/internal/auth"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
 	"parc/internal/record"
@@ -221,24 +219,10 @@ func (u *UI) accountPassword(c *req) error {
 	ctx := c.R.Context()
 	cur, pw, confirm := c.R.PostFormValue("current"), c.R.PostFormValue("new"), c.R.PostFormValue("confirm")
 	errs := map[string]string{}
-	var hash sql.NullString
-	err := u.App.DB.R.QueryRowContext(ctx, u.App.DB.Rebind("SELECT password_hash FROM users WHERE id = ?"), c.Actor.UserID).Scan(&hash)
-	if err != nil && err != sql.ErrNoRows {
-		return err
-	}
-	if !hash.Valid || !auth.CheckPassword(hash.String, cur) {
-		u.App.Auth.Audit(ctx, "password_change_failed", c.Actor.UserID, c.Actor.Login, httpctx.ClientIP(c.R), "")
-		errs["current"] = c.T("ui.account.wrong_password")
-	} else if pw != confirm {
+	if pw != confirm {
 		errs["confirm"] = c.T("ui.account.mismatch")
 	} else {
-		sys, err := u.App.System(ctx, record.OriginWeb)
-		if err != nil {
-			return err
-		}
-		// The change is the user's own: the history names them.
-		sys.UserID, sys.Login, sys.Name = c.Actor.UserID, c.Actor.Login, c.Actor.Name
-		err = u.App.Auth.SetPassword(ctx, sys, c.Actor.UserID, pw)
+		err := u.App.Auth.ChangePassword(ctx, c.Actor.UserID, cur, pw, httpctx.ClientIP(c.R))
 		if e, ok := record.AsError(err); ok {
 			for f, m := range e.Fields {
 				if f == "password" {
@@ -247,7 +231,7 @@ func (u *UI) accountPassword(c *req) error {
 				errs[f] = c.T(m.Key, m.Args...)
 			}
 			if len(e.Fields) == 0 {
-				errs["new"] = c.T(e.Msg.Key, e.Msg.Args...)
+				errs["current"] = c.T(e.Msg.Key, e.Msg.Args...)
 			}
 		} else if err != nil {
 			return err

@@ -415,7 +415,7 @@ func TestBulkSavedSearchesCSVAndAccount(t *testing.T) {
 		b.post("/account/tokens", url.Values{"_csrf": {tok}, "name": {"script"}}).must(t, 200, "parc_", "script")
 		b.get("/account").must(t, 200, "script").lacks(t, `class="secret"`)
 		b.post("/account/password", url.Values{"_csrf": {tok}, "current": {"nope"}, "new": {"new-password-22"}, "confirm": {"new-password-22"}}).
-			must(t, 422, "Ce n&#39;est pas votre mot de passe actuel.")
+			must(t, 422, esc(e.cat.T("fr", "err.wrong_current_password")))
 		b.post("/account/password", url.Values{"_csrf": {tok}, "current": {adminPassword}, "new": {"short"}, "confirm": {"short"}}).
 			must(t, 422, esc(e.cat.T("fr", "err.password_short", 10)))
 		p = b.post("/account/password", url.Values{"_csrf": {tok}, "current": {adminPassword}, "new": {"new-password-22"}, "confirm": {"new-password-22"}})

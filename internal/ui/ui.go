@@ -358,6 +358,9 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	u.render(w, r, status, "error", &ErrorPage{Base: u.base(c, title, ""), Status: status, Message: msg, Details: details})
 }
 
+// RenderError shows an error as an HTML page; the server uses it for CSRF failures.
+func (u *UI) RenderError(w http.ResponseWriter, r *http.Request, err error) { u.fail(w, r, err) }
+
 func (u *UI) notFound(w http.ResponseWriter, r *http.Request) {
 	u.fail(w, r, record.ErrNotFound())
 }

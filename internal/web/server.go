@@ -29,7 +29,7 @@ const (
 	SessionCookie = "parc_session"
 	LangCookie    = "parc_lang"
 	// MaxFormBody bounds HTML form posts, CSV uploads included.
-	MaxFormBody = 20 << 20
+	MaxFormBody = record.MaxImportBytes + 1<<20
 )
 
 // Registrar adds routes to the server's mux (the HTML interface implements it).
@@ -44,10 +44,12 @@ type Server struct {
 	Log *slog.Logger
 	API *api.API
 
-	handler  http.Handler
-	metrics  *prometheus.Registry
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
+	handler http.Handler
+	// pageError renders errors of HTML pages (set when the UI is mounted).
+	pageError func(w http.ResponseWriter, r *http.Request, err error)
+	metrics   *prometheus.Registry
+	requests  *prometheus.CounterVec
+	duration  *prometheus.HistogramVec
 }
 
 // New builds the server with the API and any other route sets (the UI).
@@ -66,6 +68,11 @@ func New(a *app.App, cat *i18n.Catalog, extra ...Registrar) *Server {
 	s.API.Register(mux)
 	for _, r := range extra {
 		r.Register(mux)
+		if pe, ok := r.(interface {
+			RenderError(http.ResponseWriter, *http.Request, error)
+		}); ok {
+			s.pageError = pe.RenderError
+		}
 	}
 	cop := http.NewCrossOriginProtection()
 	var h http.Handler = mux
@@ -252,6 +259,10 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 			s.App.Auth.Audit(r.Context(), "csrf_rejected", sess.UserID, "", httpctx.ClientIP(r), r.URL.Path)
 			if strings.HasPrefix(r.URL.Path, "/api/") {
 				s.API.Error(w, r, record.E(record.CodeForbidden, "err.csrf"))
+				return
+			}
+			if s.pageError != nil {
+				s.pageError(w, r, record.E(record.CodeForbidden, "err.csrf"))
 				return
 			}
 			http.Error(w, s.Cat.T(httpctx.Lang(r.Context()), "err.csrf"), http.StatusForbidden)
