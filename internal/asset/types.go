@@ -35,14 +35,51 @@ func assetType(name, table, singular string, extra ...*record.Field) *record.Typ
 		Fields: append(commonFields(), extra...), NameField: "name", NamingPlan: true}
 }
 
+// inventoryFields are the computer's summary of its last inventory, kept in its own
+// columns so that lists filter and sort on them without joins. Only inventory writes them.
+func inventoryFields() []*record.Field {
+	ro := func(name string, k record.Kind, list bool) *record.Field {
+		return &record.Field{Name: name, Kind: k, ReadOnly: true, Sort: k != record.LongText, List: list, Max: 4000}
+	}
+	f := []*record.Field{
+		ro("hostname", record.Text, false),
+		ro("domain", record.Text, false),
+		ro("processor", record.Text, false),
+		ro("cpu_cores", record.Int, false),
+		ro("memory_mb", record.Int, false),
+		ro("disk_mb", record.Int, false),
+		ro("primary_ip", record.Text, false),
+		ro("ip_addresses", record.Text, false),
+		ro("mac_addresses", record.Text, false),
+		ro("os_kernel", record.Text, false),
+		ro("os_arch", record.Text, false),
+		ro("bios_version", record.Text, false),
+		ro("is_virtual", record.Bool, false),
+		ro("last_user", record.Text, false),
+		ro("software_count", record.Int, false),
+		ro("last_inventory_at", record.DateTime, false),
+		ro("inventory_format", record.Text, false),
+	}
+	for _, x := range f {
+		switch x.Name {
+		case "hostname", "processor", "ip_addresses", "mac_addresses", "last_user":
+			x.Search = true
+		case "software_count", "last_inventory_at", "inventory_format":
+			x.NoHistory = true
+		}
+	}
+	return f
+}
+
 // Types returns the fleet and catalogue types.
 func Types() []*record.Type {
 	return []*record.Type{
-		assetType("computers", "computers", "computer",
-			&record.Field{Name: "uuid", Kind: record.Text, Max: 64, Search: true},
-			&record.Field{Name: "os_name", Kind: record.Text, Sort: true, List: true, Search: true},
-			&record.Field{Name: "os_version", Kind: record.Text, Sort: true},
-		),
+		assetType("computers", "computers", "computer", append([]*record.Field{
+			{Name: "uuid", Kind: record.Text, Max: 64, Search: true},
+			{Name: "os_name", Kind: record.Text, Sort: true, List: true, Search: true},
+			{Name: "os_version", Kind: record.Text, Sort: true},
+			{Name: "locked_fields", Kind: record.Text, Max: 1000},
+		}, inventoryFields()...)...),
 		assetType("monitors", "monitors", "monitor",
 			&record.Field{Name: "size_inches", Kind: record.Decimal, Min: f64(1), MaxNum: f64(500), Sort: true, List: true},
 			&record.Field{Name: "computer_id", Kind: record.Ref, Ref: "computers", Sort: true, List: true},
@@ -76,6 +113,57 @@ func Types() []*record.Type {
 				{Name: "address", Kind: record.LongText},
 				{Name: "comment", Kind: record.LongText},
 			}},
+		{Name: "agents", Table: "agents", Singular: "agent", Area: record.AreaAdmin, Scope: record.OrgScoped, NameField: "device_id",
+			DefaultSort: "-last_contact_at",
+			Fields: []*record.Field{
+				{Name: "device_id", Kind: record.Text, Required: true, ReadOnly: true, Search: true, Sort: true, List: true},
+				{Name: "computer_id", Kind: record.Ref, Ref: "computers", ReadOnly: true, Sort: true, List: true},
+				{Name: "format", Kind: record.Text, Required: true, ReadOnly: true, Sort: true, List: true},
+				{Name: "agent_name", Kind: record.Text, ReadOnly: true, Sort: true},
+				{Name: "agent_version", Kind: record.Text, ReadOnly: true, Sort: true, List: true},
+				{Name: "tag", Kind: record.Text, ReadOnly: true, Sort: true, Search: true},
+				{Name: "remote_ip", Kind: record.Text, ReadOnly: true, Search: true, List: true},
+				{Name: "last_contact_at", Kind: record.DateTime, ReadOnly: true, Sort: true, List: true, NoHistory: true},
+				{Name: "last_inventory_at", Kind: record.DateTime, ReadOnly: true, Sort: true, NoHistory: true},
+			}},
+		{Name: "software", Table: "software", Singular: "software", Area: record.AreaAssets, Scope: record.Global, NameField: "name",
+			Fields: []*record.Field{
+				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true},
+				{Name: "publisher", Kind: record.Text, Search: true, Sort: true, List: true},
+				{Name: "name_key", Kind: record.Text, Hidden: true},
+				{Name: "publisher_key", Kind: record.Text, Hidden: true},
+				{Name: "category", Kind: record.Text, Sort: true, List: true},
+				{Name: "install_count", Kind: record.Int, ReadOnly: true, Sort: true, List: true, NoHistory: true, Default: int64(0)},
+				{Name: "comment", Kind: record.LongText},
+			},
+			Hooks: record.Hooks{BeforeWrite: softwareKeys}},
+		{Name: "software-rules", Table: "software_rules", Singular: "software_rule", Area: record.AreaAdmin, Scope: record.Global, NameField: "name",
+			DefaultSort: "position",
+			Fields: []*record.Field{
+				{Name: "position", Kind: record.Int, Required: true, Default: int64(100), Sort: true, List: true, Min: f64(0), MaxNum: f64(1e6)},
+				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true},
+				{Name: "match_name", Kind: record.Text, List: true},
+				{Name: "match_publisher", Kind: record.Text, List: true},
+				{Name: "action", Kind: record.Enum, Options: []string{"rename", "ignore", "set_publisher", "set_category"}, Required: true, List: true},
+				{Name: "new_name", Kind: record.Text, List: true},
+				{Name: "new_publisher", Kind: record.Text},
+				{Name: "active", Kind: record.Bool, Default: true, List: true},
+			},
+			Hooks: record.Hooks{BeforeWrite: checkPatterns("match_name", "match_publisher")}},
+		{Name: "inventory-rules", Table: "inventory_rules", Singular: "inventory_rule", Area: record.AreaAdmin, Scope: record.OrgScoped, NameField: "name",
+			DefaultSort: "position",
+			Fields: []*record.Field{
+				{Name: "position", Kind: record.Int, Required: true, Default: int64(100), Sort: true, List: true, Min: f64(0), MaxNum: f64(1e6)},
+				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true},
+				{Name: "kind", Kind: record.Enum, Options: []string{"match", "assign"}, Required: true, Sort: true, List: true},
+				{Name: "match_on", Kind: record.Enum, Options: []string{"uuid_serial", "serial", "uuid", "mac", "name"}, List: true},
+				{Name: "ip_range", Kind: record.Text, Max: 64, List: true},
+				{Name: "tag", Kind: record.Text, Max: 100, List: true},
+				{Name: "domain", Kind: record.Text, List: true},
+				{Name: "location_id", Kind: record.Ref, Ref: "locations", List: true},
+				{Name: "active", Kind: record.Bool, Default: true, List: true},
+			},
+			Hooks: record.Hooks{BeforeWrite: checkInventoryRule}},
 		{Name: "manufacturers", Table: "manufacturers", Singular: "manufacturer", Area: record.AreaSettings, Scope: record.Global, NameField: "name",
 			Fields: []*record.Field{
 				{Name: "name", Kind: record.Text, Required: true, Unique: true, Search: true, Sort: true, List: true},

@@ -323,7 +323,11 @@ func mapHeader(t *Type, header []string) ([]*Field, int, []ImportError) {
 			continue
 		}
 		f := t.Field(name)
-		if f == nil || f.Hidden || f.ReadOnly {
+		if f != nil && f.ReadOnly && !f.Hidden {
+			// Exported facts (inventory summaries...) read back in as nothing.
+			continue
+		}
+		if f == nil || f.Hidden {
 			errs = append(errs, ImportError{Line: 1, Field: h, Msg: Msg{Key: "err.csv_unknown_column", Args: []any{h}}})
 			continue
 		}

@@ -36,6 +36,13 @@ type Entry struct {
 	NewLabel string `json:"new_label,omitempty"`
 }
 
+// AddHistoryTx writes history entries for changes a type's own code made (components,
+// installed software...) inside the caller's transaction. With no changes it writes one
+// entry for the action itself.
+func (s *Service) AddHistoryTx(ctx context.Context, tx *sql.Tx, a *Actor, r *Record, action string, changes []Change) error {
+	return s.addHistory(ctx, tx, a, r, action, changes)
+}
+
 func (s *Service) addHistory(ctx context.Context, tx *sql.Tx, a *Actor, r *Record, action string, changes []Change) error {
 	origin := a.Origin
 	if origin == "" {
@@ -52,6 +59,9 @@ func (s *Service) addHistory(ctx context.Context, tx *sql.Tx, a *Actor, r *Recor
 	name := a.Login
 	now := s.Now()
 	const cols = "(record_type, record_id, organization_id, action, field, old_value, new_value, origin, user_id, user_name, created_at)"
+	if len(changes) == 0 && action == "update" {
+		return nil
+	}
 	if len(changes) == 0 {
 		_, err := tx.ExecContext(ctx, s.DB.Rebind("INSERT INTO history "+cols+" VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, ?)"),
 			r.Type.Name, r.ID, org, action, origin, user, name, now)

@@ -52,6 +52,7 @@ type Field struct {
 	// List: shown in list views unless the user chooses columns.
 	Search, Sort, List bool
 	ReadOnly           bool // set by the system, never by input
+	NoHistory          bool // changes are stored but not written to the history
 	Hidden             bool // stored but never shown (secrets)
 	Default            any
 }

@@ -140,7 +140,7 @@ func (s *Service) Get(ctx context.Context, a *Actor, t *Type, id int64) (*Record
 }
 
 // parseInput turns input into field values, reporting unknown and read-only keys.
-func (s *Service) parseInput(t *Type, in Input, errs FieldErrors) (vals map[string]any, extra map[string]any, org *int64, version *int64) {
+func (s *Service) parseInput(a *Actor, t *Type, in Input, errs FieldErrors) (vals map[string]any, extra map[string]any, org *int64, version *int64) {
 	vals = map[string]any{}
 	extra = map[string]any{}
 	for k, v := range in {
@@ -187,7 +187,7 @@ func (s *Service) parseInput(t *Type, in Input, errs FieldErrors) (vals map[stri
 			errs.Add(k, "err.unknown_field")
 			continue
 		}
-		if f.ReadOnly {
+		if f.ReadOnly && !a.System {
 			errs.Add(k, "err.read_only")
 			continue
 		}
@@ -230,7 +230,7 @@ func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, i
 		return nil, ErrForbidden()
 	}
 	errs := FieldErrors{}
-	vals, extra, org, _ := s.parseInput(t, in, errs)
+	vals, extra, org, _ := s.parseInput(a, t, in, errs)
 	r := &Record{Type: t, Values: map[string]any{}, Version: 1}
 	for _, f := range t.Fields {
 		if v, ok := vals[f.Name]; ok {
@@ -432,7 +432,7 @@ func (s *Service) UpdateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, i
 		return nil, E(CodeConflict, "err.in_trash")
 	}
 	errs := FieldErrors{}
-	vals, extra, org, version := s.parseInput(t, in, errs)
+	vals, extra, org, version := s.parseInput(a, t, in, errs)
 	if version != nil && *version != old.Version {
 		return nil, E(CodeConflict, "err.version_conflict", old.Version)
 	}
@@ -485,7 +485,7 @@ func (s *Service) UpdateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, i
 			return nil, err
 		}
 	}
-	if err := s.addHistory(ctx, tx, a, r, "update", changes); err != nil {
+	if err := s.addHistory(ctx, tx, a, r, "update", loud(changes)); err != nil {
 		return nil, err
 	}
 	for k := range r.Values {
@@ -500,6 +500,7 @@ func (s *Service) UpdateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, i
 type Change struct {
 	Field    string
 	Old, New string
+	quiet    bool // stored but not written to the history
 }
 
 func diff(old, r *Record) []Change {
@@ -520,7 +521,7 @@ func diff(old, r *Record) []Change {
 			continue
 		}
 		if !Equal(ov, nv) {
-			out = append(out, Change{Field: f.Name, Old: Format(ov), New: Format(nv)})
+			out = append(out, Change{Field: f.Name, Old: Format(ov), New: Format(nv), quiet: f.NoHistory})
 		}
 	}
 	return out
@@ -636,4 +637,15 @@ func (s *Service) mapDBError(t *Type, err error) error {
 		return E(CodeConflict, "err.duplicate_record")
 	}
 	return fmt.Errorf("%s: %w", t.Name, err)
+}
+
+// loud drops the changes of fields kept out of the history.
+func loud(cs []Change) []Change {
+	out := cs[:0:0]
+	for _, c := range cs {
+		if !c.quiet {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -464,6 +464,10 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		var admin int64
 		e.app.DB.R.QueryRowContext(ctx, "SELECT id FROM users WHERE login = 'admin'").Scan(&admin)
 		e.create("group-members", record.Input{"group_id": grp, "user_id": admin, "organization_id": root})
+		e.create("agents", record.Input{"device_id": "pc-1-2026-01-01-10-00-00", "format": "fusioninventory", "computer_id": pc, "organization_id": root})
+		e.create("software", record.Input{"name": "Firefox", "publisher": "Mozilla"})
+		e.create("software-rules", record.Input{"name": "Firefox ESR", "match_name": "^Mozilla Firefox", "action": "rename", "new_name": "Firefox"})
+		e.create("inventory-rules", record.Input{"name": "Lyon network", "kind": "assign", "ip_range": "10.1.0.0/16", "organization_id": root})
 
 		b := e.browser("en")
 		b.login("admin", adminPassword)
