@@ -73,6 +73,19 @@ func inventoryFields() []*record.Field {
 
 // Types returns the fleet and catalogue types.
 func Types() []*record.Type {
+	types := declared()
+	for _, t := range types {
+		switch t.Name {
+		case "computers":
+			t.Virtual = map[string]record.VirtualFilter{"software": softwareFilter}
+		case "agents":
+			t.SystemOnly = true
+		}
+	}
+	return types
+}
+
+func declared() []*record.Type {
 	return []*record.Type{
 		assetType("computers", "computers", "computer", append([]*record.Field{
 			{Name: "uuid", Kind: record.Text, Max: 64, Search: true},

@@ -114,6 +114,12 @@ func sortable(t *Type, name string) bool {
 }
 
 func checkFilter(t *Type, f Filter) *Msg {
+	if vf, ok := t.Virtual[f.Field]; ok {
+		if _, _, msg := vf(f.Op, f.Value); msg != nil {
+			return msg
+		}
+		return nil
+	}
 	var fld *Field
 	switch f.Field {
 	case "organization_id":
@@ -295,6 +301,12 @@ func (s *Service) filterSQL(t *Type, q ListQuery) (string, []any) {
 	var args []any
 	like := s.DB.ILike()
 	for _, f := range q.Filters {
+		if vf, ok := t.Virtual[f.Field]; ok {
+			cond, vargs, _ := vf(f.Op, f.Value)
+			parts = append(parts, cond)
+			args = append(args, vargs...)
+			continue
+		}
 		col := f.Field
 		fld := sortFieldOf(t, col)
 		if col == "organization_id" {

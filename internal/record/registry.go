@@ -83,6 +83,10 @@ type Write struct {
 	Service *Service
 }
 
+// VirtualFilter turns a filter's operator and value into an SQL condition with its
+// arguments, or a message when the value does not fit.
+type VirtualFilter func(op Op, value string) (string, []any, *Msg)
+
 // Hooks add type-specific behaviour around the generic operations.
 type Hooks struct {
 	// BeforeWrite may check and change w.New; field problems go to w.Errors.
@@ -113,6 +117,11 @@ type Type struct {
 	NamingPlan bool
 	// NoTrash types are deleted outright.
 	NoTrash bool
+	// SystemOnly types are written by parc itself (agents...): users read them only.
+	SystemOnly bool
+	// Virtual are filters on facts kept outside the type's table (a computer's
+	// installed software...), by name: each gives an SQL condition on the record's id.
+	Virtual map[string]VirtualFilter
 
 	byName map[string]*Field
 }

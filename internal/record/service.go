@@ -127,6 +127,12 @@ func (s *Service) load(ctx context.Context, q store.Querier, a *Actor, t *Type, 
 	return r, err
 }
 
+// GetTx reads one record the actor may see inside the caller's transaction (trashed
+// records included), without the labels of its references.
+func (s *Service) GetTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, id int64) (*Record, error) {
+	return s.load(ctx, tx, a, t, id, Read)
+}
+
 // Get reads one record the actor may see.
 func (s *Service) Get(ctx context.Context, a *Actor, t *Type, id int64) (*Record, error) {
 	r, err := s.load(ctx, s.DB.R, a, t, id, Read)
@@ -226,7 +232,7 @@ func (s *Service) Create(ctx context.Context, a *Actor, t *Type, in Input) (*Rec
 
 // CreateTx stores a new record inside the caller's transaction.
 func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, in Input) (*Record, error) {
-	if !a.Can(t, Create) {
+	if !a.Can(t, Create) || t.SystemOnly && !a.System {
 		return nil, ErrForbidden()
 	}
 	errs := FieldErrors{}
@@ -425,7 +431,7 @@ func (s *Service) UpdateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, i
 	if err != nil {
 		return nil, err
 	}
-	if !a.CanIn(t, Update, old.OrgID) {
+	if !a.CanIn(t, Update, old.OrgID) || t.SystemOnly && !a.System {
 		return nil, ErrForbidden()
 	}
 	if old.DeletedAt != nil {

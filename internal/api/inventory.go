@@ -1,0 +1,56 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+
+	"parc/internal/ingest"
+	"parc/internal/record"
+)
+
+// registerInventory adds the read views of a computer's inventory.
+func (a *API) registerInventory(mux *http.ServeMux) {
+	inv := ingest.New(a.App)
+	mux.HandleFunc("GET /api/v1/computers/{id}/components", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		cs, err := inv.Components(r.Context(), actor, id)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"data": cs})
+		return nil
+	}))
+	mux.HandleFunc("GET /api/v1/computers/{id}/software", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		is, err := inv.Installations(r.Context(), actor, id)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"data": is})
+		return nil
+	}))
+	mux.HandleFunc("GET /api/v1/computers/{id}/inventory", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		doc, format, at, err := inv.Raw(r.Context(), actor, id)
+		if err != nil {
+			return err
+		}
+		ct, ext := "application/xml", "xml"
+		if len(doc) > 0 && (doc[0] == '{' || doc[0] == '[') {
+			ct, ext = "application/json", "json"
+		}
+		w.Header().Set("Content-Type", ct+"; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="computer-%d-%s-%s.%s"`, id, format, at.Format("20060102-150405"), ext))
+		w.Write(doc)
+		return nil
+	}))
+}

@@ -1,0 +1,50 @@
+// Package ingest writes agents' inventories into the store: it recognises the machine
+// (ordered reconciliation rules), decides where a new one goes (assignment rules),
+// and applies only what changed, section by section, with history of origin
+// "inventory". An absent section means "not reported" and changes nothing.
+package ingest
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"parc/internal/app"
+	"parc/internal/inventory"
+)
+
+// Meta is what the transport knows about an inventory besides its content.
+type Meta struct {
+	RemoteIP  string
+	UserAgent string
+	// Raw is the document as received (decompressed), kept for download.
+	Raw []byte
+}
+
+// Result tells what an inventory did.
+type Result struct {
+	ComputerID int64
+	AgentID    int64
+	Created    bool
+	// Changed lists the sections whose content differed from the stored inventory.
+	Changed []inventory.Section
+}
+
+// Service ingests inventories.
+type Service struct {
+	App *app.App
+	Log *slog.Logger
+	Now func() time.Time
+}
+
+// New makes the ingest service.
+func New(a *app.App) *Service {
+	return &Service{App: a, Log: a.Log, Now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+}
+
+// Ingest stores one inventory. It returns only once the inventory is committed; an
+// error means nothing was written. Invalid documents give a *record.Error with code
+// invalid; item types parc does not inventory yet give code invalid too.
+func (s *Service) Ingest(ctx context.Context, inv *inventory.Inventory, meta Meta) (*Result, error) {
+	return s.ingest(ctx, inv, meta)
+}

@@ -1,0 +1,215 @@
+package ingest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"hash/fnv"
+	"slices"
+	"strings"
+	"time"
+
+	"parc/internal/inventory"
+	"parc/internal/record"
+	"parc/internal/store"
+)
+
+// run is one inventory being applied inside one transaction.
+type run struct {
+	s      *Service
+	ctx    context.Context
+	tx     *sql.Tx
+	db     *store.DB
+	actor  *record.Actor
+	inv    *inventory.Inventory
+	meta   Meta
+	now    time.Time
+	res    *Result
+	comp   *record.Record // the computer, as stored before this inventory
+	locked map[string]bool
+}
+
+func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Meta) (*Result, error) {
+	if err := inv.Validate(); err != nil {
+		return nil, record.E(record.CodeInvalid, "err.inventory_invalid", err.Error())
+	}
+	if inv.ItemType != "" && inv.ItemType != inventory.ItemComputer {
+		return nil, record.E(record.CodeInvalid, "err.inventory_itemtype", string(inv.ItemType))
+	}
+	tree, err := record.LoadOrgTree(ctx, s.App.DB)
+	if err != nil {
+		return nil, err
+	}
+	var res *Result
+	err = s.App.DB.Tx(ctx, func(tx *sql.Tx) error {
+		r := &run{s: s, ctx: ctx, tx: tx, db: s.App.DB, actor: record.SystemActor(tree, record.OriginInventory),
+			inv: inv, meta: meta, now: s.Now(), res: &Result{}}
+		if err := r.apply(); err != nil {
+			return err
+		}
+		res = r.res
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (r *run) q(query string) string { return r.db.Rebind(query) }
+
+func (r *run) apply() error {
+	if err := r.lock(); err != nil {
+		return err
+	}
+	id, err := r.match()
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		if id, err = r.create(); err != nil {
+			return err
+		}
+		r.res.Created = true
+	}
+	r.res.ComputerID = id
+	if r.comp, err = r.s.App.Records.GetTx(r.ctx, r.tx, r.actor, r.s.App.Reg.MustType("computers"), id); err != nil {
+		return err
+	}
+	r.locked = map[string]bool{}
+	for _, f := range strings.Split(r.comp.String("locked_fields"), ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			r.locked[f] = true
+		}
+	}
+	old, err := r.hashes(id)
+	if err != nil {
+		return err
+	}
+	now := r.inv.SectionHashes()
+	var changed []inventory.Section
+	for _, sec := range r.inv.Sections {
+		if old[string(sec)] != now[string(sec)] {
+			changed = append(changed, sec)
+		}
+	}
+	r.res.Changed = changed
+	if len(changed) > 0 {
+		if err := r.applyComputer(changed); err != nil {
+			return err
+		}
+		if err := r.applyComponents(changed); err != nil {
+			return err
+		}
+		if slices.Contains(changed, inventory.SectionSoftwares) {
+			if err := r.applySoftware(); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := r.tx.ExecContext(r.ctx, r.q("UPDATE computers SET last_inventory_at = ?, inventory_format = ? WHERE id = ?"), r.now, string(r.inv.Format), id); err != nil {
+		return err
+	}
+	for k, v := range now {
+		old[k] = v
+	}
+	if err := r.saveState(id, old); err != nil {
+		return err
+	}
+	return r.saveAgent(id)
+}
+
+// lock serialises inventories that could be of the same machine. SQLite already runs
+// one writer at a time; PostgreSQL takes transaction-scoped advisory locks on every
+// identity key, in a fixed order so that two inventories never wait on each other.
+func (r *run) lock() error {
+	if r.db.Dialect != store.Postgres {
+		return nil
+	}
+	id := r.inv.Identity()
+	keys := []string{"dev:" + r.inv.DeviceID, "name:" + strings.ToLower(id.Name)}
+	if id.Serial != "" {
+		keys = append(keys, "serial:"+id.Serial)
+	}
+	if id.UUID != "" {
+		keys = append(keys, "uuid:"+id.UUID)
+	}
+	for _, m := range id.MACs {
+		keys = append(keys, "mac:"+m)
+	}
+	hashes := make([]int64, 0, len(keys))
+	for _, k := range keys {
+		h := fnv.New64a()
+		h.Write([]byte(k))
+		hashes = append(hashes, int64(h.Sum64()))
+	}
+	slices.Sort(hashes)
+	hashes = slices.Compact(hashes)
+	for _, h := range hashes {
+		if _, err := r.tx.ExecContext(r.ctx, "SELECT pg_advisory_xact_lock($1)", h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *run) hashes(id int64) (map[string]string, error) {
+	var raw string
+	err := r.tx.QueryRowContext(r.ctx, r.q("SELECT section_hashes FROM inventory_state WHERE computer_id = ?"), id).Scan(&raw)
+	out := map[string]string{}
+	if errors.Is(err, sql.ErrNoRows) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	json.Unmarshal([]byte(raw), &out)
+	return out, nil
+}
+
+func (r *run) saveState(id int64, hashes map[string]string) error {
+	b, _ := json.Marshal(hashes)
+	var raw []byte
+	if len(r.meta.Raw) > 0 {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write(r.meta.Raw)
+		zw.Close()
+		raw = buf.Bytes()
+	}
+	_, err := r.tx.ExecContext(r.ctx, r.q(`INSERT INTO inventory_state (computer_id, section_hashes, format, raw, received_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (computer_id) DO UPDATE SET section_hashes = excluded.section_hashes, format = excluded.format, raw = excluded.raw, received_at = excluded.received_at`),
+		id, string(b), string(r.inv.Format), raw, r.now)
+	return err
+}
+
+func (r *run) saveAgent(computerID int64) error {
+	var agentID int64
+	err := r.tx.QueryRowContext(r.ctx, r.q("SELECT id FROM agents WHERE device_id = ?"), r.inv.DeviceID).Scan(&agentID)
+	name, version := r.inv.Agent.Name, r.inv.Agent.Version
+	if errors.Is(err, sql.ErrNoRows) {
+		agentID, err = r.db.InsertID(r.ctx, r.tx, `INSERT INTO agents (organization_id, device_id, computer_id, format, agent_name, agent_version, tag, remote_ip,
+			last_contact_at, last_inventory_at, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			r.comp.OrgID, r.inv.DeviceID, computerID, string(r.inv.Format), name, version, nullable(r.inv.Tag), nullable(r.meta.RemoteIP), r.now, r.now, r.now, r.now)
+		r.res.AgentID = agentID
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	r.res.AgentID = agentID
+	_, err = r.tx.ExecContext(r.ctx, r.q(`UPDATE agents SET organization_id = ?, computer_id = ?, format = ?, agent_name = ?, agent_version = ?, tag = ?, remote_ip = ?,
+		last_contact_at = ?, last_inventory_at = ?, updated_at = ?, version = version + 1, deleted_at = NULL WHERE id = ?`),
+		r.comp.OrgID, computerID, string(r.inv.Format), name, version, nullable(r.inv.Tag), nullable(r.meta.RemoteIP), r.now, r.now, r.now, agentID)
+	return err
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

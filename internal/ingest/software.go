@@ -1,0 +1,347 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"parc/internal/asset"
+	"parc/internal/record"
+	"parc/internal/store"
+)
+
+// dictRule is an active software dictionary rule.
+type dictRule struct {
+	name, publisher *regexp.Regexp
+	action          string
+	newName, newPub string
+}
+
+func (r *run) dictionary() ([]dictRule, error) {
+	rows, err := r.tx.QueryContext(r.ctx, r.q(`SELECT COALESCE(match_name, ''), COALESCE(match_publisher, ''), action, COALESCE(new_name, ''), COALESCE(new_publisher, '')
+		FROM software_rules WHERE active = ? AND deleted_at IS NULL ORDER BY position, id`), true)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []dictRule
+	for rows.Next() {
+		var mn, mp string
+		var d dictRule
+		if err := rows.Scan(&mn, &mp, &d.action, &d.newName, &d.newPub); err != nil {
+			return nil, err
+		}
+		var err1, err2 error
+		if mn != "" {
+			d.name, err1 = regexp.Compile("(?i)" + mn)
+		}
+		if mp != "" {
+			d.publisher, err2 = regexp.Compile("(?i)" + mp)
+		}
+		if err1 != nil || err2 != nil {
+			continue // refused at save time; skip rather than fail inventories
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// install is one wanted installation after the dictionary.
+type install struct {
+	name, publisher, category string
+	version, arch, date       string
+	softwareID                int64
+}
+
+type instKey struct {
+	softwareID    int64
+	version, arch string
+}
+
+// applySoftware makes the installed software match the inventory: new entries
+// installed, missing ones removed, version changes shown as updates.
+func (r *run) applySoftware() error {
+	rules, err := r.dictionary()
+	if err != nil {
+		return err
+	}
+	var want []install
+	for _, sw := range r.inv.Softwares {
+		in := install{name: strings.TrimSpace(sw.Name), publisher: strings.TrimSpace(sw.Publisher), category: sw.Category,
+			version: clip(strings.TrimSpace(sw.Version), 255), arch: clip(sw.Arch, 64), date: sw.InstallDate}
+		ignored := false
+		for _, d := range rules {
+			if d.name != nil && !d.name.MatchString(in.name) || d.publisher != nil && !d.publisher.MatchString(in.publisher) {
+				continue
+			}
+			switch d.action {
+			case "ignore":
+				ignored = true
+			case "rename":
+				in.name = d.newName
+			case "set_publisher":
+				in.publisher = d.newPub
+			case "set_category":
+				in.category = d.newName
+			}
+			if ignored {
+				break
+			}
+		}
+		if ignored || in.name == "" {
+			continue
+		}
+		in.name, in.publisher = clip(in.name, 255), clip(in.publisher, 255)
+		want = append(want, in)
+	}
+	if err := r.catalogue(want); err != nil {
+		return err
+	}
+	have, err := r.installations()
+	if err != nil {
+		return err
+	}
+	wantSet := map[instKey]install{}
+	for _, w := range want {
+		wantSet[instKey{w.softwareID, w.version, w.arch}] = w
+	}
+	var add []install
+	var del []instKey
+	for k, w := range wantSet {
+		if _, ok := have[k]; !ok {
+			add = append(add, w)
+		}
+	}
+	for k := range have {
+		if _, ok := wantSet[k]; !ok {
+			del = append(del, k)
+		}
+	}
+	slices.SortFunc(add, func(a, b install) int { return strings.Compare(a.name+a.version+a.arch, b.name+b.version+b.arch) })
+	slices.SortFunc(del, func(a, b instKey) int { return int(a.softwareID - b.softwareID) })
+	for _, k := range del {
+		if _, err := r.tx.ExecContext(r.ctx, r.q("DELETE FROM software_installations WHERE computer_id = ? AND software_id = ? AND version = ? AND arch = ?"), r.comp.ID, k.softwareID, k.version, k.arch); err != nil {
+			return err
+		}
+	}
+	if err := r.insertInstallations(add); err != nil {
+		return err
+	}
+	// install_count counts computers with the software, whatever the version.
+	before, after := map[int64]bool{}, map[int64]bool{}
+	for k := range have {
+		before[k.softwareID] = true
+	}
+	for k := range wantSet {
+		after[k.softwareID] = true
+	}
+	var plus, minus []int64
+	for id := range after {
+		if !before[id] {
+			plus = append(plus, id)
+		}
+	}
+	for id := range before {
+		if !after[id] {
+			minus = append(minus, id)
+		}
+	}
+	for _, d := range []struct {
+		ids   []int64
+		delta int
+	}{{plus, 1}, {minus, -1}} {
+		slices.Sort(d.ids)
+		for chunk := range slices.Chunk(d.ids, 500) {
+			if _, err := r.tx.ExecContext(r.ctx, r.q(fmt.Sprintf("UPDATE software SET install_count = install_count + %d WHERE id IN (%s)", d.delta, ids(chunk)))); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := r.tx.ExecContext(r.ctx, r.q("UPDATE computers SET software_count = ? WHERE id = ?"), len(wantSet), r.comp.ID); err != nil {
+		return err
+	}
+	if r.res.Created {
+		return nil
+	}
+	return r.softwareHistory(add, del, have)
+}
+
+// softwareHistory writes installs, removals and version changes.
+func (r *run) softwareHistory(add []install, del []instKey, have map[instKey]string) error {
+	removed := map[int64][]instKey{}
+	for _, k := range del {
+		removed[k.softwareID] = append(removed[k.softwareID], k)
+	}
+	var hist []record.Change
+	for _, a := range add {
+		if olds := removed[a.softwareID]; len(olds) > 0 {
+			hist = append(hist, record.Change{Field: "software", Old: a.name + " " + olds[0].version, New: a.name + " " + a.version})
+			removed[a.softwareID] = olds[1:]
+			continue
+		}
+		hist = append(hist, record.Change{Field: "software", New: strings.TrimSpace(a.name + " " + a.version)})
+	}
+	for _, k := range del {
+		for _, left := range removed[k.softwareID] {
+			if left == k {
+				hist = append(hist, record.Change{Field: "software", Old: strings.TrimSpace(have[k] + " " + k.version)})
+			}
+		}
+	}
+	if len(hist) == 0 {
+		return nil
+	}
+	return r.s.App.Records.AddHistoryTx(r.ctx, r.tx, r.actor, r.comp, "software", hist)
+}
+
+func ids(list []int64) string {
+	var b strings.Builder
+	for i, id := range list {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprint(&b, id)
+	}
+	return b.String()
+}
+
+// installations reads the computer's installations, with each software's name.
+func (r *run) installations() (map[instKey]string, error) {
+	rows, err := r.tx.QueryContext(r.ctx, r.q("SELECT i.software_id, i.version, i.arch, s.name FROM software_installations i JOIN software s ON s.id = i.software_id WHERE i.computer_id = ?"), r.comp.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[instKey]string{}
+	for rows.Next() {
+		var k instKey
+		var name string
+		if err := rows.Scan(&k.softwareID, &k.version, &k.arch, &name); err != nil {
+			return nil, err
+		}
+		out[k] = name
+	}
+	return out, rows.Err()
+}
+
+func (r *run) insertInstallations(add []install) error {
+	for chunk := range slices.Chunk(add, 400) {
+		var b strings.Builder
+		b.WriteString("INSERT INTO software_installations (computer_id, software_id, version, version_key, arch, install_date) VALUES ")
+		args := make([]any, 0, len(chunk)*6)
+		for i, a := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?)")
+			var date any
+			if len(a.date) >= 10 {
+				date = a.date[:10]
+			}
+			args = append(args, r.comp.ID, a.softwareID, a.version, asset.VersionKey(a.version), a.arch, date)
+		}
+		if _, err := r.tx.ExecContext(r.ctx, r.q(b.String()), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type swKey struct{ name, publisher string }
+
+// catalogue finds or creates the software entries of the wanted installations and sets
+// their ids. Inserts go in key order so that concurrent inventories never deadlock.
+func (r *run) catalogue(want []install) error {
+	keys := map[swKey]int64{}
+	for _, w := range want {
+		keys[swKey{asset.SoftwareKey(w.name), asset.SoftwareKey(w.publisher)}] = 0
+	}
+	if err := r.lookupSoftware(keys); err != nil {
+		return err
+	}
+	var missing []swKey
+	first := map[swKey]install{}
+	for _, w := range want {
+		k := swKey{asset.SoftwareKey(w.name), asset.SoftwareKey(w.publisher)}
+		if keys[k] == 0 {
+			if _, seen := first[k]; !seen {
+				missing = append(missing, k)
+				first[k] = w
+			}
+		}
+	}
+	slices.SortFunc(missing, func(a, b swKey) int { return strings.Compare(a.name+"\x00"+a.publisher, b.name+"\x00"+b.publisher) })
+	for chunk := range slices.Chunk(missing, 300) {
+		var b strings.Builder
+		b.WriteString("INSERT INTO software (name, publisher, name_key, publisher_key, category, install_count, version, created_at, updated_at) VALUES ")
+		args := make([]any, 0, len(chunk)*7)
+		for i, k := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, 0, 1, ?, ?)")
+			w := first[k]
+			args = append(args, w.name, nullable(w.publisher), k.name, k.publisher, nullable(w.category), r.now, r.now)
+		}
+		b.WriteString(" ON CONFLICT (name_key, publisher_key) DO NOTHING")
+		if _, err := r.tx.ExecContext(r.ctx, r.q(b.String()), args...); err != nil {
+			return err
+		}
+	}
+	if len(missing) > 0 {
+		if err := r.lookupSoftware(keys); err != nil {
+			return err
+		}
+	}
+	for i := range want {
+		k := swKey{asset.SoftwareKey(want[i].name), asset.SoftwareKey(want[i].publisher)}
+		want[i].softwareID = keys[k]
+		if want[i].softwareID == 0 {
+			return fmt.Errorf("software %q was not stored", want[i].name)
+		}
+	}
+	return nil
+}
+
+// lookupSoftware fills the ids of the keys already in the catalogue.
+func (r *run) lookupSoftware(keys map[swKey]int64) error {
+	names := map[string]bool{}
+	for k, id := range keys {
+		if id == 0 {
+			names[k.name] = true
+		}
+	}
+	list := make([]string, 0, len(names))
+	for n := range names {
+		list = append(list, n)
+	}
+	slices.Sort(list)
+	for chunk := range slices.Chunk(list, 500) {
+		args := make([]any, len(chunk))
+		for i, n := range chunk {
+			args[i] = n
+		}
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")
+		rows, err := r.tx.QueryContext(r.ctx, store.Rebind(r.db.Dialect, "SELECT id, name_key, publisher_key FROM software WHERE name_key IN ("+ph+")"), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var k swKey
+			if err := rows.Scan(&id, &k.name, &k.publisher); err != nil {
+				rows.Close()
+				return err
+			}
+			if cur, ok := keys[k]; ok && cur == 0 {
+				keys[k] = id
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,106 @@
+package ingest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"io"
+	"time"
+
+	"parc/internal/record"
+)
+
+// Component is a computer component as shown to users.
+type Component struct {
+	Kind         string          `json:"kind"`
+	Designation  string          `json:"designation"`
+	Manufacturer string          `json:"manufacturer,omitempty"`
+	Serial       string          `json:"serial,omitempty"`
+	SizeMB       int64           `json:"size_mb,omitempty"`
+	Details      json.RawMessage `json:"details"`
+}
+
+// Installation is one installed software of a computer.
+type Installation struct {
+	SoftwareID  int64  `json:"software_id"`
+	Name        string `json:"name"`
+	Publisher   string `json:"publisher,omitempty"`
+	Version     string `json:"version,omitempty"`
+	Arch        string `json:"arch,omitempty"`
+	InstallDate string `json:"install_date,omitempty"`
+}
+
+// Components lists a computer's components, for an actor who may read the computer.
+func (s *Service) Components(ctx context.Context, a *record.Actor, computerID int64) ([]Component, error) {
+	if _, err := s.App.Records.Get(ctx, a, s.App.Reg.MustType("computers"), computerID); err != nil {
+		return nil, err
+	}
+	rows, err := s.App.DB.R.QueryContext(ctx, s.App.DB.Rebind(`SELECT kind, designation, COALESCE(manufacturer, ''), COALESCE(serial, ''), COALESCE(size_mb, 0), details
+		FROM computer_components WHERE computer_id = ? ORDER BY kind, designation, id`), computerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Component{}
+	for rows.Next() {
+		var c Component
+		var d string
+		if err := rows.Scan(&c.Kind, &c.Designation, &c.Manufacturer, &c.Serial, &c.SizeMB, &d); err != nil {
+			return nil, err
+		}
+		c.Details = json.RawMessage(d)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Installations lists a computer's installed software by name.
+func (s *Service) Installations(ctx context.Context, a *record.Actor, computerID int64) ([]Installation, error) {
+	if _, err := s.App.Records.Get(ctx, a, s.App.Reg.MustType("computers"), computerID); err != nil {
+		return nil, err
+	}
+	rows, err := s.App.DB.R.QueryContext(ctx, s.App.DB.Rebind(`SELECT s.id, s.name, COALESCE(s.publisher, ''), i.version, i.arch, i.install_date
+		FROM software_installations i JOIN software s ON s.id = i.software_id WHERE i.computer_id = ? ORDER BY s.name_key, i.version_key`), computerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Installation{}
+	dateField := &record.Field{Kind: record.Date}
+	for rows.Next() {
+		var in Installation
+		var date any
+		if err := rows.Scan(&in.SoftwareID, &in.Name, &in.Publisher, &in.Version, &in.Arch, &date); err != nil {
+			return nil, err
+		}
+		in.InstallDate = record.Format(dateField.FromDB(date))
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// Raw returns the last inventory document received for a computer, as received.
+func (s *Service) Raw(ctx context.Context, a *record.Actor, computerID int64) (doc []byte, format string, at time.Time, err error) {
+	if _, err := s.App.Records.Get(ctx, a, s.App.Reg.MustType("computers"), computerID); err != nil {
+		return nil, "", at, err
+	}
+	var raw []byte
+	var received any
+	err = s.App.DB.R.QueryRowContext(ctx, s.App.DB.Rebind("SELECT raw, format, received_at FROM inventory_state WHERE computer_id = ?"), computerID).Scan(&raw, &format, &received)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && len(raw) == 0 {
+		return nil, "", at, record.E(record.CodeNotFound, "err.no_inventory")
+	}
+	if err != nil {
+		return nil, "", at, err
+	}
+	at, _ = (&record.Field{Kind: record.DateTime}).FromDB(received).(time.Time)
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, "", at, err
+	}
+	doc, err = io.ReadAll(zr)
+	return doc, format, at, err
+}

@@ -1,0 +1,134 @@
+package tree
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+
+	"parc/internal/inventory"
+)
+
+// ParseXML reads an XML document into a tree. The document is first brought to clean
+// UTF-8 (see prepareXML; what that repairs is returned as warnings); encoding/xml then
+// reads it in strict mode through a token loop that enforces the limits, so that a
+// deep, wide or DTD-laden document is refused before it costs anything. The loop reads
+// raw tokens (agents use no namespaces) and checks the nesting itself, which saves
+// encoding/xml's namespace bookkeeping. Errors wrap inventory.ErrMalformed,
+// ErrUnsupported or ErrLimit.
+func ParseXML(data []byte, lim inventory.Limits) (*Node, []string, error) {
+	lim = lim.OrDefault()
+	data, warnings, err := prepareXML(data)
+	if err != nil {
+		return nil, warnings, err
+	}
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	d.CharsetReader = charsetReader
+
+	var (
+		root     *Node
+		stack    []*Node
+		names    []xml.Name // of the open elements, to match end tags
+		texts    [][]byte   // text gathered for each open element, by depth
+		elements int
+	)
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			if len(stack) > 0 {
+				return nil, warnings, fmt.Errorf("%w: XML syntax error on line %d: unexpected EOF: <%s> is not closed",
+					inventory.ErrMalformed, line(d), clip(stack[len(stack)-1].Name))
+			}
+			break
+		}
+		if err != nil {
+			return nil, warnings, xmlError(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if root != nil && len(stack) == 0 {
+				return nil, warnings, fmt.Errorf("%w: XML: a second root element <%s> on line %d",
+					inventory.ErrMalformed, t.Name.Local, line(d))
+			}
+			elements += 1 + len(t.Attr)
+			if elements > lim.MaxElements {
+				return nil, warnings, fmt.Errorf("%w: XML has more than %d elements and attributes",
+					inventory.ErrLimit, lim.MaxElements)
+			}
+			if len(stack) >= lim.MaxDepth {
+				return nil, warnings, fmt.Errorf("%w: XML nests deeper than %d levels (line %d)",
+					inventory.ErrLimit, lim.MaxDepth, line(d))
+			}
+			n := &Node{Name: t.Name.Local}
+			if len(stack) == 0 {
+				root = n
+			} else {
+				parent := stack[len(stack)-1]
+				parent.Children = append(parent.Children, n)
+			}
+			stack = append(stack, n)
+			names = append(names, t.Name)
+			if len(texts) < len(stack) {
+				texts = append(texts, nil)
+			}
+			texts[len(stack)-1] = texts[len(stack)-1][:0]
+		case xml.EndElement:
+			depth := len(stack) - 1
+			if depth < 0 || names[depth] != t.Name {
+				return nil, warnings, fmt.Errorf("%w: XML syntax error on line %d: unexpected end element </%s>",
+					inventory.ErrMalformed, line(d), clip(t.Name.Local))
+			}
+			if txt := bytes.TrimSpace(texts[depth]); len(txt) > 0 {
+				stack[depth].Text = string(txt)
+			}
+			stack, names = stack[:depth], names[:depth]
+		case xml.CharData:
+			if len(stack) == 0 {
+				if len(bytes.TrimSpace(t)) > 0 {
+					return nil, warnings, fmt.Errorf("%w: XML: text outside the root element on line %d",
+						inventory.ErrMalformed, line(d))
+				}
+				continue
+			}
+			depth := len(stack) - 1
+			if len(stack[depth].Children) > 0 && len(bytes.TrimSpace(t)) == 0 {
+				continue // indentation between children
+			}
+			if len(texts[depth])+len(t) > lim.MaxTextBytes {
+				return nil, warnings, fmt.Errorf("%w: XML: text of <%s> is longer than %d bytes",
+					inventory.ErrLimit, stack[depth].Name, lim.MaxTextBytes)
+			}
+			texts[depth] = append(texts[depth], t...)
+		case xml.Directive:
+			return nil, warnings, fmt.Errorf("%w: XML: DTDs and directives (<!%.20s...>) are not accepted",
+				inventory.ErrUnsupported, t)
+		case xml.ProcInst, xml.Comment:
+		}
+	}
+	if root == nil {
+		return nil, warnings, fmt.Errorf("%w: XML: no root element", inventory.ErrMalformed)
+	}
+	return root, warnings, nil
+}
+
+// clip shortens a name quoted in an error.
+func clip(s string) string { return truncate(s, 40) }
+
+func line(d *xml.Decoder) int {
+	l, _ := d.InputPos()
+	return l
+}
+
+func xmlError(err error) error {
+	var se *xml.SyntaxError
+	switch {
+	case errors.Is(err, inventory.ErrUnsupported):
+		return err
+	case errors.As(err, &se):
+		return fmt.Errorf("%w: XML syntax error on line %d: %s", inventory.ErrMalformed, se.Line, se.Msg)
+	default:
+		return fmt.Errorf("%w: XML: %v", inventory.ErrMalformed, err)
+	}
+}
