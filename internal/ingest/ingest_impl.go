@@ -116,7 +116,12 @@ func (r *run) apply() error {
 	for k, v := range now {
 		old[k] = v
 	}
-	if err := r.saveState(id, old); err != nil {
+	if len(changed) == 0 && !r.res.Created {
+		// Same content: the stored document and hashes stay; only the time moves.
+		if _, err := r.tx.ExecContext(r.ctx, r.q("UPDATE inventory_state SET received_at = ? WHERE computer_id = ?"), r.now, id); err != nil {
+			return err
+		}
+	} else if err := r.saveState(id, old); err != nil {
 		return err
 	}
 	return r.saveAgent(id)

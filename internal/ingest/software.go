@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -118,7 +119,9 @@ func (r *run) applySoftware() error {
 			del = append(del, k)
 		}
 	}
-	slices.SortFunc(add, func(a, b install) int { return strings.Compare(a.name+a.version+a.arch, b.name+b.version+b.arch) })
+	slices.SortFunc(add, func(a, b install) int {
+		return cmp.Or(cmp.Compare(a.softwareID, b.softwareID), strings.Compare(a.version, b.version), strings.Compare(a.arch, b.arch))
+	})
 	slices.SortFunc(del, func(a, b instKey) int { return int(a.softwareID - b.softwareID) })
 	for _, k := range del {
 		if _, err := r.tx.ExecContext(r.ctx, r.q("DELETE FROM software_installations WHERE computer_id = ? AND software_id = ? AND version = ? AND arch = ?"), r.comp.ID, k.softwareID, k.version, k.arch); err != nil {

@@ -99,7 +99,7 @@ CREATE TABLE software_installations (
     arch TEXT NOT NULL DEFAULT '',
     install_date {{.Date}},
     PRIMARY KEY (computer_id, software_id, version, arch)
-);
+){{if not .Postgres}} WITHOUT ROWID{{end}};
 CREATE INDEX software_installations_software ON software_installations(software_id, version_key);
 
 -- Dictionary: ordered rules that rename, merge or ignore software as it comes in.

@@ -1,0 +1,106 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"parc/internal/app"
+	"parc/internal/ingest"
+	"parc/internal/inventory"
+	"parc/internal/inventory/fusion"
+	"parc/internal/inventory/inventorytest"
+	"parc/internal/storetest"
+)
+
+// benchStore is SQLite, or PostgreSQL when PARC_BENCH_POSTGRES=1 and PARC_TEST_POSTGRES is set.
+func benchStore(b *testing.B) *app.App {
+	kind := "sqlite"
+	if os.Getenv("PARC_BENCH_POSTGRES") == "1" {
+		kind = "postgres"
+	}
+	a := app.New(storetest.OpenTest(b, kind), nil)
+	if _, err := a.Bootstrap(context.Background(), "en"); err != nil {
+		b.Fatal(err)
+	}
+	return a
+}
+
+// machine returns the fixture made into machine n, with extra packages to reach size.
+func machine(b *testing.B, raw []byte, n, packages int) *inventory.Inventory {
+	inv, err := fusion.ParseInventory(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	inv.DeviceID = fmt.Sprintf("bench-%d-2026-01-01-00-00-00", n)
+	inv.Hardware.Name = fmt.Sprintf("bench-%d", n)
+	inv.Hardware.UUID = fmt.Sprintf("00000000-0000-4000-8000-%012d", n+1)
+	inv.BIOS.SystemSerial = fmt.Sprintf("BENCH%08d", n)
+	for i := range inv.Networks {
+		if inv.Networks[i].MAC != "" {
+			inv.Networks[i].MAC = fmt.Sprintf("02:00:%02x:%02x:%02x:%02x", i, (n>>16)&0xff, (n>>8)&0xff, n&0xff)
+		}
+	}
+	for i := len(inv.Softwares); i < packages; i++ {
+		inv.Softwares = append(inv.Softwares, inventory.Software{Name: fmt.Sprintf("bench-package-%d", i), Version: "1.0." + fmt.Sprint(i%7), Publisher: "bench"})
+	}
+	return inv
+}
+
+func benchIngest(b *testing.B, packages int, mode string) {
+	a := benchStore(b)
+	s := ingest.New(a)
+	raw := inventorytest.Read(b, "fusioninventory-2.6-debian12.xml")
+	ctx := context.Background()
+	base := machine(b, raw, 0, packages)
+	if mode != "new" {
+		if _, err := s.Ingest(ctx, base, ingest.Meta{Raw: raw}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	invs := make([]*inventory.Inventory, b.N)
+	for i := range invs {
+		switch mode {
+		case "new":
+			invs[i] = machine(b, raw, i+1, packages)
+		case "unchanged":
+			invs[i] = machine(b, raw, 0, packages)
+		case "changed":
+			// 5% of the packages get a new version, alternating between two states.
+			inv := machine(b, raw, 0, packages)
+			for j := 0; j < len(inv.Softwares)/20; j++ {
+				k := (j*20 + i) % len(inv.Softwares)
+				inv.Softwares[k].Version += fmt.Sprintf("+b%d", i%2)
+			}
+			invs[i] = inv
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.Ingest(ctx, invs[i], ingest.Meta{Raw: raw}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inventories/s")
+}
+
+func BenchmarkIngestNewMachine(b *testing.B)         { benchIngest(b, 0, "new") }
+func BenchmarkIngestUnchanged(b *testing.B)          { benchIngest(b, 0, "unchanged") }
+func BenchmarkIngestFivePercentChanged(b *testing.B) { benchIngest(b, 0, "changed") }
+func BenchmarkIngestNewMachine3000(b *testing.B)     { benchIngest(b, 3000, "new") }
+func BenchmarkIngestUnchanged3000(b *testing.B)      { benchIngest(b, 3000, "unchanged") }
+func BenchmarkIngestFivePercent3000(b *testing.B)    { benchIngest(b, 3000, "changed") }
+
+// BenchmarkParseFusion is the bare parse, for comparison with the unchanged re-inventory.
+func BenchmarkParseFusion(b *testing.B) {
+	raw := inventorytest.Read(b, "fusioninventory-2.6-debian12.xml")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := fusion.ParseInventory(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
