@@ -3,6 +3,7 @@ package record
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,18 +68,23 @@ func (s *Service) addHistory(ctx context.Context, tx *sql.Tx, a *Actor, r *Recor
 			r.Type.Name, r.ID, org, action, origin, user, name, now)
 		return err
 	}
-	var b strings.Builder
-	b.WriteString("INSERT INTO history " + cols + " VALUES ")
-	args := make([]any, 0, len(changes)*11)
-	for i, c := range changes {
-		if i > 0 {
-			b.WriteString(", ")
+	// Batches stay under both stores' limit on statement parameters.
+	for chunk := range slices.Chunk(changes, 500) {
+		var b strings.Builder
+		b.WriteString("INSERT INTO history " + cols + " VALUES ")
+		args := make([]any, 0, len(chunk)*11)
+		for i, c := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, r.Type.Name, r.ID, org, action, c.Field, nullable(c.Old), nullable(c.New), origin, user, name, now)
 		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		args = append(args, r.Type.Name, r.ID, org, action, c.Field, nullable(c.Old), nullable(c.New), origin, user, name, now)
+		if _, err := tx.ExecContext(ctx, s.DB.Rebind(b.String()), args...); err != nil {
+			return err
+		}
 	}
-	_, err := tx.ExecContext(ctx, s.DB.Rebind(b.String()), args...)
-	return err
+	return nil
 }
 
 func nullable(s string) any {

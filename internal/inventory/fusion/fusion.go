@@ -10,6 +10,7 @@ import (
 
 	"parc/internal/inventory"
 	"parc/internal/inventory/internal/mapping"
+	"parc/internal/inventory/internal/tree"
 )
 
 // Queries this package reads.
@@ -56,15 +57,15 @@ func ParseWithLimits(data []byte, lim inventory.Limits) (*Message, error) {
 		if req.Content == nil {
 			return nil, fmt.Errorf("fusion: %w: %s request without CONTENT", inventory.ErrMalformed, req.Query)
 		}
-		m.Inventory = netInventory(req)
+		m.Inventory = network(req, inventory.ActionNetInventory)
 	case QueryNetDiscovery:
 		if req.Content == nil {
 			return nil, fmt.Errorf("fusion: %w: NETDISCOVERY request without CONTENT", inventory.ErrMalformed)
 		}
-		m.Inventory = netDiscovery(req)
+		m.Inventory = network(req, inventory.ActionNetDiscovery)
 	default:
 		return nil, fmt.Errorf("fusion: %w: QUERY %q is not read by parc (PROLOG, INVENTORY, SNMPQUERY and NETDISCOVERY are)",
-			inventory.ErrUnsupported, clip(req.Query))
+			inventory.ErrUnsupported, tree.Clip(req.Query))
 	}
 	return m, nil
 }
@@ -105,10 +106,11 @@ func computer(req *mapping.Request) *inventory.Inventory {
 	return b.Finish()
 }
 
-func netInventory(req *mapping.Request) *inventory.Inventory {
+// network maps an SNMP inventory or a network discovery: one DEVICE per request.
+func network(req *mapping.Request, action inventory.Action) *inventory.Inventory {
 	b := newBuilder(req)
 	inv := b.Inv
-	inv.Action = inventory.ActionNetInventory
+	inv.Action = action
 	inv.ItemType = inventory.ItemUnmanaged
 	inv.Agent = inventory.ParseAgent(req.Content.Value("MODULEVERSION"))
 	devices := 0
@@ -117,38 +119,14 @@ func netInventory(req *mapping.Request) *inventory.Inventory {
 			b.Warn("%s: only the first DEVICE is read", req.Query)
 			break
 		}
-		b.DeviceXML(dev)
-	}
-	if inv.Device != nil {
-		inv.ItemType = mapping.ItemTypeOf(inv.Device.Type)
-	}
-	return b.Finish()
-}
-
-func netDiscovery(req *mapping.Request) *inventory.Inventory {
-	b := newBuilder(req)
-	inv := b.Inv
-	inv.Action = inventory.ActionNetDiscovery
-	inv.ItemType = inventory.ItemUnmanaged
-	inv.Agent = inventory.ParseAgent(req.Content.Value("MODULEVERSION"))
-	devices := 0
-	for dev := range req.Content.Each("DEVICE") {
-		if devices++; devices > 1 {
-			b.Warn("NETDISCOVERY: only the first DEVICE is read")
-			break
+		if action == inventory.ActionNetDiscovery {
+			b.DiscoveredDevice(dev)
+		} else {
+			b.DeviceXML(dev)
 		}
-		b.DiscoveredDevice(dev)
 	}
 	if inv.Device != nil {
 		inv.ItemType = mapping.ItemTypeOf(inv.Device.Type)
 	}
 	return b.Finish()
-}
-
-// clip shortens a value quoted in an error.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:40]) + "..."
-	}
-	return s
 }

@@ -679,3 +679,25 @@ func TestHugeDocument(t *testing.T) {
 		t.Errorf("%d MiB allocated", alloc)
 	}
 }
+
+// Old agents give the system only in HARDWARE; a request with two DEVICEs keeps the
+// first.
+func TestOldAgentAndSeveralDevices(t *testing.T) {
+	inv, err := ParseInventory([]byte(`<REQUEST><QUERY>INVENTORY</QUERY><DEVICEID>old-2010</DEVICEID><CONTENT>
+<HARDWARE><NAME>old</NAME><OSNAME>Microsoft Windows XP Professionnel</OSNAME><OSVERSION>5.1.2600</OSVERSION></HARDWARE>
+</CONTENT></REQUEST>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.Eq(t, "os", inv.OS, inventory.OS{Name: "Microsoft Windows XP Professionnel", FullName: "Microsoft Windows XP Professionnel", Kernel: "5.1.2600"})
+	it.Eq(t, "sections", it.SectionList(inv), "hardware,operatingsystem")
+
+	m, err := Parse([]byte(`<REQUEST><QUERY>NETDISCOVERY</QUERY><CONTENT>
+<DEVICE><IP>10.0.0.1</IP><TYPE>PRINTER</TYPE></DEVICE><DEVICE><IP>10.0.0.2</IP></DEVICE></CONTENT></REQUEST>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.Eq(t, "first device", strings.Join(m.Inventory.Device.IPs, ","), "10.0.0.1")
+	it.Eq(t, "itemtype", m.Inventory.ItemType, inventory.ItemPrinter)
+	it.Eq(t, "warnings", strings.Join(m.Inventory.Warnings, "|"), "NETDISCOVERY: only the first DEVICE is read")
+}

@@ -1,13 +1,8 @@
 package fusion
 
 import (
-	"encoding/json"
-	"errors"
-	"maps"
-	"strings"
 	"testing"
 
-	"parc/internal/inventory"
 	it "parc/internal/inventory/inventorytest"
 	"parc/internal/inventory/wire"
 )
@@ -26,42 +21,17 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(body)
 	}
-	f.Add([]byte(`<?xml version="1.0" encoding="ISO-8859-1"?><REQUEST><QUERY>INVENTORY</QUERY><CONTENT><SOFTWARES><NAME>caf\xe9</NAME></SOFTWARES></CONTENT></REQUEST>`))
+	f.Add([]byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><REQUEST><QUERY>INVENTORY</QUERY><CONTENT><SOFTWARES><NAME>caf\xe9</NAME></SOFTWARES></CONTENT></REQUEST>"))
 	f.Add([]byte("<REQUEST><QUERY>INVENTORY</QUERY><CONTENT><NETWORKS><IPADDRESS>fe80::1%eth0</IPADDRESS><IPMASK>/64</IPMASK></NETWORKS></CONTENT></REQUEST>"))
+	f.Add([]byte("<REQUEST><QUERY>NETDISCOVERY</QUERY><CONTENT><DEVICE><IPS><IP>10.0.0.1</IP></IPS><TYPE>kvm</TYPE></DEVICE></CONTENT></REQUEST>"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Parse(data)
 		if err != nil {
-			checkError(t, err, "fusion: ")
+			it.CheckError(t, err, "fusion: ")
 			return
 		}
 		if m.Inventory != nil {
-			exercise(t, m.Inventory)
+			it.CheckInventory(t, m.Inventory)
 		}
 	})
-}
-
-func checkError(t *testing.T, err error, prefix string) {
-	t.Helper()
-	if !errors.Is(err, inventory.ErrMalformed) && !errors.Is(err, inventory.ErrUnsupported) && !errors.Is(err, inventory.ErrLimit) {
-		t.Fatalf("error of no known kind: %v", err)
-	}
-	if !strings.HasPrefix(err.Error(), prefix) || len(err.Error()) < len(prefix)+10 {
-		t.Fatalf("error says too little: %q", err)
-	}
-}
-
-func exercise(t *testing.T, inv *inventory.Inventory) {
-	t.Helper()
-	h := inv.SectionHashes()
-	if len(h) != len(inv.Sections) || !maps.Equal(h, inv.SectionHashes()) {
-		t.Fatalf("hashes unstable or incomplete: %v for %v", h, inv.Sections)
-	}
-	_ = inv.Summary()
-	_ = inv.Identity()
-	if err := inv.Validate(); err != nil && !errors.Is(err, inventory.ErrMalformed) {
-		t.Fatalf("Validate: %v", err)
-	}
-	if _, err := json.Marshal(inv); err != nil {
-		t.Fatalf("encode: %v", err)
-	}
 }

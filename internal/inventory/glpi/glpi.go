@@ -80,7 +80,7 @@ func ParseWithLimits(data []byte, lim inventory.Limits) (*Message, error) {
 		return m, nil
 	default:
 		return nil, fmt.Errorf("glpi: %w: action %q is not read by parc (contact, inventory, netinventory and netdiscovery are)",
-			inventory.ErrUnsupported, clip(m.Action))
+			inventory.ErrUnsupported, tree.Clip(m.Action))
 	}
 }
 
@@ -145,14 +145,7 @@ func inventoryOf(root *tree.Node, action string) (*inventory.Inventory, error) {
 		}
 	default:
 		return nil, fmt.Errorf("%w: itemtype %q is not read by parc (Computer, Phone, NetworkEquipment, Printer and Unmanaged are)",
-			inventory.ErrUnsupported, clip(itemType))
+			inventory.ErrUnsupported, tree.Clip(itemType))
 	}
 	return b.Finish(), nil
-}
-
-func clip(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:40]) + "..."
-	}
-	return s
 }

@@ -296,6 +296,22 @@ func TestContact(t *testing.T) {
 	}
 }
 
+func TestNetDiscovery(t *testing.T) {
+	m, err := Parse([]byte(`{"action":"netdiscovery","deviceid":"agent-1","jobid":3,"content":{"network_device":
+		{"type":"PRINTER","ips":["10.0.0.9","10.0.0.9"],"mac":"00:11:22:33:44:55","name":"printer-2"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := m.Inventory
+	it.Eq(t, "action", inv.Action, inventory.ActionNetDiscovery)
+	it.Eq(t, "itemtype (from the device type)", inv.ItemType, inventory.ItemPrinter)
+	it.Eq(t, "device", inv.Device.Name+" "+inv.Device.Type+" "+strings.Join(inv.Device.IPs, ","), "printer-2 Printer 10.0.0.9")
+	it.Eq(t, "MACs", strings.Join(inv.MACs(), ","), "00:11:22:33:44:55")
+	if err := inv.Validate(); err != nil {
+		t.Error(err)
+	}
+}
+
 // A partial inventory carries only what changed: the rest is "not reported".
 func TestPartial(t *testing.T) {
 	inv, err := ParseInventory([]byte(`{"deviceid":"pc-2024","itemtype":"Computer","partial":true,

@@ -4,6 +4,9 @@
 package inventorytest
 
 import (
+	"encoding/json"
+	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -137,5 +140,37 @@ func Same(tb testing.TB, what string, got, want any) {
 	tb.Helper()
 	if !reflect.DeepEqual(got, want) {
 		tb.Errorf("%s = %#v, want %#v", what, got, want)
+	}
+}
+
+// CheckError fails the test unless err wraps one of inventory's error kinds and its
+// message starts with the parser's prefix ("fusion: ") and says something after it.
+func CheckError(tb testing.TB, err error, prefix string) {
+	tb.Helper()
+	if !errors.Is(err, inventory.ErrMalformed) && !errors.Is(err, inventory.ErrUnsupported) && !errors.Is(err, inventory.ErrLimit) {
+		tb.Fatalf("error of no known kind: %v", err)
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, prefix) || len(msg) < len(prefix)+10 {
+		tb.Fatalf("error says too little: %q", msg)
+	}
+}
+
+// CheckInventory fails the test when what is derived from a parsed inventory is
+// inconsistent: one stable hash per section, a summary, a validation that fails only
+// with a *ValidationError, a JSON encoding.
+func CheckInventory(tb testing.TB, inv *inventory.Inventory) {
+	tb.Helper()
+	h := inv.SectionHashes()
+	if len(h) != len(inv.Sections) || !maps.Equal(h, inv.SectionHashes()) {
+		tb.Fatalf("hashes unstable or incomplete: %v for %v", h, inv.Sections)
+	}
+	_ = inv.Summary()
+	_ = inv.Identity()
+	var ve *inventory.ValidationError
+	if err := inv.Validate(); err != nil && !errors.As(err, &ve) {
+		tb.Fatalf("Validate: %v", err)
+	}
+	if _, err := json.Marshal(inv); err != nil {
+		tb.Fatalf("encode: %v", err)
 	}
 }

@@ -1,13 +1,8 @@
 package ocs
 
 import (
-	"encoding/json"
-	"errors"
-	"maps"
-	"strings"
 	"testing"
 
-	"parc/internal/inventory"
 	it "parc/internal/inventory/inventorytest"
 	"parc/internal/inventory/wire"
 )
@@ -30,24 +25,11 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Parse(data)
 		if err != nil {
-			if !errors.Is(err, inventory.ErrMalformed) && !errors.Is(err, inventory.ErrUnsupported) && !errors.Is(err, inventory.ErrLimit) {
-				t.Fatalf("error of no known kind: %v", err)
-			}
-			if !strings.HasPrefix(err.Error(), "ocs: ") {
-				t.Fatalf("error %q", err)
-			}
+			it.CheckError(t, err, "ocs: ")
 			return
 		}
-		if inv := m.Inventory; inv != nil {
-			h := inv.SectionHashes()
-			if len(h) != len(inv.Sections) || !maps.Equal(h, inv.SectionHashes()) {
-				t.Fatalf("hashes %v for %v", h, inv.Sections)
-			}
-			_ = inv.Summary()
-			_ = inv.Validate()
-			if _, err := json.Marshal(inv); err != nil {
-				t.Fatal(err)
-			}
+		if m.Inventory != nil {
+			it.CheckInventory(t, m.Inventory)
 		}
 	})
 }

@@ -64,7 +64,7 @@ func ParseWithLimits(data []byte, lim inventory.Limits) (*Message, error) {
 		return m, nil
 	default:
 		return nil, fmt.Errorf("ocs: %w: QUERY %q is not read by parc (PROLOG and INVENTORY are)",
-			inventory.ErrUnsupported, clip(req.Query))
+			inventory.ErrUnsupported, tree.Clip(req.Query))
 	}
 }
 
@@ -131,7 +131,7 @@ func operatingSystem(b *mapping.Builder, hw *tree.Node) inventory.OS {
 	if s := hw.Value("INSTALLDATE"); s != "" {
 		d, ok := mapping.Date(s, mapping.DayFirst)
 		if !ok {
-			b.Warn("HARDWARE/INSTALLDATE: %q is not a date", clip(s))
+			b.Warn("HARDWARE/INSTALLDATE: %q is not a date", tree.Clip(s))
 		}
 		os.InstallDate = d
 	}
@@ -155,11 +155,4 @@ func controller(n *tree.Node) inventory.Controller {
 		}
 	}
 	return c
-}
-
-func clip(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:40]) + "..."
-	}
-	return s
 }

@@ -15,7 +15,7 @@ func (b *Builder) count(n *tree.Node, names ...string) int {
 	}
 	v, ok := Int(s)
 	if !ok {
-		b.Warn("%s: %q is not a number", b.path(n, field), clip(s))
+		b.Warn("%s: %q is not a number", b.path(n, field), tree.Clip(s))
 		return 0
 	}
 	return max(v, 0)
@@ -40,7 +40,7 @@ func (b *Builder) date(n *tree.Node, order DateOrder, names ...string) string {
 	field, s := n.Field(names...)
 	d, ok := Date(s, order)
 	if !ok {
-		b.Warn("%s: %q is not a date", b.path(n, field), clip(s))
+		b.Warn("%s: %q is not a date", b.path(n, field), tree.Clip(s))
 	}
 	return d
 }
@@ -49,7 +49,7 @@ func (b *Builder) dateTime(n *tree.Node, names ...string) string {
 	field, s := n.Field(names...)
 	d, ok := DateTime(s)
 	if !ok {
-		b.Warn("%s: %q is not a date and time", b.path(n, field), clip(s))
+		b.Warn("%s: %q is not a date and time", b.path(n, field), tree.Clip(s))
 	}
 	return d
 }
@@ -58,17 +58,9 @@ func (b *Builder) mac(n *tree.Node, names ...string) string {
 	field, s := n.Field(names...)
 	m, ok := MAC(s)
 	if !ok {
-		b.Warn("%s: %q is not a MAC address", b.path(n, field), clip(s))
+		b.Warn("%s: %q is not a MAC address", b.path(n, field), tree.Clip(s))
 	}
 	return m
-}
-
-// clip shortens a value quoted in a warning.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 60 {
-		return string(r[:60]) + "..."
-	}
-	return s
 }
 
 func (b *Builder) hardware(n *tree.Node) {

@@ -85,7 +85,7 @@ func (b *Builder) ips(n *tree.Node) []string {
 		}
 		a, ok := Addr(s)
 		if !ok {
-			b.Warn("%s: %q is not an IP address", b.path(n, "IP"), clip(s))
+			b.Warn("%s: %q is not an IP address", b.path(n, "IP"), tree.Clip(s))
 			return
 		}
 		if !a.IsValid() {

@@ -35,7 +35,7 @@ func (b *Builder) network(n *tree.Node) {
 		a, ok := Addr(gw)
 		switch {
 		case !ok:
-			b.Warn("%s: %q is not an IP address", b.path(n, "IPGATEWAY"), clip(gw))
+			b.Warn("%s: %q is not an IP address", b.path(n, "IPGATEWAY"), tree.Clip(gw))
 		case a.Is4():
 			e.Gateway = a.String()
 		case a.IsValid():
@@ -62,7 +62,7 @@ func (b *Builder) address(e *inventory.Network, n *tree.Node, addrField, maskFie
 	}
 	a, ok := Addr(addr)
 	if !ok {
-		b.Warn("%s: %q is not an IP address", b.path(n, addrField), clip(addr))
+		b.Warn("%s: %q is not an IP address", b.path(n, addrField), tree.Clip(addr))
 		return
 	}
 	if !a.IsValid() {

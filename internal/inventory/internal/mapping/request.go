@@ -26,7 +26,7 @@ func ReadRequest(data []byte, lim inventory.Limits) (*Request, error) {
 		return nil, err
 	}
 	if root.Name != "REQUEST" {
-		return nil, fmt.Errorf("%w: the root element is <%s>, not <REQUEST>", inventory.ErrMalformed, clip(root.Name))
+		return nil, fmt.Errorf("%w: the root element is <%s>, not <REQUEST>", inventory.ErrMalformed, tree.Clip(root.Name))
 	}
 	r := &Request{
 		Query:    strings.ToUpper(root.Value("QUERY")),

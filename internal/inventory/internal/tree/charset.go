@@ -10,20 +10,19 @@ import (
 	"parc/internal/inventory"
 )
 
-// prepareXML returns the document as clean UTF-8, ready for encoding/xml:
+// prepareXML returns the document ready for encoding/xml, with what it repaired:
 //
 //   - a UTF-8 byte order mark is dropped; UTF-16 is refused;
-//   - a document declared ISO-8859-1 or windows-1252 is transcoded to UTF-8 (both
-//     read as windows-1252, as browsers do: the two differ only in 0x80-0x9F, where
-//     ISO-8859-1 has control characters agents never mean), and its declaration is
-//     replaced by one without an encoding;
-//   - any other declared encoding is refused (ErrUnsupported);
-//   - in a UTF-8 document, bytes that are not UTF-8 are read as windows-1252 (agents
-//     copy strings from the Windows registry and from old files without converting
-//     them), and control characters that XML 1.0 forbids are removed; both are
-//     reported as warnings rather than refusing a whole inventory for one software name.
+//   - any declared encoding other than UTF-8, ISO-8859-1 and windows-1252 is refused
+//     (ErrUnsupported) before parsing;
+//   - control characters that XML 1.0 forbids are removed (agents copy them from the
+//     Windows registry); in a UTF-8 document, bytes that are not UTF-8 are read as
+//     windows-1252 (agents copy strings from the registry and old files without
+//     converting them). Both are reported as warnings rather than refusing a whole
+//     inventory for one software name.
 //
-// A document that needs none of this is returned as it is, without copying.
+// A document declared ISO-8859-1 or windows-1252 is decoded by charsetReader while
+// encoding/xml reads it. A document that needs no repair is returned as it is.
 func prepareXML(data []byte) ([]byte, []string, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if bytes.HasPrefix(data, []byte("\xfe\xff")) || bytes.HasPrefix(data, []byte("\xff\xfe")) ||
@@ -31,65 +30,59 @@ func prepareXML(data []byte) ([]byte, []string, error) {
 		return nil, nil, fmt.Errorf("%w: XML in UTF-16 is not accepted (UTF-8, ISO-8859-1 and windows-1252 are)",
 			inventory.ErrUnsupported)
 	}
-	label, declEnd := declaredEncoding(data)
-	switch {
-	case isUTF8Label(label):
-		if cleanUTF8(data) {
-			return data, nil, nil
-		}
-		out, repaired, dropped := sanitize(data, "", false)
-		var warnings []string
-		if repaired > 0 {
-			warnings = append(warnings, fmt.Sprintf("the document is not valid UTF-8: %d bytes were read as windows-1252", repaired))
-		}
-		if dropped > 0 {
-			warnings = append(warnings, fmt.Sprintf("%d control characters that XML does not allow were removed", dropped))
-		}
-		return out, warnings, nil
-	case isLatin1Label(label):
-		out, _, dropped := sanitize(data[declEnd:], `<?xml version="1.0"?>`, true)
-		var warnings []string
-		if dropped > 0 {
-			warnings = append(warnings, fmt.Sprintf("%d control characters that XML does not allow were removed", dropped))
-		}
-		return out, warnings, nil
-	default:
-		return nil, nil, fmt.Errorf("%w: XML encoding %q is not accepted (UTF-8, ISO-8859-1 and windows-1252 are)",
-			inventory.ErrUnsupported, truncate(label, 40))
+	label := declaredEncoding(data)
+	utf8Doc := isUTF8Label(label)
+	if !utf8Doc && !isLatin1Label(label) {
+		return nil, nil, unsupportedEncoding(label)
 	}
+	if clean(data, utf8Doc) {
+		return data, nil, nil
+	}
+	out, repaired, dropped := sanitize(data, utf8Doc)
+	var warnings []string
+	if repaired > 0 {
+		warnings = append(warnings, fmt.Sprintf("the document is not valid UTF-8: %d bytes were read as windows-1252", repaired))
+	}
+	if dropped > 0 {
+		warnings = append(warnings, fmt.Sprintf("%d control characters that XML does not allow were removed", dropped))
+	}
+	return out, warnings, nil
+}
+
+func unsupportedEncoding(label string) error {
+	return fmt.Errorf("%w: XML encoding %q is not accepted (UTF-8, ISO-8859-1 and windows-1252 are)",
+		inventory.ErrUnsupported, Clip(label))
 }
 
 // declaredEncoding returns the encoding named by the XML declaration at the start of
-// data ("" when there is none) and where the declaration ends.
-func declaredEncoding(data []byte) (label string, end int) {
+// data, or "" when there is none (or it cannot be read: encoding/xml will then read the
+// declaration itself and ask charsetReader, which refuses what it does not know).
+func declaredEncoding(data []byte) string {
 	if !bytes.HasPrefix(data, []byte("<?xml")) || len(data) < 6 || !isSpace(data[5]) {
-		return "", 0
+		return ""
 	}
-	head := data[:min(len(data), 1024)]
-	stop := bytes.Index(head, []byte("?>"))
+	stop := bytes.Index(data, []byte("?>"))
 	if stop < 0 {
-		return "", 0 // malformed: encoding/xml will say so
+		return ""
 	}
-	decl := head[5:stop]
-	end = stop + 2
+	decl := data[5:stop]
 	i := bytes.Index(decl, []byte("encoding"))
 	if i < 0 {
-		return "", end
+		return ""
 	}
 	rest := bytes.TrimLeft(decl[i+len("encoding"):], " \t\r\n")
 	if len(rest) == 0 || rest[0] != '=' {
-		return "", end
+		return ""
 	}
 	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
 	if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-		return "", end
+		return ""
 	}
-	q := rest[0]
-	j := bytes.IndexByte(rest[1:], q)
+	j := bytes.IndexByte(rest[1:], rest[0])
 	if j < 0 {
-		return "", end
+		return ""
 	}
-	return string(rest[1 : 1+j]), end
+	return string(rest[1 : 1+j])
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
@@ -111,47 +104,73 @@ func isLatin1Label(label string) bool {
 	return false
 }
 
-// charsetReader is only reached for labels that prepareXML let through as UTF-8
-// ("utf8", "ascii"), or when the declaration could not be read by prepareXML.
+// charsetReader is called by encoding/xml for a declared encoding other than UTF-8:
+// ISO-8859-1 and windows-1252 are both decoded as windows-1252, as browsers do (the two
+// differ only in 0x80-0x9F, where ISO-8859-1 has control characters agents never mean);
+// other encodings are refused.
 func charsetReader(label string, input io.Reader) (io.Reader, error) {
-	if isUTF8Label(label) {
+	switch {
+	case isUTF8Label(label):
 		return input, nil
+	case isLatin1Label(label):
+		return &windows1252Reader{r: input}, nil
 	}
-	return nil, fmt.Errorf("%w: XML encoding %q is not accepted (UTF-8, ISO-8859-1 and windows-1252 are)",
-		inventory.ErrUnsupported, truncate(label, 40))
+	return nil, unsupportedEncoding(label)
 }
 
-// cleanUTF8 reports whether data is valid UTF-8 with only characters XML allows.
-func cleanUTF8(data []byte) bool {
+// windows1252Reader decodes windows-1252 to UTF-8.
+type windows1252Reader struct {
+	r   io.Reader
+	in  [4096]byte
+	out []byte // decoded bytes not yet read
+	pos int
+	err error
+}
+
+func (w *windows1252Reader) Read(p []byte) (int, error) {
+	if w.pos == len(w.out) {
+		if w.err != nil {
+			return 0, w.err
+		}
+		n, err := w.r.Read(w.in[:])
+		w.out, w.pos, w.err = w.out[:0], 0, err
+		for _, b := range w.in[:n] {
+			w.out = utf8.AppendRune(w.out, windows1252(b))
+		}
+		if len(w.out) == 0 {
+			return 0, w.err
+		}
+	}
+	n := copy(p, w.out[w.pos:])
+	w.pos += n
+	return n, nil
+}
+
+// clean reports whether data needs no repair: no control character that XML forbids
+// and, for a UTF-8 document, valid UTF-8 without U+FFFE and U+FFFF.
+func clean(data []byte, utf8Doc bool) bool {
 	for _, b := range data {
 		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' {
 			return false
 		}
 	}
-	return utf8.Valid(data) &&
+	return !utf8Doc || utf8.Valid(data) &&
 		!bytes.Contains(data, []byte("\xef\xbf\xbe")) && !bytes.Contains(data, []byte("\xef\xbf\xbf"))
 }
 
-// sanitize returns prefix followed by data as clean UTF-8. With all1252, every byte of
-// data is read as windows-1252; otherwise data is read as UTF-8 and only its invalid
-// bytes as windows-1252. It counts the bytes repaired and the control characters
-// dropped.
-func sanitize(data []byte, prefix string, all1252 bool) (out []byte, repaired, dropped int) {
-	out = make([]byte, 0, len(prefix)+len(data)+len(data)/8)
-	out = append(out, prefix...)
+// sanitize returns data without the control characters XML forbids and, for a UTF-8
+// document, with bytes that are not UTF-8 read as windows-1252 and U+FFFE and U+FFFF
+// replaced. It counts the bytes repaired and the control characters dropped.
+func sanitize(data []byte, utf8Doc bool) (out []byte, repaired, dropped int) {
+	out = make([]byte, 0, len(data)+len(data)/8)
 	for i := 0; i < len(data); {
 		b := data[i]
-		if b < 0x80 {
+		if b < 0x80 || !utf8Doc {
 			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' {
 				dropped++
 			} else {
 				out = append(out, b)
 			}
-			i++
-			continue
-		}
-		if all1252 {
-			out = utf8.AppendRune(out, windows1252(b))
 			i++
 			continue
 		}
@@ -187,9 +206,11 @@ var cp1252High = [32]rune{
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 }
 
-func truncate(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "..."
+// Clip shortens a value quoted in an error or a warning to about 60 characters, so
+// that a hostile document cannot make its messages huge.
+func Clip(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:60]) + "..."
 	}
 	return s
 }

@@ -1,9 +1,12 @@
 package tree
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"parc/internal/inventory"
 )
@@ -158,6 +161,35 @@ func TestParseXMLEncodings(t *testing.T) {
 	}
 }
 
+func TestWindows1252Reader(t *testing.T) {
+	var in, want bytes.Buffer
+	for i := range 10000 {
+		b := byte(i%224 + 32) // no control characters
+		in.WriteByte(b)
+		want.WriteRune(windows1252(b))
+	}
+	if err := iotest.TestReader(&windows1252Reader{r: bytes.NewReader(in.Bytes())}, want.Bytes()); err != nil {
+		t.Error(err)
+	}
+	got, err := io.ReadAll(&windows1252Reader{r: iotest.OneByteReader(iotest.DataErrReader(bytes.NewReader(in.Bytes())))})
+	if err != nil || !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("one byte at a time: %v", err)
+	}
+	if _, err := io.ReadAll(&windows1252Reader{r: iotest.TimeoutReader(bytes.NewReader(in.Bytes()))}); !errors.Is(err, iotest.ErrTimeout) {
+		t.Errorf("error not passed on: %v", err)
+	}
+
+	// A long ISO-8859-1 document with a control character, read through encoding/xml.
+	doc := `<?xml version="1.0" encoding="ISO-8859-1"?><A>` + strings.Repeat("<B>d\xe9j\xe0\x07</B>", 3000) + `</A>`
+	root, warnings := mustXML(t, doc)
+	if len(root.Children) != 3000 || root.Children[2999].Text != "déjà" {
+		t.Errorf("%d children, last %q", len(root.Children), root.Children[len(root.Children)-1].Text)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "3000 control characters") {
+		t.Errorf("warnings %q", warnings)
+	}
+}
+
 func TestDeclaredEncoding(t *testing.T) {
 	for doc, want := range map[string]string{
 		`<?xml version="1.0" encoding="UTF-8" ?><A/>`:       "UTF-8",
@@ -168,7 +200,7 @@ func TestDeclaredEncoding(t *testing.T) {
 		`<?xml version="1.0" encoding="unterminated ?><A/>`: "",
 		`<?xml version="1.0" encoding=latin1?><A/>`:         "",
 	} {
-		if got, _ := declaredEncoding([]byte(doc)); got != want {
+		if got := declaredEncoding([]byte(doc)); got != want {
 			t.Errorf("%s: %q, want %q", doc, got, want)
 		}
 	}

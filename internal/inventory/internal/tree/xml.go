@@ -39,7 +39,7 @@ func ParseXML(data []byte, lim inventory.Limits) (*Node, []string, error) {
 		if err == io.EOF {
 			if len(stack) > 0 {
 				return nil, warnings, fmt.Errorf("%w: XML syntax error on line %d: unexpected EOF: <%s> is not closed",
-					inventory.ErrMalformed, line(d), clip(stack[len(stack)-1].Name))
+					inventory.ErrMalformed, line(d), Clip(stack[len(stack)-1].Name))
 			}
 			break
 		}
@@ -50,7 +50,7 @@ func ParseXML(data []byte, lim inventory.Limits) (*Node, []string, error) {
 		case xml.StartElement:
 			if root != nil && len(stack) == 0 {
 				return nil, warnings, fmt.Errorf("%w: XML: a second root element <%s> on line %d",
-					inventory.ErrMalformed, t.Name.Local, line(d))
+					inventory.ErrMalformed, Clip(t.Name.Local), line(d))
 			}
 			elements += 1 + len(t.Attr)
 			if elements > lim.MaxElements {
@@ -78,7 +78,7 @@ func ParseXML(data []byte, lim inventory.Limits) (*Node, []string, error) {
 			depth := len(stack) - 1
 			if depth < 0 || names[depth] != t.Name {
 				return nil, warnings, fmt.Errorf("%w: XML syntax error on line %d: unexpected end element </%s>",
-					inventory.ErrMalformed, line(d), clip(t.Name.Local))
+					inventory.ErrMalformed, line(d), Clip(t.Name.Local))
 			}
 			if txt := bytes.TrimSpace(texts[depth]); len(txt) > 0 {
 				stack[depth].Text = string(txt)
@@ -112,9 +112,6 @@ func ParseXML(data []byte, lim inventory.Limits) (*Node, []string, error) {
 	}
 	return root, warnings, nil
 }
-
-// clip shortens a name quoted in an error.
-func clip(s string) string { return truncate(s, 40) }
 
 func line(d *xml.Decoder) int {
 	l, _ := d.InputPos()
