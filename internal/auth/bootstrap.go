@@ -38,6 +38,9 @@ func BuiltinProfiles() []BuiltinProfile {
 	rightsFor(catalogueTypes, edit, tech)
 	rightsFor([]string{"locations"}, edit, tech)
 	rightsFor([]string{"organizations", "users", "groups", "group-members"}, readOnly, tech)
+	rightsFor([]string{"software"}, edit, tech)
+	rightsFor([]string{"agents"}, []record.Action{record.Read, record.Delete}, tech)
+	rightsFor([]string{"software-rules", "inventory-rules"}, readOnly, tech)
 
 	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)

@@ -103,4 +103,3 @@ func BenchmarkParseFusion(b *testing.B) {
 		}
 	}
 }
-

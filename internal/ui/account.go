@@ -114,7 +114,7 @@ func (u *UI) dashboard(c *req) error {
 			return err
 		}
 		card := Card{Label: c.T(typeKey(t, true)), Count: fmtInt(c.Lang, page.Total), Href: "/" + t.Name}
-		if c.Actor.Can(t, record.Create) {
+		if canCreate(c.Actor, t) {
 			card.NewHref = "/" + t.Name + "/new"
 		}
 		p.Cards = append(p.Cards, card)

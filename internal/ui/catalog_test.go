@@ -39,7 +39,13 @@ func TestCatalogueCoversRegistry(t *testing.T) {
 	for _, a := range []record.Area{record.AreaAssets, record.AreaManagement, record.AreaAdmin, record.AreaSettings} {
 		keys["area."+string(a)] = true
 	}
-	for _, a := range []string{"create", "update", "trash", "restore", "purge"} {
+	for _, ty := range reg.Types() {
+		for n := range ty.Virtual {
+			keys["ui.filter.virtual."+n] = true
+			keys["ui.filter.virtual_hint."+n] = true
+		}
+	}
+	for _, a := range []string{"create", "update", "trash", "restore", "purge", "components", "software"} {
 		keys["history.action."+a] = true
 	}
 	for _, o := range []string{record.OriginWeb, record.OriginAPI, record.OriginImport, record.OriginInventory, record.OriginRule, record.OriginJob, record.OriginCLI} {

@@ -104,7 +104,7 @@ func indent(depth int) string {
 }
 
 func (u *UI) importForm(c *req, t *record.Type) error {
-	if !c.Actor.Can(t, record.Create) {
+	if !canCreate(c.Actor, t) {
 		return record.ErrForbidden()
 	}
 	return u.renderPage(c, http.StatusOK, "import", u.importPage(c, t))
@@ -113,7 +113,7 @@ func (u *UI) importForm(c *req, t *record.Type) error {
 // importCSV checks (dry run) or imports an uploaded file and reports every problem
 // with its line number.
 func (u *UI) importCSV(c *req, t *record.Type) error {
-	if !c.Actor.Can(t, record.Create) {
+	if !canCreate(c.Actor, t) {
 		return record.ErrForbidden()
 	}
 	if c.R.MultipartForm == nil {

@@ -44,6 +44,9 @@ type FormField struct {
 	Wide         bool
 	RefLabel     string
 	RefHref      string
+	// Choices are the boxes of a "checks" control (the fields locked against
+	// inventory), posted as several values of one name.
+	Choices []Choice
 }
 
 // formState is what a re-rendered form keeps: the typed values and the errors.
@@ -57,14 +60,14 @@ type formState struct {
 }
 
 func (u *UI) newForm(c *req, t *record.Type) error {
-	if !c.Actor.Can(t, record.Create) {
+	if !canCreate(c.Actor, t) {
 		return record.ErrForbidden()
 	}
 	return u.renderForm(c, t, nil, formState{})
 }
 
 func (u *UI) create(c *req, t *record.Type) error {
-	if !c.Actor.Can(t, record.Create) {
+	if !canCreate(c.Actor, t) {
 		return record.ErrForbidden()
 	}
 	if err := parseForm(c); err != nil {
@@ -88,7 +91,7 @@ func (u *UI) loadForEdit(c *req, t *record.Type) (*record.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !c.Actor.CanIn(t, record.Update, rec.OrgID) {
+	if !canUpdate(c.Actor, t, rec.OrgID) {
 		return nil, record.ErrForbidden()
 	}
 	if rec.DeletedAt != nil {
@@ -136,6 +139,9 @@ func (u *UI) readForm(c *req, t *record.Type) (record.Input, map[string]string) 
 			continue
 		}
 		v := vs[len(vs)-1] // a checkbox follows its hidden "false"
+		if f == lockField(t) {
+			v = joinLocks(vs) // boxes, after a hidden "" that lets all be unticked
+		}
 		typed[f.Name] = v
 		if f.Kind == record.DateTime && v != "" {
 			if tm, err := time.ParseInLocation("2006-01-02T15:04", v, u.Loc); err == nil {
@@ -272,6 +278,11 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 			if err := u.refField(c, t, f, rec, &ff); err != nil {
 				return err
 			}
+		}
+		if f == lockField(t) {
+			ff.Control, ff.Wide = "checks", true
+			ff.Choices = u.lockChoices(c, t, ff.Value)
+			ff.Hint = c.T("ui.form.locks_hint")
 		}
 		if f.Name == t.NameField && plan != "" {
 			ff.Required = false

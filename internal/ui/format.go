@@ -115,6 +115,9 @@ func (u *UI) display(c *req, f *record.Field, v any) string {
 	if v == nil {
 		return ""
 	}
+	if s, ok := v.(string); ok && (f.Name == "inventory_format" || f.Name == "format") {
+		return protocolLabel(c, s)
+	}
 	switch f.Kind {
 	case record.Bool:
 		if b, _ := v.(bool); b {
@@ -226,4 +229,35 @@ func countText(c *req, t *record.Type, n int64) string {
 	one := n == 1 || (c.Lang == "fr" && n == 0)
 	name := c.T(typeKey(t, !one))
 	return c.T("ui.list.count", fmtInt(c.Lang, n), lowerFirst(name))
+}
+
+// fmtScaled writes x with one decimal below 10 and none above, dropping a zero
+// decimal: 1.5, 23.5, 268.
+func fmtScaled(lang string, x float64) string {
+	if x < 10 && math.Round(x*10) != math.Round(x)*10 {
+		return fmtNumber(lang, math.Round(x*10)/10, 1)
+	}
+	return fmtNumber(lang, math.Round(x), 0)
+}
+
+// fmtSize writes a size given in megabytes (1024-based, as agents count them) for
+// reading: "512 MB", "23.5 GB", "1.8 TB" ("Mo", "Go", "To" in French).
+func fmtSize(c *req, mb int64) string {
+	switch {
+	case mb < 0:
+		return ""
+	case mb < 1024:
+		return c.T("ui.unit.mb", fmtInt(c.Lang, mb))
+	case mb < 1024*1024:
+		return c.T("ui.unit.gb", fmtScaled(c.Lang, float64(mb)/1024))
+	}
+	return c.T("ui.unit.tb", fmtScaled(c.Lang, float64(mb)/(1024*1024)))
+}
+
+// fmtSpeed writes a network speed given in Mbit/s.
+func fmtSpeed(c *req, mbps int64) string {
+	if mbps >= 1000 {
+		return c.T("ui.unit.gbps", fmtScaled(c.Lang, float64(mbps)/1000))
+	}
+	return c.T("ui.unit.mbps", fmtInt(c.Lang, mbps))
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 
 	"parc/internal/record"
@@ -27,7 +28,14 @@ type ItemPage struct {
 	Tabs    []Tab
 	Tab     string
 	Details []Detail
-	History []HistoryRow
+	// Blocks follow the details: a computer's hardware and inventory.
+	Blocks []DetailBlock
+	// Components, Software: a computer's inventory tabs; Computers: where a
+	// software is installed.
+	Components []ComponentGroup
+	Software   *SoftwareTab
+	Computers  *InstalledOn
+	History    []HistoryRow
 	// OlderHref pages back through the history.
 	OlderHref  string
 	NewestHref string
@@ -44,10 +52,13 @@ type Tab struct {
 	Active           bool
 }
 
-// Detail is one labelled value.
+// Detail is one labelled value; Lines are shown one per line after Text.
 type Detail struct {
 	Label, Text, Href string
+	Lines             []string
 	Long              bool
+	// Locked marks a computer field that inventories may not change.
+	Locked bool
 }
 
 // HistoryRow is one history entry as shown.
@@ -56,6 +67,9 @@ type HistoryRow struct {
 	Field                    string
 	Old, New                 string
 	Change                   bool // an update of one field, with old and new values
+	// Head and Verb (added, removed, changed) write an inventory entry as a
+	// sentence: "Memory added: DDR4 (8 GB)".
+	Head, Verb string
 }
 
 // LinkGroup lists the records of one type that point to this record.
@@ -119,7 +133,7 @@ func (u *UI) item(c *req, t *record.Type) error {
 		}
 		p.Org = &org
 	}
-	if !p.InTrash && c.Actor.CanIn(t, record.Update, rec.OrgID) {
+	if !p.InTrash && canUpdate(c.Actor, t, rec.OrgID) {
 		p.EditHref = href + "/edit"
 	}
 	p.CanTrash = !p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
@@ -127,24 +141,45 @@ func (u *UI) item(c *req, t *record.Type) error {
 	p.CanPurge = p.InTrash && c.Actor.CanIn(t, record.Purge, rec.OrgID)
 
 	links := u.linkedTypes(t)
-	tab := c.R.URL.Query().Get("tab")
-	if tab != "history" && !(tab == "links" && len(links) > 0) {
-		tab = "details"
+	isComputer := t.Name == "computers"
+	hasInv := false
+	if isComputer {
+		if hasInv, err = u.hasInventory(c, rec); err != nil {
+			return err
+		}
 	}
-	p.Tab = tab
 	p.Tabs = append(p.Tabs, Tab{Key: "details", Label: c.T("ui.item.tab_details"), Href: href})
+	if hasInv {
+		p.Tabs = append(p.Tabs, Tab{Key: "components", Label: c.T("ui.inv.tab_components"), Href: href + "?tab=components"})
+		p.Tabs = append(p.Tabs, Tab{Key: "software", Label: c.T("ui.inv.tab_software", fmtInt(c.Lang, rec.Int("software_count"))), Href: href + "?tab=software"})
+	}
+	if t.Name == "software" && c.Actor.Can(u.App.Reg.MustType("computers"), record.Read) {
+		p.Tabs = append(p.Tabs, Tab{Key: "computers", Label: c.T("type.computer.plural"), Href: href + "?tab=computers"})
+	}
 	p.Tabs = append(p.Tabs, Tab{Key: "history", Label: c.T("ui.item.tab_history"), Href: href + "?tab=history"})
 	if len(links) > 0 {
 		p.Tabs = append(p.Tabs, Tab{Key: "links", Label: c.T("ui.item.tab_links"), Href: href + "?tab=links"})
 	}
+	tab := c.R.URL.Query().Get("tab")
+	if !slices.ContainsFunc(p.Tabs, func(x Tab) bool { return x.Key == tab }) {
+		tab = "details"
+	}
+	p.Tab = tab
 	for i := range p.Tabs {
 		p.Tabs[i].Active = p.Tabs[i].Key == tab
 	}
 
 	switch tab {
 	case "details":
+		var locked map[string]bool
+		if lf := lockField(t); lf != nil {
+			locked = lockedSet(rec.String(lf.Name))
+		}
 		for _, f := range t.VisibleFields() {
-			d := Detail{Label: c.T(f.LabelKey()), Long: f.Kind == record.LongText}
+			if isComputer && inventoryOnly(f, hasInv) {
+				continue
+			}
+			d := Detail{Label: c.T(f.LabelKey()), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
 			cell := u.cell(c, rec, f)
 			d.Text, d.Href = cell.Text, cell.Href
 			if f.Kind == record.LongText {
@@ -156,7 +191,30 @@ func (u *UI) item(c *req, t *record.Type) error {
 			if f.Kind == record.Email && d.Text != "" {
 				d.Href = "mailto:" + d.Text
 			}
+			if lf := lockField(t); lf != nil && f == lf {
+				d.Text = u.lockLabels(c, t, rec.String(f.Name))
+			}
 			p.Details = append(p.Details, d)
+		}
+		if hasInv {
+			p.Blocks = append(p.Blocks, u.hardwareBlock(c, t, rec, locked))
+			b, err := u.inventoryBlock(c, rec, href)
+			if err != nil {
+				return err
+			}
+			p.Blocks = append(p.Blocks, b)
+		}
+	case "components":
+		if p.Components, err = u.componentGroups(c, id); err != nil {
+			return err
+		}
+	case "software":
+		if p.Software, err = u.softwareTab(c, id, href); err != nil {
+			return err
+		}
+	case "computers":
+		if p.Computers, err = u.installedOn(c, rec, href); err != nil {
+			return err
 		}
 	case "history":
 		if err := u.history(c, t, rec, p); err != nil {
@@ -188,6 +246,10 @@ func (u *UI) history(c *req, t *record.Type, rec *record.Record, p *ItemPage) er
 		if h.User == "" {
 			h.User = c.T("ui.history.nobody")
 		}
+		if inventoryHistory(c, e, &h) {
+			p.History = append(p.History, h)
+			continue
+		}
 		if e.Field != "" {
 			h.Change = true
 			h.Field = u.fieldLabel(c, t, e.Field)
@@ -199,6 +261,11 @@ func (u *UI) history(c *req, t *record.Type, rec *record.Record, p *ItemPage) er
 				h.Old, h.New = "", c.T("ui.history.secret")
 			case f != nil && f.Kind == record.Ref:
 				h.Old, h.New = refText(e.OldLabel, e.OldValue), refText(e.NewLabel, e.NewValue)
+			case f != nil && f == lockField(t):
+				h.Old, h.New = u.lockLabels(c, t, e.OldValue), u.lockLabels(c, t, e.NewValue)
+			case f != nil && isComputerSize(t, f):
+				h.Field = c.T(map[string]string{"memory_mb": "ui.inv.memory", "disk_mb": "ui.inv.disk"}[f.Name])
+				h.Old, h.New = sizeText(c, e.OldValue), sizeText(c, e.NewValue)
 			default:
 				h.Old, h.New = u.displayText(c, f, e.OldValue), u.displayText(c, f, e.NewValue)
 			}
@@ -245,7 +312,7 @@ func (u *UI) linkGroup(c *req, l linkRef, rec *record.Record) (*LinkGroup, error
 	if page.NextCursor != "" {
 		g.More = withQuery("/"+l.t.Name, q.Encode())
 	}
-	if c.Actor.Can(l.t, record.Create) && rec.DeletedAt == nil {
+	if canCreate(c.Actor, l.t) && rec.DeletedAt == nil {
 		v := url.Values{l.f.Name: {idStr}}
 		if rec.OrgID != 0 && l.t.Scope == record.OrgScoped {
 			v.Set("organization_id", strconv.FormatInt(rec.OrgID, 10))
@@ -326,4 +393,19 @@ func (u *UI) purge(c *req, t *record.Type) error {
 		back = backTo(t, b)
 	}
 	return redirect(c, addDone(back, "purged"))
+}
+
+// isComputerSize reports whether f is a computer's memory or disk size in MB, which
+// reads better as "16 GB" than as "16,384".
+func isComputerSize(t *record.Type, f *record.Field) bool {
+	return t.Name == "computers" && (f.Name == "memory_mb" || f.Name == "disk_mb")
+}
+
+// sizeText writes a size in MB kept as text (a history value) for reading.
+func sizeText(c *req, s string) string {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return s
+	}
+	return fmtSize(c, n)
 }

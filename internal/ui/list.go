@@ -34,6 +34,10 @@ type ListPage struct {
 	Filters  []FilterRow
 	Limits   []Option
 	Keep     []Hidden // parameters the search form carries unchanged
+	// FilterHints explain the filters that are not plain fields (installed software).
+	FilterHints []string
+	// Quick are ready-made searches (agents that stopped reporting...).
+	Quick []Link
 	// The column chooser.
 	ColumnChoices []Choice
 	ColKeep       []Hidden
@@ -187,6 +191,9 @@ func (u *UI) fixFilter(c *req, t *record.Type, name, op, val string) (string, st
 	if op == "" {
 		op = string(record.OpEq)
 	}
+	if _, ok := t.Virtual[name]; ok {
+		return op, strings.TrimSpace(val)
+	}
 	if f == nil {
 		if name == "organization_id" && !isDigits(val) && val != "" {
 			if id := orgByName(c.Actor, val); id > 0 {
@@ -332,7 +339,7 @@ func (u *UI) renderList(c *req, t *record.Type, v url.Values, x listExtra) error
 	}
 
 	// Links around the table.
-	if c.Actor.Can(t, record.Create) {
+	if canCreate(c.Actor, t) {
 		p.NewHref = "/" + t.Name + "/new"
 		p.ImportHref = "/" + t.Name + "/import"
 	}
@@ -392,7 +399,7 @@ func (u *UI) renderList(c *req, t *record.Type, v url.Values, x listExtra) error
 		p.Columns = append(p.Columns, Column{Label: c.T("field.organization_id")})
 	}
 
-	p.Selectable = !q.Trash && c.Actor.Can(t, record.Update)
+	p.Selectable = !q.Trash && !t.SystemOnly && c.Actor.Can(t, record.Update)
 	p.Actions = q.Trash
 	for _, r := range page.Records {
 		row := Row{ID: r.ID, Href: "/" + t.Name + "/" + strconv.FormatInt(r.ID, 10), Label: r.Label()}
@@ -447,6 +454,10 @@ func (u *UI) renderList(c *req, t *record.Type, v url.Values, x listExtra) error
 		p.Filters = append(p.Filters, filterRow(c, len(p.Filters), fields, f))
 	}
 	p.FiltersOpen = len(p.Filters) > 0
+	for _, n := range sortedKeys(t.Virtual) {
+		p.FilterHints = append(p.FilterHints, c.T("ui.filter.virtual_hint."+n))
+	}
+	p.Quick = u.quickLinks(c, t)
 	for n := len(p.Filters); len(p.Filters) < 3 || len(p.Filters) < n+1; {
 		p.Filters = append(p.Filters, filterRow(c, len(p.Filters), fields, record.Filter{}))
 	}
@@ -558,6 +569,9 @@ func (u *UI) cell(c *req, r *record.Record, f *record.Field) Cell {
 // filterFields are the fields a filter may use, as select options.
 func filterFields(c *req, u *UI, t *record.Type) []Option {
 	out := []Option{{Value: "", Label: c.T("ui.filter.field_choose")}}
+	for _, n := range sortedKeys(t.Virtual) {
+		out = append(out, Option{Value: n, Label: c.T("ui.filter.virtual." + n)})
+	}
 	for _, f := range t.VisibleFields() {
 		out = append(out, Option{Value: f.Name, Label: c.T(f.LabelKey())})
 	}
@@ -716,4 +730,23 @@ func (u *UI) deleteSearch(c *req, t *record.Type) error {
 		return err
 	}
 	return redirect(c, addDone(backTo(t, c.R.PostFormValue("back")), "unsaved"))
+}
+
+// quickLinks are the ready-made searches a list offers above its search form.
+func (u *UI) quickLinks(c *req, t *record.Type) []Link {
+	var out []Link
+	switch t.Name {
+	case "agents":
+		v := url.Values{"filter": {"last_contact_at:lt:" + staleSince(u.App.Records.Now())}}
+		out = append(out, Link{Label: c.T("ui.quick.stale_agents"), Href: withQuery("/agents", v)})
+	case "computers":
+		v := url.Values{"filter": {"last_inventory_at:lt:" + staleSince(u.App.Records.Now())}}
+		out = append(out, Link{Label: c.T("ui.quick.stale_inventory"), Href: withQuery("/computers", v)})
+		v = url.Values{"filter": {"last_inventory_at:empty:"}}
+		out = append(out, Link{Label: c.T("ui.quick.never_inventoried"), Href: withQuery("/computers", v)})
+	case "software":
+		v := url.Values{"filter": {"install_count:eq:0"}}
+		out = append(out, Link{Label: c.T("ui.quick.unused_software"), Href: withQuery("/software", v)})
+	}
+	return out
 }

@@ -25,6 +25,7 @@ import (
 	"parc/internal/auth"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
+	"parc/internal/ingest"
 	"parc/internal/record"
 )
 
@@ -51,13 +52,14 @@ type UI struct {
 	RefLimit int
 
 	pages  map[string]map[string]*template.Template // language -> page -> template
+	inv    *ingest.Service                          // the read views of computers' inventories
 	static http.Handler
 	asset  string // content hash of the static files, for cache busting
 }
 
 // New makes the HTML interface; templates are parsed once, here.
 func New(a *app.App, cat *i18n.Catalog) *UI {
-	u := &UI{App: a, Cat: cat, Loc: time.Local, RefLimit: 500, pages: map[string]map[string]*template.Template{}}
+	u := &UI{App: a, Cat: cat, Loc: time.Local, RefLimit: 500, pages: map[string]map[string]*template.Template{}, inv: ingest.New(a)}
 	funcs := template.FuncMap{
 		"t":     func(key string, args ...any) string { return key },
 		"lower": lowerFirst,
@@ -138,6 +140,9 @@ func (u *UI) Register(mux *http.ServeMux) {
 		mux.HandleFunc("POST "+p+"/{id}/trash", u.typed(t, u.trash))
 		mux.HandleFunc("POST "+p+"/{id}/restore", u.typed(t, u.restore))
 		mux.HandleFunc("POST "+p+"/{id}/purge", u.typed(t, u.purge))
+		if t.Name == "computers" {
+			mux.HandleFunc("GET "+p+"/{id}/inventory", u.page(u.rawInventory))
+		}
 	}
 	mux.HandleFunc("/", u.notFound)
 }
@@ -393,6 +398,17 @@ func pathID(c *req) (int64, error) {
 		return 0, record.ErrNotFound()
 	}
 	return id, nil
+}
+
+// canCreate reports whether the actor may add records of t: never for the types
+// parc writes itself (agents), which people only read, trash and purge.
+func canCreate(a *record.Actor, t *record.Type) bool {
+	return !t.SystemOnly && a.Can(t, record.Create)
+}
+
+// canUpdate is canCreate for changing a record of t in an organisation.
+func canUpdate(a *record.Actor, t *record.Type, org int64) bool {
+	return !t.SystemOnly && a.CanIn(t, record.Update, org)
 }
 
 // typeKey is the catalogue key of a type's name.

@@ -1,5 +1,5 @@
 // parc: small progressive enhancements. Every page works without this file; it
-// only saves clicks (menu toggle, filter rows, select all, confirmations).
+// only saves clicks (menu toggle, filter rows, select all, confirmations, table filters).
 (function () {
   "use strict";
 
@@ -134,8 +134,51 @@
     });
   }
 
+  // Table filter: a search box with data-filter-table hides, as one types, the rows
+  // that do not hold the text; the form still filters on the server without this.
+  function tableFilters() {
+    document.querySelectorAll("input[data-filter-table]").forEach(function (input) {
+      var table = document.getElementById(input.getAttribute("data-filter-table"));
+      if (!table || !table.tBodies.length) {
+        return;
+      }
+      var wrap = table.parentElement;
+      var count = document.getElementById(input.getAttribute("data-filter-count"));
+      var empty = document.querySelector("[data-filter-empty]");
+      var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+      var texts = rows.map(function (r) {
+        return r.textContent.toLowerCase();
+      });
+      var lang = document.documentElement.lang || undefined;
+      var original = count ? count.textContent : "";
+      var template = count ? count.getAttribute("data-template") || "" : "";
+      var total = count ? Number(count.getAttribute("data-total")) : rows.length;
+      input.addEventListener("input", function () {
+        var q = input.value.trim().toLowerCase();
+        var shown = 0;
+        rows.forEach(function (r, i) {
+          var show = q === "" || texts[i].indexOf(q) >= 0;
+          r.hidden = !show;
+          if (show) {
+            shown++;
+          }
+        });
+        wrap.hidden = shown === 0;
+        if (empty) {
+          empty.hidden = shown !== 0;
+        }
+        if (count && template) {
+          count.textContent = q === "" ? original : template
+            .replace("{n}", shown.toLocaleString(lang))
+            .replace("{total}", total.toLocaleString(lang));
+        }
+      });
+    });
+  }
+
   onReady(function () {
     navToggle();
+    tableFilters();
     confirmations();
     filterRows();
     selectAll();
