@@ -17,10 +17,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"parc/internal/agentserver"
 	"parc/internal/app"
 	"parc/internal/auth"
 	"parc/internal/demo"
 	"parc/internal/i18n"
+	"parc/internal/ingest"
 	"parc/internal/record"
 	"parc/internal/store"
 	"parc/internal/ui"
@@ -39,6 +41,8 @@ Usage:
   parc token create --login NAME [--name LABEL]         print a new API token once
   parc backup   --out FILE                              online copy of the SQLite store
   parc restore  --in FILE                               replace the SQLite store (server stopped)
+  parc agent    --server URL [--token T] [--every 24h] [--tag TAG]   send this machine's inventory
+  parc agent    --local FILE                            write this machine's inventory to a file
   parc bench    [--assets N]                            measure list and create speed
   parc version
 
@@ -74,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return restore(ctx, rest, stdout)
 	case "bench":
 		return bench(ctx, rest, stdout)
+	case "agent":
+		return agentCmd(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "parc", version.Version)
 		return nil
@@ -156,7 +162,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cat := i18n.MustLoad()
-	srv := web.New(a, cat, ui.New(a, cat))
+	agents := agentserver.New(a, ingest.New(a), agentserver.Options{Token: os.Getenv("PARC_AGENT_TOKEN")})
+	srv := web.New(a, cat, ui.New(a, cat), agents)
 	log.Info("parc listening", "addr", l.Addr().String(), "store", string(a.DB.Dialect), "version", version.Version, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "parc %s listening on http://%s\n", version.Version, displayAddr(l.Addr()))
 	return srv.Serve(ctx, l)

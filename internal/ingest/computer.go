@@ -3,12 +3,14 @@ package ingest
 import (
 	"database/sql"
 	"errors"
+	"hash/fnv"
 	"net/netip"
 	"slices"
 	"strings"
 
 	"parc/internal/inventory"
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // applyComputer updates the computer's own fields from the changed sections. Identity
@@ -149,8 +151,23 @@ func normaliseMaker(m string) string {
 	return m
 }
 
+// lockName serialises, on PostgreSQL, the find-or-create of one catalogue entry by
+// concurrent inventories, which would otherwise both create it.
+func (r *run) lockName(kind, name string) error {
+	if r.db.Dialect != store.Postgres {
+		return nil
+	}
+	h := fnv.New64a()
+	h.Write([]byte(kind + ":" + strings.ToLower(name)))
+	_, err := r.tx.ExecContext(r.ctx, "SELECT pg_advisory_xact_lock($1)", int64(h.Sum64()))
+	return err
+}
+
 // manufacturer finds or creates a manufacturer by name (case does not matter).
 func (r *run) manufacturer(name string) (int64, error) {
+	if err := r.lockName("manufacturer", name); err != nil {
+		return 0, err
+	}
 	var id int64
 	err := r.tx.QueryRowContext(r.ctx, r.q("SELECT id FROM manufacturers WHERE lower(name) = lower(?) AND deleted_at IS NULL ORDER BY id LIMIT 1"), name).Scan(&id)
 	if err == nil || !errors.Is(err, sql.ErrNoRows) {
@@ -165,6 +182,9 @@ func (r *run) manufacturer(name string) (int64, error) {
 
 // model finds or creates a computer model of a manufacturer.
 func (r *run) model(name string, manufacturer int64) (int64, error) {
+	if err := r.lockName("model", name); err != nil {
+		return 0, err
+	}
 	var id int64
 	err := r.tx.QueryRowContext(r.ctx, r.q("SELECT id FROM models WHERE lower(name) = lower(?) AND category = 'computer' AND manufacturer_id = ? AND deleted_at IS NULL ORDER BY id LIMIT 1"), name, manufacturer).Scan(&id)
 	if err == nil || !errors.Is(err, sql.ErrNoRows) {

@@ -150,6 +150,26 @@ func (r *run) applySoftware() error {
 			minus = append(minus, id)
 		}
 	}
+	if r.db.Dialect == store.Postgres && len(plus)+len(minus) > 0 {
+		// Lock the counted rows in id order first: an UPDATE ... IN (...) locks them in
+		// whatever order its plan visits them, and two inventories would deadlock. NO KEY
+		// UPDATE, as the UPDATE itself takes, so that it does not clash with the key-share
+		// locks the installation rows' foreign keys hold on the same rows.
+		all := append(append([]int64{}, plus...), minus...)
+		slices.Sort(all)
+		for chunk := range slices.Chunk(all, 500) {
+			rows, err := r.tx.QueryContext(r.ctx, "SELECT id FROM software WHERE id IN ("+ids(chunk)+") ORDER BY id FOR NO KEY UPDATE")
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+	}
 	for _, d := range []struct {
 		ids   []int64
 		delta int

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -37,6 +38,15 @@ type Registrar interface {
 	Register(mux *http.ServeMux)
 }
 
+// PublicRegistrar is a Registrar whose routes authenticate their callers themselves
+// (the agent endpoints): requests to these paths skip user authentication, so that an
+// agent's own Authorization header is not taken for a user API token. A path ending in
+// "/" stands for its subtree, as in http.ServeMux.
+type PublicRegistrar interface {
+	Registrar
+	PublicPaths() []string
+}
+
 // Server is parc's HTTP front.
 type Server struct {
 	App *app.App
@@ -45,6 +55,8 @@ type Server struct {
 	API *api.API
 
 	handler http.Handler
+	// public lists the paths that skip user authentication (see PublicRegistrar).
+	public []string
 	// pageError renders errors of HTML pages (set when the UI is mounted).
 	pageError func(w http.ResponseWriter, r *http.Request, err error)
 	metrics   *prometheus.Registry
@@ -68,6 +80,9 @@ func New(a *app.App, cat *i18n.Catalog, extra ...Registrar) *Server {
 	s.API.Register(mux)
 	for _, r := range extra {
 		r.Register(mux)
+		if p, ok := r.(PublicRegistrar); ok {
+			s.public = append(s.public, p.PublicPaths()...)
+		}
 		if pe, ok := r.(interface {
 			RenderError(http.ResponseWriter, *http.Request, error)
 		}); ok {
@@ -182,9 +197,33 @@ func (s *Server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
 	})
 }
 
-// authenticate finds the actor from a bearer token or a session cookie.
+// isPublic reports whether a path belongs to a PublicRegistrar. A path that is not
+// clean is not: the mux redirects it to its clean form, which is checked in turn.
+func (s *Server) isPublic(p string) bool {
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	if clean != p {
+		return false
+	}
+	for _, pub := range s.public {
+		if p == pub || strings.HasSuffix(pub, "/") && strings.HasPrefix(p, pub) {
+			return true
+		}
+	}
+	return false
+}
+
+// authenticate finds the actor from a bearer token or a session cookie. Public paths
+// get no actor: their handlers authenticate the caller themselves, and without a
+// session the CSRF check does not apply either.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.isPublic(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx := r.Context()
 		if h := r.Header.Get("Authorization"); h != "" {
 			tok, ok := strings.CutPrefix(h, "Bearer ")
