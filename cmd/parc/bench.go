@@ -3,9 +3,101 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	benchpkg "parc/internal/bench"
+	"parc/internal/store"
 )
 
+const benchUsage = `parc bench fills a store with computers and measures parc on it: start-up, list
+pages and creations through the HTTP API, and the server's resident memory.
+
+By default it works on a new temporary store, removed afterwards (--keep keeps it):
+a directory for SQLite, or a new database on the server of PARC_DATABASE_URL for
+PostgreSQL. --data DIR (SQLite) or --in-place (PostgreSQL) measure a given store
+instead, which must be empty or a store an earlier bench filled.
+
+`
+
 func bench(ctx context.Context, args []string, stdout io.Writer) error {
-	return errors.New("bench: not built yet")
+	if len(args) > 0 && args[0] == "inventory" {
+		return benchInventory(ctx, args[1:], stdout)
+	}
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), benchUsage)
+		fs.PrintDefaults()
+	}
+	assets := fs.Int("assets", 100000, "computers in the store")
+	data := fs.String("data", "", "SQLite data directory to fill and measure (default: a new temporary directory)")
+	keep := fs.Bool("keep", false, "keep the temporary store afterwards")
+	inPlace := fs.Bool("in-place", false, "PostgreSQL: use the database of PARC_DATABASE_URL itself, not a new one beside it")
+	duration := fs.Duration("duration", 5*time.Second, "length of each creation run")
+	requests := fs.Int("requests", 200, "timed requests per list query")
+	clients := fs.Int("clients", 8, "concurrent clients of the second creation run")
+	inProcess := fs.Bool("in-process", false, "serve from this process instead of a `parc serve` child process")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var cfg store.Config
+	var cleanup func() error
+	kept := ""
+	if pg := os.Getenv("PARC_DATABASE_URL"); pg != "" {
+		if *data != "" {
+			return errors.New("bench: --data is for SQLite; unset PARC_DATABASE_URL to use it")
+		}
+		cfg.DatabaseURL = pg
+		if !*inPlace {
+			u, drop, err := benchpkg.TempPostgres(ctx, pg)
+			if err != nil {
+				return err
+			}
+			cfg.DatabaseURL, cleanup, kept = u, drop, "database "+u
+		}
+	} else if *data != "" {
+		cfg.DataDir = *data
+	} else {
+		dir, err := os.MkdirTemp("", "parc-bench-")
+		if err != nil {
+			return err
+		}
+		cfg.DataDir, kept = dir, "directory "+dir
+		cleanup = func() error { return os.RemoveAll(dir) }
+	}
+	if cleanup != nil {
+		defer func() {
+			if *keep {
+				fmt.Fprintf(stdout, "bench store kept: %s\n", kept)
+				return
+			}
+			if err := cleanup(); err != nil {
+				fmt.Fprintf(stdout, "could not remove the bench store (%s): %v\n", kept, err)
+			}
+		}()
+	}
+
+	opt := benchpkg.Options{Assets: *assets, Requests: *requests, Duration: *duration, Clients: *clients, Log: stdout}
+	if !*inProcess {
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("bench: find the parc binary to serve from (or use --in-process): %w", err)
+		}
+		opt.Start, opt.Mode = benchpkg.ProcessStarter(exe), "`parc serve` (child process)"
+	}
+	res, err := benchpkg.Run(ctx, cfg, opt)
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	fmt.Fprintln(stdout)
+	res.Print(stdout)
+	return nil
 }
