@@ -171,6 +171,16 @@ func (a *API) typeOf(r *http.Request) (*record.Type, error) {
 	return t, nil
 }
 
+// typeAndID reads the {type} and {id} of a record route.
+func (a *API) typeAndID(r *http.Request) (*record.Type, int64, error) {
+	t, err := a.typeOf(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := pathID(r)
+	return t, id, err
+}
+
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -210,11 +220,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, actor *record.Actor) 
 }
 
 func (a *API) get(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
-	t, err := a.typeOf(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r)
+	t, id, err := a.typeAndID(r)
 	if err != nil {
 		return err
 	}
@@ -254,11 +260,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request, actor *record.Actor
 }
 
 func (a *API) update(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
-	t, err := a.typeOf(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r)
+	t, id, err := a.typeAndID(r)
 	if err != nil {
 		return err
 	}
@@ -286,11 +288,7 @@ func (a *API) update(w http.ResponseWriter, r *http.Request, actor *record.Actor
 
 // delete moves a record to the trash; ?purge=1 deletes a trashed record for good.
 func (a *API) delete(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
-	t, err := a.typeOf(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r)
+	t, id, err := a.typeAndID(r)
 	if err != nil {
 		return err
 	}
@@ -307,11 +305,7 @@ func (a *API) delete(w http.ResponseWriter, r *http.Request, actor *record.Actor
 }
 
 func (a *API) restore(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
-	t, err := a.typeOf(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r)
+	t, id, err := a.typeAndID(r)
 	if err != nil {
 		return err
 	}
@@ -327,11 +321,7 @@ func (a *API) restore(w http.ResponseWriter, r *http.Request, actor *record.Acto
 }
 
 func (a *API) history(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
-	t, err := a.typeOf(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r)
+	t, id, err := a.typeAndID(r)
 	if err != nil {
 		return err
 	}
