@@ -55,6 +55,7 @@ func (s *Server) fusionXML(x *exchange) {
 	}
 	x.device = m.DeviceID
 	if m.Query == fusion.QueryProlog {
+		x.contacted()
 		x.send(http.StatusOK, wire.XML, s.prologReply())
 		return
 	}
@@ -112,6 +113,7 @@ func (s *Server) glpiJSON(x *exchange) {
 				reply.Disabled = append(reply.Disabled, t)
 			}
 		}
+		x.contacted()
 		x.sendJSON(http.StatusOK, reply)
 		return
 	}

@@ -30,6 +30,7 @@ func (s *Server) serveOCS(w http.ResponseWriter, r *http.Request) {
 	}
 	x.device = m.DeviceID
 	if m.Query == ocs.QueryProlog {
+		x.contacted()
 		x.send(http.StatusOK, wire.XML, s.prologReply())
 		return
 	}

@@ -31,6 +31,7 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -185,6 +186,23 @@ type exchange struct {
 	body   []byte // decompressed
 	device string // the agent's device id once known, for logs
 	br     *bufio.Reader
+}
+
+// contacted records that a known agent called in, when the ingester keeps such times.
+func (x *exchange) contacted() {
+	c, ok := x.s.ing.(interface {
+		Contact(ctx context.Context, deviceID, remoteIP string) error
+	})
+	if !ok {
+		return
+	}
+	ip := x.r.RemoteAddr
+	if h, _, err := net.SplitHostPort(ip); err == nil {
+		ip = h
+	}
+	if err := c.Contact(x.r.Context(), x.device, ip); err != nil {
+		x.s.log.Warn("agent contact not recorded", "device_id", x.device, "err", err)
+	}
 }
 
 // failure is a refusal: an HTTP status and a message for the agent.

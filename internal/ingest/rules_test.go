@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"parc/internal/ingest"
 	"parc/internal/inventory"
@@ -135,6 +136,32 @@ func TestLocksAndMatchRules(t *testing.T) {
 		}
 		if n := count(t, a, "SELECT COUNT(*) FROM computers"); n != 3 {
 			t.Fatalf("%d computers, want 3", n)
+		}
+	})
+}
+
+// TestContactMovesTheAgentsLastContact: a PROLOG from a known agent shows it alive.
+func TestContactMovesTheAgentsLastContact(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		a, s, _ := setup(t, kind)
+		ctx := context.Background()
+		inv := parseFusion(t, "fusioninventory-2.6-debian12.xml")
+		if _, err := s.Ingest(ctx, inv, ingest.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		later := time.Now().UTC().Add(48 * time.Hour).Truncate(time.Second)
+		s.Now = func() time.Time { return later }
+		if err := s.Contact(ctx, inv.DeviceID, "192.0.2.7"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Contact(ctx, "unknown-device", "192.0.2.8"); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, a, "SELECT COUNT(*) FROM agents WHERE remote_ip = '192.0.2.7' AND last_contact_at > last_inventory_at"); n != 1 {
+			t.Fatalf("contact not recorded (%d)", n)
+		}
+		if n := count(t, a, "SELECT COUNT(*) FROM agents"); n != 1 {
+			t.Fatalf("an unknown device made an agent: %d", n)
 		}
 	})
 }

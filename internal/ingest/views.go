@@ -104,3 +104,18 @@ func (s *Service) Raw(ctx context.Context, a *record.Actor, computerID int64) (d
 	doc, err = io.ReadAll(zr)
 	return doc, format, at, err
 }
+
+// Contact notes that a known agent called in (a PROLOG or a GLPI Agent contact), so that
+// stale agents are told apart from agents that call but have nothing new to send.
+// Unknown device ids are ignored: an agent exists once it has sent an inventory.
+func (s *Service) Contact(ctx context.Context, deviceID, remoteIP string) error {
+	if deviceID == "" {
+		return nil
+	}
+	var ip any
+	if remoteIP != "" {
+		ip = remoteIP
+	}
+	_, err := s.App.DB.W.ExecContext(ctx, s.App.DB.Rebind("UPDATE agents SET last_contact_at = ?, remote_ip = COALESCE(?, remote_ip) WHERE device_id = ?"), s.Now(), ip, deviceID)
+	return err
+}
