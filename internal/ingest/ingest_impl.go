@@ -180,7 +180,7 @@ func (r *run) saveState(id int64, hashes map[string]string) error {
 	var raw []byte
 	if len(r.meta.Raw) > 0 {
 		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 		zw.Write(r.meta.Raw)
 		zw.Close()
 		raw = buf.Bytes()

@@ -50,6 +50,7 @@ func (r *run) dictionary() ([]dictRule, error) {
 
 // install is one wanted installation after the dictionary.
 type install struct {
+	key                       swKey // catalogue key of name and publisher
 	name, publisher, category string
 	version, arch, date       string
 	softwareID                int64
@@ -94,13 +95,14 @@ func (r *run) applySoftware() error {
 			continue
 		}
 		in.name, in.publisher = clip(in.name, 255), clip(in.publisher, 255)
+		in.key = swKey{asset.SoftwareKey(in.name), asset.SoftwareKey(in.publisher)}
 		want = append(want, in)
 	}
-	if err := r.catalogue(want); err != nil {
+	have, known, err := r.installations()
+	if err != nil {
 		return err
 	}
-	have, err := r.installations()
-	if err != nil {
+	if err := r.catalogue(want, known); err != nil {
 		return err
 	}
 	wantSet := map[instKey]install{}
@@ -229,23 +231,29 @@ func ids(list []int64) string {
 	return b.String()
 }
 
-// installations reads the computer's installations, with each software's name.
-func (r *run) installations() (map[instKey]string, error) {
-	rows, err := r.tx.QueryContext(r.ctx, r.q("SELECT i.software_id, i.version, i.arch, s.name FROM software_installations i JOIN software s ON s.id = i.software_id WHERE i.computer_id = ?"), r.comp.ID)
+// installations reads the computer's installations, with each software's name, and
+// the catalogue keys of the software already installed (so that a re-inventory looks up
+// only the software it has not seen on this machine).
+func (r *run) installations() (map[instKey]string, map[swKey]int64, error) {
+	rows, err := r.tx.QueryContext(r.ctx, r.q(`SELECT i.software_id, i.version, i.arch, s.name, s.name_key, s.publisher_key
+		FROM software_installations i JOIN software s ON s.id = i.software_id WHERE i.computer_id = ?`), r.comp.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	out := map[instKey]string{}
+	known := map[swKey]int64{}
 	for rows.Next() {
 		var k instKey
 		var name string
-		if err := rows.Scan(&k.softwareID, &k.version, &k.arch, &name); err != nil {
-			return nil, err
+		var sk swKey
+		if err := rows.Scan(&k.softwareID, &k.version, &k.arch, &name, &sk.name, &sk.publisher); err != nil {
+			return nil, nil, err
 		}
 		out[k] = name
+		known[sk] = k.softwareID
 	}
-	return out, rows.Err()
+	return out, known, rows.Err()
 }
 
 func (r *run) insertInstallations(add []install) error {
@@ -275,10 +283,10 @@ type swKey struct{ name, publisher string }
 
 // catalogue finds or creates the software entries of the wanted installations and sets
 // their ids. Inserts go in key order so that concurrent inventories never deadlock.
-func (r *run) catalogue(want []install) error {
+func (r *run) catalogue(want []install, known map[swKey]int64) error {
 	keys := map[swKey]int64{}
 	for _, w := range want {
-		keys[swKey{asset.SoftwareKey(w.name), asset.SoftwareKey(w.publisher)}] = 0
+		keys[w.key] = known[w.key]
 	}
 	if err := r.lookupSoftware(keys); err != nil {
 		return err
@@ -286,7 +294,7 @@ func (r *run) catalogue(want []install) error {
 	var missing []swKey
 	first := map[swKey]install{}
 	for _, w := range want {
-		k := swKey{asset.SoftwareKey(w.name), asset.SoftwareKey(w.publisher)}
+		k := w.key
 		if keys[k] == 0 {
 			if _, seen := first[k]; !seen {
 				missing = append(missing, k)
@@ -318,8 +326,7 @@ func (r *run) catalogue(want []install) error {
 		}
 	}
 	for i := range want {
-		k := swKey{asset.SoftwareKey(want[i].name), asset.SoftwareKey(want[i].publisher)}
-		want[i].softwareID = keys[k]
+		want[i].softwareID = keys[want[i].key]
 		if want[i].softwareID == 0 {
 			return fmt.Errorf("software %q was not stored", want[i].name)
 		}
