@@ -208,7 +208,8 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, actor *record.Actor) 
 		Data       []*record.Record `json:"data"`
 		NextCursor string           `json:"next_cursor,omitempty"`
 		Total      *int64           `json:"total,omitempty"`
-	}{Data: page.Records, NextCursor: page.NextCursor}
+		Capped     bool             `json:"total_capped,omitempty"`
+	}{Data: page.Records, NextCursor: page.NextCursor, Capped: page.TotalCapped}
 	if out.Data == nil {
 		out.Data = []*record.Record{}
 	}

@@ -192,11 +192,16 @@ func (q ListQuery) Encode() url.Values {
 	return v
 }
 
+// CountCap is where list counts stop (see Page.TotalCapped).
+const CountCap = 10000
+
 // Page is one page of a list.
 type Page struct {
 	Records    []*Record
 	NextCursor string
 	Total      int64 // -1 when not counted
+	// TotalCapped says that more than Total records match (counting stopped at CountCap).
+	TotalCapped bool
 }
 
 // List returns one page of the records the actor may read.
@@ -226,8 +231,14 @@ func (s *Service) List(ctx context.Context, a *Actor, t *Type, q ListQuery) (*Pa
 	base := strings.Join(conds, " AND ")
 	page := &Page{Total: -1}
 	if q.Count {
-		if err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind("SELECT COUNT(*) FROM "+t.Table+" WHERE "+base), args...).Scan(&page.Total); err != nil {
+		// Counting stops at CountCap: an exact count of a large table costs a full scan
+		// on every page view, and past ten thousand "more than" is what a person reads.
+		cq := "SELECT COUNT(*) FROM (SELECT 1 FROM " + t.Table + " WHERE " + base + " LIMIT ?) capped"
+		if err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind(cq), append(append([]any{}, args...), CountCap+1)...).Scan(&page.Total); err != nil {
 			return nil, err
+		}
+		if page.Total > CountCap {
+			page.Total, page.TotalCapped = CountCap, true
 		}
 	}
 	limit := q.Limit

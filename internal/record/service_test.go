@@ -127,3 +127,31 @@ func TestKeysetPagination(t *testing.T) {
 		}
 	})
 }
+
+// TestCountStopsAtTheCap: past CountCap a list says "more than" instead of scanning on.
+func TestCountStopsAtTheCap(t *testing.T) {
+	a, sys := newApp(t, "sqlite")
+	ctx := context.Background()
+	// Rows are inserted directly: the cap is what is measured, not creation.
+	tx, err := a.DB.W.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := a.Records.Now()
+	for i := 0; i < record.CountCap+5; i++ {
+		if _, err := tx.Exec("INSERT INTO states (name, version, created_at, updated_at) VALUES (?, 1, ?, ?)", "state-"+record.Format(int64(i)), now, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.Records.List(ctx, sys, a.Reg.MustType("states"), record.ListQuery{Count: true, Limit: 1})
+	if err != nil || p.Total != record.CountCap || !p.TotalCapped {
+		t.Fatalf("total %d capped %v (%v)", p.Total, p.TotalCapped, err)
+	}
+	p, _ = a.Records.List(ctx, sys, a.Reg.MustType("states"), record.ListQuery{Count: true, Limit: 1, Filters: []record.Filter{{Field: "name", Op: record.OpStarts, Value: "state-1000"}}})
+	if p.Total != 6 || p.TotalCapped {
+		t.Fatalf("filtered total %d capped %v", p.Total, p.TotalCapped)
+	}
+}

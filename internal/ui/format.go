@@ -225,10 +225,14 @@ func lowerFirst(s string) string {
 }
 
 // countText says how many records there are: "1 234 computers", "1 computer".
-func countText(c *req, t *record.Type, n int64) string {
+func countText(c *req, t *record.Type, n int64, capped bool) string {
 	one := n == 1 || (c.Lang == "fr" && n == 0)
 	name := c.T(typeKey(t, !one))
-	return c.T("ui.list.count", fmtInt(c.Lang, n), lowerFirst(name))
+	num := fmtInt(c.Lang, n)
+	if capped {
+		num = c.T("ui.list.more_than", num)
+	}
+	return c.T("ui.list.count", num, lowerFirst(name))
 }
 
 // fmtScaled writes x with one decimal below 10 and none above, dropping a zero

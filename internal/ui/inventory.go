@@ -604,7 +604,7 @@ func (u *UI) installedOn(c *req, rec *record.Record, href string) (*InstalledOn,
 	if err != nil {
 		return nil, err
 	}
-	out := &InstalledOn{Count: countText(c, comps, page.Total)}
+	out := &InstalledOn{Count: countText(c, comps, page.Total, page.TotalCapped)}
 	all := url.Values{"filter": {"software:eq:" + name}}
 	out.AllHref = withQuery("/computers", all)
 	if page.NextCursor != "" {

@@ -333,7 +333,7 @@ func (u *UI) renderList(c *req, t *record.Type, v url.Values, x listExtra) error
 	canon := q.Encode()
 	p.Query = canon.Encode()
 	p.ListHref = withQuery("/"+t.Name, canon)
-	p.Count = countText(c, t, page.Total)
+	p.Count = countText(c, t, page.Total, page.TotalCapped)
 	if p.Trash {
 		p.Title = c.T("ui.list.trash_title", p.Type.Plural)
 	}
