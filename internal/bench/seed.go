@@ -164,8 +164,9 @@ func Prepare(ctx context.Context, a *app.App, n int, log io.Writer) (*Fixture, e
 		fx.Computers += missing
 	}
 	if a.DB.Dialect == store.Postgres {
-		// A live server's autovacuum would have analysed the tables by now.
-		if _, err := a.DB.W.ExecContext(ctx, "ANALYZE"); err != nil {
+		// A live server's autovacuum would have vacuumed (inserts trigger it since
+		// PostgreSQL 13: index-only scans need the visibility map) and analysed by now.
+		if _, err := a.DB.W.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
 			return nil, err
 		}
 	}
