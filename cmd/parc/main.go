@@ -166,7 +166,29 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv := web.New(a, cat, ui.New(a, cat), agents)
 	log.Info("parc listening", "addr", l.Addr().String(), "store", string(a.DB.Dialect), "version", version.Version, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "parc %s listening on http://%s\n", version.Version, displayAddr(l.Addr()))
+	go keepStatistics(ctx, a.DB, log)
 	return srv.Serve(ctx, l)
+}
+
+// keepStatistics refreshes the query planner's statistics once the server is up,
+// then every six hours: never on the way to ready, since a first analysis of a
+// large store takes a few hundred milliseconds.
+func keepStatistics(ctx context.Context, db *store.DB, log *slog.Logger) {
+	for {
+		t0 := time.Now()
+		if err := db.Optimize(ctx); err != nil {
+			if ctx.Err() == nil {
+				log.Warn("refresh planner statistics", "err", err)
+			}
+		} else {
+			log.Debug("planner statistics refreshed", "ms", time.Since(t0).Milliseconds())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(6 * time.Hour):
+		}
+	}
 }
 
 func displayAddr(a net.Addr) string {

@@ -7,6 +7,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"parc/internal/store"
 )
 
 // Op is a filter operator.
@@ -193,7 +196,7 @@ func (q ListQuery) Encode() url.Values {
 }
 
 // CountCap is where list counts stop (see Page.TotalCapped).
-const CountCap = 10000
+const CountCap = 1000
 
 // Page is one page of a list.
 type Page struct {
@@ -245,46 +248,19 @@ func (s *Service) List(ctx context.Context, a *Actor, t *Type, q ListQuery) (*Pa
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
-	pageConds := base
-	pargs := append([]any{}, args...)
+	var cur *cursor
 	if q.Cursor != "" {
-		c, cargs, err := cursorSQL(sortField, desc, q.Cursor)
+		c, err := decodeCursor(q.Cursor)
 		if err != nil {
 			return nil, err
 		}
-		pageConds += " AND " + c
-		pargs = append(pargs, cargs...)
+		cur = c
 	}
-	dir := "ASC"
-	if desc {
-		dir = "DESC"
-	}
-	// NULLs sort last both ways, so the keyset cursor has one rule for them.
-	order := " ORDER BY (" + sortName + " IS NULL), " + sortName + " " + dir + ", id " + dir
-	if sortField.Required || sortName == "created_at" || sortName == "updated_at" {
-		// Never NULL: a plain order lets the (column, id) index serve the page.
-		order = " ORDER BY " + sortName + " " + dir + ", id " + dir
-	}
-	if sortName == "id" {
-		order = " ORDER BY id " + dir
-	}
-	query := "SELECT " + t.columns() + " FROM " + t.Table + " WHERE " + pageConds + order + " LIMIT ?"
-	pargs = append(pargs, limit+1)
-	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind(query), pargs...)
+	recs, err := s.readPage(ctx, t, base, args, sortField, desc, cur, limit+1)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanRecord(t, rows)
-		if err != nil {
-			return nil, err
-		}
-		page.Records = append(page.Records, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+	page.Records = recs
 	if len(page.Records) > limit {
 		page.Records = page.Records[:limit]
 		last := page.Records[limit-1]
@@ -339,6 +315,14 @@ func (s *Service) filterSQL(t *Type, q ListQuery) (string, []any) {
 			parts = append(parts, col+" "+like+" ? ESCAPE '\\'")
 			args = append(args, "%"+escapeLike(f.Value)+"%")
 		case OpStarts:
+			if s.DB.Dialect == store.Postgres {
+				// A range on lower(col) in byte order lets the (lower(name) COLLATE "C")
+				// index serve it even in a generic plan, where LIKE $1 cannot.
+				lc := "lower(" + col + `) COLLATE "C"`
+				parts = append(parts, "("+lc+" >= lower(?) AND "+lc+" < (lower(?) || chr(1114111)) AND lower("+col+") LIKE lower(?) ESCAPE '\\')")
+				args = append(args, f.Value, f.Value, escapeLike(f.Value)+"%")
+				continue
+			}
 			parts = append(parts, col+" "+like+" ? ESCAPE '\\'")
 			args = append(args, escapeLike(f.Value)+"%")
 		default:
@@ -367,7 +351,14 @@ func (s *Service) filterSQL(t *Type, q ListQuery) (string, []any) {
 	if len(parts) > 0 {
 		out = "(" + strings.Join(parts, join) + ")"
 	}
-	if q.Q != "" {
+	if q.Q != "" && t.TextIndex && s.DB.Dialect == store.SQLite && utf8.RuneCountInString(q.Q) >= 3 {
+		// The trigram index finds substrings of three characters or more.
+		if out != "" {
+			out += " AND "
+		}
+		out += "id IN (SELECT rowid FROM " + t.Table + "_fts WHERE " + t.Table + "_fts MATCH ?)"
+		args = append(args, `"`+strings.ReplaceAll(q.Q, `"`, `""`)+`"`)
+	} else if q.Q != "" {
 		var or []string
 		for _, f := range t.Fields {
 			if f.Search && !f.Hidden {
@@ -414,32 +405,81 @@ func encodeCursor(sortName string, r *Record) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// cursorSQL is the keyset condition "after the last row of the previous page".
-func cursorSQL(f *Field, desc bool, raw string) (string, []any, error) {
-	bad := E(CodeInvalid, "err.bad_cursor")
+func decodeCursor(raw string) (*cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(raw)
 	if err != nil {
-		return "", nil, bad
+		return nil, E(CodeInvalid, "err.bad_cursor")
 	}
 	var c cursor
 	if err := json.Unmarshal(b, &c); err != nil || c.ID <= 0 {
-		return "", nil, bad
+		return nil, E(CodeInvalid, "err.bad_cursor")
 	}
-	cmp := ">"
+	return &c, nil
+}
+
+// readPage reads up to n records matching where, in the list order, after the
+// cursor. NULLs sort last both ways. A nullable sort column is read in two
+// segments, its values by (col, id) then its NULLs by id, because no index serves
+// an ORDER BY on "(col IS NULL), col": with two plain orders the (col, id) list
+// indexes give a first page without sorting every matching row.
+func (s *Service) readPage(ctx context.Context, t *Type, where string, args []any, f *Field, desc bool, c *cursor, n int) ([]*Record, error) {
+	dir, cmp := "ASC", ">"
 	if desc {
-		cmp = "<"
+		dir, cmp = "DESC", "<"
 	}
 	col := f.Name
+	sel := "SELECT " + t.columns() + " FROM " + t.Table + " WHERE " + where
 	if col == "id" {
-		return "id " + cmp + " ?", []any{c.ID}, nil
+		q, qa := sel, append([]any{}, args...)
+		if c != nil {
+			q += " AND id " + cmp + " ?"
+			qa = append(qa, c.ID)
+		}
+		return s.queryRecords(ctx, t, q+" ORDER BY id "+dir+" LIMIT ?", append(qa, n))
 	}
-	if c.V == nil {
-		return "(" + col + " IS NULL AND id " + cmp + " ?)", []any{c.ID}, nil
+	nullable := !(f.Required || col == "created_at" || col == "updated_at")
+	var out []*Record
+	if c == nil || c.V != nil {
+		q, qa := sel, append([]any{}, args...)
+		if nullable {
+			q += " AND " + col + " IS NOT NULL"
+		}
+		if c != nil {
+			v, m := filterField(f).Parse(*c.V)
+			if m != nil || v == nil {
+				return nil, E(CodeInvalid, "err.bad_cursor")
+			}
+			q += " AND (" + col + ", id) " + cmp + " (?, ?)"
+			qa = append(qa, dbValue(v), c.ID)
+		}
+		recs, err := s.queryRecords(ctx, t, q+" ORDER BY "+col+" "+dir+", id "+dir+" LIMIT ?", append(qa, n))
+		if err != nil || !nullable || len(recs) >= n {
+			return recs, err
+		}
+		out = recs
 	}
-	v, m := filterField(f).Parse(*c.V)
-	if m != nil || v == nil {
-		return "", nil, bad
+	q, qa := sel+" AND "+col+" IS NULL", append([]any{}, args...)
+	if c != nil && c.V == nil {
+		q += " AND id " + cmp + " ?"
+		qa = append(qa, c.ID)
 	}
-	v = dbValue(v)
-	return "(" + col + " " + cmp + " ? OR (" + col + " = ? AND id " + cmp + " ?) OR " + col + " IS NULL)", []any{v, v, c.ID}, nil
+	recs, err := s.queryRecords(ctx, t, q+" ORDER BY id "+dir+" LIMIT ?", append(qa, n-len(out)))
+	return append(out, recs...), err
+}
+
+func (s *Service) queryRecords(ctx context.Context, t *Type, q string, args []any) ([]*Record, error) {
+	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Record
+	for rows.Next() {
+		r, err := scanRecord(t, rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

@@ -119,6 +119,9 @@ type Type struct {
 	NoTrash bool
 	// SystemOnly types are written by parc itself (agents...): users read them only.
 	SystemOnly bool
+	// TextIndex types have a substring index over their Search fields (migration
+	// textIndex): on SQLite the FTS5 table <table>_fts, which free text then queries.
+	TextIndex bool
 	// Virtual are filters on facts kept outside the type's table (a computer's
 	// installed software...), by name: each gives an SQL condition on the record's id.
 	Virtual map[string]VirtualFilter

@@ -2,7 +2,12 @@ package record_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"parc/internal/app"
 	"parc/internal/record"
@@ -93,36 +98,147 @@ func TestKeysetPagination(t *testing.T) {
 		a, sys := newApp(t, kind)
 		ctx := context.Background()
 		mon := a.Reg.MustType("monitors")
+		var all []*record.Record
 		for i := 0; i < 23; i++ {
 			in := record.Input{"name": "M" + string(rune('A'+i%5)), "organization_id": sys.Tree.Root}
 			if i%3 == 0 {
-				in["size_inches"] = float64(20 + i)
+				in["size_inches"] = float64(20 + i%4)
 			}
-			if _, err := a.Records.Create(ctx, sys, mon, in); err != nil {
+			if i%4 != 0 {
+				in["purchase_date"] = "2024-0" + string(rune('1'+i%3)) + "-15"
+			}
+			r, err := a.Records.Create(ctx, sys, mon, in)
+			if err != nil {
 				t.Fatal(err)
 			}
+			all = append(all, r)
 		}
-		for _, sort := range []string{"name", "-name", "size_inches", "-size_inches", "-id", "updated_at"} {
-			seen := map[int64]bool{}
+		for _, sort := range []string{"name", "-name", "size_inches", "-size_inches", "purchase_date", "-purchase_date", "-id", "updated_at"} {
+			want := expectedOrder(all, sort)
+			var got []int64
 			q := record.ListQuery{Sort: sort, Limit: 4}
-			for pages := 0; ; pages++ {
+			for pages := 0; pages < 20; pages++ {
 				p, err := a.Records.List(ctx, sys, mon, q)
 				if err != nil {
 					t.Fatal(err)
 				}
 				for _, r := range p.Records {
-					if seen[r.ID] {
-						t.Fatalf("sort %s: %d seen twice", sort, r.ID)
-					}
-					seen[r.ID] = true
+					got = append(got, r.ID)
 				}
 				if p.NextCursor == "" {
 					break
 				}
 				q.Cursor = p.NextCursor
 			}
-			if len(seen) != 23 {
-				t.Fatalf("sort %s: saw %d of 23", sort, len(seen))
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("sort %s:\n got %v\nwant %v", sort, got, want)
+			}
+		}
+	})
+}
+
+// expectedOrder is the list order: by the field with NULLs last both ways, ties by id
+// in the same direction.
+func expectedOrder(recs []*record.Record, sort string) []int64 {
+	desc := strings.HasPrefix(sort, "-")
+	f := strings.TrimPrefix(sort, "-")
+	key := func(r *record.Record) string {
+		switch f {
+		case "id":
+			return ""
+		case "updated_at":
+			return r.UpdatedAt.Format(time.RFC3339Nano)
+		}
+		if v := r.Values[f]; v != nil {
+			return record.Format(v)
+		}
+		return "\xff"
+	}
+	rs := append([]*record.Record{}, recs...)
+	slices.SortFunc(rs, func(x, y *record.Record) int {
+		kx, ky := key(x), key(y)
+		if f == "size_inches" && kx != "\xff" && ky != "\xff" {
+			fx, _ := strconv.ParseFloat(kx, 64)
+			fy, _ := strconv.ParseFloat(ky, 64)
+			kx, ky = fmt.Sprintf("%020.4f", fx), fmt.Sprintf("%020.4f", fy)
+		}
+		if (kx == "\xff") != (ky == "\xff") {
+			if kx == "\xff" {
+				return 1
+			}
+			return -1
+		}
+		c := strings.Compare(kx, ky)
+		if c == 0 {
+			c = int(x.ID - y.ID)
+		}
+		if desc {
+			return -c
+		}
+		return c
+	})
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// TestFreeTextAndPrefix: free text finds a piece of any searchable column, whatever
+// its case, through the substring index; a prefix filter takes LIKE's wildcards
+// literally; trashed records are not found.
+func TestFreeTextAndPrefix(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		a, sys := newApp(t, kind)
+		ctx := context.Background()
+		comp := a.Reg.MustType("computers")
+		mk := func(name, serial, os string) int64 {
+			r, err := a.Records.Create(ctx, sys, comp, record.Input{"name": name, "serial": serial, "os_name": os, "organization_id": sys.Tree.Root})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.ID
+		}
+		a1 := mk("PC-LYO-0001", "5CG38N35NX", "Windows 11")
+		a2 := mk("pc-lyo-0002", "ZZ1", "Debian GNU/Linux")
+		a3 := mk("PC_PAR-0003", "ZZ2", "Windows 10")
+		a4 := mk("Poste comptabilité", "ÉCRAN-42", "")
+		gone := mk("PC-LYO-0099", "38N35NGONE", "")
+		if err := a.Records.Trash(ctx, sys, comp, gone); err != nil {
+			t.Fatal(err)
+		}
+		ids := func(q record.ListQuery) []int64 {
+			q.Sort, q.Count = "id", true
+			p, err := a.Records.List(ctx, sys, comp, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int64
+			for _, r := range p.Records {
+				out = append(out, r.ID)
+			}
+			if int(p.Total) != len(out) {
+				t.Errorf("%+v: total %d for %d records", q, p.Total, len(out))
+			}
+			return out
+		}
+		for _, c := range []struct {
+			q    record.ListQuery
+			want []int64
+		}{
+			{record.ListQuery{Q: "38n35n"}, []int64{a1}},
+			{record.ListQuery{Q: "WINDOWS"}, []int64{a1, a3}},
+			{record.ListQuery{Q: "lyo"}, []int64{a1, a2}},
+			{record.ListQuery{Q: "zz"}, []int64{a2, a3}},
+			{record.ListQuery{Q: "comptabilité"}, []int64{a4}},
+			{record.ListQuery{Q: `"x`}, nil},
+			{record.ListQuery{Q: "Windows", Filters: []record.Filter{{Field: "name", Op: record.OpStarts, Value: "pc-"}}}, []int64{a1}},
+			{record.ListQuery{Filters: []record.Filter{{Field: "name", Op: record.OpStarts, Value: "PC-LYO"}}}, []int64{a1, a2}},
+			{record.ListQuery{Filters: []record.Filter{{Field: "name", Op: record.OpStarts, Value: "PC_"}}}, []int64{a3}},
+			{record.ListQuery{Filters: []record.Filter{{Field: "name", Op: record.OpStarts, Value: "PC%"}}}, nil},
+		} {
+			if got := ids(c.q); fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("%+v: got %v want %v", c.q, got, c.want)
 			}
 		}
 	})
@@ -150,8 +266,8 @@ func TestCountStopsAtTheCap(t *testing.T) {
 	if err != nil || p.Total != record.CountCap || !p.TotalCapped {
 		t.Fatalf("total %d capped %v (%v)", p.Total, p.TotalCapped, err)
 	}
-	p, _ = a.Records.List(ctx, sys, a.Reg.MustType("states"), record.ListQuery{Count: true, Limit: 1, Filters: []record.Filter{{Field: "name", Op: record.OpStarts, Value: "state-1000"}}})
-	if p.Total != 6 || p.TotalCapped {
+	p, _ = a.Records.List(ctx, sys, a.Reg.MustType("states"), record.ListQuery{Count: true, Limit: 1, Filters: []record.Filter{{Field: "name", Op: record.OpStarts, Value: "state-10"}}})
+	if p.Total != 16 || p.TotalCapped { // state-10, state-100…109, state-1000…1004
 		t.Fatalf("filtered total %d capped %v", p.Total, p.TotalCapped)
 	}
 }

@@ -66,7 +66,7 @@ func (db *DB) Migrations() ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, err := template.New(name).Funcs(template.FuncMap{"assetIndexes": assetIndexes}).Parse(string(raw))
+		t, err := template.New(name).Funcs(db.templateFuncs()).Parse(string(raw))
 		if err != nil {
 			return nil, fmt.Errorf("migration %s: %w", name, err)
 		}
@@ -186,4 +186,66 @@ CREATE INDEX {T}_location ON {T}(location_id);
 CREATE INDEX {T}_user ON {T}(user_id);
 CREATE INDEX {T}_updated ON {T}(updated_at, id);
 CREATE UNIQUE INDEX {T}_invnum ON {T}(organization_id, inventory_number) WHERE inventory_number IS NOT NULL AND deleted_at IS NULL;`)
+}
+
+func (db *DB) templateFuncs() template.FuncMap {
+	pg := db.Dialect == Postgres
+	return template.FuncMap{
+		"assetIndexes": assetIndexes,
+		"listIndexes":  func(t string) string { return listIndexes(t, pg) },
+		"textIndex":    func(t string, cols ...string) string { return textIndex(t, pg, cols) },
+	}
+}
+
+// listIndexes serve the first page of an asset list in index order. Every list
+// reads live rows only, so they are partial (deleted_at IS NULL) and end with the
+// sort key and id, the keyset cursor. They replace the plain name, organisation and
+// state indexes of the first migration.
+func listIndexes(t string, pg bool) string {
+	prefix := "CREATE INDEX {T}_live_name_prefix ON {T}(name COLLATE NOCASE, id) WHERE deleted_at IS NULL;"
+	if pg {
+		// starts-with filters run as a range on lower(name) in byte order (see
+		// record's filterSQL), which this index serves.
+		prefix = `CREATE INDEX {T}_live_name_prefix ON {T}((lower(name)) COLLATE "C", id) WHERE deleted_at IS NULL;`
+	}
+	return strings.NewReplacer("{T}", t).Replace(`DROP INDEX {T}_org_name;
+DROP INDEX {T}_name;
+DROP INDEX {T}_state;
+DROP INDEX {T}_updated;
+CREATE INDEX {T}_live_name ON {T}(name, id) WHERE deleted_at IS NULL;
+CREATE INDEX {T}_live_org_name ON {T}(organization_id, name, id) WHERE deleted_at IS NULL;
+CREATE INDEX {T}_live_state_name ON {T}(state_id, name, id) WHERE deleted_at IS NULL;
+CREATE INDEX {T}_live_org_state_name ON {T}(organization_id, state_id, name, id) WHERE deleted_at IS NULL;
+CREATE INDEX {T}_live_maker ON {T}(manufacturer_id, name, id) WHERE deleted_at IS NULL;
+CREATE INDEX {T}_live_purchase ON {T}(purchase_date, id) WHERE deleted_at IS NULL;
+CREATE INDEX {T}_live_warranty ON {T}(warranty_end, id) WHERE deleted_at IS NULL;
+CREATE INDEX {T}_live_updated ON {T}(updated_at, id) WHERE deleted_at IS NULL;
+` + prefix)
+}
+
+// textIndex makes free-text search (a substring of any searchable column) use an
+// index: FTS5 with the trigram tokenizer on SQLite, an external-content table kept
+// by triggers; pg_trgm GIN indexes on PostgreSQL, where they serve the ILIKE
+// '%x%' that lists already run. pg_trgm ships with PostgreSQL but needs to be
+// created by the database owner: without it the indexes are skipped and search
+// scans, as before.
+func textIndex(t string, pg bool, cols []string) string {
+	var b strings.Builder
+	if pg {
+		b.WriteString("DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm; EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'pg_trgm unavailable: free-text search will scan'; END $$;\n")
+		for _, c := range cols {
+			fmt.Fprintf(&b, "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN CREATE INDEX %s_trgm_%s ON %s USING gin (%s gin_trgm_ops); END IF; END $$;\n", t, c, t, c)
+		}
+		return b.String()
+	}
+	list := strings.Join(cols, ", ")
+	olds := "old." + strings.Join(cols, ", old.")
+	news := "new." + strings.Join(cols, ", new.")
+	fts := t + "_fts"
+	fmt.Fprintf(&b, "CREATE VIRTUAL TABLE %s USING fts5(%s, content='%s', content_rowid='id', tokenize='trigram');\n", fts, list, t)
+	fmt.Fprintf(&b, "CREATE TRIGGER %s_ai AFTER INSERT ON %s BEGIN INSERT INTO %s(rowid, %s) VALUES (new.id, %s); END;\n", fts, t, fts, list, news)
+	fmt.Fprintf(&b, "CREATE TRIGGER %s_ad AFTER DELETE ON %s BEGIN INSERT INTO %s(%s, rowid, %s) VALUES ('delete', old.id, %s); END;\n", fts, t, fts, fts, list, olds)
+	fmt.Fprintf(&b, "CREATE TRIGGER %s_au AFTER UPDATE OF %s ON %s BEGIN INSERT INTO %s(%s, rowid, %s) VALUES ('delete', old.id, %s); INSERT INTO %s(rowid, %s) VALUES (new.id, %s); END;\n", fts, list, t, fts, fts, list, olds, fts, list, news)
+	fmt.Fprintf(&b, "INSERT INTO %s(%s) VALUES ('rebuild');", fts, fts)
+	return b.String()
 }

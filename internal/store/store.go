@@ -43,6 +43,8 @@ type DB struct {
 	R       *sql.DB
 	// Path is the SQLite file (empty for PostgreSQL).
 	Path string
+	// group commits concurrent SQLite transactions together (nil on PostgreSQL).
+	group *groupCommit
 }
 
 // IsPostgresURL reports whether u names a PostgreSQL server.
@@ -97,32 +99,34 @@ func open(ctx context.Context, cfg Config) (*DB, error) {
 	return openSQLite(ctx, path)
 }
 
+// readConns is the size of the SQLite reader pool.
+const readConns = 8
+
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// Pragmas are given in the DSN so that every new connection gets them.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
-	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
-	if err != nil {
-		return nil, fmt.Errorf("open SQLite: %w", err)
-	}
+	drv := sqliteDriver()
+	w := sql.OpenDB(cachingConnector{dsn: dsn + "&_txlock=immediate", drv: drv})
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open SQLite: %w", err)
-	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
+	r := sql.OpenDB(cachingConnector{dsn: dsn + "&_pragma=query_only(1)", drv: drv})
+	r.SetMaxOpenConns(readConns)
+	r.SetMaxIdleConns(readConns)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		r.Close()
 		return nil, fmt.Errorf("open SQLite file %s: %w", path, err)
 	}
-	return &DB{Dialect: SQLite, W: w, R: r, Path: path}, nil
+	db := &DB{Dialect: SQLite, W: w, R: r, Path: path}
+	db.group = newGroupCommit(db)
+	return db, nil
 }
 
 // Close releases the connections.
 func (db *DB) Close() error {
+	if db.group != nil {
+		db.group.close()
+	}
 	err := db.W.Close()
 	if db.R != db.W {
 		if e := db.R.Close(); err == nil {
@@ -175,8 +179,16 @@ type Querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// Tx runs fn in a write transaction, committing when it returns nil.
+// Tx runs fn in a write transaction, committing when it returns nil. On SQLite,
+// concurrent calls are grouped into one transaction (see group.go).
 func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if db.group != nil {
+		return db.group.run(ctx, fn)
+	}
+	return db.txRetry(ctx, fn)
+}
+
+func (db *DB) txRetry(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := db.tx(ctx, fn)
 		if err != nil && attempt < 4 && db.IsRetryable(err) {
@@ -241,4 +253,21 @@ func redact(u string) string {
 		return "(unparsable URL)"
 	}
 	return p.Redacted()
+}
+
+// Optimize refreshes the query planner's statistics where the store needs it.
+// SQLite plans without statistics pick partial list indexes badly (a count walking
+// the warranty index for a maker filter): PRAGMA optimize analyses the tables that
+// never were or changed much. Reader connections load statistics with the schema, so
+// they are replaced afterwards. PostgreSQL's autovacuum does this by itself.
+func (db *DB) Optimize(ctx context.Context) error {
+	if db.Dialect != SQLite {
+		return nil
+	}
+	if _, err := db.W.ExecContext(ctx, "PRAGMA optimize=0x10002"); err != nil {
+		return err
+	}
+	db.R.SetMaxIdleConns(0)
+	db.R.SetMaxIdleConns(readConns)
+	return nil
 }

@@ -50,3 +50,27 @@ func TestRebind(t *testing.T) {
 }
 
 func storeRebind(q string) string { return store.Rebind(store.Postgres, q) }
+
+// TestOptimizeGathersStatistics: on SQLite the planner gets statistics for the
+// tables; PostgreSQL leaves it to autovacuum.
+func TestOptimizeGathersStatistics(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		db := storetest.OpenTest(t, kind)
+		ctx := context.Background()
+		for i := 0; i < 50; i++ {
+			if _, err := db.W.ExecContext(ctx, db.Rebind("INSERT INTO settings (key, value) VALUES (?, ?)"), "k"+string(rune('a'+i%26))+string(rune('a'+i/26)), "v"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Optimize(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if kind != "sqlite" {
+			return
+		}
+		var n int
+		if err := db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'settings'").Scan(&n); err != nil || n == 0 {
+			t.Fatalf("no statistics for settings: %d %v", n, err)
+		}
+	})
+}
