@@ -176,11 +176,13 @@ func (e *env) count(query string, args ...any) int {
 	return n
 }
 
-// rows counts what an inventory writes: computers, agents, installations, components.
+// rows counts what an inventory writes: computers, agents, installations, components,
+// monitors and devices, history.
 func (e *env) rows() map[string]int {
 	e.t.Helper()
 	out := map[string]int{}
-	for _, table := range []string{"computers", "agents", "software_installations", "computer_components", "inventory_state", "software"} {
+	for _, table := range []string{"computers", "agents", "software_installations", "computer_components", "inventory_state", "software",
+		"monitors", "network_equipment", "printers", "phones", "history"} {
 		out[table] = e.count("SELECT COUNT(*) FROM " + table)
 	}
 	return out

@@ -210,9 +210,9 @@ func TestProtocolDetails(t *testing.T) {
 func TestIngestErrors(t *testing.T) {
 	f, e := newFake(t, Options{})
 	doc := inventorytest.Read(t, "glpi-inventory-format/fusion-4.xml")
-	f.err = record.E(record.CodeInvalid, "err.inventory_itemtype", "Printer")
+	f.err = record.E(record.CodeInvalid, "err.inventory_itemtype", "Unmanaged")
 	r := e.fusion(PathGLPI, doc)
-	if r.Status != 400 || r.Body != "<REPLY><ERROR>Inventories of Printer devices are not stored yet; only computers are.</ERROR></REPLY>" {
+	if r.Status != 400 || r.Body != "<REPLY><ERROR>Inventories of Unmanaged devices are not stored; those of computers, network equipment, printers and phones are.</ERROR></REPLY>" {
 		t.Errorf("invalid: %d %q", r.Status, r.Body)
 	}
 	f.err = errors.New("pq: connection refused to 10.0.0.5")

@@ -35,6 +35,18 @@ func (a *API) registerInventory(mux *http.ServeMux) {
 		writeJSON(w, http.StatusOK, map[string]any{"data": is})
 		return nil
 	}))
+	mux.HandleFunc("GET /api/v1/computers/{id}/virtual-machines", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		vms, err := inv.VirtualMachines(r.Context(), actor, id)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"data": vms})
+		return nil
+	}))
 	mux.HandleFunc("GET /api/v1/computers/{id}/inventory", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
 		id, err := pathID(r)
 		if err != nil {

@@ -70,3 +70,34 @@ func TestComputerInventoryViews(t *testing.T) {
 		}
 	})
 }
+
+// TestHostAndVirtualMachines: a computer's record names its host, and the host lists
+// its virtual machines, for those who may read them.
+func TestHostAndVirtualMachines(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		e := apitest.New(t, kind)
+		inv, err := fusion.ParseInventory(inventorytest.Read(t, "glpi-inventory-format/fusion-1.xml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ingest.New(e.App).Ingest(context.Background(), inv, ingest.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.User("viewer", "observer", e.Root)
+		vms := c.Must(200, "GET", apitest.Path("/api/v1/computers/%d/virtual-machines", res.ComputerID), nil).Data()
+		var names []string
+		for _, vm := range vms {
+			names = append(names, vm["name"].(string)+" "+vm["uuid"].(string)+" "+vm["vm_state"].(string))
+		}
+		if strings.Join(names, ", ") != "centos7.0 c37f7ce8-af95-4676-b454-0959f2c5e162 off, fedora23 358f16bf-6794-4f63-8947-150b807a2294 off, win8.1 fcb505ed-0ffa-419e-a5a0-fd20bed80f1e off" {
+			t.Fatalf("virtual machines: %q", names)
+		}
+		vm := c.Must(200, "GET", apitest.Path("/api/v1/computers/%v", vms[0]["id"]), nil)
+		if !strings.Contains(string(vm.Body), `"host_id":`+apitest.Path("%d", res.ComputerID)) || !strings.Contains(string(vm.Body), `"is_virtual":true`) {
+			t.Fatalf("virtual machine record: %s", vm.Body)
+		}
+		other := e.Org("Other", e.Root)
+		e.User("outsider", "admin", other).Must(404, "GET", apitest.Path("/api/v1/computers/%d/virtual-machines", res.ComputerID), nil)
+	})
+}

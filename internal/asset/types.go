@@ -32,7 +32,7 @@ func commonFields() []*record.Field {
 
 func assetType(name, table, singular string, extra ...*record.Field) *record.Type {
 	return &record.Type{Name: name, Table: table, Singular: singular, Area: record.AreaAssets, Scope: record.OrgScoped,
-		Fields: append(commonFields(), extra...), NameField: "name", NamingPlan: true}
+		Fields: append(commonFields(), extra...), NameField: "name", NamingPlan: true, TextIndex: true}
 }
 
 // inventoryFields are the computer's summary of its last inventory, kept in its own
@@ -55,6 +55,7 @@ func inventoryFields() []*record.Field {
 		ro("os_arch", record.Text, false),
 		ro("bios_version", record.Text, false),
 		ro("is_virtual", record.Bool, false),
+		ro("vm_state", record.Text, false),
 		ro("last_user", record.Text, false),
 		ro("software_count", record.Int, false),
 		ro("last_inventory_at", record.DateTime, false),
@@ -64,11 +65,17 @@ func inventoryFields() []*record.Field {
 		switch x.Name {
 		case "hostname", "processor", "ip_addresses", "mac_addresses", "last_user":
 			x.Search = true
-		case "software_count", "last_inventory_at", "inventory_format":
+		case "software_count", "last_inventory_at", "inventory_format", "vm_state":
 			x.NoHistory = true
 		}
 	}
 	return f
+}
+
+// lockedFields lists, comma separated, the fields a technician locked against
+// overwrite by inventory (internal/ingest reads it).
+func lockedFields() *record.Field {
+	return &record.Field{Name: "locked_fields", Kind: record.Text, Max: 1000}
 }
 
 // Types returns the fleet and catalogue types.
@@ -91,28 +98,34 @@ func declared() []*record.Type {
 			{Name: "uuid", Kind: record.Text, Max: 64, Search: true},
 			{Name: "os_name", Kind: record.Text, Sort: true, List: true, Search: true},
 			{Name: "os_version", Kind: record.Text, Sort: true},
-			{Name: "locked_fields", Kind: record.Text, Max: 1000},
+			lockedFields(),
+			// The computer a virtual machine runs on, from the host's inventory.
+			{Name: "host_id", Kind: record.Ref, Ref: "computers", Sort: true},
 		}, inventoryFields()...)...),
 		assetType("monitors", "monitors", "monitor",
 			&record.Field{Name: "size_inches", Kind: record.Decimal, Min: f64(1), MaxNum: f64(500), Sort: true, List: true},
 			&record.Field{Name: "computer_id", Kind: record.Ref, Ref: "computers", Sort: true, List: true},
+			lockedFields(),
 		),
 		assetType("network-equipment", "network_equipment", "network_equipment",
 			&record.Field{Name: "ip_address", Kind: record.IP, Sort: true, List: true, Search: true},
 			&record.Field{Name: "mac_address", Kind: record.MAC, Search: true},
 			&record.Field{Name: "firmware", Kind: record.Text},
 			&record.Field{Name: "ports", Kind: record.Int, Min: f64(0), MaxNum: f64(100000), Sort: true},
+			lockedFields(),
 		),
 		assetType("printers", "printers", "printer",
 			&record.Field{Name: "ip_address", Kind: record.IP, Sort: true, List: true, Search: true},
 			&record.Field{Name: "mac_address", Kind: record.MAC, Search: true},
 			&record.Field{Name: "color", Kind: record.Bool, Default: false},
 			&record.Field{Name: "duplex", Kind: record.Bool, Default: false},
+			lockedFields(),
 		),
 		assetType("phones", "phones", "phone",
 			&record.Field{Name: "phone_number", Kind: record.Text, Max: 32, Search: true, List: true},
 			&record.Field{Name: "imei", Kind: record.Text, Max: 20, Search: true},
 			&record.Field{Name: "mac_address", Kind: record.MAC},
+			lockedFields(),
 		),
 		assetType("peripherals", "peripherals", "peripheral",
 			&record.Field{Name: "computer_id", Kind: record.Ref, Ref: "computers", Sort: true, List: true},

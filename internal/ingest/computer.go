@@ -45,19 +45,8 @@ func (r *run) applyComputer(changed []inventory.Section) error {
 	if has(inventory.SectionBIOS) {
 		setIdentity("serial", id.Serial)
 		set("bios_version", clip(inv.BIOS.Version, 255))
-		if m := normaliseMaker(inv.Manufacturer()); m != "" && !r.locked["manufacturer_id"] {
-			mid, err := r.manufacturer(m)
-			if err != nil {
-				return err
-			}
-			set("manufacturer_id", mid)
-			if model := strings.TrimSpace(inv.Model()); model != "" && !r.locked["model_id"] {
-				modelID, err := r.model(model, mid)
-				if err != nil {
-					return err
-				}
-				set("model_id", modelID)
-			}
+		if err := r.setMakeModel(in, r.locked, "computer", inv.Manufacturer(), inv.Model()); err != nil {
+			return err
 		}
 	}
 	if has(inventory.SectionOS) {
@@ -163,6 +152,41 @@ func (r *run) lockName(kind, name string) error {
 	return err
 }
 
+// setMakeModel puts in the catalogue entries of a reported manufacturer and model
+// (found or created), unless they are unknown or locked.
+func (r *run) setMakeModel(in record.Input, locked map[string]bool, category, maker, model string) error {
+	if locked["manufacturer_id"] {
+		return nil
+	}
+	mid, modelID, err := r.makeModel(category, maker, model)
+	if err != nil {
+		return err
+	}
+	if mid != 0 {
+		in["manufacturer_id"] = mid
+	}
+	if modelID != 0 && !locked["model_id"] {
+		in["model_id"] = modelID
+	}
+	return nil
+}
+
+// makeModel finds or creates the catalogue entries of a reported manufacturer and
+// model; 0 when not reported (or a placeholder).
+func (r *run) makeModel(category, maker, model string) (mid, modelID int64, err error) {
+	m := normaliseMaker(maker)
+	if m == "" {
+		return 0, 0, nil
+	}
+	if mid, err = r.manufacturer(m); err != nil {
+		return 0, 0, err
+	}
+	if model = strings.TrimSpace(model); model != "" {
+		modelID, err = r.model(category, model, mid)
+	}
+	return mid, modelID, err
+}
+
 // manufacturer finds or creates a manufacturer by name (case does not matter).
 func (r *run) manufacturer(name string) (int64, error) {
 	if err := r.lockName("manufacturer", name); err != nil {
@@ -180,17 +204,18 @@ func (r *run) manufacturer(name string) (int64, error) {
 	return m.ID, nil
 }
 
-// model finds or creates a computer model of a manufacturer.
-func (r *run) model(name string, manufacturer int64) (int64, error) {
-	if err := r.lockName("model", name); err != nil {
+// model finds or creates a model of a manufacturer in an asset category
+// (asset.Categories: computer, monitor, printer...).
+func (r *run) model(category, name string, manufacturer int64) (int64, error) {
+	if err := r.lockName("model:"+category, name); err != nil {
 		return 0, err
 	}
 	var id int64
-	err := r.tx.QueryRowContext(r.ctx, r.q("SELECT id FROM models WHERE lower(name) = lower(?) AND category = 'computer' AND manufacturer_id = ? AND deleted_at IS NULL ORDER BY id LIMIT 1"), name, manufacturer).Scan(&id)
+	err := r.tx.QueryRowContext(r.ctx, r.q("SELECT id FROM models WHERE lower(name) = lower(?) AND category = ? AND manufacturer_id = ? AND deleted_at IS NULL ORDER BY id LIMIT 1"), name, category, manufacturer).Scan(&id)
 	if err == nil || !errors.Is(err, sql.ErrNoRows) {
 		return id, err
 	}
-	m, err := r.s.App.Records.CreateTx(r.ctx, r.tx, r.actor, r.s.App.Reg.MustType("models"), record.Input{"name": clip(name, 255), "category": "computer", "manufacturer_id": manufacturer})
+	m, err := r.s.App.Records.CreateTx(r.ctx, r.tx, r.actor, r.s.App.Reg.MustType("models"), record.Input{"name": clip(name, 255), "category": category, "manufacturer_id": manufacturer})
 	if err != nil {
 		return 0, err
 	}

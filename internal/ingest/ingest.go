@@ -23,6 +23,10 @@ type Meta struct {
 
 // Result tells what an inventory did.
 type Result struct {
+	// Type and ID name the record the inventory describes: "computers" and ComputerID,
+	// or a network equipment, printer or phone (ComputerID is then 0).
+	Type       string
+	ID         int64
 	ComputerID int64
 	AgentID    int64
 	Created    bool
@@ -44,7 +48,8 @@ func New(a *app.App) *Service {
 
 // Ingest stores one inventory. It returns only once the inventory is committed; an
 // error means nothing was written. Invalid documents give a *record.Error with code
-// invalid; item types parc does not inventory yet give code invalid too.
+// invalid; item types parc does not store (unmanaged devices, network discoveries)
+// give code invalid too.
 func (s *Service) Ingest(ctx context.Context, inv *inventory.Inventory, meta Meta) (*Result, error) {
 	return s.ingest(ctx, inv, meta)
 }

@@ -36,7 +36,12 @@ func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Met
 	if err := inv.Validate(); err != nil {
 		return nil, record.E(record.CodeInvalid, "err.inventory_invalid", err.Error())
 	}
-	if inv.ItemType != "" && inv.ItemType != inventory.ItemComputer {
+	if inv.Action == inventory.ActionNetDiscovery {
+		// A discovery only says a device answers at an address: not an inventory.
+		return nil, record.E(record.CodeInvalid, "err.inventory_discovery", string(inv.ItemType))
+	}
+	dev, isDevice := deviceTypes[inv.ItemType]
+	if inv.ItemType != "" && inv.ItemType != inventory.ItemComputer && !isDevice {
 		return nil, record.E(record.CodeInvalid, "err.inventory_itemtype", string(inv.ItemType))
 	}
 	tree, err := record.LoadOrgTree(ctx, s.App.DB)
@@ -47,7 +52,11 @@ func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Met
 	err = s.App.DB.Tx(ctx, func(tx *sql.Tx) error {
 		r := &run{s: s, ctx: ctx, tx: tx, db: s.App.DB, actor: record.SystemActor(tree, record.OriginInventory),
 			inv: inv, meta: meta, now: s.Now(), res: &Result{}}
-		if err := r.apply(); err != nil {
+		apply := r.apply
+		if isDevice {
+			apply = func() error { return r.applyDevice(dev) }
+		}
+		if err := apply(); err != nil {
 			return err
 		}
 		res = r.res
@@ -75,16 +84,11 @@ func (r *run) apply() error {
 		}
 		r.res.Created = true
 	}
-	r.res.ComputerID = id
+	r.res.ComputerID, r.res.Type, r.res.ID = id, "computers", id
 	if r.comp, err = r.s.App.Records.GetTx(r.ctx, r.tx, r.actor, r.s.App.Reg.MustType("computers"), id); err != nil {
 		return err
 	}
-	r.locked = map[string]bool{}
-	for _, f := range strings.Split(r.comp.String("locked_fields"), ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			r.locked[f] = true
-		}
-	}
+	r.locked = locks(r.comp)
 	old, err := r.hashes(id)
 	if err != nil {
 		return err
@@ -106,6 +110,16 @@ func (r *run) apply() error {
 		}
 		if slices.Contains(changed, inventory.SectionSoftwares) {
 			if err := r.applySoftware(); err != nil {
+				return err
+			}
+		}
+		if slices.Contains(changed, inventory.SectionMonitors) {
+			if err := r.applyMonitors(); err != nil {
+				return err
+			}
+		}
+		if slices.Contains(changed, inventory.SectionVirtualMachines) {
+			if err := r.applyVMs(); err != nil {
 				return err
 			}
 		}

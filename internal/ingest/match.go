@@ -20,6 +20,9 @@ func (r *run) match() (int64, error) {
 		return 0, err
 	}
 	id := r.inv.Identity()
+	if found, err := r.matchHostedVM(id); found != 0 || err != nil {
+		return found, err
+	}
 	org, _, err := r.target()
 	if err != nil {
 		return 0, err
@@ -75,8 +78,13 @@ func (r *run) match() (int64, error) {
 }
 
 func (r *run) findComputer(cond string, args ...any) (int64, error) {
+	return r.findOne("SELECT id FROM computers WHERE deleted_at IS NULL AND "+cond+" ORDER BY id LIMIT 1", args...)
+}
+
+// findOne runs a query for one id; 0 when there is no row.
+func (r *run) findOne(query string, args ...any) (int64, error) {
 	var id int64
-	err := r.tx.QueryRowContext(r.ctx, r.q("SELECT id FROM computers WHERE deleted_at IS NULL AND "+cond+" ORDER BY id LIMIT 1"), args...).Scan(&id)
+	err := r.tx.QueryRowContext(r.ctx, r.q(query), args...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

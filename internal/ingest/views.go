@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strconv"
 	"time"
 
 	"parc/internal/record"
@@ -80,6 +81,21 @@ func (s *Service) Installations(ctx context.Context, a *record.Actor, computerID
 		out = append(out, in)
 	}
 	return out, rows.Err()
+}
+
+// VirtualMachines lists the computers that run on a host (host_id), by name, those the
+// actor may read; a host has far fewer than the list limit.
+func (s *Service) VirtualMachines(ctx context.Context, a *record.Actor, hostID int64) ([]*record.Record, error) {
+	t := s.App.Reg.MustType("computers")
+	if _, err := s.App.Records.Get(ctx, a, t, hostID); err != nil {
+		return nil, err
+	}
+	page, err := s.App.Records.List(ctx, a, t, record.ListQuery{Sort: "name", Limit: record.MaxLimit,
+		Filters: []record.Filter{{Field: "host_id", Op: record.OpEq, Value: strconv.FormatInt(hostID, 10)}}})
+	if err != nil {
+		return nil, err
+	}
+	return page.Records, nil
 }
 
 // Raw returns the last inventory document received for a computer, as received.

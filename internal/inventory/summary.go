@@ -226,7 +226,7 @@ func sameSubnet(addrs []IPAddress, gateway string) bool {
 func (inv *Inventory) MACs() []string {
 	var macs []string
 	add := func(m string) {
-		if usableMAC(m) {
+		if IsUsableMAC(m) {
 			macs = append(macs, m)
 		}
 	}
@@ -240,9 +240,9 @@ func (inv *Inventory) MACs() []string {
 	return slices.Compact(macs)
 }
 
-// usableMAC reports whether m (normalised "aa:bb:cc:dd:ee:ff") can identify an
+// IsUsableMAC reports whether m (normalised "aa:bb:cc:dd:ee:ff") can identify an
 // interface: not empty, not all zeros, not a group (multicast or broadcast) address.
-func usableMAC(m string) bool {
+func IsUsableMAC(m string) bool {
 	if len(m) != 17 || repeatedChar(m) {
 		return false
 	}

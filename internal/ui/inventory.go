@@ -19,17 +19,15 @@ import (
 // components, installed software and last document; the computers a software is
 // installed on; the inventory's history entries; the fields locked against it.
 
-// lockable are the computer fields an inventory writes (internal/ingest/computer.go),
-// in the order the edit form offers to lock them.
+// lockable are the fields an inventory writes (internal/ingest: computer.go, vms.go,
+// monitors.go, devices.go), in the order the edit form offers to lock them; a type
+// offers those it has.
 var lockable = []string{"serial", "uuid", "manufacturer_id", "model_id", "os_name", "os_version", "os_kernel", "os_arch",
 	"hostname", "domain", "processor", "cpu_cores", "memory_mb", "disk_mb", "primary_ip", "ip_addresses", "mac_addresses",
-	"bios_version", "is_virtual", "last_user"}
+	"bios_version", "is_virtual", "last_user", "host_id", "vm_state", "computer_id", "ip_address", "mac_address", "firmware", "ports"}
 
 // lockField is the field that lists a type's locked fields, when it has one.
 func lockField(t *record.Type) *record.Field {
-	if t.Name != "computers" {
-		return nil
-	}
 	return t.Field("locked_fields")
 }
 
@@ -168,6 +166,7 @@ func (u *UI) hardwareBlock(c *req, t *record.Type, rec *record.Record, locked ma
 	if v := rec.Get("is_virtual"); v != nil {
 		add(label("is_virtual"), u.display(c, t.Field("is_virtual"), v), nil, "is_virtual")
 	}
+	add(label("vm_state"), rec.String("vm_state"), nil, "vm_state")
 	add(label("last_user"), rec.String("last_user"), nil, "last_user")
 	add(label("bios_version"), rec.String("bios_version"), nil, "bios_version")
 	return b

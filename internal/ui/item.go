@@ -88,7 +88,8 @@ func (u *UI) linkedTypes(t *record.Type) []linkRef {
 	var out []linkRef
 	for _, lt := range u.App.Reg.InArea(record.AreaAssets) {
 		for _, f := range lt.Fields {
-			if f.Kind == record.Ref && f.Ref == t.Name && lt != t {
+			// A type's reference to itself is listed too: a host's virtual machines.
+			if f.Kind == record.Ref && f.Ref == t.Name {
 				out = append(out, linkRef{lt, f})
 			}
 		}
@@ -225,6 +226,9 @@ func (u *UI) item(c *req, t *record.Type) error {
 			g, err := u.linkGroup(c, l, rec)
 			if err != nil {
 				return err
+			}
+			if g != nil && l.t == t && len(g.Rows) == 0 {
+				continue // most computers host nothing: no empty group for them
 			}
 			if g != nil {
 				p.Links = append(p.Links, *g)
