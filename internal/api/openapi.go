@@ -148,6 +148,7 @@ func (a *API) OpenAPI() map[string]any {
 			"patch": map[string]any{"tags": tag, "summary": "Set the same values on several records, all or nothing", "requestBody": map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object",
 				"properties": map[string]any{"ids": map[string]any{"type": "array", "items": map[string]any{"type": "integer"}}, "values": ref}}}}}, "responses": with(map[string]any{"200": map[string]any{"description": "count of updated records"}})}}
 	}
+	helpdeskOpenAPI(paths)
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info":    map[string]any{"title": "parc API", "version": version.Version, "description": "IT asset and service management. Authenticate with a personal token: Authorization: Bearer parc_..."},

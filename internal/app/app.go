@@ -8,6 +8,7 @@ import (
 
 	"parc/internal/asset"
 	"parc/internal/auth"
+	"parc/internal/helpdesk"
 	"parc/internal/record"
 	"parc/internal/store"
 )
@@ -26,6 +27,7 @@ func NewRegistry() *record.Registry {
 	var reg *record.Registry
 	get := func() *record.Registry { return reg }
 	types := append(auth.Types(get), asset.Types()...)
+	types = append(types, helpdesk.Types()...)
 	reg = record.MustRegistry(types...)
 	return reg
 }

@@ -25,6 +25,11 @@ var (
 var fleetTypes = []string{"computers", "monitors", "network-equipment", "printers", "phones", "peripherals"}
 var catalogueTypes = []string{"manufacturers", "models", "asset-types", "states", "suppliers"}
 
+// ticketTypes are the helpdesk types technicians work in; helpdeskSettings are
+// configured by administrators and read by technicians.
+var ticketTypes = []string{"tickets", "ticket-followups", "ticket-tasks", "ticket-items"}
+var helpdeskSettings = []string{"ticket-categories", "calendars", "slas"}
+
 func rightsFor(types []string, acts []record.Action, into record.Rights) record.Rights {
 	for _, t := range types {
 		into[t] = acts
@@ -41,9 +46,12 @@ func BuiltinProfiles() []BuiltinProfile {
 	rightsFor([]string{"software"}, edit, tech)
 	rightsFor([]string{"agents"}, []record.Action{record.Read, record.Delete}, tech)
 	rightsFor([]string{"software-rules", "inventory-rules"}, readOnly, tech)
+	rightsFor(ticketTypes, work, tech)
+	rightsFor(helpdeskSettings, readOnly, tech)
 
 	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)
+	rightsFor([]string{"tickets"}, []record.Action{record.Read, record.Update}, sup)
 	rightsFor([]string{"profiles", "authorizations"}, nil, sup)
 
 	obs := rightsFor([]string{"*"}, readOnly, record.Rights{})
@@ -52,6 +60,11 @@ func BuiltinProfiles() []BuiltinProfile {
 	self := rightsFor(fleetTypes, []record.Action{record.ReadOwn}, record.Rights{})
 	rightsFor(catalogueTypes, readOnly, self)
 	rightsFor([]string{"locations"}, readOnly, self)
+	// Requesters open tickets and answer on their own; they read the tickets they
+	// requested and their own follow-ups (a ticket's public follow-ups come through
+	// /api/v1/tickets/{id}/followups), never private ones.
+	rightsFor([]string{"tickets", "ticket-followups"}, []record.Action{record.ReadOwn, record.Create}, self)
+	rightsFor([]string{"ticket-categories"}, readOnly, self)
 
 	admin := record.Rights{"*": all, "profiles": readOnly}
 	return []BuiltinProfile{

@@ -285,7 +285,12 @@ func TestBrowseCreateEditHistoryTrash(t *testing.T) {
 
 		// Connections of a computer: its monitors.
 		mon := e.create("monitors", record.Input{"name": "Screen-7", "organization_id": root, "computer_id": id})
-		b.get(item+"?tab=links").must(t, 200, "Moniteurs", "Screen-7", `href="/monitors/`+itoa(mon)+`"`, "/monitors/new?computer_id="+id)
+		b.get(item+"?tab=links").must(t, 200, "Moniteurs", "Screen-7", `href="/monitors/`+itoa(mon)+`"`, "/monitors/new?computer_id="+id).
+			lacks(t, "/computers/new?host_id=") // hosting nothing, no group of virtual machines
+		// and the virtual machines it hosts, whose page names their host.
+		vm := e.create("computers", record.Input{"name": "VM-42", "organization_id": root, "host_id": id})
+		b.get(item+"?tab=links").must(t, 200, "VM-42", `href="/computers/`+itoa(vm)+`"`, "/computers/new?host_id="+id)
+		b.get("/computers/"+itoa(vm)).must(t, 200, "Hôte", "PC-001")
 
 		// Language: the switch sets a cookie and comes back; English pages follow.
 		p = b.post("/lang", url.Values{"_csrf": {tok}, "lang": {"en"}}, "Referer", e.srv.URL+item)
@@ -293,7 +298,7 @@ func TestBrowseCreateEditHistoryTrash(t *testing.T) {
 			t.Fatalf("lang switch: %d %v", p.Status, p.Header)
 		}
 		b.get(item).must(t, 200, `<html lang="en">`, "Move to trash", "Computers", "Français", "1,234.50", "2025-03-01")
-		b.get("/computers").must(t, 200, "1 computer", "Export CSV")
+		b.get("/computers").must(t, 200, "2 computers", "Export CSV")
 		// Another site as Referer is not followed.
 		if p := b.post("/lang", url.Values{"_csrf": {tok}, "lang": {"fr"}}, "Referer", "https://evil.example/x"); p.Header.Get("Location") != "/" {
 			t.Fatalf("lang switch to another site: %v", p.Header)
@@ -468,6 +473,13 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		e.create("software", record.Input{"name": "Firefox", "publisher": "Mozilla"})
 		e.create("software-rules", record.Input{"name": "Firefox ESR", "match_name": "^Mozilla Firefox", "action": "rename", "new_name": "Firefox"})
 		e.create("inventory-rules", record.Input{"name": "Lyon network", "kind": "assign", "ip_range": "10.1.0.0/16", "organization_id": root})
+		cat := e.create("ticket-categories", record.Input{"name": "Hardware", "organization_id": root})
+		cal := e.create("calendars", record.Input{"name": "Office", "organization_id": root})
+		e.create("slas", record.Input{"name": "Standard", "ttr_minutes": 480, "calendar_id": cal, "organization_id": root})
+		tk := e.create("tickets", record.Input{"title": "Screen flickers", "category_id": cat, "organization_id": root})
+		e.create("ticket-followups", record.Input{"ticket_id": tk, "content": "Since Monday"})
+		e.create("ticket-tasks", record.Input{"ticket_id": tk, "content": "Swap the cable"})
+		e.create("ticket-items", record.Input{"ticket_id": tk, "item_type": "computers", "item_id": pc})
 
 		b := e.browser("en")
 		b.login("admin", adminPassword)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"parc/internal/app"
+	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/record"
 )
@@ -36,7 +37,7 @@ func TestCatalogueCoversRegistry(t *testing.T) {
 	for k := range kinds {
 		keys["kind."+string(k)] = true
 	}
-	for _, a := range []record.Area{record.AreaAssets, record.AreaManagement, record.AreaAdmin, record.AreaSettings} {
+	for _, a := range []record.Area{record.AreaAssets, helpdesk.Area, record.AreaManagement, record.AreaAdmin, record.AreaSettings} {
 		keys["area."+string(a)] = true
 	}
 	for _, ty := range reg.Types() {

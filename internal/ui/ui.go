@@ -23,6 +23,7 @@ import (
 	"parc/internal/api"
 	"parc/internal/app"
 	"parc/internal/auth"
+	"parc/internal/helpdesk"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
 	"parc/internal/ingest"
@@ -245,7 +246,7 @@ type MenuItem struct {
 	Active      bool
 }
 
-var areas = []record.Area{record.AreaAssets, record.AreaManagement, record.AreaSettings, record.AreaAdmin}
+var areas = []record.Area{record.AreaAssets, helpdesk.Area, record.AreaManagement, record.AreaSettings, record.AreaAdmin}
 
 func (u *UI) base(c *req, title, active string) Base {
 	b := Base{Lang: c.Lang, Title: title, Asset: u.asset, NavActive: active}

@@ -1,0 +1,119 @@
+package helpdesk
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"parc/internal/helpdesk/lifecycle"
+	"parc/internal/record"
+)
+
+// Service gives the ticket-centred views the API serves beside the generic routes.
+type Service struct {
+	Rec *record.Service
+}
+
+// NewService makes the helpdesk service over the record service.
+func NewService(rec *record.Service) *Service { return &Service{Rec: rec} }
+
+func (s *Service) tickets() *record.Type { return s.Rec.Reg.MustType("tickets") }
+
+// Ticket reads a ticket the actor may see; anything else is not found.
+func (s *Service) Ticket(ctx context.Context, a *record.Actor, id int64) (*record.Record, error) {
+	return s.Rec.Get(ctx, a, s.tickets(), id)
+}
+
+// Children lists a ticket's follow-ups or tasks (childType "ticket-followups" or
+// "ticket-tasks"), oldest first unless q sorts otherwise. Whoever may see the ticket
+// sees its public entries; private ones need the right to read that type in the
+// ticket's organisation, which requesters do not have.
+func (s *Service) Children(ctx context.Context, a *record.Actor, childType string, ticketID int64, q record.ListQuery) (*record.Page, error) {
+	ct := s.Rec.Reg.MustType(childType)
+	tk, err := s.Ticket(ctx, a, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	// The ticket filter must hold whatever the caller adds: filters are ANDed, and
+	// the trash stays with the generic routes.
+	q.Any, q.Trash = false, false
+	q.Filters = append(q.Filters, record.Filter{Field: "ticket_id", Op: record.OpEq, Value: strconv.FormatInt(tk.ID, 10)})
+	if !a.Scope(ct, record.Read).Has(tk.OrgID) {
+		q.Filters = append(q.Filters, record.Filter{Field: "private", Op: record.OpEq, Value: "false"})
+	}
+	return s.Rec.List(ctx, record.SystemActor(a.Tree, a.Origin), ct, q)
+}
+
+// AddChild adds a follow-up or a task to a ticket the actor may see.
+func (s *Service) AddChild(ctx context.Context, a *record.Actor, childType string, ticketID int64, in record.Input) (*record.Record, error) {
+	tk, err := s.Ticket(ctx, a, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	in["ticket_id"] = tk.ID
+	in["organization_id"] = tk.OrgID
+	r, err := s.Rec.Create(ctx, a, s.Rec.Reg.MustType(childType), in)
+	if err != nil {
+		return nil, err
+	}
+	return r, s.Rec.Describe(ctx, r)
+}
+
+// Solution is a ticket's solution as the API shows it.
+type Solution struct {
+	TicketID     int64      `json:"ticket_id"`
+	Status       string     `json:"status"`
+	Solution     *string    `json:"solution"`
+	SolutionType *string    `json:"solution_type"`
+	SolvedAt     *time.Time `json:"solved_at"`
+	Version      int64      `json:"version"`
+}
+
+func solutionOf(r *record.Record) *Solution {
+	out := &Solution{TicketID: r.ID, Status: r.String("status"), Version: r.Version}
+	if v, ok := r.Values["solution"].(string); ok {
+		out.Solution = &v
+	}
+	if v, ok := r.Values["solution_type"].(string); ok {
+		out.SolutionType = &v
+	}
+	if v, ok := r.Values["solved_at"].(time.Time); ok {
+		v = v.UTC()
+		out.SolvedAt = &v
+	}
+	return out
+}
+
+// Solution reads a ticket's solution.
+func (s *Service) Solution(ctx context.Context, a *record.Actor, id int64) (*Solution, error) {
+	tk, err := s.Ticket(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	return solutionOf(tk), nil
+}
+
+// Solve writes a ticket's solution and moves it to Solved, under the lifecycle's
+// rules (a closed ticket is refused with a conflict). Input keys: solution (required),
+// solution_type, version.
+func (s *Service) Solve(ctx context.Context, a *record.Actor, id int64, in record.Input) (*Solution, error) {
+	errs := record.FieldErrors{}
+	for k := range in {
+		if k != "solution" && k != "solution_type" && k != "version" {
+			errs.Add(k, "err.unknown_field")
+		}
+	}
+	if text, _ := in["solution"].(string); strings.TrimSpace(text) == "" {
+		errs.Add("solution", "err.required")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	in["status"] = string(lifecycle.Solved)
+	r, err := s.Rec.Update(ctx, a, s.tickets(), id, in)
+	if err != nil {
+		return nil, err
+	}
+	return solutionOf(r), nil
+}
