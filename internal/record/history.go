@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +21,7 @@ const (
 	OriginRule      = "rule"
 	OriginJob       = "job"
 	OriginCLI       = "cli"
+	OriginMail      = "mail"
 )
 
 // Entry is one line of a record's history.
@@ -180,25 +183,44 @@ func parseID(s string) int64 {
 
 // labels fills ids with the labels of those records of t (trashed ones included).
 func (s *Service) labels(ctx context.Context, t *Type, ids map[int64]string) error {
-	if len(ids) == 0 {
+	return s.labelsOf(ctx, map[*Type]map[int64]string{t: ids})
+}
+
+// labelsOf fills the labels of records of several types in one query, with
+// placeholders so that the statement is the same from one record to the next.
+func (s *Service) labelsOf(ctx context.Context, want map[*Type]map[int64]string) error {
+	types := make([]*Type, 0, len(want))
+	for t, ids := range want {
+		if len(ids) > 0 {
+			types = append(types, t)
+		}
+	}
+	if len(types) == 0 {
 		return nil
 	}
-	list := make([]int64, 0, len(ids))
-	for id := range ids {
-		list = append(list, id)
+	sort.Slice(types, func(i, j int) bool { return types[i].Name < types[j].Name })
+	var parts []string
+	var args []any
+	for i, t := range types {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(want[t])), ",")
+		parts = append(parts, "SELECT "+strconv.Itoa(i)+", id, "+t.LabelExpr()+" FROM "+t.Table+" WHERE id IN ("+ph+")")
+		for id := range want[t] {
+			args = append(args, id)
+		}
 	}
-	rows, err := s.DB.R.QueryContext(ctx, "SELECT id, "+t.LabelExpr()+" FROM "+t.Table+" WHERE id IN ("+intList(list)+")")
+	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind(strings.Join(parts, " UNION ALL ")), args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var i int
 		var id int64
 		var l sql.NullString
-		if err := rows.Scan(&id, &l); err != nil {
+		if err := rows.Scan(&i, &id, &l); err != nil {
 			return err
 		}
-		ids[id] = l.String
+		want[types[i]][id] = l.String
 	}
 	return rows.Err()
 }
@@ -233,14 +255,14 @@ func (s *Service) fillDisplay(ctx context.Context, rs []*Record) error {
 			}
 		}
 	}
+	byType := map[*Type]map[int64]string{}
 	for tn, ids := range want {
-		rt, ok := s.Reg.Type(tn)
-		if !ok {
-			continue
+		if rt, ok := s.Reg.Type(tn); ok {
+			byType[rt] = ids
 		}
-		if err := s.labels(ctx, rt, ids); err != nil {
-			return err
-		}
+	}
+	if err := s.labelsOf(ctx, byType); err != nil {
+		return err
 	}
 	for _, r := range rs {
 		r.Display = map[string]string{}

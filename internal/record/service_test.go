@@ -271,3 +271,61 @@ func TestCountStopsAtTheCap(t *testing.T) {
 		t.Fatalf("filtered total %d capped %v", p.Total, p.TotalCapped)
 	}
 }
+
+// TestReferencesAreChecked: a reference must name a live record of the record's
+// organisation or an ancestor's; every bad one of a write is reported by field.
+func TestReferencesAreChecked(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		a, sys := newApp(t, kind)
+		ctx := context.Background()
+		locs := a.Reg.MustType("locations")
+		mk := func(tn string, in record.Input) int64 {
+			r, err := a.Records.Create(ctx, sys, a.Reg.MustType(tn), in)
+			if err != nil {
+				t.Fatalf("%s: %v", tn, err)
+			}
+			return r.ID
+		}
+		child := mk("organizations", record.Input{"name": "Child", "parent_id": sys.Tree.Root})
+		other := mk("organizations", record.Input{"name": "Other", "parent_id": sys.Tree.Root})
+		sys, _ = a.System(ctx, record.OriginAPI) // the tree now holds the new organisations
+		rootRoom := mk("locations", record.Input{"name": "Root room", "organization_id": sys.Tree.Root})
+		otherRoom := mk("locations", record.Input{"name": "Other room", "organization_id": other})
+		goneRoom := mk("locations", record.Input{"name": "Gone room", "organization_id": child})
+		if err := a.Records.Trash(ctx, sys, locs, goneRoom); err != nil {
+			t.Fatal(err)
+		}
+		maker := mk("manufacturers", record.Input{"name": "Maker"})
+		goneState := mk("states", record.Input{"name": "Gone state"})
+		if err := a.Records.Trash(ctx, sys, a.Reg.MustType("states"), goneState); err != nil {
+			t.Fatal(err)
+		}
+		comp := a.Reg.MustType("computers")
+		fields := func(in record.Input) map[string]string {
+			_, err := a.Records.Create(ctx, sys, comp, in)
+			if err == nil {
+				return nil
+			}
+			e, ok := record.AsError(err)
+			if !ok {
+				t.Fatal(err)
+			}
+			out := map[string]string{}
+			for f, m := range e.Fields {
+				out[f] = m.Key
+			}
+			return out
+		}
+		if got := fields(record.Input{"name": "ok", "organization_id": child, "location_id": rootRoom, "manufacturer_id": maker}); got != nil {
+			t.Errorf("ancestor's room and a global maker refused: %v", got)
+		}
+		got := fields(record.Input{"name": "bad", "organization_id": child, "location_id": otherRoom, "manufacturer_id": int64(999999), "state_id": goneState})
+		want := map[string]string{"location_id": "err.reference_other_org", "manufacturer_id": "err.bad_reference", "state_id": "err.bad_reference"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("got %v want %v", got, want)
+		}
+		if got := fields(record.Input{"name": "trashed", "organization_id": child, "location_id": goneRoom}); got["location_id"] != "err.bad_reference" {
+			t.Errorf("trashed room: %v", got)
+		}
+	})
+}
