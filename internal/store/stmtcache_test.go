@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"parc/internal/storetest"
 )
@@ -58,5 +59,30 @@ func TestCachedStatementsNestAndEvict(t *testing.T) {
 	}
 	if _, err := tx.ExecContext(ctx, ins, "k9", "9"); err != nil {
 		t.Fatalf("statement after a failure: %v", err)
+	}
+}
+
+// TestWALIsCheckpointedBesideTheWriter: the writer never checkpoints, so without
+// the checkpointer the log would hold every commit; with it the log restarts.
+func TestWALIsCheckpointedBesideTheWriter(t *testing.T) {
+	db := storetest.OpenTest(t, "sqlite")
+	ctx := context.Background()
+	const commits = 1500
+	for i := 0; i < commits; i++ {
+		if _, err := db.W.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES (?, ?)", fmt.Sprint("wal", i), "v"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	// The next commit starts the log over, once all of it was copied.
+	if _, err := db.W.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES ('wal-last', 'v')"); err != nil {
+		t.Fatal(err)
+	}
+	var busy, logFrames, copied int
+	if err := db.W.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logFrames, &copied); err != nil {
+		t.Fatal(err)
+	}
+	if logFrames >= commits {
+		t.Fatalf("the log holds %d frames after %d commits: never restarted", logFrames, commits)
 	}
 }

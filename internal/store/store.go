@@ -45,6 +45,7 @@ type DB struct {
 	Path string
 	// group commits concurrent SQLite transactions together (nil on PostgreSQL).
 	group *groupCommit
+	ckpt  *checkpointer
 }
 
 // IsPostgresURL reports whether u names a PostgreSQL server.
@@ -106,7 +107,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// Pragmas are given in the DSN so that every new connection gets them.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 	drv := sqliteDriver()
-	w := sql.OpenDB(cachingConnector{dsn: dsn + "&_txlock=immediate", drv: drv})
+	// The writer does not checkpoint: the checkpointer does it beside it.
+	w := sql.OpenDB(cachingConnector{dsn: dsn + "&_txlock=immediate&_pragma=wal_autocheckpoint(0)", drv: drv})
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	r := sql.OpenDB(cachingConnector{dsn: dsn + "&_pragma=query_only(1)", drv: drv})
@@ -119,6 +121,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	db := &DB{Dialect: SQLite, W: w, R: r, Path: path}
 	db.group = newGroupCommit(db)
+	db.ckpt = newCheckpointer(sql.OpenDB(cachingConnector{dsn: dsn, drv: drv}))
 	return db, nil
 }
 
@@ -126,6 +129,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 func (db *DB) Close() error {
 	if db.group != nil {
 		db.group.close()
+	}
+	if db.ckpt != nil {
+		db.ckpt.close()
 	}
 	err := db.W.Close()
 	if db.R != db.W {
