@@ -192,6 +192,7 @@ func (db *DB) templateFuncs() template.FuncMap {
 	pg := db.Dialect == Postgres
 	return template.FuncMap{
 		"assetIndexes": assetIndexes,
+		"list":         func(s ...string) []string { return s },
 		"listIndexes":  func(t string) string { return listIndexes(t, pg) },
 		"textIndex":    func(t string, cols ...string) string { return textIndex(t, pg, cols) },
 	}
