@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -153,7 +154,7 @@ func (s *Service) SessionByToken(ctx context.Context, token string) (*Session, e
 		return nil, ErrBadCredentials
 	}
 	if now.Sub(ls) > time.Minute {
-		s.DB.W.ExecContext(ctx, s.DB.Rebind("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?"), now, now.Add(SessionIdle), hashToken(token))
+		s.touch("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?", now, now.Add(SessionIdle), hashToken(token))
 	}
 	sess.Token = token
 	return &sess, nil
@@ -260,7 +261,7 @@ func (s *Service) UserByToken(ctx context.Context, secret string) (int64, error)
 	// Note the last use at most once a minute: a write per API call would queue every
 	// request behind SQLite's single writer.
 	if last, ok := tsf.FromDB(used).(time.Time); !ok || s.Now().Sub(last) > time.Minute {
-		s.DB.W.ExecContext(ctx, s.DB.Rebind("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?"), s.Now(), h)
+		s.touch("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", s.Now(), h)
 	}
 	return uid, nil
 }
@@ -354,4 +355,17 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, current, nex
 	}
 	s.Audit(ctx, "password_changed", userID, login, ip, "")
 	return nil
+}
+
+// touch notes a last use in the background: the request it comes from must not
+// wait behind SQLite's single writer (a long import, the planner's statistics
+// being refreshed) for a timestamp that is only informative.
+func (s *Service) touch(query string, args ...any) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := s.DB.W.ExecContext(ctx, s.DB.Rebind(query), args...); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			slog.Debug("note last use", "err", err)
+		}
+	}()
 }
