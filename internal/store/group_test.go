@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"parc/internal/storetest"
 )
@@ -111,4 +112,44 @@ func TestTxAfterCloseFails(t *testing.T) {
 	if err := db.Tx(context.Background(), func(*sql.Tx) error { return nil }); err == nil {
 		t.Fatal("transaction on a closed store succeeded")
 	}
+}
+
+// TestPanickingTransactionReleasesTheWriter: a transaction whose function panics
+// is rolled back, and the next one can still write.
+func TestPanickingTransactionReleasesTheWriter(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		db := storetest.OpenTest(t, kind)
+		ctx := context.Background()
+		func() {
+			defer func() {
+				if recover() != "boom" {
+					t.Error("the panic did not reach the caller")
+				}
+			}()
+			db.Tx(ctx, func(tx *sql.Tx) error {
+				tx.ExecContext(ctx, db.Rebind("INSERT INTO settings (key, value) VALUES (?, ?)"), "panicked", "v")
+				panic("boom")
+			})
+		}()
+		done := make(chan error, 1)
+		go func() {
+			done <- db.Tx(ctx, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, db.Rebind("INSERT INTO settings (key, value) VALUES (?, ?)"), "after", "v")
+				return err
+			})
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the writer is still held by the panicked transaction")
+		}
+		var n int
+		db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM settings WHERE key = 'panicked'").Scan(&n)
+		if n != 0 {
+			t.Fatal("the panicked transaction was committed")
+		}
+	})
 }
