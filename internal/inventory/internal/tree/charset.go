@@ -3,14 +3,14 @@ package tree
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"strings"
 	"unicode/utf8"
 
 	"parc/internal/inventory"
 )
 
-// prepareXML returns the document ready for encoding/xml, with what it repaired:
+// prepareXML returns the document ready for the scanner, whether it is read as UTF-8,
+// and what it repaired:
 //
 //   - a UTF-8 byte order mark is dropped; UTF-16 is refused;
 //   - any declared encoding other than UTF-8, ISO-8859-1 and windows-1252 is refused
@@ -21,32 +21,33 @@ import (
 //     converting them). Both are reported as warnings rather than refusing a whole
 //     inventory for one software name.
 //
-// A document declared ISO-8859-1 or windows-1252 is decoded by charsetReader while
-// encoding/xml reads it. A document that needs no repair is returned as it is.
-func prepareXML(data []byte) ([]byte, []string, error) {
+// When utf8Doc is true the result is valid UTF-8 holding only characters XML allows.
+// A document declared ISO-8859-1 or windows-1252 is decoded by the scanner when it
+// reads the declaration, as encoding/xml did. A document that needs no repair is
+// returned as it is.
+func prepareXML(data []byte) (out []byte, utf8Doc bool, warnings []string, err error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if bytes.HasPrefix(data, []byte("\xfe\xff")) || bytes.HasPrefix(data, []byte("\xff\xfe")) ||
 		bytes.HasPrefix(data, []byte("\x00<")) || bytes.HasPrefix(data, []byte("<\x00")) {
-		return nil, nil, fmt.Errorf("%w: XML in UTF-16 is not accepted (UTF-8, ISO-8859-1 and windows-1252 are)",
+		return nil, false, nil, fmt.Errorf("%w: XML in UTF-16 is not accepted (UTF-8, ISO-8859-1 and windows-1252 are)",
 			inventory.ErrUnsupported)
 	}
 	label := declaredEncoding(data)
-	utf8Doc := isUTF8Label(label)
+	utf8Doc = isUTF8Label(label)
 	if !utf8Doc && !isLatin1Label(label) {
-		return nil, nil, unsupportedEncoding(label)
+		return nil, false, nil, unsupportedEncoding(label)
 	}
 	if clean(data, utf8Doc) {
-		return data, nil, nil
+		return data, utf8Doc, nil, nil
 	}
 	out, repaired, dropped := sanitize(data, utf8Doc)
-	var warnings []string
 	if repaired > 0 {
 		warnings = append(warnings, fmt.Sprintf("the document is not valid UTF-8: %d bytes were read as windows-1252", repaired))
 	}
 	if dropped > 0 {
 		warnings = append(warnings, fmt.Sprintf("%d control characters that XML does not allow were removed", dropped))
 	}
-	return out, warnings, nil
+	return out, utf8Doc, warnings, nil
 }
 
 func unsupportedEncoding(label string) error {
@@ -55,8 +56,8 @@ func unsupportedEncoding(label string) error {
 }
 
 // declaredEncoding returns the encoding named by the XML declaration at the start of
-// data, or "" when there is none (or it cannot be read: encoding/xml will then read the
-// declaration itself and ask charsetReader, which refuses what it does not know).
+// data, or "" when there is none (or it cannot be read: the scanner will then read the
+// declaration itself as encoding/xml does, and refuse what it does not know).
 func declaredEncoding(data []byte) string {
 	if !bytes.HasPrefix(data, []byte("<?xml")) || len(data) < 6 || !isSpace(data[5]) {
 		return ""
@@ -104,48 +105,6 @@ func isLatin1Label(label string) bool {
 	return false
 }
 
-// charsetReader is called by encoding/xml for a declared encoding other than UTF-8:
-// ISO-8859-1 and windows-1252 are both decoded as windows-1252, as browsers do (the two
-// differ only in 0x80-0x9F, where ISO-8859-1 has control characters agents never mean);
-// other encodings are refused.
-func charsetReader(label string, input io.Reader) (io.Reader, error) {
-	switch {
-	case isUTF8Label(label):
-		return input, nil
-	case isLatin1Label(label):
-		return &windows1252Reader{r: input}, nil
-	}
-	return nil, unsupportedEncoding(label)
-}
-
-// windows1252Reader decodes windows-1252 to UTF-8.
-type windows1252Reader struct {
-	r   io.Reader
-	in  [4096]byte
-	out []byte // decoded bytes not yet read
-	pos int
-	err error
-}
-
-func (w *windows1252Reader) Read(p []byte) (int, error) {
-	if w.pos == len(w.out) {
-		if w.err != nil {
-			return 0, w.err
-		}
-		n, err := w.r.Read(w.in[:])
-		w.out, w.pos, w.err = w.out[:0], 0, err
-		for _, b := range w.in[:n] {
-			w.out = utf8.AppendRune(w.out, windows1252(b))
-		}
-		if len(w.out) == 0 {
-			return 0, w.err
-		}
-	}
-	n := copy(p, w.out[w.pos:])
-	w.pos += n
-	return n, nil
-}
-
 // clean reports whether data needs no repair: no control character that XML forbids
 // and, for a UTF-8 document, valid UTF-8 without U+FFFE and U+FFFF.
 func clean(data []byte, utf8Doc bool) bool {
@@ -187,6 +146,23 @@ func sanitize(data []byte, utf8Doc bool) (out []byte, repaired, dropped int) {
 		i += size
 	}
 	return out, repaired, dropped
+}
+
+// appendWindows1252 appends src, read as windows-1252, to dst in UTF-8.
+func appendWindows1252(dst, src []byte) []byte {
+	for len(src) > 0 {
+		i := 0
+		for i < len(src) && src[i] < 0x80 {
+			i++
+		}
+		dst = append(dst, src[:i]...)
+		if i == len(src) {
+			break
+		}
+		dst = utf8.AppendRune(dst, windows1252(src[i]))
+		src = src[i+1:]
+	}
+	return dst
 }
 
 // windows1252 decodes one byte of windows-1252. The five bytes the code page leaves

@@ -127,7 +127,7 @@ func TestParseXMLEncodings(t *testing.T) {
 	if root.Value("B") != "été" {
 		t.Errorf("single-quoted declaration: %q", root.Value("B"))
 	}
-	// "utf8" and "US-ASCII" go through the charset reader unchanged.
+	// "utf8" and "US-ASCII" are read as UTF-8.
 	for _, label := range []string{"utf8", "US-ASCII"} {
 		root, _ := mustXML(t, `<?xml version="1.0" encoding="`+label+`"?><A><B>x</B></A>`)
 		if root.Value("B") != "x" {
@@ -179,7 +179,7 @@ func TestWindows1252Reader(t *testing.T) {
 		t.Errorf("error not passed on: %v", err)
 	}
 
-	// A long ISO-8859-1 document with a control character, read through encoding/xml.
+	// A long ISO-8859-1 document with a control character.
 	doc := `<?xml version="1.0" encoding="ISO-8859-1"?><A>` + strings.Repeat("<B>d\xe9j\xe0\x07</B>", 3000) + `</A>`
 	root, warnings := mustXML(t, doc)
 	if len(root.Children) != 3000 || root.Children[2999].Text != "déjà" {
