@@ -43,6 +43,7 @@ Usage:
   parc restore  --in FILE                               replace the SQLite store (server stopped)
   parc agent    --server URL [--token T] [--every 24h] [--tag TAG]   send this machine's inventory
   parc agent    --local FILE                            write this machine's inventory to a file
+  parc mailgate [--once]                                poll the PARC_IMAP_URL mailboxes (docs/mail.md)
   parc bench    [--assets N]                            measure list and create speed
   parc version
 
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return bench(ctx, rest, stdout)
 	case "agent":
 		return agentCmd(ctx, rest, stdout, stderr)
+	case "mailgate":
+		return mailgateCmd(ctx, rest, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "parc", version.Version)
 		return nil
@@ -162,6 +165,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cat := i18n.MustLoad()
+	// Before serving: notifications hook into the writes.
+	if err := startMail(ctx, a, cat, log); err != nil {
+		return err
+	}
 	agents := agentserver.New(a, ingest.New(a), agentserver.Options{Token: os.Getenv("PARC_AGENT_TOKEN")})
 	srv := web.New(a, cat, ui.New(a, cat), agents)
 	log.Info("parc listening", "addr", l.Addr().String(), "store", string(a.DB.Dialect), "version", version.Version, "startup_ms", time.Since(start).Milliseconds())

@@ -40,6 +40,8 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/{type}/naming-plan", a.auth(a.putNaming))
 	a.registerInventory(mux)
 	a.registerHelpdesk(mux)
+	a.registerKB(mux)
+	a.registerSearch(mux)
 	mux.HandleFunc("GET /api/v1/{type}/export.csv", a.auth(a.exportCSV))
 	mux.HandleFunc("POST /api/v1/{type}/import", a.auth(a.importCSV))
 	mux.HandleFunc("GET /api/v1/{type}/saved-searches", a.auth(a.listSaved))

@@ -80,7 +80,7 @@ func (a *API) registerHelpdesk(mux *http.ServeMux) {
 		if err := decode(w, r, &in); err != nil {
 			return err
 		}
-		sol, err := hd.Solve(r.Context(), actor, id, in)
+		sol, err := a.solve(r.Context(), hd, actor, id, in)
 		if err != nil {
 			return err
 		}

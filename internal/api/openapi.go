@@ -149,6 +149,7 @@ func (a *API) OpenAPI() map[string]any {
 				"properties": map[string]any{"ids": map[string]any{"type": "array", "items": map[string]any{"type": "integer"}}, "values": ref}}}}}, "responses": with(map[string]any{"200": map[string]any{"description": "count of updated records"}})}}
 	}
 	helpdeskOpenAPI(paths)
+	kbSearchOpenAPI(paths)
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info":    map[string]any{"title": "parc API", "version": version.Version, "description": "IT asset and service management. Authenticate with a personal token: Authorization: Bearer parc_..."},

@@ -9,7 +9,9 @@ import (
 	"parc/internal/asset"
 	"parc/internal/auth"
 	"parc/internal/helpdesk"
+	"parc/internal/kb"
 	"parc/internal/record"
+	"parc/internal/search"
 	"parc/internal/store"
 )
 
@@ -28,6 +30,8 @@ func NewRegistry() *record.Registry {
 	get := func() *record.Registry { return reg }
 	types := append(auth.Types(get), asset.Types()...)
 	types = append(types, helpdesk.Types()...)
+	types = append(types, kb.Types()...)
+	search.Attach(types)
 	reg = record.MustRegistry(types...)
 	return reg
 }
@@ -38,7 +42,12 @@ func Open(ctx context.Context, cfg store.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
-	return New(db, log), nil
+	a := New(db, log)
+	if err := search.Backfill(ctx, a.Records); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
 }
 
 // New builds the services over an open store.

@@ -28,7 +28,10 @@ var catalogueTypes = []string{"manufacturers", "models", "asset-types", "states"
 // ticketTypes are the helpdesk types technicians work in; helpdeskSettings are
 // configured by administrators and read by technicians.
 var ticketTypes = []string{"tickets", "ticket-followups", "ticket-tasks", "ticket-items"}
-var helpdeskSettings = []string{"ticket-categories", "calendars", "slas"}
+var helpdeskSettings = []string{"ticket-categories", "calendars", "slas", "kb-categories"}
+
+// kbTypes are the knowledge base's articles and their links to tickets.
+var kbTypes = []string{"kb-articles", "kb-article-tickets"}
 
 func rightsFor(types []string, acts []record.Action, into record.Rights) record.Rights {
 	for _, t := range types {
@@ -48,6 +51,7 @@ func BuiltinProfiles() []BuiltinProfile {
 	rightsFor([]string{"software-rules", "inventory-rules"}, readOnly, tech)
 	rightsFor(ticketTypes, work, tech)
 	rightsFor(helpdeskSettings, readOnly, tech)
+	rightsFor(kbTypes, work, tech)
 
 	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)
@@ -64,7 +68,9 @@ func BuiltinProfiles() []BuiltinProfile {
 	// requested and their own follow-ups (a ticket's public follow-ups come through
 	// /api/v1/tickets/{id}/followups), never private ones.
 	rightsFor([]string{"tickets", "ticket-followups"}, []record.Action{record.ReadOwn, record.Create}, self)
-	rightsFor([]string{"ticket-categories"}, readOnly, self)
+	rightsFor([]string{"ticket-categories", "kb-categories"}, readOnly, self)
+	// read_own on articles is the FAQ: published public articles (see internal/kb).
+	rightsFor([]string{"kb-articles"}, []record.Action{record.ReadOwn}, self)
 
 	admin := record.Rights{"*": all, "profiles": readOnly}
 	return []BuiltinProfile{

@@ -39,6 +39,8 @@ func Types(reg func() *record.Registry) []*record.Type {
 				{Name: "email", Kind: record.Email, Search: true, Sort: true, List: true},
 				{Name: "phone", Kind: record.Text, Max: 32},
 				{Name: "language", Kind: record.Enum, Options: []string{"fr", "en"}},
+				// notify_by_mail off: no helpdesk notification is mailed to the user.
+				{Name: "notify_by_mail", Kind: record.Bool, Default: true},
 				{Name: "active", Kind: record.Bool, Default: true, List: true},
 				{Name: "last_login_at", Kind: record.DateTime, ReadOnly: true, Sort: true},
 				{Name: "password_hash", Kind: record.Text, Hidden: true, Max: 512},

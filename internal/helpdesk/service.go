@@ -2,6 +2,7 @@ package helpdesk
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 	"time"
@@ -47,17 +48,28 @@ func (s *Service) Children(ctx context.Context, a *record.Actor, childType strin
 
 // AddChild adds a follow-up or a task to a ticket the actor may see.
 func (s *Service) AddChild(ctx context.Context, a *record.Actor, childType string, ticketID int64, in record.Input) (*record.Record, error) {
-	tk, err := s.Ticket(ctx, a, ticketID)
+	var r *record.Record
+	err := s.Rec.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		r, err = s.AddChildTx(ctx, tx, a, childType, ticketID, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, s.Rec.Describe(ctx, r)
+}
+
+// AddChildTx is AddChild inside the caller's transaction (the mail gateway commits
+// a follow-up with the record of the mail it came from), without labels.
+func (s *Service) AddChildTx(ctx context.Context, tx *sql.Tx, a *record.Actor, childType string, ticketID int64, in record.Input) (*record.Record, error) {
+	tk, err := s.Rec.GetTx(ctx, tx, a, s.tickets(), ticketID)
 	if err != nil {
 		return nil, err
 	}
 	in["ticket_id"] = tk.ID
 	in["organization_id"] = tk.OrgID
-	r, err := s.Rec.Create(ctx, a, s.Rec.Reg.MustType(childType), in)
-	if err != nil {
-		return nil, err
-	}
-	return r, s.Rec.Describe(ctx, r)
+	return s.Rec.CreateTx(ctx, tx, a, s.Rec.Reg.MustType(childType), in)
 }
 
 // Solution is a ticket's solution as the API shows it.

@@ -125,6 +125,11 @@ type Type struct {
 	// Virtual are filters on facts kept outside the type's table (a computer's
 	// installed software...), by name: each gives an SQL condition on the record's id.
 	Virtual map[string]VirtualFilter
+	// ReadScope, when set, replaces the organisation scope of every read of the type
+	// (get, list, export, history, references): an SQL condition over the type's own
+	// columns, ok=false when the actor may read nothing. For types whose readers
+	// depend on more than organisations (knowledge-base audiences).
+	ReadScope func(a *Actor) (cond string, args []any, ok bool)
 
 	byName map[string]*Field
 }

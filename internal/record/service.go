@@ -37,6 +37,9 @@ func (s *Service) scopeSQL(a *Actor, t *Type, action Action) (string, []any, boo
 	if a.System {
 		return "1=1", nil, true
 	}
+	if action == Read && t.ReadScope != nil {
+		return t.ReadScope(a)
+	}
 	if t.Scope == Global {
 		return "1=1", nil, a.Can(t, action)
 	}

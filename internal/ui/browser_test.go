@@ -480,6 +480,9 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		e.create("ticket-followups", record.Input{"ticket_id": tk, "content": "Since Monday"})
 		e.create("ticket-tasks", record.Input{"ticket_id": tk, "content": "Swap the cable"})
 		e.create("ticket-items", record.Input{"ticket_id": tk, "item_type": "computers", "item_id": pc})
+		kbc := e.create("kb-categories", record.Input{"name": "Printing", "organization_id": root})
+		art := e.create("kb-articles", record.Input{"title": "Clear a jam", "body": "Open the tray.", "category_id": kbc, "organization_id": root})
+		e.create("kb-article-tickets", record.Input{"article_id": art, "ticket_id": tk})
 
 		b := e.browser("en")
 		b.login("admin", adminPassword)

@@ -1,0 +1,124 @@
+package mailgate
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+
+	"parc/internal/store"
+)
+
+// inbound is the record of one processed mail (table mail_inbound): its key makes
+// processing idempotent, its Message-ID lets replies to it find their ticket.
+type inbound struct {
+	Key, MessageID       string
+	Src                  Source
+	Sender, Subject      string
+	Outcome, Reason      string
+	TicketID, FollowupID int64
+}
+
+func (g *Gateway) processed(ctx context.Context, key string) (bool, error) {
+	return g.processedTx(ctx, g.App.DB.R, key)
+}
+
+func (g *Gateway) processedTx(ctx context.Context, q store.Querier, key string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, g.App.DB.Rebind("SELECT COUNT(*) FROM mail_inbound WHERE message_key = ?"), key).Scan(&n)
+	return n > 0, err
+}
+
+func nullable(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// record writes the mail's record inside the transaction of what it became.
+func (g *Gateway) record(ctx context.Context, tx *sql.Tx, r inbound) error {
+	_, err := tx.ExecContext(ctx, g.App.DB.Rebind(`INSERT INTO mail_inbound (message_key, message_id, mailbox, uid_validity, uid, sender, subject, outcome, reason, ticket_id, followup_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		r.Key, nullString(r.MessageID), r.Src.Mailbox, nullable(int64(r.Src.UIDValidity)), nullable(int64(r.Src.UID)),
+		nullString(truncate(r.Sender, 320)), nullString(truncate(r.Subject, 500)), r.Outcome, nullString(truncate(r.Reason, 1000)),
+		nullable(r.TicketID), nullable(r.FollowupID), g.App.Records.Now())
+	return err
+}
+
+// refuse records a mail that becomes nothing (ignored, refused, malformed) and
+// logs why, so that it is neither retried nor lost from sight.
+func (g *Gateway) refuse(ctx context.Context, r inbound, outcome, reason string) (Result, error) {
+	r.Outcome, r.Reason = outcome, reason
+	err := g.App.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if done, err := g.processedTx(ctx, tx, r.Key); err != nil || done {
+			return err
+		}
+		return g.record(ctx, tx, r)
+	})
+	if err != nil && !g.App.DB.IsUnique(err) {
+		return Result{}, err
+	}
+	g.Log.Warn("mail gateway: mail not turned into a ticket", "outcome", outcome, "reason", reason,
+		"from", r.Sender, "subject", r.Subject, "message_id", r.MessageID, "mailbox", r.Src.Mailbox, "uid", r.Src.UID)
+	return Result{Outcome: outcome, Reason: reason}, nil
+}
+
+// keepFiles stores the mail's attachments with its ticket (and follow-up).
+func (g *Gateway) keepFiles(ctx context.Context, tx *sql.Tx, p *parsed, res Result) error {
+	if len(p.Files) == 0 {
+		return nil
+	}
+	var org int64
+	if err := tx.QueryRowContext(ctx, g.App.DB.Rebind("SELECT organization_id FROM tickets WHERE id = ?"), res.TicketID).Scan(&org); err != nil {
+		return err
+	}
+	now := g.App.Records.Now()
+	for _, f := range p.Files {
+		sum := sha256.Sum256(f.Data)
+		if _, err := tx.ExecContext(ctx, g.App.DB.Rebind(`INSERT INTO ticket_attachments (organization_id, ticket_id, followup_id, filename, content_type, size, sha256, content, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), org, res.TicketID, nullable(res.FollowupID), f.Name, f.Type, f.Size, hex.EncodeToString(sum[:]), f.Data, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// usersByEmail finds the active users with this address, oldest account first.
+func (g *Gateway) usersByEmail(ctx context.Context, addr string) ([]int64, error) {
+	rows, err := g.App.DB.R.QueryContext(ctx, g.App.DB.Rebind("SELECT id FROM users WHERE lower(email) = ? AND active = ? AND deleted_at IS NULL ORDER BY id"), addr, true)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// refuseBig records a mail refused for its size from its header alone.
+func (g *Gateway) refuseBig(ctx context.Context, src Source, header []byte, size int64) (Result, error) {
+	key, mid := headerKey(header)
+	if done, err := g.processed(ctx, key); err != nil || done {
+		return Result{Outcome: OutDuplicate}, err
+	}
+	r := inbound{Key: key, MessageID: mid, Src: src}
+	if p, err := parse(header, 0, 0); err == nil {
+		r.Sender, r.Subject = p.From, p.Subject
+	}
+	return g.refuse(ctx, r, OutRefused, fmt.Sprintf("mail of %d bytes over the %d-byte limit", size, g.Opt.MaxMessage))
+}
