@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"parc/internal/store"
@@ -315,6 +316,11 @@ func (s *Service) filterSQL(t *Type, q ListQuery) (string, []any) {
 			parts = append(parts, col+" "+like+" ? ESCAPE '\\'")
 			args = append(args, "%"+escapeLike(f.Value)+"%")
 		case OpStarts:
+			if cond, a, ok := s.caseFreePrefix(col, f.Value); ok {
+				parts = append(parts, cond)
+				args = append(args, a)
+				continue
+			}
 			if s.DB.Dialect == store.Postgres {
 				// A range on lower(col) in byte order lets the (lower(name) COLLATE "C")
 				// index serve it even in a generic plan, where LIKE $1 cannot.
@@ -374,6 +380,23 @@ func (s *Service) filterSQL(t *Type, q ListQuery) (string, []any) {
 		}
 	}
 	return out, args
+}
+
+// caseFreePrefix matches a prefix without letters (an IP address, a MAC, a
+// number) case-sensitively, which is the same match, so that a plain index on
+// the column serves it: GLOB on SQLite (its LIKE uses only NOCASE indexes), LIKE
+// on PostgreSQL (ILIKE uses no B-tree). The name has its own prefix index.
+func (s *Service) caseFreePrefix(col, value string) (string, any, bool) {
+	if col == "name" || value == "" || strings.IndexFunc(value, unicode.IsLetter) >= 0 {
+		return "", nil, false
+	}
+	if s.DB.Dialect == store.Postgres {
+		return col + " LIKE ? ESCAPE '\\'", escapeLike(value) + "%", true
+	}
+	if strings.ContainsAny(value, "*?[") {
+		return "", nil, false
+	}
+	return col + " GLOB ?", value + "*", true
 }
 
 func escapeLike(s string) string {

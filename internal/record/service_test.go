@@ -203,6 +203,9 @@ func TestFreeTextAndPrefix(t *testing.T) {
 		a2 := mk("pc-lyo-0002", "ZZ1", "Debian GNU/Linux")
 		a3 := mk("PC_PAR-0003", "ZZ2", "Windows 10")
 		a4 := mk("Poste comptabilité", "ÉCRAN-42", "")
+		a5 := mk("SW-1", "10.3.1.20", "")
+		a6 := mk("SW-2", "10.3.200.1", "")
+		a7 := mk("SW-3", "10_3_1", "")
 		gone := mk("PC-LYO-0099", "38N35NGONE", "")
 		if err := a.Records.Trash(ctx, sys, comp, gone); err != nil {
 			t.Fatal(err)
@@ -236,6 +239,11 @@ func TestFreeTextAndPrefix(t *testing.T) {
 			{record.ListQuery{Filters: []record.Filter{{Field: "name", Op: record.OpStarts, Value: "PC-LYO"}}}, []int64{a1, a2}},
 			{record.ListQuery{Filters: []record.Filter{{Field: "name", Op: record.OpStarts, Value: "PC_"}}}, []int64{a3}},
 			{record.ListQuery{Filters: []record.Filter{{Field: "name", Op: record.OpStarts, Value: "PC%"}}}, nil},
+			// Prefixes without letters (addresses, numbers) go through a case-sensitive match.
+			{record.ListQuery{Filters: []record.Filter{{Field: "serial", Op: record.OpStarts, Value: "10.3."}}}, []int64{a5, a6}},
+			{record.ListQuery{Filters: []record.Filter{{Field: "serial", Op: record.OpStarts, Value: "10.3.1"}}}, []int64{a5}},
+			{record.ListQuery{Filters: []record.Filter{{Field: "serial", Op: record.OpStarts, Value: "10.3*"}}}, nil},
+			{record.ListQuery{Filters: []record.Filter{{Field: "serial", Op: record.OpStarts, Value: "10_3"}}}, []int64{a7}}, // "_" is no wildcard
 		} {
 			if got := ids(c.q); fmt.Sprint(got) != fmt.Sprint(c.want) {
 				t.Errorf("%+v: got %v want %v", c.q, got, c.want)
