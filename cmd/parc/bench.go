@@ -42,6 +42,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	requests := fs.Int("requests", 200, "timed requests per list query")
 	clients := fs.Int("clients", 8, "concurrent clients of the second creation run")
 	inProcess := fs.Bool("in-process", false, "serve from this process instead of a `parc serve` child process")
+	installations := fs.Int("installations", 0, "installed packages per computer (from a 3,000-entry catalogue), e.g. 800 for an inventoried fleet")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 		}()
 	}
 
-	opt := benchpkg.Options{Assets: *assets, Requests: *requests, Duration: *duration, Clients: *clients, Log: stdout}
+	opt := benchpkg.Options{Assets: *assets, Installations: *installations, Requests: *requests, Duration: *duration, Clients: *clients, Log: stdout}
 	if !*inProcess {
 		exe, err := os.Executable()
 		if err != nil {

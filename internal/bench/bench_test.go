@@ -67,18 +67,35 @@ func TestPrepareAndRun(t *testing.T) {
 		a.Close()
 
 		var out bytes.Buffer
-		res, err := bench.Run(ctx, cfg, bench.Options{Assets: 400, Requests: 3, Warmup: 1, Duration: 200 * time.Millisecond, Clients: 2, Starts: 1})
+		res, err := bench.Run(ctx, cfg, bench.Options{Assets: 400, Installations: 40, Requests: 3, Warmup: 1, Duration: 200 * time.Millisecond, Clients: 2, Starts: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		res.Print(&out)
-		if len(res.Lists) != 14 || len(res.Creates) != 2 || res.Seeded != 0 || res.Assets != 400 {
+		if len(res.Lists) != 24 || len(res.Creates) != 2 || res.Seeded != 0 || res.Assets != 400 {
 			t.Fatalf("result %+v", res)
 		}
 		for _, l := range res.Lists {
-			if l.Median <= 0 || (strings.HasPrefix(l.Case, "default") && l.Total == 0) {
+			// Every inventory case finds something: the generator's facts match the filters.
+			wantRows := strings.HasPrefix(l.Case, "default") || strings.HasPrefix(l.Case, "memory") || strings.HasPrefix(l.Case, "IP") ||
+				strings.HasPrefix(l.Case, "disk") || strings.HasPrefix(l.Case, "free text on a MAC") || strings.HasPrefix(l.Case, "OpenSSL")
+			if l.Median <= 0 || (wantRows && l.Total == 0) {
 				t.Errorf("list %+v", l)
 			}
+		}
+		// About 40 installations per computer, counted on each, OpenSSL in two versions.
+		a, err = app.Open(ctx, cfg, quiet())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
+		var inst, counted, old, openssl int
+		a.DB.R.QueryRow("SELECT COUNT(*) FROM software_installations").Scan(&inst)
+		a.DB.R.QueryRow("SELECT COALESCE(SUM(software_count), 0) FROM computers").Scan(&counted)
+		a.DB.R.QueryRow("SELECT COUNT(*) FROM software_installations i JOIN software s ON s.id = i.software_id WHERE s.name = 'openssl' AND i.version = '3.0.11'").Scan(&old)
+		a.DB.R.QueryRow("SELECT COUNT(*) FROM software_installations i JOIN software s ON s.id = i.software_id WHERE s.name = 'openssl'").Scan(&openssl)
+		if inst < 400*30 || inst > 400*50 || counted != inst || openssl != 400 || old < 60 || old > 200 {
+			t.Errorf("installations %d, counted %d, openssl %d of which 3.0.11 %d", inst, counted, openssl, old)
 		}
 		for _, c := range res.Creates {
 			if c.Created == 0 || c.Errors != 0 {

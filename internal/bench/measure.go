@@ -353,7 +353,7 @@ func ListCases(fx *Fixture, org *Org, searchTerm string) []ListCase {
 		return q.Encode()
 	}
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
-	return []ListCase{
+	cases := []ListCase{
 		{"default: sort=name", v("sort", "name")},
 		{"state in use, sort=name", v("filter", "state_id:eq:"+id(fx.States["in_use"]), "sort", "name")},
 		{"name starts PC-" + org.Sites[0].Code, v("filter", "name:starts:PC-"+org.Sites[0].Code, "sort", "name")},
@@ -362,6 +362,21 @@ func ListCases(fx *Fixture, org *Org, searchTerm string) []ListCase {
 		{"in stock at a site, sort=-updated_at", v("filter", "state_id:eq:"+id(fx.States["stock"]), "filter", "location_id:eq:"+id(org.Sites[0].Rooms[0]), "sort", "-updated_at")},
 		{"free text q=" + searchTerm, v("q", searchTerm)},
 	}
+	// Inventory facts, as the computer list shows them (IP, MAC, memory, disk columns).
+	scope := org
+	if scope == nil {
+		scope = fx.Orgs[1]
+	}
+	cases = append(cases,
+		ListCase{"memory < 8 GB, sort=name", v("filter", "memory_mb:lt:8192", "sort", "name")},
+		ListCase{"IP starts " + SubnetOf(fx, scope) + ", sort=primary_ip", v("filter", "primary_ip:starts:"+SubnetOf(fx, scope), "sort", "primary_ip")},
+		ListCase{"disk < 300 GB, sort=-last_inventory_at", v("filter", "disk_mb:lt:300000", "sort", "-last_inventory_at")},
+		ListCase{"free text on a MAC address", v("q", fx.MACTerms[scope.ID])},
+	)
+	if fx.Installations {
+		cases = append(cases, ListCase{"OpenSSL < 3.0.13, sort=name", v("filter", "software:lt:openssl@3.0.13", "sort", "name")})
+	}
+	return cases
 }
 
 // Latency is the timing of one list case.

@@ -18,12 +18,14 @@ import (
 
 // Options tune a bench run; zero values take the defaults.
 type Options struct {
-	Assets   int           // computers in the store (100,000)
-	Requests int           // timed requests per list case (200)
-	Warmup   int           // untimed requests before them (5)
-	Duration time.Duration // length of each creation run (5s)
-	Clients  int           // concurrent clients of the second creation run (8)
-	Starts   int           // start-up measurements (3)
+	Assets int // computers in the store (100,000)
+	// Installations per computer (0: none), see SeedInstallations.
+	Installations int
+	Requests      int           // timed requests per list case (200)
+	Warmup        int           // untimed requests before them (5)
+	Duration      time.Duration // length of each creation run (5s)
+	Clients       int           // concurrent clients of the second creation run (8)
+	Starts        int           // start-up measurements (3)
 	// Start serves the store; nil serves it in this process.
 	Start StartFunc
 	// Mode names how the server runs, for the report.
@@ -108,6 +110,12 @@ func Run(ctx context.Context, cfg store.Config, opt Options) (*Result, error) {
 	}
 	t0 := time.Now()
 	fx, err := Prepare(ctx, a, opt.Assets, opt.Log)
+	if err == nil && opt.Installations > 0 && !fx.Installations {
+		if err = SeedInstallations(ctx, a.DB, opt.Installations, opt.Log); err == nil {
+			fx.Installations = true
+			err = analyze(ctx, a.DB)
+		}
+	}
 	res.SeedTime = time.Since(t0)
 	if cerr := a.Close(); err == nil {
 		err = cerr
@@ -268,4 +276,14 @@ func (r *Result) Print(w io.Writer) {
 	fmt.Fprintf(w, "\nResident memory of %s (VmRSS, peak VmHWM); target < 150 MiB\n", what)
 	fmt.Fprintf(w, "  after list runs:     %s (peak %s)\n", mib(r.MemLists.RSS), mib(r.MemLists.HWM))
 	fmt.Fprintf(w, "  after creation runs: %s (peak %s)    %s\n", mib(r.MemEnd.RSS), mib(r.MemEnd.HWM), verdict(r.MemEnd.HWM < TargetRSS))
+}
+
+// analyze refreshes the planner's statistics after seeding, as a live server would
+// have by then (autovacuum on PostgreSQL, parc serve's background optimize on SQLite).
+func analyze(ctx context.Context, db *store.DB) error {
+	if db.Dialect == store.Postgres {
+		_, err := db.W.ExecContext(ctx, "VACUUM ANALYZE")
+		return err
+	}
+	return db.Optimize(ctx)
 }

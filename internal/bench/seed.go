@@ -114,6 +114,10 @@ type Fixture struct {
 	// SearchTerms are pieces of serial numbers found in an organisation, for
 	// free-text searches that match a few rows.
 	SearchTerms map[int64]string
+	// MACTerms holds, per organisation, the MAC address of one of its computers.
+	MACTerms map[int64]string
+	// Installations says that computers have installed software (SeedInstallations).
+	Installations bool
 }
 
 // ModelRef is a catalogue model with its maker and type.
@@ -279,7 +283,25 @@ func LoadFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 		return nil, err
 	}
 	fx.SearchTerms = searchTerms(ctx, a, fx)
+	fx.MACTerms = macTerms(ctx, a, fx)
+	var inst int
+	if err := a.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM software_installations LIMIT 1) x").Scan(&inst); err == nil {
+		fx.Installations = inst > 0
+	}
 	return fx, nil
+}
+
+// macTerms picks, per organisation, the MAC address of a computer found there.
+func macTerms(ctx context.Context, a *app.App, fx *Fixture) map[int64]string {
+	out := map[int64]string{}
+	for _, o := range fx.Orgs {
+		var mac sql.NullString
+		err := a.DB.R.QueryRowContext(ctx, a.DB.Rebind("SELECT mac_addresses FROM computers WHERE organization_id = ? AND deleted_at IS NULL ORDER BY id DESC LIMIT 1"), o.ID).Scan(&mac)
+		if err == nil && mac.Valid {
+			out[o.ID] = mac.String
+		}
+	}
+	return out
 }
 
 // searchTerms picks, per organisation, the end of a serial number found there.
@@ -452,6 +474,8 @@ func insertComputers(ctx context.Context, db *store.DB, fx *Fixture, n int, log 
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	cols := []string{"organization_id", "name", "inventory_number", "serial", "manufacturer_id", "model_id", "type_id", "state_id",
 		"location_id", "user_id", "supplier_id", "purchase_date", "purchase_price", "warranty_end", "uuid", "os_name", "os_version",
+		"hostname", "processor", "cpu_cores", "memory_mb", "disk_mb", "primary_ip", "ip_addresses", "mac_addresses",
+		"last_inventory_at", "inventory_format",
 		"version", "created_at", "updated_at", "deleted_at"}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	seq := fx.Computers
@@ -549,10 +573,12 @@ func computerRow(rng *rand.Rand, fx *Fixture, seq int, now time.Time) []any {
 		deleted = created.AddDate(0, 6, 0)
 	}
 	price := math.Round(m.Price*(0.9+0.2*rng.Float64())*100) / 100
-	return []any{org.ID, fmt.Sprintf("PC-%s-%06d", site.Code, seq), fmt.Sprintf("INV-%08d", seq), serial(rng, m),
+	name := fmt.Sprintf("PC-%s-%06d", site.Code, seq)
+	inv := inventoryFacts(rng, fx, org, m, now)
+	return append(append([]any{org.ID, name, fmt.Sprintf("INV-%08d", seq), serial(rng, m),
 		m.Maker, m.ID, m.Type, fx.States[state], room, user, fx.Suppliers[rng.IntN(len(fx.Suppliers))],
 		bought.Format("2006-01-02"), price, bought.AddDate(years, 0, -1).Format("2006-01-02"), uuid(rng), osName, osVersion,
-		1, created, created, deleted}
+		strings.ToLower(name)}, inv...), 1, created, created, deleted)
 }
 
 const serialChars = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
