@@ -220,7 +220,7 @@ func (s *Service) List(ctx context.Context, a *Actor, t *Type, q ListQuery) (*Pa
 	} else {
 		conds = append(conds, "deleted_at IS NULL")
 	}
-	fc, fargs := s.filterSQL(t, q)
+	fc, fargs := s.filterSQL(ctx, t, q)
 	if fc != "" {
 		conds = append(conds, fc)
 		args = append(args, fargs...)
@@ -284,7 +284,7 @@ func sortFieldOf(t *Type, name string) *Field {
 }
 
 // filterSQL builds the WHERE fragment of the filters and free text.
-func (s *Service) filterSQL(t *Type, q ListQuery) (string, []any) {
+func (s *Service) filterSQL(ctx context.Context, t *Type, q ListQuery) (string, []any) {
 	var parts []string
 	var args []any
 	like := s.DB.ILike()
@@ -357,13 +357,13 @@ func (s *Service) filterSQL(t *Type, q ListQuery) (string, []any) {
 	if len(parts) > 0 {
 		out = "(" + strings.Join(parts, join) + ")"
 	}
-	if q.Q != "" && t.TextIndex && s.DB.Dialect == store.SQLite && utf8.RuneCountInString(q.Q) >= 3 {
+	if phrase, ok := s.selectiveText(ctx, t, q.Q); ok {
 		// The trigram index finds substrings of three characters or more.
 		if out != "" {
 			out += " AND "
 		}
 		out += "id IN (SELECT rowid FROM " + t.Table + "_fts WHERE " + t.Table + "_fts MATCH ?)"
-		args = append(args, `"`+strings.ReplaceAll(q.Q, `"`, `""`)+`"`)
+		args = append(args, phrase)
 	} else if q.Q != "" {
 		var or []string
 		for _, f := range t.Fields {
@@ -380,6 +380,25 @@ func (s *Service) filterSQL(t *Type, q ListQuery) (string, []any) {
 		}
 	}
 	return out, args
+}
+
+// textIndexLimit is the number of free-text matches past which a list reads its
+// sort order and tests each row instead of using the trigram index.
+const textIndexLimit = 2000
+
+// selectiveText reports whether free text should go through the type's SQLite
+// trigram index, and the FTS5 phrase to match. The index answers a rare piece (a
+// serial, a MAC) at once, but a word found in most rows ("Windows") made every
+// page sort the whole table; such words are found sooner by reading the list in
+// order and testing each row, so the index is used only under textIndexLimit hits.
+func (s *Service) selectiveText(ctx context.Context, t *Type, text string) (string, bool) {
+	if text == "" || !t.TextIndex || s.DB.Dialect != store.SQLite || utf8.RuneCountInString(text) < 3 {
+		return "", false
+	}
+	phrase := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+	var hits int
+	err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+t.Table+"_fts WHERE "+t.Table+"_fts MATCH ? LIMIT ?) x", phrase, textIndexLimit).Scan(&hits)
+	return phrase, err == nil && hits < textIndexLimit
 }
 
 // caseFreePrefix matches a prefix without letters (an IP address, a MAC, a

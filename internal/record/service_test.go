@@ -337,3 +337,43 @@ func TestReferencesAreChecked(t *testing.T) {
 		}
 	})
 }
+
+// TestFreeTextOnACommonWord: a word in most rows is found by reading the list in
+// order (the trigram index would make each page sort every match); a rare one
+// through the index; both give the same answers as a plain scan would.
+func TestFreeTextOnACommonWord(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		a, sys := newApp(t, kind)
+		ctx := context.Background()
+		now := a.Records.Now()
+		tx, err := a.DB.W.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins := a.DB.Rebind("INSERT INTO computers (organization_id, name, os_name, version, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)")
+		for i := 0; i < 2100; i++ {
+			os := "Windows 11 Professionnel"
+			if i%700 == 0 {
+				os = "Debian GNU/Linux"
+			}
+			if _, err := tx.Exec(ins, sys.Tree.Root, fmt.Sprintf("PC-%05d", 3000-i), os, now, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		comp := a.Reg.MustType("computers")
+		p, err := a.Records.List(ctx, sys, comp, record.ListQuery{Q: "windows", Count: true, Sort: "name", Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.TotalCapped || len(p.Records) != 3 || p.Records[0].String("name") != "PC-00901" || p.Records[2].String("name") != "PC-00903" {
+			t.Fatalf("common word: capped %v, %d records, first %v", p.TotalCapped, len(p.Records), p.Records)
+		}
+		p, err = a.Records.List(ctx, sys, comp, record.ListQuery{Q: "GNU/Lin", Count: true, Sort: "name"})
+		if err != nil || p.Total != 3 || p.Records[0].String("name") != "PC-01600" {
+			t.Fatalf("rare word: %v %d %v", err, p.Total, p.Records)
+		}
+	})
+}
