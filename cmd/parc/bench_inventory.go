@@ -23,8 +23,20 @@ func benchInventory(ctx context.Context, args []string, stdout io.Writer) error 
 	changed := fs.Float64("changed", 0, "share of packages whose version changes between two inventories of a machine (0.05 = 5%)")
 	offset := fs.Int("offset", 0, "first machine number (to add machines to a store an earlier run filled)")
 	token := fs.String("token", os.Getenv("PARC_AGENT_TOKEN"), "agent token, when the server requires one")
+	fusion := fs.String("fusion", "", "FusionInventory XML inventory to send (varied per machine) instead of generated parc-agent JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var tmpl *loadgen.Fusion
+	if *fusion != "" {
+		doc, err := os.ReadFile(*fusion)
+		if err != nil {
+			return err
+		}
+		if tmpl, err = loadgen.NewFusion(doc); err != nil {
+			return fmt.Errorf("--fusion %s: %w", *fusion, err)
+		}
+		*packages = tmpl.Packages()
 	}
 	if *server == "" {
 		return errors.New("bench inventory needs --server URL")
@@ -38,7 +50,7 @@ func benchInventory(ctx context.Context, args []string, stdout io.Writer) error 
 	fmt.Fprintf(stdout, "%d agents, %d packages each, %.0f%% changed per re-inventory, %s after the first round, against %s\n",
 		*agents, *packages, *changed*100, *duration, *server)
 	rep, err := loadgen.Run(ctx, loadgen.Options{Server: *server, Token: *token, Agents: *agents, Duration: *duration,
-		Packages: *packages, Changed: *changed, Offset: *offset})
+		Packages: *packages, Changed: *changed, Offset: *offset, Fusion: tmpl})
 	if err != nil && rep == nil {
 		return err
 	}

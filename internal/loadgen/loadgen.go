@@ -32,6 +32,9 @@ type Options struct {
 	Changed float64
 	Offset  int // first machine number, so that runs can add machines to a store
 	Client  *http.Client
+	// Fusion, when set, posts FusionInventory XML made from a real agent's document
+	// (to /front/inventory.php, as the agent does) instead of parc-agent JSON.
+	Fusion *Fusion
 }
 
 // Latencies summarise one kind of request.
@@ -96,6 +99,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		client = &http.Client{Timeout: 2 * time.Minute}
 	}
 	url := strings.TrimSuffix(o.Server, "/") + "/api/v1/agent/inventory"
+	contentType := "application/json"
+	if o.Fusion != nil {
+		url, contentType = strings.TrimSuffix(o.Server, "/")+agentserver.PathGLPI, "application/xml"
+	}
 	var mu sync.Mutex
 	var newLat, againLat []time.Duration
 	rep := &Report{}
@@ -139,10 +146,16 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 				if k > 0 && !d.IsZero() && time.Now().After(d) {
 					continue
 				}
-				body, err := encode(Machine(o.Offset+n, k, o.Packages, o.Changed))
+				var body []byte
+				var err error
+				if o.Fusion != nil {
+					body = o.Fusion.Document(o.Offset+n, k, o.Changed)
+				} else {
+					body, err = encode(Machine(o.Offset+n, k, o.Packages, o.Changed))
+				}
 				t0 := time.Now()
 				if err == nil {
-					err = post(ctx, client, url, o.Token, body)
+					err = post(ctx, client, url, contentType, o.Token, body)
 				}
 				lat := time.Since(t0)
 				mu.Lock()
@@ -189,12 +202,12 @@ func encode(inv *inventory.Inventory) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func post(ctx context.Context, c *http.Client, url, token string, body []byte) error {
+func post(ctx context.Context, c *http.Client, url, contentType, token string, body []byte) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("User-Agent", "parc-loadgen/1")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -1,6 +1,7 @@
 package loadgen_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"parc/internal/app"
 	"parc/internal/i18n"
 	"parc/internal/ingest"
+	"parc/internal/inventory/inventorytest"
 	"parc/internal/loadgen"
 	"parc/internal/storetest"
 	"parc/internal/web"
@@ -43,6 +45,52 @@ func TestLoadGeneratorFillsTheStore(t *testing.T) {
 		bad, _ := loadgen.Run(ctx, loadgen.Options{Server: srv.URL, Token: "wrong", Agents: 1, Duration: 0, Packages: 1})
 		if bad == nil || bad.Failed == 0 {
 			t.Fatalf("wrong token: %+v", bad)
+		}
+	})
+}
+
+// TestFusionDocumentsAreDistinctMachines: the real agent's document, varied per
+// machine, gives one computer per simulated machine with all the agent's packages,
+// and changed re-inventories change versions, never the machine count.
+func TestFusionDocumentsAreDistinctMachines(t *testing.T) {
+	f, err := loadgen.NewFusion(inventorytest.Read(t, "fusioninventory-2.6-debian12.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Packages() < 1000 {
+		t.Fatalf("%d packages in the fixture", f.Packages())
+	}
+	if bytes.Equal(f.Document(1, 0, 0), f.Document(2, 0, 0)) || !bytes.Equal(f.Document(1, 0, 0.05), f.Document(1, 2, 0.05)) ||
+		bytes.Equal(f.Document(1, 0, 0.05), f.Document(1, 1, 0.05)) {
+		t.Fatal("documents do not vary by machine and by changed re-inventory as they should")
+	}
+	if _, err := loadgen.NewFusion([]byte("<REQUEST><QUERY>PROLOG</QUERY></REQUEST>")); err == nil {
+		t.Fatal("a PROLOG accepted as an inventory template")
+	}
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		a := app.New(storetest.OpenTest(t, kind), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		ctx := context.Background()
+		if _, err := a.Bootstrap(ctx, "en"); err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(web.New(a, i18n.MustLoad(), agentserver.New(a, ingest.New(a), agentserver.Options{})))
+		defer srv.Close()
+		rep, err := loadgen.Run(ctx, loadgen.Options{Server: srv.URL, Agents: 3, Duration: time.Second, Changed: 0.05, Fusion: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Failed != 0 || rep.New.Count != 3 || rep.Again.Count == 0 {
+			t.Fatalf("report %+v", rep)
+		}
+		var computers, installs, bumped int
+		a.DB.R.QueryRow("SELECT COUNT(*) FROM computers").Scan(&computers)
+		a.DB.R.QueryRow("SELECT COUNT(*) FROM software_installations").Scan(&installs)
+		a.DB.R.QueryRow("SELECT COUNT(*) FROM software_installations WHERE version LIKE '%+u1'").Scan(&bumped)
+		if computers != 3 || installs < 3*1000 {
+			t.Fatalf("%d computers and %d installations", computers, installs)
+		}
+		if bumped == 0 && rep.Again.Count >= 3 {
+			t.Errorf("no changed version stored after %d re-inventories", rep.Again.Count)
 		}
 	})
 }
