@@ -2,7 +2,10 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,5 +87,34 @@ func TestWALIsCheckpointedBesideTheWriter(t *testing.T) {
 	}
 	if logFrames >= commits {
 		t.Fatalf("the log holds %d frames after %d commits: never restarted", logFrames, commits)
+	}
+}
+
+// TestWALStaysBoundedUnderBulkWrites: large transactions back to back, faster than
+// the checkpointer copies them, still let the log start over.
+func TestWALStaysBoundedUnderBulkWrites(t *testing.T) {
+	db := storetest.OpenTest(t, "sqlite")
+	ctx := context.Background()
+	blob := strings.Repeat("x", 3000)
+	for tx := 0; tx < 40; tx++ {
+		err := db.Tx(ctx, func(q *sql.Tx) error {
+			for i := 0; i < 500; i++ {
+				if _, err := q.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES (?, ?)", fmt.Sprint("bulk", tx, "-", i), blob); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := os.Stat(db.Path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 40 transactions of ~1.5 MB: unbounded, the log would hold all 60 MB.
+	if st.Size() > 50<<20 {
+		t.Fatalf("the log grew to %d MB", st.Size()>>20)
 	}
 }

@@ -116,8 +116,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// Pragmas are given in the DSN so that every new connection gets them.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 	drv := sqliteDriver()
-	// The writer does not checkpoint: the checkpointer does it beside it.
-	w := sql.OpenDB(cachingConnector{dsn: dsn + "&_txlock=immediate&_pragma=wal_autocheckpoint(0)", drv: drv})
+	// The checkpointer copies the log beside the writer; the writer checkpoints
+	// itself only past 10,000 pages (40 MB), which happens under bulk writes, when the
+	// checkpointer never catches up with the end of the log and the log could never
+	// start over.
+	w := sql.OpenDB(cachingConnector{dsn: dsn + "&_txlock=immediate&_pragma=wal_autocheckpoint(10000)", drv: drv})
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	r := sql.OpenDB(cachingConnector{dsn: dsn + "&_pragma=query_only(1)", drv: drv})
