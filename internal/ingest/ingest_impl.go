@@ -30,6 +30,9 @@ type run struct {
 	res    *Result
 	comp   *record.Record // the computer, as stored before this inventory
 	locked map[string]bool
+	// sectionHashes of the inventory, computed before the transaction: hashing a
+	// thousand packages need not wait for, nor hold, SQLite's single writer.
+	sectionHashes map[string]string
 }
 
 func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Meta) (*Result, error) {
@@ -49,9 +52,10 @@ func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Met
 		return nil, err
 	}
 	var res *Result
+	hashes := inv.SectionHashes()
 	err = s.App.DB.Tx(ctx, func(tx *sql.Tx) error {
 		r := &run{s: s, ctx: ctx, tx: tx, db: s.App.DB, actor: record.SystemActor(tree, record.OriginInventory),
-			inv: inv, meta: meta, now: s.Now(), res: &Result{}}
+			inv: inv, meta: meta, now: s.Now(), res: &Result{}, sectionHashes: hashes}
 		apply := r.apply
 		if isDevice {
 			apply = func() error { return r.applyDevice(dev) }
@@ -93,7 +97,7 @@ func (r *run) apply() error {
 	if err != nil {
 		return err
 	}
-	now := r.inv.SectionHashes()
+	now := r.sectionHashes
 	var changed []inventory.Section
 	for _, sec := range r.inv.Sections {
 		if old[string(sec)] != now[string(sec)] {
