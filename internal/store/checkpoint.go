@@ -15,19 +15,23 @@ const checkpointInterval = 200 * time.Millisecond
 // does it once the log passes 1,000 pages, inside the commit, with an fsync: that
 // was 8% of the single writer's time under a stream of creates. A PASSIVE
 // checkpoint never blocks the writer or readers; the log restarts from its
-// beginning once everything in it is copied and no reader still needs it. Under a
-// long run of large transactions the log grows faster than it is copied and would
-// never start over: the writer's own checkpoint at 10,000 pages bounds it then.
+// beginning once everything in it is copied and no reader still needs it. It runs
+// when the writer has paused; under a long run of transactions the writer's own
+// checkpoint at 10,000 pages keeps the log bounded.
 type checkpointer struct {
-	db   *sql.DB
+	db *sql.DB
+	// idle reports whether the writer has been idle long enough: a checkpoint
+	// running beside a stream of large transactions never reaches the end of the
+	// log, and would only keep the writer's own checkpoint from running.
+	idle func() bool
 	stop chan struct{}
 	done chan struct{}
 	once sync.Once
 }
 
-func newCheckpointer(db *sql.DB) *checkpointer {
+func newCheckpointer(db *sql.DB, idle func() bool) *checkpointer {
 	db.SetMaxOpenConns(1)
-	c := &checkpointer{db: db, stop: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpointer{db: db, idle: idle, stop: make(chan struct{}), done: make(chan struct{})}
 	go c.loop()
 	return c
 }
@@ -41,7 +45,9 @@ func (c *checkpointer) loop() {
 		case <-c.stop:
 			return
 		case <-t.C:
-			c.checkpoint()
+			if c.idle() {
+				c.checkpoint()
+			}
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // maxGroup bounds the transactions committed together.
@@ -27,6 +29,9 @@ type groupCommit struct {
 	stop chan struct{}
 	done chan struct{}
 	once sync.Once
+	// writing and lastWrite tell the checkpointer when the writer is idle.
+	writing   atomic.Bool
+	lastWrite atomic.Int64
 }
 
 type txReq struct {
@@ -86,12 +91,20 @@ func (g *groupCommit) loop() {
 				break more
 			}
 		}
+		g.writing.Store(true)
 		if len(batch) == 1 {
 			first.result <- protect(func() error { return g.db.txRetry(first.ctx, first.fn) })
-			continue
+		} else {
+			g.runGroup(batch)
 		}
-		g.runGroup(batch)
+		g.lastWrite.Store(time.Now().UnixNano())
+		g.writing.Store(false)
 	}
+}
+
+// idleFor reports whether no transaction ran for at least d.
+func (g *groupCommit) idleFor(d time.Duration) bool {
+	return !g.writing.Load() && time.Since(time.Unix(0, g.lastWrite.Load())) >= d
 }
 
 // runGroup runs each transaction in a savepoint of one transaction. If the group

@@ -133,7 +133,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	db := &DB{Dialect: SQLite, W: w, R: r, Path: path}
 	db.group = newGroupCommit(db)
-	db.ckpt = newCheckpointer(sql.OpenDB(cachingConnector{dsn: dsn, drv: drv}))
+	db.ckpt = newCheckpointer(sql.OpenDB(cachingConnector{dsn: dsn, drv: drv}), func() bool { return db.group.idleFor(20 * time.Millisecond) })
 	return db, nil
 }
 
