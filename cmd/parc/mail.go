@@ -14,6 +14,7 @@ import (
 
 	"parc/internal/app"
 	"parc/internal/i18n"
+	"parc/internal/jobs"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 )
@@ -22,31 +23,40 @@ import (
 // (PARC_SMTP_URL, PARC_MAIL_FROM) are queued by every write once installed; the
 // gateway (PARC_IMAP_URL) is returned for the caller to run. Either may be nil.
 func mailSetup(a *app.App, cat *i18n.Catalog, log *slog.Logger) (*mail.Sender, *mailgate.Gateway, error) {
+	sender, _, gate, err := mailSetupNotifier(a, cat, log)
+	return sender, gate, err
+}
+
+// mailSetupNotifier is mailSetup that also returns the installed notifier (nil
+// without PARC_SMTP_URL), which the escalation job hands its SLA events to.
+func mailSetupNotifier(a *app.App, cat *i18n.Catalog, log *slog.Logger) (*mail.Sender, *mail.Notifier, *mailgate.Gateway, error) {
 	var sender *mail.Sender
+	var notifier *mail.Notifier
 	from := os.Getenv("PARC_MAIL_FROM")
 	if u := os.Getenv("PARC_SMTP_URL"); u != "" {
 		cfg, err := mail.ParseSMTPURL(u)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if from == "" {
-			return nil, nil, errors.New("PARC_SMTP_URL is set but PARC_MAIL_FROM is not: notifications need a sender address")
+			return nil, nil, nil, errors.New("PARC_SMTP_URL is set but PARC_MAIL_FROM is not: notifications need a sender address")
 		}
 		n, err := mail.NewNotifier(a.DB, cat, from)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		n.BaseURL = os.Getenv("PARC_BASE_URL")
 		n.Install(a.Reg)
+		notifier = n
 		sender = mail.NewSender(a.DB, cfg, log)
 	}
 	u := os.Getenv("PARC_IMAP_URL")
 	if u == "" {
-		return sender, nil, nil
+		return sender, notifier, nil, nil
 	}
 	boxes, err := mailgate.ParseMailboxes(u)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	opt := mailgate.Options{Mailboxes: boxes}
 	if from != "" {
@@ -62,7 +72,7 @@ func mailSetup(a *app.App, cat *i18n.Catalog, log *slog.Logger) (*mail.Sender, *
 	if v := os.Getenv("PARC_MAIL_MAX_MB"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return nil, nil, fmt.Errorf("PARC_MAIL_MAX_MB must be a number of megabytes, not %q", v)
+			return nil, nil, nil, fmt.Errorf("PARC_MAIL_MAX_MB must be a number of megabytes, not %q", v)
 		}
 		opt.MaxMessage = int64(n) << 20
 	}
@@ -71,13 +81,13 @@ func mailSetup(a *app.App, cat *i18n.Catalog, log *slog.Logger) (*mail.Sender, *
 	case strings.HasPrefix(v, mailgate.UnknownCreate+":"):
 		org, err := strconv.ParseInt(strings.TrimPrefix(v, mailgate.UnknownCreate+":"), 10, 64)
 		if err != nil || org < 1 {
-			return nil, nil, fmt.Errorf("PARC_MAIL_UNKNOWN_SENDER: create:ORGANISATION_ID, not %q", v)
+			return nil, nil, nil, fmt.Errorf("PARC_MAIL_UNKNOWN_SENDER: create:ORGANISATION_ID, not %q", v)
 		}
 		opt.UnknownSender, opt.DefaultOrg = mailgate.UnknownCreate, org
 	default:
-		return nil, nil, fmt.Errorf("PARC_MAIL_UNKNOWN_SENDER must be refuse or create:ORGANISATION_ID, not %q", v)
+		return nil, nil, nil, fmt.Errorf("PARC_MAIL_UNKNOWN_SENDER must be refuse or create:ORGANISATION_ID, not %q", v)
 	}
-	return sender, mailgate.New(a, cat, opt), nil
+	return sender, notifier, mailgate.New(a, cat, opt), nil
 }
 
 // mailPollEvery is the gateway's interval in parc serve (PARC_MAIL_POLL, default 1m).
@@ -93,25 +103,31 @@ func mailPollEvery() (time.Duration, error) {
 	return d, nil
 }
 
-// startMail runs the outbox sender and the gateway in the background of serve.
-func startMail(ctx context.Context, a *app.App, cat *i18n.Catalog, log *slog.Logger) error {
-	sender, gate, err := mailSetup(a, cat, log)
+// startMail adds the outbox sender and the gateway to the background jobs of
+// serve, and returns the notifier (nil without SMTP) for the escalation job.
+// As jobs they keep their schedule across restarts, and two servers on one
+// PostgreSQL store take turns instead of polling the same mailboxes together.
+func startMail(a *app.App, cat *i18n.Catalog, log *slog.Logger, runner *jobs.Runner) (*mail.Notifier, error) {
+	sender, notifier, gate, err := mailSetupNotifier(a, cat, log)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if sender != nil {
-		go sender.Run(ctx, 5*time.Second)
+		runner.Add(jobs.Job{Name: "mail.outbox", Every: 5 * time.Second, Jitter: time.Second, Lease: 15 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := sender.SendDue(ctx)
+			return err
+		}})
 		log.Info("mail notifications on", "smtp", sender.SMTP.Addr)
 	}
 	if gate != nil {
 		every, err := mailPollEvery()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		go gate.Run(ctx, every)
+		runner.Add(jobs.Job{Name: "mail.gateway", Every: every, Jitter: every / 10, Lease: max(10*every, 15*time.Minute), Run: gate.RunOnce})
 		log.Info("mail gateway on", "mailboxes", len(gate.Opt.Mailboxes), "every", every.String())
 	}
-	return nil
+	return notifier, nil
 }
 
 // mailgateCmd runs the gateway: one pass with --once, else until interrupted.

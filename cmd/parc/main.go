@@ -21,8 +21,10 @@ import (
 	"parc/internal/app"
 	"parc/internal/auth"
 	"parc/internal/demo"
+	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/ingest"
+	"parc/internal/jobs"
 	"parc/internal/record"
 	"parc/internal/store"
 	"parc/internal/ui"
@@ -45,6 +47,7 @@ Usage:
   parc agent    --local FILE                            write this machine's inventory to a file
   parc mailgate [--once]                                poll the PARC_IMAP_URL mailboxes (docs/mail.md)
   parc bench    [--assets N]                            measure list and create speed
+  parc bench helpdesk [--tickets N]                     measure the helpdesk (views, search, tickets, SLA)
   parc version
 
 Every command that opens the store reads --data / PARC_DATA (default ./parc-data)
@@ -166,9 +169,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cat := i18n.MustLoad()
 	// Before serving: notifications hook into the writes.
-	if err := startMail(ctx, a, cat, log); err != nil {
+	runner := jobs.New(a.DB, log)
+	notifier, err := startMail(a, cat, log, runner)
+	if err != nil {
 		return err
 	}
+	var notify helpdesk.Listener
+	if notifier != nil {
+		notify = notifier.Notify
+	}
+	helpdesk.NewJobs(a.Records, notify).Register(runner)
+	// Jobs stop before the store closes, whether serving ends by a signal or an error.
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	runner.Start(jobsCtx)
+	defer func() { stopJobs(); runner.Wait() }()
 	agents := agentserver.New(a, ingest.New(a), agentserver.Options{Token: os.Getenv("PARC_AGENT_TOKEN")})
 	srv := web.New(a, cat, ui.New(a, cat), agents)
 	log.Info("parc listening", "addr", l.Addr().String(), "store", string(a.DB.Dialect), "version", version.Version, "startup_ms", time.Since(start).Milliseconds())

@@ -40,6 +40,8 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/{type}/naming-plan", a.auth(a.putNaming))
 	a.registerInventory(mux)
 	a.registerHelpdesk(mux)
+	a.registerViews(mux)
+	a.registerWorkflow(mux)
 	a.registerKB(mux)
 	a.registerSearch(mux)
 	mux.HandleFunc("GET /api/v1/{type}/export.csv", a.auth(a.exportCSV))

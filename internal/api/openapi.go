@@ -149,6 +149,7 @@ func (a *API) OpenAPI() map[string]any {
 				"properties": map[string]any{"ids": map[string]any{"type": "array", "items": map[string]any{"type": "integer"}}, "values": ref}}}}}, "responses": with(map[string]any{"200": map[string]any{"description": "count of updated records"}})}}
 	}
 	helpdeskOpenAPI(paths)
+	workflowOpenAPI(paths)
 	kbSearchOpenAPI(paths)
 	return map[string]any{
 		"openapi": "3.0.3",

@@ -30,6 +30,7 @@ func NewRegistry() *record.Registry {
 	get := func() *record.Registry { return reg }
 	types := append(auth.Types(get), asset.Types()...)
 	types = append(types, helpdesk.Types()...)
+	types = append(types, helpdesk.EscalationTypes()...)
 	types = append(types, kb.Types()...)
 	search.Attach(types)
 	reg = record.MustRegistry(types...)

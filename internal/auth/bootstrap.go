@@ -52,6 +52,8 @@ func BuiltinProfiles() []BuiltinProfile {
 	rightsFor(ticketTypes, work, tech)
 	rightsFor(helpdeskSettings, readOnly, tech)
 	rightsFor(kbTypes, work, tech)
+	// Approvals are written through the approval actions only (who asks, who answers).
+	rightsFor([]string{"ticket-approvals"}, readOnly, tech)
 
 	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)
@@ -71,6 +73,8 @@ func BuiltinProfiles() []BuiltinProfile {
 	rightsFor([]string{"ticket-categories", "kb-categories"}, readOnly, self)
 	// read_own on articles is the FAQ: published public articles (see internal/kb).
 	rightsFor([]string{"kb-articles"}, []record.Action{record.ReadOwn}, self)
+	// read_own on approvals: those a requester (a manager, often) is asked to give.
+	rightsFor([]string{"ticket-approvals"}, []record.Action{record.ReadOwn}, self)
 
 	admin := record.Rights{"*": all, "profiles": readOnly}
 	return []BuiltinProfile{

@@ -15,6 +15,9 @@ import (
 
 var loginPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$`)
 
+// Bounds of a group's support level.
+var supportLevelMin, supportLevelMax = 1.0, 3.0
+
 // Types returns the record types of this package; reg is consulted lazily by hooks
 // that must look at other types (the registry is built from all packages' types).
 func Types(reg func() *record.Registry) []*record.Type {
@@ -50,6 +53,8 @@ func Types(reg func() *record.Registry) []*record.Type {
 		{Name: "groups", Table: "groups", Singular: "group", Area: record.AreaAdmin, Scope: record.OrgScoped, NameField: "name",
 			Fields: []*record.Field{
 				{Name: "name", Kind: record.Text, Required: true, Unique: true, Search: true, Sort: true, List: true},
+				// support_level (1-3) orders the helpdesk groups tickets are escalated through.
+				{Name: "support_level", Kind: record.Int, Min: &supportLevelMin, MaxNum: &supportLevelMax, Sort: true, List: true},
 				{Name: "comment", Kind: record.LongText, List: true},
 			}},
 		{Name: "group-members", Table: "group_members", Singular: "group_member", Area: record.AreaAdmin, Scope: record.OrgScoped,

@@ -20,6 +20,8 @@ const (
 	// escalation job, when it exists), not by a write.
 	SLAWarning  EventKind = "sla_warning"
 	SLABreached EventKind = "sla_breach"
+	// ApprovalRequested asks a user (Approval's user_id) to validate a ticket.
+	ApprovalRequested EventKind = "approval"
 )
 
 // Event is one thing that happened to a ticket, reported inside the transaction of
@@ -37,6 +39,8 @@ type Event struct {
 	Actor *record.Actor
 	// Due is the due time concerned by an SLA event: "tto" or "ttr".
 	Due string
+	// Approval is the new approval request (ApprovalRequested).
+	Approval *record.Record
 }
 
 // Listener receives events in the writing transaction; an error aborts the write.
@@ -77,6 +81,23 @@ func Listen(reg *record.Registry, l Listener) {
 			return err
 		}
 		return l(w.Ctx, w.Tx, Event{Kind: FollowupAdded, Ticket: tk, Followup: w.New, Actor: w.Actor})
+	}
+	approvals := reg.MustType("ticket-approvals")
+	prevA := approvals.Hooks.AfterWrite
+	approvals.Hooks.AfterWrite = func(w *record.Write) error {
+		if prevA != nil {
+			if err := prevA(w); err != nil {
+				return err
+			}
+		}
+		if !w.Create {
+			return nil
+		}
+		tk, err := w.Service.GetTx(w.Ctx, w.Tx, record.SystemActor(w.Actor.Tree, w.Actor.Origin), tickets, w.New.Int("ticket_id"))
+		if err != nil {
+			return err
+		}
+		return l(w.Ctx, w.Tx, Event{Kind: ApprovalRequested, Ticket: tk, Approval: w.New, Actor: w.Actor})
 	}
 }
 

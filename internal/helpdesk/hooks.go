@@ -78,6 +78,15 @@ func ticketBeforeWrite(w *record.Write) error {
 	if !lifecycle.Allowed(from, to) {
 		return transitionError(from, to)
 	}
+	if to == lifecycle.Solved && from != to && !w.Create {
+		// A request awaiting its validation cannot be answered yet.
+		if n, err := pendingApprovals(w, r.ID); err != nil || n > 0 {
+			if err != nil {
+				return err
+			}
+			return record.E(record.CodeConflict, "err.ticket_approval_pending")
+		}
+	}
 	r.Values["status"] = string(to)
 	if to == lifecycle.Pending && strings.TrimSpace(r.String("pending_reason")) == "" {
 		w.Errors.Add("pending_reason", "err.ticket_pending_reason")

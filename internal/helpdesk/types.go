@@ -52,8 +52,14 @@ func Types() []*record.Type {
 				{Name: "waiting_seconds", Kind: record.Int, ReadOnly: true, Default: int64(0), NoHistory: true},
 				{Name: "solution", Kind: record.LongText},
 				{Name: "solution_type", Kind: record.Enum, Options: SolutionTypes},
+				// The requester's verdict, written when they accept the solution.
+				{Name: "satisfaction", Kind: record.Int, ReadOnly: true, Min: f64(1), MaxNum: f64(5), Sort: true},
+				{Name: "satisfaction_comment", Kind: record.LongText, ReadOnly: true},
+				// Free text for the intervention report: parts replaced or supplied.
+				{Name: "parts_used", Kind: record.LongText, Max: 10000},
 			},
-			Hooks: record.Hooks{BeforeWrite: ticketBeforeWrite}},
+			Virtual: ticketViews(),
+			Hooks:   record.Hooks{BeforeWrite: ticketBeforeWrite, AfterWrite: ticketAfterWrite}},
 		{Name: "ticket-followups", Table: "ticket_followups", Singular: "ticket_followup", Scope: record.OrgScoped,
 			NameField: "content", DefaultSort: "id", LabelSQL: "substr(content, 1, 80)",
 			Fields: []*record.Field{
@@ -90,9 +96,28 @@ func Types() []*record.Type {
 				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true},
 				{Name: "parent_id", Kind: record.Ref, Ref: "ticket-categories", Sort: true, List: true},
 				{Name: "code", Kind: record.Text, Max: 32, Search: true, List: true},
+				// Tickets opened in the category wait for the approver's validation
+				// (else a manager of one of the requester's groups).
+				{Name: "needs_approval", Kind: record.Bool, Default: false, List: true},
+				{Name: "approver_id", Kind: record.Ref, Ref: "users", Sort: true},
 				{Name: "comment", Kind: record.LongText},
 			},
 			Hooks: record.Hooks{BeforeWrite: categoryBeforeWrite}},
+		{Name: "ticket-approvals", Table: "ticket_approvals", Singular: "ticket_approval", Scope: record.OrgScoped,
+			// Written only through the approval actions, which check who may ask and answer.
+			SystemOnly: true, NameField: "status", DefaultSort: "-id",
+			LabelSQL: "'#' || CAST(ticket_id AS TEXT) || ' ' || status",
+			Fields: []*record.Field{
+				{Name: "ticket_id", Kind: record.Ref, Ref: "tickets", Required: true, Sort: true, List: true},
+				// user_id is the approver: "own records" rights let them find what awaits them.
+				{Name: "user_id", Kind: record.Ref, Ref: "users", Label: "field.approver", Required: true, Sort: true, List: true},
+				{Name: "requested_by_id", Kind: record.Ref, Ref: "users", Sort: true, List: true},
+				{Name: "status", Kind: record.Enum, Options: ApprovalStatuses, Required: true, Default: ApprovalPending, Sort: true, List: true},
+				{Name: "comment", Kind: record.LongText, Max: 10000, List: true},
+				{Name: "answer", Kind: record.LongText, Max: 10000},
+				{Name: "answered_at", Kind: record.DateTime, Sort: true, List: true},
+			},
+			Hooks: record.Hooks{BeforeWrite: approvalBeforeWrite}},
 		{Name: "calendars", Table: "calendars", Singular: "calendar", Area: Area, Scope: record.OrgScoped, NameField: "name",
 			Fields: []*record.Field{
 				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true},

@@ -97,6 +97,10 @@ func (n *Notifier) audience(ctx context.Context, tx *sql.Tx, ev helpdesk.Event) 
 		groups = append(groups, group)
 	case helpdesk.TicketSolved:
 		want = append(want, requester, assignee)
+	case helpdesk.ApprovalRequested:
+		if ev.Approval != nil {
+			want = append(want, ev.Approval.Int("user_id"))
+		}
 	case helpdesk.SLAWarning, helpdesk.SLABreached:
 		want = append(want, assignee)
 		groups = append(groups, group)

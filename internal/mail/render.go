@@ -70,6 +70,10 @@ func (n *Notifier) facts(ctx context.Context, tx *sql.Tx, ev helpdesk.Event) (*f
 		}
 	case helpdesk.TicketSolved:
 		f.Text = tk.String("solution")
+	case helpdesk.ApprovalRequested:
+		if ev.Approval != nil {
+			f.Text = ev.Approval.String("comment")
+		}
 	}
 	due := "ttr_due_at"
 	if ev.Due == "tto" {

@@ -44,6 +44,12 @@ type ItemPage struct {
 	EditHref                       string
 	CanTrash, CanRestore, CanPurge bool
 	NoTrash                        bool
+
+	// TicketTab is a ticket's work tab; ReportHref its intervention report;
+	// TakeHref assigns it to the user. AssetTickets: an asset's tickets.
+	TicketTab            *TicketTab
+	ReportHref, TakeHref string
+	AssetTickets         *AssetLink
 }
 
 // Tab is one tab of the item page.
@@ -157,6 +163,17 @@ func (u *UI) item(c *req, t *record.Type) error {
 	if t.Name == "software" && c.Actor.Can(u.App.Reg.MustType("computers"), record.Read) {
 		p.Tabs = append(p.Tabs, Tab{Key: "computers", Label: c.T("type.computer.plural"), Href: href + "?tab=computers"})
 	}
+	isTicket := t.Name == "tickets"
+	if isTicket {
+		p.Tabs = append(p.Tabs, ticketTabs(c, href)...)
+		p.ReportHref = href + "/report"
+		if rec.String("status") == "new" && canUpdate(c.Actor, t, rec.OrgID) && rec.DeletedAt == nil {
+			p.TakeHref = href + "/take"
+		}
+	}
+	if isItemType(t.Name) && c.Actor.Can(u.App.Reg.MustType("tickets"), record.Read) {
+		p.Tabs = append(p.Tabs, Tab{Key: "tickets", Label: c.T("type.ticket.plural"), Href: href + "?tab=tickets"})
+	}
 	p.Tabs = append(p.Tabs, Tab{Key: "history", Label: c.T("ui.item.tab_history"), Href: href + "?tab=history"})
 	if len(links) > 0 {
 		p.Tabs = append(p.Tabs, Tab{Key: "links", Label: c.T("ui.item.tab_links"), Href: href + "?tab=links"})
@@ -197,6 +214,13 @@ func (u *UI) item(c *req, t *record.Type) error {
 			}
 			p.Details = append(p.Details, d)
 		}
+		if isTicket {
+			due, err := u.clockDetails(c, rec)
+			if err != nil {
+				return err
+			}
+			p.Details = append(p.Details, due...)
+		}
 		if hasInv {
 			p.Blocks = append(p.Blocks, u.hardwareBlock(c, t, rec, locked))
 			b, err := u.inventoryBlock(c, rec, href)
@@ -215,6 +239,15 @@ func (u *UI) item(c *req, t *record.Type) error {
 		}
 	case "computers":
 		if p.Computers, err = u.installedOn(c, rec, href); err != nil {
+			return err
+		}
+	case "followups", "tasks", "solution", "approvals", "assets":
+		if p.TicketTab, err = u.ticketTab(c, rec, tab, href); err != nil {
+			return err
+		}
+	case "tickets":
+		p.AssetTickets = &AssetLink{Href: href}
+		if err := u.previousTickets(c, 0, p.AssetTickets); err != nil {
 			return err
 		}
 	case "history":

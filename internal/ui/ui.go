@@ -37,7 +37,12 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the page templates; each defines "content" inside the layout.
-var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "import", "error"}
+var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "import", "error",
+	"portal", "portal_new", "portal_ticket", "portal_kb", "report"}
+
+// pageParts are the templates a page is parsed with besides its own file.
+var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html"},
+	"portal": {"templates/helpdesk_parts.html"}, "portal_ticket": {"templates/helpdesk_parts.html"}}
 
 // maxSmallForm bounds the body of every form that is not a file upload.
 const maxSmallForm = 1 << 20
@@ -72,7 +77,7 @@ func New(a *app.App, cat *i18n.Catalog) *UI {
 	for _, lang := range i18n.Languages {
 		u.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
-			t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
+			t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, append([]string{"templates/" + name + ".html"}, pageParts[name]...)...))
 			l := lang
 			t.Funcs(template.FuncMap{"t": func(key string, args ...any) string { return cat.T(l, key, args...) }})
 			u.pages[lang][name] = t
@@ -124,6 +129,8 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /account/tokens/{id}/revoke", u.page(u.revokeToken))
 	mux.HandleFunc("GET /settings/naming", u.page(u.naming))
 	mux.HandleFunc("POST /settings/naming", u.page(u.saveNaming))
+	u.registerPortal(mux)
+	u.registerTicket(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
@@ -173,6 +180,11 @@ func (u *UI) page(h handler) http.HandlerFunc {
 		c := u.newReq(w, r)
 		if c.Actor == nil || c.Sess == nil {
 			u.toLogin(w, r)
+			return
+		}
+		if u.portalOnly(c.Actor) && !portalPath(r.URL.Path) {
+			// Requesters live in the portal: technician pages are not for them.
+			http.Redirect(w, r, "/portal", http.StatusSeeOther)
 			return
 		}
 		if err := h(c); err != nil {
@@ -226,6 +238,8 @@ type Base struct {
 	Asset     string
 	Other     LangChoice // the language the switch offers
 	NavActive string     // the path of the current menu entry
+	// Home is the first menu entry: the dashboard, or the portal for requesters.
+	Home string
 }
 
 // UserView is the signed-in user as the header shows them.
@@ -249,7 +263,7 @@ type MenuItem struct {
 var areas = []record.Area{record.AreaAssets, helpdesk.Area, record.AreaManagement, record.AreaSettings, record.AreaAdmin}
 
 func (u *UI) base(c *req, title, active string) Base {
-	b := Base{Lang: c.Lang, Title: title, Asset: u.asset, NavActive: active}
+	b := Base{Lang: c.Lang, Title: title, Asset: u.asset, NavActive: active, Home: "/"}
 	b.Other = LangChoice{Code: "en", Label: "English"}
 	if c.Lang == "en" {
 		b.Other = LangChoice{Code: "fr", Label: "Français"}
@@ -259,7 +273,11 @@ func (u *UI) base(c *req, title, active string) Base {
 	}
 	if c.Actor != nil && c.Sess != nil {
 		b.User = &UserView{Name: c.Actor.Name, Login: c.Actor.Login}
-		b.Menu = u.menu(c, active)
+		if u.portalOnly(c.Actor) {
+			b.Menu, b.Home = u.portalMenu(c, active), "/portal"
+		} else {
+			b.Menu = u.menu(c, active)
+		}
 	}
 	b.Flash = u.flash(c)
 	return b
@@ -274,6 +292,9 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 				href := "/" + t.Name
 				m.Items = append(m.Items, MenuItem{Label: c.T(typeKey(t, true)), Href: href, Active: href == active})
 			}
+		}
+		if a == helpdesk.Area {
+			m.Items = append(m.Items, u.ticketViewItems(c, active)...)
 		}
 		if a == record.AreaAdmin && len(u.namingTypes(c)) > 0 {
 			m.Items = append(m.Items, MenuItem{Label: c.T("ui.naming.title"), Href: "/settings/naming", Active: active == "/settings/naming"})
@@ -292,6 +313,11 @@ var doneKeys = map[string]string{
 	"bulk": "ui.done.bulk", "saved": "ui.done.saved", "unsaved": "ui.done.unsaved",
 	"naming": "ui.done.naming", "password": "ui.done.password", "lang": "ui.done.lang",
 	"token_revoked": "ui.done.token_revoked",
+	// Helpdesk: portal and ticket actions.
+	"ticket_created": "ui.done.ticket_created", "replied": "ui.done.replied", "accepted": "ui.done.accepted",
+	"refused": "ui.done.refused", "answered": "ui.done.answered", "taken": "ui.done.taken", "followup": "ui.done.followup",
+	"task": "ui.done.task", "solved": "ui.done.solved", "approval_requested": "ui.done.approval_requested",
+	"escalated": "ui.done.escalated", "linked": "ui.done.linked",
 }
 
 func (u *UI) flash(c *req) string {

@@ -176,7 +176,79 @@
     });
   }
 
+  // Knowledge-base suggestions: while a title is typed, ask the suggest API
+  // (session cookie, same origin) and list matching articles. The form works the
+  // same without it.
+  function kbSuggest() {
+    document.querySelectorAll("input[data-kb-suggest]").forEach(function (input) {
+      var box = document.getElementById(input.getAttribute("data-kb-target"));
+      var list = box ? box.querySelector("ul") : null;
+      if (!list) {
+        return;
+      }
+      var api = input.getAttribute("data-kb-suggest");
+      var link = input.getAttribute("data-kb-link");
+      var timer = null;
+      var asked = "";
+      function show(hits) {
+        while (list.firstChild) {
+          list.removeChild(list.firstChild);
+        }
+        hits.forEach(function (h) {
+          var a = document.createElement("a");
+          a.href = link + h.id;
+          a.target = "_blank";
+          a.rel = "noopener";
+          a.textContent = h.title;
+          var li = document.createElement("li");
+          li.appendChild(a);
+          list.appendChild(li);
+        });
+        box.hidden = hits.length === 0;
+      }
+      function ask() {
+        var q = input.value.trim();
+        if (q === asked) {
+          return;
+        }
+        asked = q;
+        if (q.length < 3) {
+          show([]);
+          return;
+        }
+        fetch(api + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) {
+            return r.ok ? r.json() : { data: [] };
+          })
+          .then(function (body) {
+            if (q === asked) {
+              show(body.data || []);
+            }
+          })
+          .catch(function () {
+            show([]);
+          });
+      }
+      input.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(ask, 250);
+      });
+    });
+  }
+
+  // Print buttons (the intervention report): shown only when they can work.
+  function printButtons() {
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function () {
+        window.print();
+      });
+    });
+  }
+
   onReady(function () {
+    kbSuggest();
+    printButtons();
     navToggle();
     tableFilters();
     confirmations();

@@ -1,0 +1,194 @@
+package ui
+
+import (
+	"database/sql"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"parc/internal/api"
+	"parc/internal/helpdesk"
+	"parc/internal/record"
+)
+
+// maxFiles bounds the attachments of one new ticket.
+const maxFiles = 5
+
+// PortalNewPage is the form to report an incident or make a request.
+type PortalNewPage struct {
+	Base
+	Type               string // incident or request
+	Heading, Intro     string
+	Categories, Assets []Option
+	Urgencies          []Option
+	Title, Description string
+	Errors             map[string]string
+	Message            string
+	MaxFileMB          int
+}
+
+func (u *UI) portalNew(c *req) error {
+	return u.renderPortalNew(c, c.R.URL.Query().Get("type"), nil, nil, "", http.StatusOK)
+}
+
+func (u *UI) renderPortalNew(c *req, typ string, typed map[string]string, errs map[string]string, msg string, status int) error {
+	if typ != "request" {
+		typ = "incident"
+	}
+	p := &PortalNewPage{Base: u.base(c, c.T("portal.new_"+typ), "/portal/new?type="+typ), Type: typ,
+		Heading: c.T("portal.new_" + typ), Intro: c.T("portal.intro_" + typ), Errors: errs, Message: msg, MaxFileMB: helpdesk.MaxAttachment >> 20}
+	cat, _ := strconv.ParseInt(typed["category_id"], 10, 64)
+	var err error
+	if p.Categories, err = u.categoryOptions(c, cat); err != nil {
+		return err
+	}
+	if p.Assets, err = u.ownAssets(c, typed["asset"]); err != nil {
+		return err
+	}
+	urg := typed["urgency"]
+	if urg == "" {
+		urg = "3"
+	}
+	for i := 1; i <= 5; i++ {
+		v := strconv.Itoa(i)
+		p.Urgencies = append(p.Urgencies, Option{Value: v, Label: c.T("portal.urgency." + v), Selected: v == urg})
+	}
+	p.Title, p.Description = typed["title"], typed["description"]
+	return u.renderPage(c, status, "portal_new", p)
+}
+
+// portalCreate opens the ticket, links the chosen asset and keeps the files, all
+// in one transaction: a refused file leaves no half-made ticket behind.
+func (u *UI) portalCreate(c *req) error {
+	if c.R.MultipartForm == nil {
+		c.R.Body = http.MaxBytesReader(c.W, c.R.Body, maxFiles*helpdesk.MaxAttachment+maxSmallForm)
+		if err := c.R.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			return err
+		}
+	}
+	f := c.R.PostFormValue
+	typed := map[string]string{"title": f("title"), "description": f("description"), "category_id": f("category_id"),
+		"urgency": f("urgency"), "asset": f("asset")}
+	typ := f("type")
+	if typ != "request" {
+		typ = "incident"
+	}
+	errs := map[string]string{}
+	files, err := formFiles(c, errs)
+	if err != nil {
+		return err
+	}
+	in := record.Input{"title": typed["title"], "description": typed["description"], "type": typ, "urgency": typed["urgency"]}
+	if typed["category_id"] != "" {
+		in["category_id"] = typed["category_id"]
+	}
+	var assetType *record.Type
+	var assetID int64
+	if a := typed["asset"]; a != "" {
+		name, idText, _ := strings.Cut(a, ":")
+		assetID, _ = strconv.ParseInt(idText, 10, 64)
+		if t, ok := u.App.Reg.Type(name); ok && assetID > 0 && isItemType(name) {
+			assetType = t
+		} else {
+			errs["asset"] = c.T("err.bad_reference")
+		}
+	}
+	if len(errs) > 0 {
+		return u.renderPortalNew(c, typ, typed, errs, c.T("err.invalid"), http.StatusUnprocessableEntity)
+	}
+	hd := helpdesk.NewService(u.App.Records)
+	ctx := c.R.Context()
+	var id int64
+	err = u.App.DB.Tx(ctx, func(tx *sql.Tx) error {
+		tk, err := u.App.Records.CreateTx(ctx, tx, c.Actor, u.App.Reg.MustType("tickets"), in)
+		if err != nil {
+			return err
+		}
+		id = tk.ID
+		if assetType != nil {
+			// The asset must be one the requester sees (their own); the link is
+			// written for them, as they may not link assets themselves.
+			if _, err := u.App.Records.GetTx(ctx, tx, c.Actor, assetType, assetID); err != nil {
+				return fieldErr("asset", "err.bad_reference")
+			}
+			sys := *c.Actor
+			sys.System = true
+			if _, err := hd.AddChildTx(ctx, tx, &sys, "ticket-items", tk.ID, record.Input{"item_type": assetType.Name, "item_id": assetID}); err != nil {
+				return err
+			}
+		}
+		return hd.AddFilesTx(ctx, tx, tk, 0, files)
+	})
+	if e, ok := record.AsError(err); ok && (e.Code == record.CodeInvalid || e.Code == record.CodeTooLarge) {
+		for k, m := range e.Fields {
+			errs[k] = c.T(m.Key, m.Args...)
+		}
+		msg := c.T("err.invalid")
+		if len(e.Fields) == 0 {
+			msg = c.T(e.Msg.Key, e.Msg.Args...)
+		}
+		return u.renderPortalNew(c, typ, typed, errs, msg, api.Status(e.Code))
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(c, "/portal/tickets/"+strconv.FormatInt(id, 10)+"?done=ticket_created")
+}
+
+func fieldErr(field, key string) error {
+	fe := record.FieldErrors{}
+	fe.Add(field, key)
+	return fe.Err()
+}
+
+func isItemType(name string) bool {
+	for _, t := range helpdesk.ItemTypes {
+		if t == name {
+			return true
+		}
+	}
+	return false
+}
+
+// formFiles reads the attached files of a multipart form, refusing too many or
+// too large ones with a message on the "files" field.
+func formFiles(c *req, errs map[string]string) ([]helpdesk.File, error) {
+	if c.R.MultipartForm == nil {
+		return nil, nil
+	}
+	var heads []*multipart.FileHeader
+	for _, h := range c.R.MultipartForm.File["files"] {
+		if h.Filename != "" {
+			heads = append(heads, h)
+		}
+	}
+	if len(heads) > maxFiles {
+		errs["files"] = c.T("err.too_many_files", maxFiles)
+		return nil, nil
+	}
+	var out []helpdesk.File
+	for _, h := range heads {
+		if h.Size > helpdesk.MaxAttachment {
+			errs["files"] = c.T("err.attachment_too_large", h.Filename, helpdesk.MaxAttachment>>20)
+			return nil, nil
+		}
+		fh, err := h.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(fh, helpdesk.MaxAttachment+1))
+		fh.Close()
+		if err != nil {
+			return nil, err
+		}
+		typ := h.Header.Get("Content-Type")
+		if typ == "" {
+			typ = "application/octet-stream"
+		}
+		out = append(out, helpdesk.File{Name: h.Filename, Type: typ, Content: data})
+	}
+	return out, nil
+}

@@ -1,0 +1,270 @@
+package ui
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"parc/internal/helpdesk"
+	"parc/internal/helpdesk/lifecycle"
+	"parc/internal/record"
+)
+
+// TicketTab is what a ticket's work tabs show: follow-ups, tasks, solution,
+// approvals and escalation, linked assets and their earlier tickets.
+type TicketTab struct {
+	Tab, Href, CSRF string
+	Open            bool // follow-ups, tasks, links still accepted (not closed)
+	CanAct          bool // the user works the ticket
+	Solved          bool
+
+	Entries   []Entry
+	Tasks     []Entry
+	TotalTime string
+	Users     []Option
+
+	Solution, SolutionType string
+	SolutionTypes          []Option
+	Articles               []Option
+
+	Approvals []ApprovalView
+	Groups    []Option
+
+	Assets    []AssetLink
+	ItemTypes []Option
+}
+
+// AssetLink is an asset linked to a ticket, with its earlier tickets.
+type AssetLink struct {
+	TypeName, Label, Href string
+	Previous              []Row
+	MoreHref              string
+}
+
+// ticketTabs are the work tabs of a ticket's page, after its details.
+func ticketTabs(c *req, href string) []Tab {
+	var out []Tab
+	for _, k := range [][2]string{{"followups", "ui.ticket.tab_followups"}, {"tasks", "ui.ticket.tab_tasks"},
+		{"solution", "ui.ticket.tab_solution"}, {"approvals", "ui.ticket.tab_approvals"}, {"assets", "ui.ticket.tab_assets"}} {
+		out = append(out, Tab{Key: k[0], Label: c.T(k[1]), Href: href + "?tab=" + k[0]})
+	}
+	return out
+}
+
+// ticketTab fills the work tab of a ticket.
+func (u *UI) ticketTab(c *req, rec *record.Record, tab, href string) (*TicketTab, error) {
+	hd := helpdesk.NewService(u.App.Records)
+	st := lifecycle.Status(rec.String("status"))
+	x := &TicketTab{Tab: tab, Href: href, CSRF: c.Sess.CSRF, Open: st != lifecycle.Closed, Solved: st == lifecycle.Solved,
+		CanAct: rec.DeletedAt == nil && c.Actor.CanIn(rec.Type, record.Update, rec.OrgID)}
+	var err error
+	switch tab {
+	case "followups":
+		x.Entries, err = u.entries(c, hd, rec.ID, "ticket-followups")
+	case "tasks":
+		if x.Tasks, err = u.entries(c, hd, rec.ID, "ticket-tasks"); err != nil {
+			return nil, err
+		}
+		var total int64
+		err = u.App.DB.R.QueryRowContext(c.R.Context(), u.App.DB.Rebind("SELECT COALESCE(SUM(duration_minutes), 0) FROM ticket_tasks WHERE ticket_id = ? AND deleted_at IS NULL"), rec.ID).Scan(&total)
+		x.TotalTime = fmtMinutes(c, total)
+	case "solution":
+		x.Solution = rec.String("solution")
+		f := rec.Type.Field("solution_type")
+		for _, o := range f.Options {
+			x.SolutionTypes = append(x.SolutionTypes, Option{Value: o, Label: enumLabel(c, f, o), Selected: o == rec.String("solution_type")})
+		}
+		x.Articles, err = u.articleOptions(c)
+	case "approvals":
+		var aps []*record.Record
+		if aps, err = hd.Approvals(c.R.Context(), c.Actor, rec.ID); err != nil {
+			return nil, err
+		}
+		for _, a := range aps {
+			x.Approvals = append(x.Approvals, u.approvalView(c, a))
+		}
+		if x.Users, err = u.options(c, "users", nil); err != nil {
+			return nil, err
+		}
+		x.Groups, err = u.options(c, "groups", []record.Filter{{Field: "support_level", Op: record.OpNotEmpty}})
+	case "assets":
+		if x.Assets, err = u.ticketAssets(c, rec); err != nil {
+			return nil, err
+		}
+		for i := range x.Assets {
+			if err := u.previousTickets(c, rec.ID, &x.Assets[i]); err != nil {
+				return nil, err
+			}
+		}
+		f := u.App.Reg.MustType("ticket-items").Field("item_type")
+		for _, o := range helpdesk.ItemTypes {
+			x.ItemTypes = append(x.ItemTypes, Option{Value: o, Label: enumLabel(c, f, o)})
+		}
+	}
+	return x, err
+}
+
+// options lists records of a type the user reads, as select options (first 500).
+func (u *UI) options(c *req, typeName string, filters []record.Filter) ([]Option, error) {
+	t := u.App.Reg.MustType(typeName)
+	out := []Option{{Value: "", Label: c.T("ui.form.choose")}}
+	if !c.Actor.Can(t, record.Read) {
+		return out, nil
+	}
+	page, err := u.App.Records.List(c.R.Context(), c.Actor, t, record.ListQuery{Limit: record.MaxLimit, Filters: filters})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range page.Records {
+		label := r.Label()
+		if typeName == "groups" {
+			label = c.T("ui.ticket.group_level", r.Label(), r.Int("support_level"))
+		}
+		out = append(out, Option{Value: strconv.FormatInt(r.ID, 10), Label: label})
+	}
+	return out, nil
+}
+
+// articleOptions are the published knowledge-base articles a solution may use.
+func (u *UI) articleOptions(c *req) ([]Option, error) {
+	return u.options(c, "kb-articles", []record.Filter{{Field: "published", Op: record.OpEq, Value: "true"}})
+}
+
+// ticketAssets lists the assets linked to a ticket that the user may see.
+func (u *UI) ticketAssets(c *req, tk *record.Record) ([]AssetLink, error) {
+	page, err := u.App.Records.List(c.R.Context(), record.SystemActor(c.Actor.Tree, c.Actor.Origin), u.App.Reg.MustType("ticket-items"),
+		record.ListQuery{Limit: 100, Filters: []record.Filter{{Field: "ticket_id", Op: record.OpEq, Value: strconv.FormatInt(tk.ID, 10)}}})
+	if err != nil {
+		return nil, err
+	}
+	var out []AssetLink
+	for _, it := range page.Records {
+		t, ok := u.App.Reg.Type(it.String("item_type"))
+		if !ok {
+			continue
+		}
+		a, err := u.App.Records.Get(c.R.Context(), c.Actor, t, it.Int("item_id"))
+		if err != nil {
+			continue // an asset the user does not see is not named to them
+		}
+		l := AssetLink{TypeName: c.T(typeKey(t, false)), Label: a.Label()}
+		if !u.portalOnly(c.Actor) {
+			l.Href = "/" + t.Name + "/" + strconv.FormatInt(a.ID, 10)
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// previousTickets fills an asset's other tickets, newest first: recurring failures.
+func (u *UI) previousTickets(c *req, current int64, l *AssetLink) error {
+	t, id := assetOf(l.Href)
+	if t == "" {
+		return nil
+	}
+	q := record.ListQuery{Limit: 10, Sort: "-id", Filters: []record.Filter{
+		{Field: "asset", Op: record.OpEq, Value: t + ":" + id},
+		{Field: "id", Op: record.OpNe, Value: strconv.FormatInt(current, 10)}}}
+	rows, next, err := u.ticketRows(c, q)
+	l.Previous = rows
+	if next {
+		l.MoreHref = withQuery("/tickets", url.Values{"filter": {"asset:eq:" + t + ":" + id}})
+	}
+	return err
+}
+
+// assetOf splits "/computers/12" into its type and id.
+func assetOf(href string) (string, string) {
+	for i := 1; i < len(href); i++ {
+		if href[i] == '/' {
+			return href[1:i], href[i+1:]
+		}
+	}
+	return "", ""
+}
+
+// ticketRows lists tickets as table rows: number and title, status, opening date.
+func (u *UI) ticketRows(c *req, q record.ListQuery) ([]Row, bool, error) {
+	t := u.App.Reg.MustType("tickets")
+	page, err := u.App.Records.List(c.R.Context(), c.Actor, t, q)
+	if err != nil {
+		return nil, false, err
+	}
+	var out []Row
+	for _, r := range page.Records {
+		href := "/tickets/" + strconv.FormatInt(r.ID, 10)
+		out = append(out, Row{ID: r.ID, Href: href, Cells: []Cell{
+			{Text: r.Label(), Href: href},
+			{Text: enumLabel(c, t.Field("status"), r.String("status"))},
+			{Text: fmtDateTime(c.Lang, r.CreatedAt, u.Loc), Class: "nowrap"},
+			{Text: r.String("solution")},
+		}})
+	}
+	return out, page.NextCursor != "", nil
+}
+
+// clockDetails are a ticket's due times with the business time left.
+func (u *UI) clockDetails(c *req, rec *record.Record) ([]Detail, error) {
+	tto, ttr, err := helpdesk.NewService(u.App.Records).Clock(c.R.Context(), rec)
+	if err != nil {
+		return nil, err
+	}
+	var out []Detail
+	for _, d := range []struct {
+		key string
+		due *helpdesk.Due
+	}{{"ui.ticket.tto_left", tto}, {"ui.ticket.ttr_left", ttr}} {
+		if d.due == nil {
+			continue
+		}
+		out = append(out, Detail{Label: c.T(d.key), Text: u.dueText(c, d.due)})
+	}
+	return out, nil
+}
+
+func (u *UI) dueText(c *req, d *helpdesk.Due) string {
+	at := fmtDateTime(c.Lang, d.At, u.Loc)
+	switch {
+	case d.Done && d.Met:
+		return c.T("ui.ticket.due_met", at)
+	case d.Done:
+		return c.T("ui.ticket.due_missed", at)
+	case d.Paused:
+		return c.T("ui.ticket.due_paused", at)
+	case d.Left < 0:
+		return c.T("ui.ticket.due_late", at, fmtSpan(c, -d.Left))
+	}
+	return c.T("ui.ticket.due_left", at, fmtSpan(c, d.Left))
+}
+
+// fmtSpan writes business time as hours and minutes.
+func fmtSpan(c *req, d time.Duration) string {
+	return fmtMinutes(c, int64(d/time.Minute))
+}
+
+// ticketViewItems are the helpdesk views of the menu: list filters of tickets.
+func (u *UI) ticketViewItems(c *req, active string) []MenuItem {
+	t := u.App.Reg.MustType("tickets")
+	if !c.Actor.Can(t, record.Read) {
+		return nil
+	}
+	me := strconv.FormatInt(c.Actor.UserID, 10)
+	views := []struct {
+		key     string
+		filters []string
+		sort    string
+	}{
+		{"ui.ticket.view_mine", []string{"assigned_user_id:eq:" + me, "open:eq:true"}, "ttr_due_at"},
+		{"ui.ticket.view_my_groups", []string{"my_groups:eq:" + me, "open:eq:true"}, "ttr_due_at"},
+		{"ui.ticket.view_unassigned", []string{"status:eq:new"}, "-id"},
+		{"ui.ticket.view_at_risk", []string{"due:eq:at_risk"}, "ttr_due_at"},
+		{"ui.ticket.view_late", []string{"due:eq:late"}, "ttr_due_at"},
+	}
+	cur := c.R.URL.RequestURI()
+	var out []MenuItem
+	for _, v := range views {
+		href := withQuery("/tickets", url.Values{"filter": v.filters, "sort": {v.sort}})
+		out = append(out, MenuItem{Label: c.T(v.key), Href: href, Active: href == cur})
+	}
+	return out
+}

@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"parc/internal/helpdesk"
+	"parc/internal/kb"
+	"parc/internal/record"
+)
+
+// registerTicket adds the technician's ticket actions; a refused one shows the
+// error page with its messages, a done one comes back to the tab it was made on.
+func (u *UI) registerTicket(mux *http.ServeMux) {
+	mux.HandleFunc("GET /tickets/{id}/report", u.page(u.report))
+	mux.HandleFunc("GET /tickets/{id}/attachments/{file}", u.page(u.attachment))
+	for path, h := range map[string]func(c *req, hd *helpdesk.Service, id int64) (string, error){
+		"take": u.take, "followups": u.addFollowup, "tasks": u.addTask, "solution": u.solve,
+		"approvals": u.requestApproval, "escalate": u.escalate, "items": u.linkAsset,
+	} {
+		mux.HandleFunc("POST /tickets/{id}/"+path, u.page(func(c *req) error {
+			id, err := pathID(c)
+			if err != nil {
+				return err
+			}
+			if err := parseForm(c); err != nil {
+				return err
+			}
+			back, err := h(c, helpdesk.NewService(u.App.Records), id)
+			if err != nil {
+				return err
+			}
+			return redirect(c, "/tickets/"+strconv.FormatInt(id, 10)+back)
+		}))
+	}
+	mux.HandleFunc("POST /tickets/{id}/tasks/{task}/done", u.page(u.taskDone))
+}
+
+func (u *UI) take(c *req, hd *helpdesk.Service, id int64) (string, error) {
+	_, err := u.App.Records.Update(c.R.Context(), c.Actor, u.App.Reg.MustType("tickets"), id, record.Input{"assigned_user_id": c.Actor.UserID})
+	return "?done=taken", err
+}
+
+func (u *UI) addFollowup(c *req, hd *helpdesk.Service, id int64) (string, error) {
+	f := c.R.PostFormValue
+	_, err := hd.AddChild(c.R.Context(), c.Actor, "ticket-followups", id, record.Input{"content": f("content"), "private": f("private") == "on"})
+	return "?tab=followups&done=followup", err
+}
+
+func (u *UI) addTask(c *req, hd *helpdesk.Service, id int64) (string, error) {
+	f := c.R.PostFormValue
+	in := record.Input{"content": f("content"), "private": f("private") == "on", "done": f("done") == "on", "user_id": c.Actor.UserID}
+	if m := strings.TrimSpace(f("duration_minutes")); m != "" {
+		in["duration_minutes"] = m
+	}
+	_, err := hd.AddChild(c.R.Context(), c.Actor, "ticket-tasks", id, in)
+	return "?tab=tasks&done=task", err
+}
+
+func (u *UI) taskDone(c *req) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	task, err := strconv.ParseInt(c.R.PathValue("task"), 10, 64)
+	if err != nil {
+		return record.ErrNotFound()
+	}
+	t := u.App.Reg.MustType("ticket-tasks")
+	r, err := u.App.Records.Get(c.R.Context(), c.Actor, t, task)
+	if err != nil || r.Int("ticket_id") != id {
+		return record.ErrNotFound()
+	}
+	if _, err := u.App.Records.Update(c.R.Context(), c.Actor, t, task, record.Input{"done": true}); err != nil {
+		return err
+	}
+	return redirect(c, "/tickets/"+strconv.FormatInt(id, 10)+"?tab=tasks&done=task")
+}
+
+// solve writes the solution, typed or taken from a knowledge-base article (then
+// linked to the ticket); the parts used go with it, for the report.
+func (u *UI) solve(c *req, hd *helpdesk.Service, id int64) (string, error) {
+	f := c.R.PostFormValue
+	ctx := c.R.Context()
+	in := record.Input{"solution": f("solution")}
+	if v := f("solution_type"); v != "" {
+		in["solution_type"] = v
+	}
+	var art *record.Record
+	if v := f("kb_article_id"); v != "" {
+		aid, _ := strconv.ParseInt(v, 10, 64)
+		a, err := kb.NewService(u.App.Records).Article(ctx, c.Actor, aid)
+		if err != nil {
+			return "", fieldErr("kb_article_id", "err.bad_reference")
+		}
+		art = a
+		if strings.TrimSpace(f("solution")) == "" {
+			in["solution"] = a.String("body")
+		}
+	}
+	if parts := f("parts_used"); parts != "" {
+		if _, err := u.App.Records.Update(ctx, c.Actor, u.App.Reg.MustType("tickets"), id, record.Input{"parts_used": parts}); err != nil {
+			return "", err
+		}
+	}
+	if _, err := hd.Solve(ctx, c.Actor, id, in); err != nil {
+		return "", err
+	}
+	if art != nil {
+		if err := kb.NewService(u.App.Records).Link(ctx, c.Actor, art.ID, id); err != nil {
+			return "", err
+		}
+	}
+	return "?tab=solution&done=solved", nil
+}
+
+func (u *UI) requestApproval(c *req, hd *helpdesk.Service, id int64) (string, error) {
+	f := c.R.PostFormValue
+	_, err := hd.RequestApproval(c.R.Context(), c.Actor, id, record.Input{"user_id": f("user_id"), "comment": f("comment")})
+	return "?tab=approvals&done=approval_requested", err
+}
+
+func (u *UI) escalate(c *req, hd *helpdesk.Service, id int64) (string, error) {
+	f := c.R.PostFormValue
+	_, err := hd.Escalate(c.R.Context(), c.Actor, id, record.Input{"group_id": f("group_id"), "reason": f("reason")})
+	return "?tab=approvals&done=escalated", err
+}
+
+func (u *UI) linkAsset(c *req, hd *helpdesk.Service, id int64) (string, error) {
+	f := c.R.PostFormValue
+	_, err := hd.AddChild(c.R.Context(), c.Actor, "ticket-items", id, record.Input{"item_type": f("item_type"), "item_id": f("item_id")})
+	return "?tab=assets&done=linked", err
+}
