@@ -85,12 +85,13 @@ func TestFusionDocumentsAreDistinctMachines(t *testing.T) {
 		var computers, installs, bumped int
 		a.DB.R.QueryRow("SELECT COUNT(*) FROM computers").Scan(&computers)
 		a.DB.R.QueryRow("SELECT COUNT(*) FROM software_installations").Scan(&installs)
-		a.DB.R.QueryRow("SELECT COUNT(*) FROM software_installations WHERE version LIKE '%+u1'").Scan(&bumped)
+		// A machine's last inventory may be one without the bump: the history keeps it.
+		a.DB.R.QueryRow("SELECT COUNT(*) FROM history WHERE field = 'software' AND new_value LIKE '%+u1' AND origin = 'inventory'").Scan(&bumped)
 		if computers != 3 || installs < 3*1000 {
 			t.Fatalf("%d computers and %d installations", computers, installs)
 		}
 		if bumped == 0 && rep.Again.Count >= 3 {
-			t.Errorf("no changed version stored after %d re-inventories", rep.Again.Count)
+			t.Errorf("no version change in the history after %d re-inventories", rep.Again.Count)
 		}
 	})
 }
