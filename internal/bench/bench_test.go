@@ -38,7 +38,7 @@ func TestPrepareAndRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fx.Computers != 300 || fx.TechOrg == nil || fx.AdminToken == "" || fx.TechToken == "" {
+		if fx.Computers != 300 || fx.TechOrg == nil || fx.AdminToken == "" || fx.TechToken == "" || fx.MACTerms[fx.TechOrg.ID] == "" {
 			t.Fatalf("fixture %+v", fx)
 		}
 		// A second call tops up without making the organisations again.

@@ -175,6 +175,7 @@ func Prepare(ctx context.Context, a *app.App, n int, log io.Writer) (*Fixture, e
 		}
 	}
 	fx.SearchTerms = searchTerms(ctx, a, fx)
+	fx.MACTerms = macTerms(ctx, a, fx)
 	for _, acc := range []struct {
 		login string
 		into  *string
