@@ -215,6 +215,28 @@ func TestSectionHashes(t *testing.T) {
 	if d.SectionHashes()["softwares"] == (&inventory.Inventory{Sections: []inventory.Section{"softwares"}}).SectionHashes()["softwares"] {
 		t.Error("one empty element hashes as no element")
 	}
+	// Values that move from one field to the next, or hold separators, still differ.
+	soft := func(list ...inventory.Software) string {
+		return (&inventory.Inventory{Sections: []inventory.Section{"softwares"}, Softwares: list}).SectionHashes()["softwares"]
+	}
+	seen := map[string]string{}
+	for name, list := range map[string][]inventory.Software{
+		"tab in name":        {{Name: "a\tb"}},
+		"name and version":   {{Name: "a", Version: "b"}},
+		"escaped tab":        {{Name: `a\tb`}},
+		"newline":            {{Name: "a\nb"}},
+		"two entries":        {{Name: "a"}, {Name: "b"}},
+		"size":               {{Name: "a", SizeBytes: 1}},
+		"url":                {{Name: "a", URL: "1"}},
+		"backslash and tab":  {{Name: `a\`, Version: "b"}},
+		"backslash in value": {{Name: `a\\`}},
+	} {
+		h := soft(list...)
+		if other, dup := seen[h]; dup {
+			t.Errorf("%s and %s hash alike", name, other)
+		}
+		seen[h] = name
+	}
 }
 
 func TestValidate(t *testing.T) {
