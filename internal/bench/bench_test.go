@@ -94,6 +94,16 @@ func TestPrepareAndRun(t *testing.T) {
 		a.DB.R.QueryRow("SELECT COALESCE(SUM(software_count), 0) FROM computers").Scan(&counted)
 		a.DB.R.QueryRow("SELECT COUNT(*) FROM software_installations i JOIN software s ON s.id = i.software_id WHERE s.name = 'openssl' AND i.version = '3.0.11'").Scan(&old)
 		a.DB.R.QueryRow("SELECT COUNT(*) FROM software_installations i JOIN software s ON s.id = i.software_id WHERE s.name = 'openssl'").Scan(&openssl)
+		// The software index, dropped while seeding, is back.
+		idx := "SELECT COUNT(*) FROM sqlite_master WHERE name = 'software_installations_software'"
+		if kind == "postgres" {
+			idx = "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'software_installations_software'"
+		}
+		var hasIndex int
+		a.DB.R.QueryRow(idx).Scan(&hasIndex)
+		if hasIndex != 1 {
+			t.Error("the software index was not rebuilt")
+		}
 		if inst < 400*30 || inst > 400*50 || counted != inst || openssl != 400 || old < 60 || old > 200 {
 			t.Errorf("installations %d, counted %d, openssl %d of which 3.0.11 %d", inst, counted, openssl, old)
 		}

@@ -174,9 +174,27 @@ func SeedInstallations(ctx context.Context, db *store.DB, perComputer int, log i
 		FROM computers c CROSS JOIN bench_software b WHERE c.id > ? AND c.id <= ? AND ` + pick)
 	count := db.Rebind(`UPDATE computers SET software_count = (SELECT COUNT(*) FROM software_installations i WHERE i.computer_id = computers.id)
 		WHERE id > ? AND id <= ?`)
+	// Seeding is not the measured path: the software index is built once at the end
+	// (a sorted build instead of 80 million random inserts), and on PostgreSQL, for a
+	// superuser, the foreign-key triggers are skipped (the generated ids are valid).
+	if _, err := db.W.ExecContext(ctx, "DROP INDEX software_installations_software"); err != nil {
+		return err
+	}
+	skipFK := ""
+	if db.Dialect == store.Postgres {
+		var super bool
+		if db.R.QueryRowContext(ctx, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&super); super {
+			skipFK = "SET LOCAL session_replication_role = replica"
+		}
+	}
 	const chunk = 2000
 	for lo := int64(0); lo < maxID; lo += chunk {
 		err := db.Tx(ctx, func(tx *sql.Tx) error {
+			if skipFK != "" {
+				if _, err := tx.ExecContext(ctx, skipFK); err != nil {
+					return err
+				}
+			}
 			if _, err := tx.ExecContext(ctx, ins, lo, lo+chunk); err != nil {
 				return err
 			}
@@ -189,6 +207,10 @@ func SeedInstallations(ctx context.Context, db *store.DB, perComputer int, log i
 		if (lo/chunk)%10 == 9 || lo+chunk >= maxID {
 			fmt.Fprintf(log, "  installations for computers up to id %d\n", min(lo+chunk, maxID))
 		}
+	}
+	fmt.Fprintf(log, "  building the software index\n")
+	if _, err := db.W.ExecContext(ctx, "CREATE INDEX software_installations_software ON software_installations(software_id, version_key)"); err != nil {
+		return err
 	}
 	err = db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE software SET install_count = x.n
