@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -52,42 +52,11 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	var cfg store.Config
-	var cleanup func() error
-	kept := ""
-	if pg := os.Getenv("PARC_DATABASE_URL"); pg != "" {
-		if *data != "" {
-			return errors.New("bench: --data is for SQLite; unset PARC_DATABASE_URL to use it")
-		}
-		cfg.DatabaseURL = pg
-		if !*inPlace {
-			u, drop, err := benchpkg.TempPostgres(ctx, pg)
-			if err != nil {
-				return err
-			}
-			cfg.DatabaseURL, cleanup, kept = u, drop, "database "+u
-		}
-	} else if *data != "" {
-		cfg.DataDir = *data
-	} else {
-		dir, err := os.MkdirTemp("", "parc-bench-")
-		if err != nil {
-			return err
-		}
-		cfg.DataDir, kept = dir, "directory "+dir
-		cleanup = func() error { return os.RemoveAll(dir) }
+	cfg, done, err := benchStore(ctx, "bench", *data, *inPlace, *keep, stdout)
+	if err != nil {
+		return err
 	}
-	if cleanup != nil {
-		defer func() {
-			if *keep {
-				fmt.Fprintf(stdout, "bench store kept: %s\n", kept)
-				return
-			}
-			if err := cleanup(); err != nil {
-				fmt.Fprintf(stdout, "could not remove the bench store (%s): %v\n", kept, err)
-			}
-		}()
-	}
+	defer done()
 
 	opt := benchpkg.Options{Assets: *assets, Installations: *installations, Requests: *requests, Duration: *duration, Clients: *clients, Log: stdout}
 	if !*inProcess {
@@ -104,4 +73,48 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(stdout)
 	res.Print(stdout)
 	return nil
+}
+
+// benchStore is the store a bench command fills and measures: a new temporary
+// SQLite directory or PostgreSQL database by default, removed when done unless keep;
+// the directory of --data, or with --in-place the database of PARC_DATABASE_URL.
+func benchStore(ctx context.Context, cmd, data string, inPlace, keep bool, stdout io.Writer) (store.Config, func(), error) {
+	var cfg store.Config
+	var cleanup func() error
+	kept := ""
+	if pg := os.Getenv("PARC_DATABASE_URL"); pg != "" {
+		if data != "" {
+			return cfg, nil, fmt.Errorf("%s: --data is for SQLite; unset PARC_DATABASE_URL to use it", cmd)
+		}
+		cfg.DatabaseURL = pg
+		if !inPlace {
+			u, drop, err := benchpkg.TempPostgres(ctx, pg)
+			if err != nil {
+				return cfg, nil, err
+			}
+			cfg.DatabaseURL, cleanup, kept = u, drop, "database "+u
+		}
+	} else if data != "" {
+		cfg.DataDir = data
+	} else {
+		dir, err := os.MkdirTemp("", "parc-"+strings.ReplaceAll(cmd, " ", "-")+"-")
+		if err != nil {
+			return cfg, nil, err
+		}
+		cfg.DataDir, kept = dir, "directory "+dir
+		cleanup = func() error { return os.RemoveAll(dir) }
+	}
+	done := func() {
+		if cleanup == nil {
+			return
+		}
+		if keep {
+			fmt.Fprintf(stdout, "bench store kept: %s\n", kept)
+			return
+		}
+		if err := cleanup(); err != nil {
+			fmt.Fprintf(stdout, "could not remove the bench store (%s): %v\n", kept, err)
+		}
+	}
+	return cfg, done, nil
 }

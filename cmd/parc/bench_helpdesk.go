@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	benchpkg "parc/internal/bench"
-	"parc/internal/store"
 )
 
 // benchHelpdesk fills a store with tickets and follow-ups and measures the
@@ -33,42 +31,11 @@ func benchHelpdesk(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var cfg store.Config
-	var cleanup func() error
-	kept := ""
-	if pg := os.Getenv("PARC_DATABASE_URL"); pg != "" {
-		if *data != "" {
-			return errors.New("bench helpdesk: --data is for SQLite; unset PARC_DATABASE_URL to use it")
-		}
-		cfg.DatabaseURL = pg
-		if !*inPlace {
-			u, drop, err := benchpkg.TempPostgres(ctx, pg)
-			if err != nil {
-				return err
-			}
-			cfg.DatabaseURL, cleanup, kept = u, drop, "database "+u
-		}
-	} else if *data != "" {
-		cfg.DataDir = *data
-	} else {
-		dir, err := os.MkdirTemp("", "parc-bench-helpdesk-")
-		if err != nil {
-			return err
-		}
-		cfg.DataDir, kept = dir, "directory "+dir
-		cleanup = func() error { return os.RemoveAll(dir) }
+	cfg, done, err := benchStore(ctx, "bench helpdesk", *data, *inPlace, *keep, stdout)
+	if err != nil {
+		return err
 	}
-	if cleanup != nil {
-		defer func() {
-			if *keep {
-				fmt.Fprintf(stdout, "bench store kept: %s\n", kept)
-				return
-			}
-			if err := cleanup(); err != nil {
-				fmt.Fprintf(stdout, "could not remove the bench store (%s): %v\n", kept, err)
-			}
-		}()
-	}
+	defer done()
 	opt := benchpkg.HelpdeskOptions{Tickets: *tickets, Requests: *requests, Duration: *duration, Clients: *clients, Log: stdout}
 	if !*inProcess {
 		exe, err := os.Executable()
