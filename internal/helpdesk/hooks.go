@@ -327,27 +327,7 @@ func itemBeforeWrite(w *record.Write) error {
 
 // categoryBeforeWrite refuses a parent that is the category itself or one of its
 // descendants.
-func categoryBeforeWrite(w *record.Write) error {
-	parent := w.New.Int("parent_id")
-	if w.Create || parent == 0 || !changed(w, "parent_id") {
-		return nil
-	}
-	for depth := 0; parent != 0 && depth < 64; depth++ {
-		if parent == w.New.ID {
-			w.Errors.Add("parent_id", "err.category_cycle")
-			return nil
-		}
-		var next *int64
-		if err := w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT parent_id FROM ticket_categories WHERE id = ?"), parent).Scan(&next); err != nil {
-			return err
-		}
-		parent = 0
-		if next != nil {
-			parent = *next
-		}
-	}
-	return nil
-}
+var categoryBeforeWrite = record.RefuseCycles("parent_id", "err.category_cycle")
 
 func calendarBeforeWrite(w *record.Write) error {
 	if _, err := calendar.LoadZone(w.New.String("timezone")); err != nil {

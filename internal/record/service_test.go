@@ -377,3 +377,39 @@ func TestFreeTextOnACommonWord(t *testing.T) {
 		}
 	})
 }
+
+// TestTreeCyclesAreRefused: a category cannot be moved under itself or under one of
+// its descendants (record.RefuseCycles).
+func TestTreeCyclesAreRefused(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		a, sys := newApp(t, kind)
+		ctx := context.Background()
+		for _, tn := range []string{"ticket-categories", "kb-categories"} {
+			cats := a.Reg.MustType(tn)
+			mk := func(name string, parent int64) int64 {
+				in := record.Input{"name": name, "organization_id": sys.Tree.Root}
+				if parent != 0 {
+					in["parent_id"] = parent
+				}
+				r, err := a.Records.Create(ctx, sys, cats, in)
+				if err != nil {
+					t.Fatalf("%s %s: %v", tn, name, err)
+				}
+				return r.ID
+			}
+			top := mk("Top", 0)
+			mid := mk("Mid", top)
+			leaf := mk("Leaf", mid)
+			for _, parent := range []int64{top, leaf} {
+				_, err := a.Records.Update(ctx, sys, cats, top, record.Input{"parent_id": parent})
+				e, ok := record.AsError(err)
+				if !ok || e.Fields["parent_id"].Key != "err.category_cycle" {
+					t.Errorf("%s: top under %d: %v", tn, parent, err)
+				}
+			}
+			if _, err := a.Records.Update(ctx, sys, cats, leaf, record.Input{"parent_id": top}); err != nil {
+				t.Errorf("%s: a legal move refused: %v", tn, err)
+			}
+		}
+	})
+}
