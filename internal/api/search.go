@@ -16,11 +16,16 @@ func (a *API) registerSearch(mux *http.ServeMux) {
 		if err != nil {
 			return err
 		}
-		hits, err := svc.Search(r.Context(), actor, p)
+		res, err := svc.Find(r.Context(), actor, p)
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"data": hits})
+		out := map[string]any{"data": res.Hits}
+		if res.Partial {
+			// Only said when true: the answer otherwise stays its data alone.
+			out["partial"] = true
+		}
+		writeJSON(w, http.StatusOK, out)
 		return nil
 	}))
 }
@@ -40,7 +45,8 @@ func kbSearchOpenAPI(paths map[string]any) {
 	}
 	hit := obj(map[string]any{"type": map[string]any{"type": "string", "enum": search.Kinds}, "id": num, "ticket_id": num, "organization_id": num,
 		"title": str, "title_html": str, "excerpt_html": str, "score": map[string]any{"type": "number"}, "url": str})
-	hits := obj(map[string]any{"data": map[string]any{"type": "array", "items": hit}})
+	hits := obj(map[string]any{"data": map[string]any{"type": "array", "items": hit},
+		"partial": map[string]any{"type": "boolean", "description": "present and true when the word matched too many documents for all to be ranked: the hits are the best of the most recent matches (docs/search.md, Bounds)"}})
 	q := func(name, desc string) map[string]any {
 		return map[string]any{"name": name, "in": "query", "description": desc, "schema": str}
 	}
