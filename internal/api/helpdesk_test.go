@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -545,4 +546,58 @@ func TestHelpdeskInOpenAPI(t *testing.T) {
 	if ticket["priority"].(map[string]any)["readOnly"] != true || ticket["status"].(map[string]any)["enum"] == nil {
 		t.Fatalf("ticket schema: %v", ticket)
 	}
+}
+
+// TestConcurrentFollowupsAreAllKept: a technician and the requester writing on the
+// same ticket at once, while the ticket itself is edited, lose no follow-up; an edit
+// based on an old version is refused (409), not applied over the newer one.
+func TestConcurrentFollowupsAreAllKept(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		e := apitest.New(t, kind)
+		org := e.Org("Client A", e.Root)
+		tech := e.User("tech", "technician", org)
+		req := e.User("alice", "self-service", org)
+		id := req.Must(201, "POST", "/api/v1/tickets", map[string]any{"title": "VPN drops"}).ID()
+		const each = 15
+		var wg sync.WaitGroup
+		statuses := make(chan int, 2*each+each)
+		for i := 0; i < each; i++ {
+			wg.Add(3)
+			go func(i int) {
+				defer wg.Done()
+				statuses <- tech.Do("POST", tpath(id, "/followups"), map[string]any{"content": fmt.Sprintf("tech note %d", i)}).Status
+			}(i)
+			go func(i int) {
+				defer wg.Done()
+				statuses <- req.Do("POST", tpath(id, "/followups"), map[string]any{"content": fmt.Sprintf("user note %d", i)}).Status
+			}(i)
+			go func(i int) {
+				defer wg.Done()
+				// Every edit claims version 1: only one may apply.
+				statuses <- tech.Do("PATCH", tpath(id), map[string]any{"urgency": 1 + i%5, "version": 1}).Status
+			}(i)
+		}
+		wg.Wait()
+		close(statuses)
+		created, applied, conflicts := 0, 0, 0
+		for s := range statuses {
+			switch s {
+			case 201:
+				created++
+			case 200:
+				applied++
+			case 409:
+				conflicts++
+			default:
+				t.Errorf("status %d", s)
+			}
+		}
+		if created != 2*each || applied > 1 || applied+conflicts != each {
+			t.Errorf("%d follow-ups created, %d edits applied, %d refused", created, applied, conflicts)
+		}
+		list := tech.Must(200, "GET", tpath(id, "/followups")+"?limit=200", nil).Data()
+		if len(list) != 2*each {
+			t.Errorf("%d follow-ups stored, want %d", len(list), 2*each)
+		}
+	})
 }
