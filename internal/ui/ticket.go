@@ -19,6 +19,7 @@ type TicketTab struct {
 	Solved          bool
 
 	Entries   []Entry
+	Files     []FileView // the ticket's attachments, with its follow-ups
 	Tasks     []Entry
 	TotalTime string
 	Users     []Option
@@ -60,7 +61,10 @@ func (u *UI) ticketTab(c *req, rec *record.Record, tab, href string) (*TicketTab
 	var err error
 	switch tab {
 	case "followups":
-		x.Entries, err = u.entries(c, hd, rec.ID, "ticket-followups")
+		if x.Entries, err = u.entries(c, hd, rec.ID, "ticket-followups"); err != nil {
+			return nil, err
+		}
+		x.Files, err = u.fileViews(c, hd, rec.ID, "/tickets/"+strconv.FormatInt(rec.ID, 10))
 	case "tasks":
 		if x.Tasks, err = u.entries(c, hd, rec.ID, "ticket-tasks"); err != nil {
 			return nil, err
