@@ -7,13 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"parc/internal/app"
@@ -257,50 +254,9 @@ func ticketBody(hf *HelpdeskFixture, rng *rand.Rand, tag string) []byte {
 }
 
 func measureTicketCreates(ctx context.Context, c *Client, hf *HelpdeskFixture, clients int, d time.Duration) (Rate, error) {
-	var n atomic.Int64
-	var mu sync.Mutex
-	out := Rate{Clients: clients}
-	var all []time.Duration
-	deadline := time.Now().Add(d)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for w := 0; w < clients; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
-			var ds []time.Duration
-			errs, first := 0, ""
-			for time.Now().Before(deadline) && ctx.Err() == nil {
-				t0 := time.Now()
-				if _, err := c.do(ctx, http.MethodPost, "/api/v1/tickets", ticketBody(hf, rng, fmt.Sprint(n.Add(1))), http.StatusCreated); err != nil {
-					errs++
-					if first == "" {
-						first = err.Error()
-					}
-					if errs > 100 {
-						break
-					}
-					continue
-				}
-				ds = append(ds, time.Since(t0))
-			}
-			mu.Lock()
-			all = append(all, ds...)
-			out.Errors += errs
-			if out.FirstErr == "" {
-				out.FirstErr = first
-			}
-			mu.Unlock()
-		}(w)
-	}
-	wg.Wait()
-	out.Elapsed = time.Since(start)
-	out.Created = len(all)
-	out.PerSecond = float64(out.Created) / out.Elapsed.Seconds()
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	out.Median, out.P95 = Percentile(all, 0.5), Percentile(all, 0.95)
-	return out, nil
+	return measureRate(ctx, c, "/api/v1/tickets", clients, d, func(rng *rand.Rand, n int64) []byte {
+		return ticketBody(hf, rng, fmt.Sprint(n))
+	})
 }
 
 // Print writes the report.

@@ -486,6 +486,19 @@ func CreateBody(fx *Fixture, rng *rand.Rand, tag string) []byte {
 // MeasureCreates posts new computers from clients concurrent clients for d.
 func MeasureCreates(ctx context.Context, c *Client, fx *Fixture, clients int, d time.Duration) (Rate, error) {
 	run := fmt.Sprintf("%x%d", time.Now().UnixNano()&0xffffff, runSeq.Add(1))
+	out, _ := measureRate(ctx, c, "/api/v1/computers", clients, d, func(rng *rand.Rand, n int64) []byte {
+		return CreateBody(fx, rng, fmt.Sprintf("%s-%d", run, n))
+	})
+	if out.Created == 0 {
+		return out, errors.New("no computer created: " + out.FirstErr)
+	}
+	return out, nil
+}
+
+// measureRate posts bodies to path from clients concurrent clients for d, and
+// gives the rate and latencies of the creations that succeeded (201). A client
+// stops after 100 failures; the first failure is kept.
+func measureRate(ctx context.Context, c *Client, path string, clients int, d time.Duration, body func(rng *rand.Rand, n int64) []byte) (Rate, error) {
 	var n atomic.Int64
 	var mu sync.Mutex
 	out := Rate{Clients: clients}
@@ -501,9 +514,9 @@ func MeasureCreates(ctx context.Context, c *Client, fx *Fixture, clients int, d 
 			var ds []time.Duration
 			errs, first := 0, ""
 			for time.Now().Before(deadline) && ctx.Err() == nil {
-				tag := fmt.Sprintf("%s-%d", run, n.Add(1))
+				b := body(rng, n.Add(1))
 				t0 := time.Now()
-				if _, err := c.do(ctx, http.MethodPost, "/api/v1/computers", CreateBody(fx, rng, tag), http.StatusCreated); err != nil {
+				if _, err := c.do(ctx, http.MethodPost, path, b, http.StatusCreated); err != nil {
 					errs++
 					if first == "" {
 						first = err.Error()
@@ -530,8 +543,5 @@ func MeasureCreates(ctx context.Context, c *Client, fx *Fixture, clients int, d 
 	out.PerSecond = float64(out.Created) / out.Elapsed.Seconds()
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
 	out.Median, out.P95 = Percentile(all, 0.5), Percentile(all, 0.95)
-	if out.Created == 0 {
-		return out, errors.New("no computer created: " + out.FirstErr)
-	}
 	return out, nil
 }
