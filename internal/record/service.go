@@ -131,6 +131,28 @@ func (s *Service) load(ctx context.Context, q store.Querier, a *Actor, t *Type, 
 	return r, err
 }
 
+// loadForUpdate is load that also locks the row on PostgreSQL until the
+// transaction ends: two transactions changing one record then run one after the
+// other, the second reading what the first wrote. Without it, the second compared
+// the version it had read before the first committed, and an update that named no
+// version (a follow-up taking its ticket) failed as a conflict. SQLite's single
+// writer already runs them one after the other.
+func (s *Service) loadForUpdate(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, id int64) (*Record, error) {
+	if s.DB.Dialect != store.Postgres {
+		return s.load(ctx, tx, a, t, id, Read)
+	}
+	where, args, ok := s.scopeSQL(a, t, Read)
+	if !ok {
+		return nil, ErrNotFound()
+	}
+	query := "SELECT " + t.columns() + " FROM " + t.Table + " WHERE id = ? AND " + where + " FOR NO KEY UPDATE"
+	r, err := scanRecord(t, tx.QueryRowContext(ctx, s.DB.Rebind(query), append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound()
+	}
+	return r, err
+}
+
 // GetTx reads one record the actor may see inside the caller's transaction (trashed
 // records included), without the labels of its references.
 func (s *Service) GetTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, id int64) (*Record, error) {
@@ -474,7 +496,7 @@ func (s *Service) Update(ctx context.Context, a *Actor, t *Type, id int64, in In
 
 // UpdateTx is Update inside the caller's transaction.
 func (s *Service) UpdateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, id int64, in Input) (*Record, error) {
-	old, err := s.load(ctx, tx, a, t, id, Read)
+	old, err := s.loadForUpdate(ctx, tx, a, t, id)
 	if err != nil {
 		return nil, err
 	}
