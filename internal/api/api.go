@@ -209,19 +209,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, actor *record.Actor) 
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Data       []*record.Record `json:"data"`
-		NextCursor string           `json:"next_cursor,omitempty"`
-		Total      *int64           `json:"total,omitempty"`
-		Capped     bool             `json:"total_capped,omitempty"`
-	}{Data: page.Records, NextCursor: page.NextCursor, Capped: page.TotalCapped}
-	if out.Data == nil {
-		out.Data = []*record.Record{}
-	}
-	if page.Total >= 0 {
-		out.Total = &page.Total
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(w, page)
 	return nil
 }
 
@@ -470,4 +458,22 @@ func (a *API) putNaming(w http.ResponseWriter, r *http.Request, actor *record.Ac
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"template": body.Template})
 	return nil
+}
+
+// writePage answers one page of a list: its records, the cursor of the next page
+// and, when counted, the total (capped, see record.CountCap).
+func writePage(w http.ResponseWriter, page *record.Page) {
+	out := struct {
+		Data       []*record.Record `json:"data"`
+		NextCursor string           `json:"next_cursor,omitempty"`
+		Total      *int64           `json:"total,omitempty"`
+		Capped     bool             `json:"total_capped,omitempty"`
+	}{Data: page.Records, NextCursor: page.NextCursor, Capped: page.TotalCapped}
+	if out.Data == nil {
+		out.Data = []*record.Record{}
+	}
+	if page.Total >= 0 {
+		out.Total = &page.Total
+	}
+	writeJSON(w, http.StatusOK, out)
 }

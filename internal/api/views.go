@@ -51,18 +51,6 @@ func (a *API) ticketView(w http.ResponseWriter, r *http.Request, actor *record.A
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Data       []*record.Record `json:"data"`
-		NextCursor string           `json:"next_cursor,omitempty"`
-		Total      *int64           `json:"total,omitempty"`
-		Capped     bool             `json:"total_capped,omitempty"`
-	}{Data: page.Records, NextCursor: page.NextCursor, Capped: page.TotalCapped}
-	if out.Data == nil {
-		out.Data = []*record.Record{}
-	}
-	if page.Total >= 0 {
-		out.Total = &page.Total
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(w, page)
 	return nil
 }
