@@ -69,6 +69,12 @@ func (u *UI) ticketTab(c *req, rec *record.Record, tab, href string) (*TicketTab
 		if x.Tasks, err = u.entries(c, hd, rec.ID, "ticket-tasks"); err != nil {
 			return nil, err
 		}
+		if x.Users, err = u.options(c, "users", nil); err != nil {
+			return nil, err
+		}
+		for i := range x.Users {
+			x.Users[i].Selected = x.Users[i].Value == strconv.FormatInt(c.Actor.UserID, 10)
+		}
 		var total int64
 		err = u.App.DB.R.QueryRowContext(c.R.Context(), u.App.DB.Rebind("SELECT COALESCE(SUM(duration_minutes), 0) FROM ticket_tasks WHERE ticket_id = ? AND deleted_at IS NULL"), rec.ID).Scan(&total)
 		x.TotalTime = fmtMinutes(c, total)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"parc/internal/helpdesk"
 	"parc/internal/kb"
@@ -51,8 +52,21 @@ func (u *UI) addFollowup(c *req, hd *helpdesk.Service, id int64) (string, error)
 func (u *UI) addTask(c *req, hd *helpdesk.Service, id int64) (string, error) {
 	f := c.R.PostFormValue
 	in := record.Input{"content": f("content"), "private": f("private") == "on", "done": f("done") == "on", "user_id": c.Actor.UserID}
+	if a := strings.TrimSpace(f("user_id")); a != "" {
+		in["user_id"] = a // another technician; the record checks they exist and may be seen
+	}
 	if m := strings.TrimSpace(f("duration_minutes")); m != "" {
 		in["duration_minutes"] = m
+	}
+	// Planned times come from datetime-local inputs, in the server's zone.
+	for _, k := range []string{"planned_start", "planned_end"} {
+		if v := strings.TrimSpace(f(k)); v != "" {
+			if tm, err := time.ParseInLocation("2006-01-02T15:04", v, u.Loc); err == nil {
+				in[k] = tm.Format(time.RFC3339)
+			} else {
+				in[k] = v // refused by the field check, with its message
+			}
+		}
 	}
 	_, err := hd.AddChild(c.R.Context(), c.Actor, "ticket-tasks", id, in)
 	return "?tab=tasks&done=task", err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"parc/internal/helpdesk"
@@ -40,6 +42,42 @@ func TestTechnicianSeesTicketAttachments(t *testing.T) {
 		dl := b.get(href + "/attachments/" + record.Format(files[0].ID))
 		if dl.Status != http.StatusOK || dl.Body != "\x89PNG fake" || dl.Header.Get("Content-Disposition") == "" {
 			t.Fatalf("download: %d %q %v", dl.Status, dl.Body, dl.Header)
+		}
+	})
+}
+
+// TestTaskFormAssignsAndPlans: the technician's task form gives the task to another
+// user and plans it; an end before the start is refused with its message.
+func TestTaskFormAssignsAndPlans(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		e := newEnv(t, kind)
+		ctx := context.Background()
+		bob, err := e.app.Auth.CreateUser(ctx, e.sys, "bob", "bob-password-123", "technician", e.sys.Tree.Root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := e.create("tickets", record.Input{"title": "Déménagement du poste", "organization_id": e.sys.Tree.Root})
+		b := e.browser("fr")
+		b.login("admin", adminPassword)
+		href := "/tickets/" + record.Format(id)
+		b.get(href+"?tab=tasks").must(t, http.StatusOK, `id="task-assignee"`, "bob")
+		p := b.post(href+"/tasks", url.Values{"_csrf": {b.csrf()}, "content": {"Brancher le poste"}, "user_id": {record.Format(bob.ID)},
+			"planned_start": {"2026-12-01T09:00"}, "planned_end": {"2026-12-01T10:30"}, "duration_minutes": {"0"}})
+		if p.Status != http.StatusSeeOther {
+			t.Fatalf("task form: %d %s", p.Status, p.Body)
+		}
+		var who int64
+		var start any
+		if err := e.app.DB.R.QueryRowContext(ctx, e.app.DB.Rebind("SELECT user_id, planned_start FROM ticket_tasks WHERE ticket_id = ?"), id).Scan(&who, &start); err != nil {
+			t.Fatal(err)
+		}
+		if who != bob.ID || start == nil {
+			t.Fatalf("task given to %d, planned %v", who, start)
+		}
+		bad := b.post(href+"/tasks", url.Values{"_csrf": {b.csrf()}, "content": {"À l'envers"},
+			"planned_start": {"2026-12-01T10:00"}, "planned_end": {"2026-12-01T09:00"}})
+		if bad.Status == http.StatusSeeOther || !strings.Contains(bad.Body, e.cat.T("fr", "err.task_end_before_start")) {
+			t.Fatalf("end before start: %d", bad.Status)
 		}
 	})
 }
