@@ -75,21 +75,6 @@ func (s *Server) serveParc(w http.ResponseWriter, r *http.Request) {
 	x.sendJSON(http.StatusOK, reply)
 }
 
-// Marshal makes the parc-agent/1 document of an inventory (what parc's agent sends).
-func Marshal(inv *inventory.Inventory) ([]byte, error) {
-	body := *inv
-	body.Format, body.DeviceID, body.Agent, body.Tag, body.Partial = "", "", inventory.Agent{}, "", false
-	if body.Sections == nil {
-		body.Sections = []inventory.Section{}
-	}
-	raw, err := json.Marshal(&body)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(Document{Protocol: ProtocolV1, DeviceID: inv.DeviceID, Agent: inv.Agent,
-		Tag: inv.Tag, Partial: inv.Partial, Inventory: raw})
-}
-
 // docFields are the members of "inventory" that are not sections.
 var docFields = []string{"format", "action", "itemtype", "device_id", "agent", "tag", "partial", "sections", "warnings"}
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"parc/internal/agent"
 	"parc/internal/inventory"
 	"parc/internal/inventory/fusion"
 	"parc/internal/inventory/inventorytest"
@@ -24,7 +25,7 @@ func TestDecodeRoundTrip(t *testing.T) {
 		}
 		inv.Agent = inventory.Agent{Name: "parc-agent", Version: "1.2"}
 		inv.Tag = "site-a"
-		doc, err := Marshal(inv)
+		doc, err := agent.Marshal(inv)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +120,7 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("decoded inventory without defaults: %+v", inv)
 		}
 		// What was accepted re-encodes to the same inventory.
-		doc, err := Marshal(inv)
+		doc, err := agent.Marshal(inv)
 		if err != nil {
 			t.Fatal(err)
 		}

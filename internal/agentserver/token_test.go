@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"parc/internal/agent"
 	"parc/internal/inventory/fusion"
 	"parc/internal/inventory/inventorytest"
 	"parc/internal/inventory/wire"
@@ -27,7 +28,7 @@ func TestTokenMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	inv.DeviceID = "parc-agent-device"
-	parcDoc, err := Marshal(inv)
+	parcDoc, err := agent.Marshal(inv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"parc/internal/agent"
 	"parc/internal/inventory"
 	"parc/internal/inventory/fusion"
 	"parc/internal/inventory/glpi"
@@ -195,7 +196,7 @@ func TestParcAgentDocument(t *testing.T) {
 			t.Fatal(err)
 		}
 		inv.Agent = inventory.Agent{Name: "parc-agent", Version: "0.1.0"}
-		doc, err := Marshal(inv)
+		doc, err := agent.Marshal(inv)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -236,7 +237,7 @@ func TestParcAgentDocument(t *testing.T) {
 		part := inventory.Inventory{DeviceID: inv.DeviceID, Agent: inv.Agent, Partial: true, Hardware: inv.Hardware,
 			Memories: append(inv.Memories, inventory.Memory{CapacityMB: 8192, Type: "DDR4"})}
 		part.Sections = []inventory.Section{inventory.SectionHardware, inventory.SectionMemories}
-		doc2, _ := Marshal(&part)
+		doc2, _ := agent.Marshal(&part)
 		r = send(doc2)
 		if r.Status != 200 || !strings.Contains(r.Body, `"changed":["memories"]`) {
 			t.Fatalf("partial: %d %q", r.Status, r.Body)
@@ -247,7 +248,7 @@ func TestParcAgentDocument(t *testing.T) {
 		// A section listed but empty is reported empty: all software removed.
 		part.Sections = []inventory.Section{inventory.SectionSoftwares}
 		part.Hardware, part.Memories = inventory.Hardware{}, nil
-		doc3, _ := Marshal(&part)
+		doc3, _ := agent.Marshal(&part)
 		if !bytes.Contains(doc3, []byte(`"sections":["softwares"]`)) || bytes.Contains(doc3, []byte(`"softwares":`)) {
 			t.Fatalf("Marshal: %s", doc3)
 		}

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"parc/internal/agent"
 	"parc/internal/agentserver"
 	"parc/internal/inventory"
 )
@@ -191,7 +192,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 }
 
 func encode(inv *inventory.Inventory) ([]byte, error) {
-	doc, err := agentserver.Marshal(inv)
+	doc, err := agent.Marshal(inv)
 	if err != nil {
 		return nil, err
 	}
