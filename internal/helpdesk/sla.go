@@ -111,25 +111,10 @@ func loadSLA(w *record.Write, id int64) (*sla, error) {
 
 // loadCalendar reads the calendar an SLA counts in; no SLA or no calendar is 24/7.
 func loadCalendar(w *record.Write, s *sla) (*calendar.Calendar, error) {
-	if s == nil || s.CalendarID == 0 {
+	if s == nil {
 		return calendar.AlwaysOpen(), nil
 	}
-	var zone, hours string
-	var holidays sql.NullString
-	err := w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT timezone, hours, holidays FROM calendars WHERE id = ?"), s.CalendarID).Scan(&zone, &hours, &holidays)
-	if errors.Is(err, sql.ErrNoRows) {
-		return calendar.AlwaysOpen(), nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	c, err := calendar.Parse(zone, hours, holidays.String)
-	if err != nil {
-		// Calendars are checked on write; one that no longer parses (a zone renamed
-		// in the database) must not block every ticket of the organisation.
-		return calendar.AlwaysOpen(), nil
-	}
-	return c, nil
+	return calendarByID(w.Ctx, w.Tx, w.DB, s.CalendarID)
 }
 
 // dueTimes sets a ticket's due times from its SLA: the time to own counts from the

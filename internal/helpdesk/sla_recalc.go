@@ -36,7 +36,7 @@ func RecalculateSLA(ctx context.Context, rec *record.Service, slaIDs ...int64) (
 	for _, s := range slas {
 		cal, ok := cals[s.CalendarID]
 		if !ok {
-			if cal, err = calendarByID(ctx, rec.DB, s.CalendarID); err != nil {
+			if cal, err = calendarByID(ctx, rec.DB.R, rec.DB, s.CalendarID); err != nil {
 				return total, err
 			}
 			cals[s.CalendarID] = cal
@@ -75,14 +75,16 @@ func loadSLAs(ctx context.Context, db *store.DB, ids []int64) ([]sla, error) {
 	return out, rows.Err()
 }
 
-// calendarByID is loadCalendar outside a write: the same fallbacks.
-func calendarByID(ctx context.Context, db *store.DB, id int64) (*calendar.Calendar, error) {
+// calendarByID reads a calendar; none, or one that no longer parses (a zone renamed
+// in the database: calendars are checked on write), is 24/7 rather than blocking
+// every ticket of the organisation.
+func calendarByID(ctx context.Context, q store.Querier, db *store.DB, id int64) (*calendar.Calendar, error) {
 	if id == 0 {
 		return calendar.AlwaysOpen(), nil
 	}
 	var zone, hours string
 	var holidays sql.NullString
-	err := db.R.QueryRowContext(ctx, db.Rebind("SELECT timezone, hours, holidays FROM calendars WHERE id = ?"), id).Scan(&zone, &hours, &holidays)
+	err := q.QueryRowContext(ctx, db.Rebind("SELECT timezone, hours, holidays FROM calendars WHERE id = ?"), id).Scan(&zone, &hours, &holidays)
 	if errors.Is(err, sql.ErrNoRows) {
 		return calendar.AlwaysOpen(), nil
 	}
