@@ -50,28 +50,16 @@ type Listener func(ctx context.Context, tx *sql.Tx, ev Event) error
 // types' after-write hooks, so it is called once, at start, before any write.
 func Listen(reg *record.Registry, l Listener) {
 	tickets := reg.MustType("tickets")
-	prevT := tickets.Hooks.AfterWrite
-	tickets.Hooks.AfterWrite = func(w *record.Write) error {
-		if prevT != nil {
-			if err := prevT(w); err != nil {
-				return err
-			}
-		}
+	tickets.Hooks.ThenAfterWrite(func(w *record.Write) error {
 		for _, ev := range ticketEvents(w) {
 			if err := l(w.Ctx, w.Tx, ev); err != nil {
 				return err
 			}
 		}
 		return nil
-	}
+	})
 	followups := reg.MustType("ticket-followups")
-	prevF := followups.Hooks.AfterWrite
-	followups.Hooks.AfterWrite = func(w *record.Write) error {
-		if prevF != nil {
-			if err := prevF(w); err != nil {
-				return err
-			}
-		}
+	followups.Hooks.ThenAfterWrite(func(w *record.Write) error {
 		if !w.Create {
 			return nil
 		}
@@ -81,15 +69,9 @@ func Listen(reg *record.Registry, l Listener) {
 			return err
 		}
 		return l(w.Ctx, w.Tx, Event{Kind: FollowupAdded, Ticket: tk, Followup: w.New, Actor: w.Actor})
-	}
+	})
 	approvals := reg.MustType("ticket-approvals")
-	prevA := approvals.Hooks.AfterWrite
-	approvals.Hooks.AfterWrite = func(w *record.Write) error {
-		if prevA != nil {
-			if err := prevA(w); err != nil {
-				return err
-			}
-		}
+	approvals.Hooks.ThenAfterWrite(func(w *record.Write) error {
 		if !w.Create {
 			return nil
 		}
@@ -98,7 +80,7 @@ func Listen(reg *record.Registry, l Listener) {
 			return err
 		}
 		return l(w.Ctx, w.Tx, Event{Kind: ApprovalRequested, Ticket: tk, Approval: w.New, Actor: w.Actor})
-	}
+	})
 }
 
 // ticketEvents tells what a ticket write means: a new ticket, a new assignee, a

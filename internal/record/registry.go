@@ -97,6 +97,20 @@ type Hooks struct {
 	BeforeDelete func(ctx context.Context, tx *sql.Tx, db *store.DB, r *Record, purge bool) error
 }
 
+// ThenAfterWrite adds fn after the type's own AfterWrite (and any added before):
+// other packages (search indexing, notifications) follow a type's writes this way.
+func (h *Hooks) ThenAfterWrite(fn func(w *Write) error) {
+	prev := h.AfterWrite
+	h.AfterWrite = func(w *Write) error {
+		if prev != nil {
+			if err := prev(w); err != nil {
+				return err
+			}
+		}
+		return fn(w)
+	}
+}
+
 // Type describes one record type.
 type Type struct {
 	Name     string // API name, plural, kebab-case: "network-equipment"

@@ -33,18 +33,12 @@ func Attach(types []*record.Type) {
 			continue
 		}
 		kind := t.Name
-		after := t.Hooks.AfterWrite
-		t.Hooks.AfterWrite = func(w *record.Write) error {
-			if after != nil {
-				if err := after(w); err != nil {
-					return err
-				}
-			}
+		t.Hooks.ThenAfterWrite(func(w *record.Write) error {
 			if w.Old != nil && same(w, src.title) && same(w, src.body) {
 				return nil
 			}
 			return upsert(w.Ctx, w.Tx, w.DB, kind, src, w.New)
-		}
+		})
 		before := t.Hooks.BeforeDelete
 		t.Hooks.BeforeDelete = func(ctx context.Context, tx *sql.Tx, db *store.DB, r *record.Record, purge bool) error {
 			if before != nil {
