@@ -573,8 +573,9 @@ func TestConcurrentFollowupsAreAllKept(t *testing.T) {
 			}(i)
 			go func(i int) {
 				defer wg.Done()
-				// Every edit claims version 1: only one may apply.
-				statuses <- tech.Do("PATCH", tpath(id), map[string]any{"urgency": 1 + i%5, "version": 1}).Status
+				// Every edit claims version 1 and changes the title (an edit that changes
+				// nothing keeps the version, and another may then apply): only one may apply.
+				statuses <- tech.Do("PATCH", tpath(id), map[string]any{"title": fmt.Sprintf("VPN drops (%d)", i), "version": 1}).Status
 			}(i)
 		}
 		wg.Wait()
