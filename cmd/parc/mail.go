@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -33,11 +34,20 @@ func mailSetupNotifier(a *app.App, cat *i18n.Catalog, log *slog.Logger) (*mail.S
 	var sender *mail.Sender
 	var notifier *mail.Notifier
 	from := os.Getenv("PARC_MAIL_FROM")
+	// A private authority of the mail servers, in addition to the system's.
+	var roots *x509.CertPool
+	if f := os.Getenv(mail.CAFileVar); f != "" {
+		var err error
+		if roots, err = mail.LoadCAFile(f); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	if u := os.Getenv("PARC_SMTP_URL"); u != "" {
 		cfg, err := mail.ParseSMTPURL(u)
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		cfg.RootCAs = roots
 		if from == "" {
 			return nil, nil, nil, errors.New("PARC_SMTP_URL is set but PARC_MAIL_FROM is not: notifications need a sender address")
 		}
@@ -57,6 +67,9 @@ func mailSetupNotifier(a *app.App, cat *i18n.Catalog, log *slog.Logger) (*mail.S
 	boxes, err := mailgate.ParseMailboxes(u)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	for i := range boxes {
+		boxes[i].RootCAs = roots
 	}
 	opt := mailgate.Options{Mailboxes: boxes}
 	if from != "" {

@@ -4,6 +4,8 @@
 package mail
 
 import (
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/mail"
@@ -26,13 +28,15 @@ type SMTPConfig struct {
 	Host       string
 	User, Pass string
 	TLS        string
+	// RootCAs verify the relay's certificate; nil: the system's (see LoadCAFile).
+	RootCAs *x509.CertPool
 }
 
 // ParseSMTPURL reads an SMTP URL.
 func ParseSMTPURL(s string) (*SMTPConfig, error) {
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("PARC_SMTP_URL: %w", err)
+		return nil, fmt.Errorf("PARC_SMTP_URL: %w", WithoutURL(err))
 	}
 	c := &SMTPConfig{Host: u.Hostname(), TLS: TLSAuto}
 	port := u.Port()
@@ -79,4 +83,14 @@ func ParseFrom(s string) (*mail.Address, string, error) {
 		return nil, "", fmt.Errorf("PARC_MAIL_FROM %q has no domain", s)
 	}
 	return a, strings.ToLower(domain), nil
+}
+
+// WithoutURL gives a URL parsing error without the URL, which may hold a
+// password that must not reach logs and terminals.
+func WithoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }

@@ -10,6 +10,7 @@ import (
 	"parc/internal/apitest"
 	"parc/internal/i18n"
 	"parc/internal/mail"
+	"parc/internal/mailtest"
 	"parc/internal/record"
 	"parc/internal/storetest"
 )
@@ -19,14 +20,14 @@ import (
 type fixture struct {
 	env                 *apitest.Env
 	gate                *Gateway
-	imap                *dovecot
+	imap                *mailtest.Dovecot
 	box                 string
 	alice, bob, mallory int64
 	orgA, orgB          int64
 	ctx                 context.Context
 }
 
-func newFixture(t *testing.T, kind string, d *dovecot) *fixture {
+func newFixture(t *testing.T, kind string, d *mailtest.Dovecot) *fixture {
 	env := apitest.New(t, kind)
 	f := &fixture{env: env, imap: d, box: "support-" + kind, ctx: context.Background()}
 	f.orgA = env.Org("Mairie", env.Root)
@@ -47,8 +48,18 @@ func newFixture(t *testing.T, kind string, d *dovecot) *fixture {
 		t.Fatal(err)
 	}
 	n.Install(env.App.Reg)
-	f.gate = New(env.App, cat, Options{Mailboxes: []Mailbox{d.Mailbox(f.box)}, Own: []string{"parc@example.org"}, MaxMessage: 64 << 10, MaxFile: 16 << 10})
+	f.gate = New(env.App, cat, Options{Mailboxes: []Mailbox{mailbox(t, d.URL(f.box))}, Own: []string{"parc@example.org"}, MaxMessage: 64 << 10, MaxFile: 16 << 10})
 	return f
+}
+
+// mailbox is the gateway's view of a PARC_IMAP_URL with one mailbox.
+func mailbox(t *testing.T, url string) Mailbox {
+	t.Helper()
+	boxes, err := ParseMailboxes(url)
+	if err != nil || len(boxes) != 1 {
+		t.Fatalf("%s: %v %v", url, boxes, err)
+	}
+	return boxes[0]
 }
 
 func (f *fixture) pass(t *testing.T) {
@@ -93,7 +104,7 @@ func plain(from, subject, mid, extra, body string) string {
 }
 
 func TestGateway(t *testing.T) {
-	d := startDovecot(t)
+	d := mailtest.StartDovecot(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		f := newFixture(t, kind, d)
 

@@ -2,7 +2,7 @@ package mailgate
 
 import (
 	"context"
-	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -12,6 +12,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"parc/internal/mail"
 )
 
 // Mailbox is one IMAP folder to poll, from PARC_IMAP_URL:
@@ -20,6 +22,8 @@ import (
 type Mailbox struct {
 	Addr, Host, User, Pass, Folder string
 	TLS                            string // implicit, auto, require, off
+	// RootCAs verify the server's certificate; nil: the system's (see mail.LoadCAFile).
+	RootCAs *x509.CertPool
 }
 
 // Name identifies the mailbox in logs and records, without the password.
@@ -31,7 +35,7 @@ func ParseMailboxes(s string) ([]Mailbox, error) {
 	for _, raw := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' }) {
 		u, err := url.Parse(raw)
 		if err != nil {
-			return nil, fmt.Errorf("PARC_IMAP_URL: %w", err)
+			return nil, fmt.Errorf("PARC_IMAP_URL: %w", mail.WithoutURL(err))
 		}
 		m := Mailbox{Host: u.Hostname(), Folder: strings.TrimPrefix(u.Path, "/"), TLS: "auto"}
 		port := u.Port()
@@ -69,10 +73,11 @@ func ParseMailboxes(s string) ([]Mailbox, error) {
 	return out, nil
 }
 
-// dial connects and logs in.
+// dial connects and logs in. Once STARTTLS is offered (auto) or asked for
+// (require), a failed handshake or an untrusted certificate is an error, never a
+// fallback to plain text.
 func (m Mailbox) dial() (*imapclient.Client, error) {
-	opts := &imapclient.Options{TLSConfig: &tls.Config{ServerName: m.Host, MinVersion: tls.VersionTLS12},
-		Dialer: &net.Dialer{Timeout: 20 * time.Second}}
+	opts := &imapclient.Options{TLSConfig: mail.ClientTLS(m.Host, m.RootCAs), Dialer: &net.Dialer{Timeout: 20 * time.Second}}
 	var c *imapclient.Client
 	var err error
 	switch m.TLS {
@@ -90,7 +95,7 @@ func (m Mailbox) dial() (*imapclient.Client, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("IMAP %s: %w", m.Addr, err)
+		return nil, fmt.Errorf("IMAP %s: %w", m.Addr, mail.ExplainTLS(err))
 	}
 	if err := c.Login(m.User, m.Pass).Wait(); err != nil {
 		c.Close()
