@@ -67,18 +67,20 @@ var people = []person{
 	{"antoine.roux", "Antoine", "Roux", "cda", "P08", "self-service", "+33 1 45 63 30 17", 1},
 }
 
-// groupSpec is a group of users; members are logins.
+// groupSpec is a group of users; members are logins, the first one its manager.
+// level is the helpdesk support level tickets are escalated through (0: none).
 type groupSpec struct {
 	org, name, comment string
 	members            []string
+	level              int64
 }
 
 var groupSpecs = []groupSpec{
-	{"igs", "Support N1", "Centre de services : appels et tickets de premier niveau.", []string{"tech.paris", "tech.lyon"}},
-	{"igs", "Support N2", "Interventions sur site et escalades.", []string{"tech.paris", "chef.support"}},
-	{"igs", "Réseau & sécurité", "Pare-feu, commutateurs, Wi-Fi des clients.", []string{"chef.support"}},
-	{"bm", "Direction Martin", "Direction et comptabilité des Boulangeries Martin.", []string{"resp.martin", "marie.dupont"}},
-	{"cda", "Associés", "Avocats associés du cabinet.", []string{"antoine.roux"}},
+	{"igs", "Support N1", "Centre de services : appels et tickets de premier niveau.", []string{"tech.paris", "tech.lyon"}, 1},
+	{"igs", "Support N2", "Interventions sur site et escalades.", []string{"tech.paris", "chef.support"}, 2},
+	{"igs", "Réseau & sécurité", "Pare-feu, commutateurs, Wi-Fi des clients.", []string{"chef.support"}, 3},
+	{"bm", "Direction Martin", "Direction et comptabilité des Boulangeries Martin.", []string{"resp.martin", "marie.dupont"}, 0},
+	{"cda", "Associés", "Avocats associés du cabinet.", []string{"antoine.roux"}, 0},
 }
 
 var manufacturerNames = []string{"Dell", "HP", "Lenovo", "Apple", "Samsung", "Cisco", "Ubiquiti", "Fortinet",

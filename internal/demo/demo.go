@@ -1,8 +1,10 @@
 // Package demo loads a small, realistic data set for trying parc: a French IT services
 // company (ESN) and its client companies, their sites, people and about 150 computers
-// with monitors, network equipment, printers, phones and peripherals. Everything goes
-// through the record service, so the data is valid and has its history. The data is
-// drawn from a fixed seed: every load gives the same names, serials and numbers.
+// with monitors, network equipment, printers, phones and peripherals, and a helpdesk
+// (categories, calendar, SLAs, knowledge base, tickets of the last weeks). Everything
+// goes through the record and helpdesk services, so the data is valid and has its
+// history. The assets are drawn from a fixed seed: every load gives the same names,
+// serials and numbers; the tickets' dates follow the day of the load.
 package demo
 
 import (
@@ -93,7 +95,14 @@ func Load(ctx context.Context, a *app.App) error {
 	if err != nil {
 		return err
 	}
-	a.Log.Info("demo data loaded", "computers", counts["computers"], "records", total(counts)+len(orgSpecs), "duration_ms", time.Since(start).Milliseconds())
+	// The helpdesk is lived through action by action, each in its own
+	// transaction as users' clicks are, by the people committed above.
+	desk, err := loadHelpdesk(ctx, a, orgs)
+	if err != nil {
+		return err
+	}
+	a.Log.Info("demo data loaded", "computers", counts["computers"], "tickets", desk["tickets"], "records", total(counts)+len(orgSpecs)+total(desk),
+		"duration_ms", time.Since(start).Milliseconds())
 	return nil
 }
 
@@ -354,7 +363,11 @@ func (l *loader) site(code string) *site {
 // their group memberships.
 func (l *loader) groupsAndPeople() error {
 	for _, g := range groupSpecs {
-		r, err := l.create("groups", record.Input{"name": g.name, "comment": g.comment, "organization_id": l.orgs[g.org]})
+		in := record.Input{"name": g.name, "comment": g.comment, "organization_id": l.orgs[g.org]}
+		if g.level > 0 {
+			in["support_level"] = g.level
+		}
+		r, err := l.create("groups", in)
 		if err != nil {
 			return err
 		}

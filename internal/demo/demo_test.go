@@ -106,6 +106,7 @@ func TestDemo(t *testing.T) {
 	prints := map[string]string{}
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		a := loadDemo(t, kind)
+		checkHelpdesk(t, a, time.Now())
 		ctx := context.Background()
 		sys, err := a.System(ctx, record.OriginCLI)
 		if err != nil {

@@ -110,6 +110,18 @@ func (s *Service) Solution(ctx context.Context, a *record.Actor, id int64) (*Sol
 // rules (a closed ticket is refused with a conflict). Input keys: solution (required),
 // solution_type, version.
 func (s *Service) Solve(ctx context.Context, a *record.Actor, id int64, in record.Input) (*Solution, error) {
+	var out *Solution
+	err := s.Rec.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.SolveTx(ctx, tx, a, id, in)
+		return err
+	})
+	return out, err
+}
+
+// SolveTx is Solve inside the caller's transaction (the ticket page writes the
+// parts used with the solution).
+func (s *Service) SolveTx(ctx context.Context, tx *sql.Tx, a *record.Actor, id int64, in record.Input) (*Solution, error) {
 	errs := record.FieldErrors{}
 	for k := range in {
 		if k != "solution" && k != "solution_type" && k != "version" {
@@ -123,7 +135,7 @@ func (s *Service) Solve(ctx context.Context, a *record.Actor, id int64, in recor
 		return nil, err
 	}
 	in["status"] = string(lifecycle.Solved)
-	r, err := s.Rec.Update(ctx, a, s.tickets(), id, in)
+	r, err := s.Rec.UpdateTx(ctx, tx, a, s.tickets(), id, in)
 	if err != nil {
 		return nil, err
 	}

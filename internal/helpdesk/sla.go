@@ -48,23 +48,37 @@ func ancestors(tree *record.OrgTree, org int64) []int64 {
 }
 
 // findSLA picks the SLA that applies to a ticket: among the active SLAs of its
-// organisation and its ancestors whose category and priority are empty or equal to
-// the ticket's, the one of the nearest organisation wins, then one naming the
-// category, then one naming the priority, then the oldest. A sub-organisation's
-// own SLAs thus replace its parent's, and a specific SLA beats a catch-all one.
+// organisation and its ancestors whose category is empty, the ticket's or one of
+// its ancestors', and whose priority is empty or the ticket's, the one of the
+// nearest organisation wins, then the one of the nearest category (the ticket's
+// own, then its parent's... then none), then one naming the priority, then the
+// oldest. A sub-organisation's own SLAs thus replace its parent's, an SLA set on
+// a parent category covers its sub-categories, and a specific SLA beats a
+// catch-all one. Ticket writes choose here; the recalculation job keeps the
+// ticket's choice.
 func findSLA(w *record.Write, org, category, prio int64) (*sla, error) {
 	orgs := ancestors(w.Actor.Tree, org)
 	if len(orgs) == 0 {
 		return nil, nil
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(orgs)), ", ")
+	cats, err := categoryChain(w, category)
+	if err != nil {
+		return nil, err
+	}
 	args := []any{true}
 	for _, o := range orgs {
 		args = append(args, o)
 	}
-	args = append(args, category, prio)
-	rows, err := w.Tx.QueryContext(w.Ctx, w.DB.Rebind("SELECT "+slaCols+" FROM slas WHERE deleted_at IS NULL AND active = ? AND organization_id IN ("+ph+
-		") AND (category_id IS NULL OR category_id = ?) AND (priority IS NULL OR priority = ?)"), args...)
+	catCond := "category_id IS NULL"
+	if len(cats) > 0 {
+		catCond = "(category_id IS NULL OR category_id IN (" + placeholders(len(cats)) + "))"
+		for _, c := range cats {
+			args = append(args, c)
+		}
+	}
+	args = append(args, prio)
+	rows, err := w.Tx.QueryContext(w.Ctx, w.DB.Rebind("SELECT "+slaCols+" FROM slas WHERE deleted_at IS NULL AND active = ? AND organization_id IN ("+placeholders(len(orgs))+
+		") AND "+catCond+" AND (priority IS NULL OR priority = ?)"), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -81,13 +95,22 @@ func findSLA(w *record.Write, org, category, prio int64) (*sla, error) {
 		return nil, err
 	}
 	depth := func(s sla) int { return w.Actor.Tree.Depth(s.OrgID) }
+	// catRank is how far up the ticket's category the SLA's is; no category ranks last.
+	catRank := func(s sla) int {
+		for i, c := range cats {
+			if c == s.CategoryID {
+				return i
+			}
+		}
+		return len(cats)
+	}
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := found[i], found[j]
 		if depth(a) != depth(b) {
 			return depth(a) > depth(b)
 		}
-		if (a.CategoryID != 0) != (b.CategoryID != 0) {
-			return a.CategoryID != 0
+		if catRank(a) != catRank(b) {
+			return catRank(a) < catRank(b)
 		}
 		if (a.Priority != 0) != (b.Priority != 0) {
 			return a.Priority != 0
@@ -96,6 +119,42 @@ func findSLA(w *record.Write, org, category, prio int64) (*sla, error) {
 	})
 	return &found[0], nil
 }
+
+// maxCategoryDepth bounds the walk up the category tree; writes refuse cycles, the
+// bound only guards against a cycle made outside parc.
+const maxCategoryDepth = 64
+
+// categoryChain lists a category and its ancestors, nearest first; none for 0.
+func categoryChain(w *record.Write, category int64) ([]int64, error) {
+	if category == 0 {
+		return nil, nil
+	}
+	rows, err := w.Tx.QueryContext(w.Ctx, w.DB.Rebind(`WITH RECURSIVE up(id, parent_id, depth) AS (
+		SELECT id, parent_id, 0 FROM ticket_categories WHERE id = ?
+		UNION ALL
+		SELECT c.id, c.parent_id, up.depth + 1 FROM ticket_categories c JOIN up ON c.id = up.parent_id WHERE up.depth < ?)
+		SELECT id FROM up ORDER BY depth`), category, maxCategoryDepth)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	seen := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if seen[id] {
+			break // a cycle: the nearest occurrences are already listed
+		}
+		seen[id] = true
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 // loadSLA reads one SLA by id, nil when it is gone.
 func loadSLA(w *record.Write, id int64) (*sla, error) {

@@ -173,8 +173,6 @@ func (u *UI) formFailed(c *req, t *record.Type, rec *record.Record, typed map[st
 	if !ok {
 		return err
 	}
-	st := formState{typed: typed, errs: map[string]string{}, status: api.Status(e.Code), message: c.T(e.Msg.Key, e.Msg.Args...)}
-	st.reload = e.Msg.Key == "err.version_conflict"
 	known := map[string]bool{"organization_id": t.Scope == record.OrgScoped}
 	for _, f := range t.Fields {
 		known[f.Name] = !f.Hidden && !f.ReadOnly
@@ -182,6 +180,18 @@ func (u *UI) formFailed(c *req, t *record.Type, rec *record.Record, typed map[st
 	for _, x := range t.Extras {
 		known[x] = true
 	}
+	st := u.refusedState(c, t, e, typed, known)
+	st.status = api.Status(e.Code)
+	return u.renderForm(c, t, rec, st)
+}
+
+// refusedState is what a form shows after the service refused it: the message on
+// top, each message by its input when the form has one (known), the others listed
+// under the message with their field's name, the typed values kept, and a reload
+// link after a version conflict.
+func (u *UI) refusedState(c *req, t *record.Type, e *record.Error, typed map[string]string, known map[string]bool) formState {
+	st := formState{typed: typed, errs: map[string]string{}, message: c.T(e.Msg.Key, e.Msg.Args...)}
+	st.reload = isVersionConflict(e)
 	for _, f := range sortedKeys(e.Fields) {
 		m := c.T(e.Fields[f].Key, e.Fields[f].Args...)
 		if known[f] {
@@ -190,8 +200,10 @@ func (u *UI) formFailed(c *req, t *record.Type, rec *record.Record, typed map[st
 			st.details = append(st.details, c.T("ui.field_error", u.fieldLabel(c, t, f), m))
 		}
 	}
-	return u.renderForm(c, t, rec, st)
+	return st
 }
+
+func isVersionConflict(e *record.Error) bool { return e.Msg.Key == "err.version_conflict" }
 
 func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState) error {
 	ctx := c.R.Context()

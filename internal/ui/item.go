@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -109,6 +110,12 @@ type linkRef struct {
 }
 
 func (u *UI) item(c *req, t *record.Type) error {
+	return u.renderItem(c, t, c.R.URL.Query().Get("tab"), nil, http.StatusOK)
+}
+
+// renderItem shows a record's page on a tab; refused is a ticket form to show
+// again with its messages (nil: none), answered with status.
+func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm, status int) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
@@ -178,7 +185,6 @@ func (u *UI) item(c *req, t *record.Type) error {
 	if len(links) > 0 {
 		p.Tabs = append(p.Tabs, Tab{Key: "links", Label: c.T("ui.item.tab_links"), Href: href + "?tab=links"})
 	}
-	tab := c.R.URL.Query().Get("tab")
 	if !slices.ContainsFunc(p.Tabs, func(x Tab) bool { return x.Key == tab }) {
 		tab = "details"
 	}
@@ -220,6 +226,9 @@ func (u *UI) item(c *req, t *record.Type) error {
 				return err
 			}
 			p.Details = append(p.Details, due...)
+			if p.TicketTab, err = u.ticketTab(c, rec, tab, href, refused); err != nil {
+				return err
+			}
 		}
 		if hasInv {
 			p.Blocks = append(p.Blocks, u.hardwareBlock(c, t, rec, locked))
@@ -242,7 +251,7 @@ func (u *UI) item(c *req, t *record.Type) error {
 			return err
 		}
 	case "followups", "tasks", "solution", "approvals", "assets":
-		if p.TicketTab, err = u.ticketTab(c, rec, tab, href); err != nil {
+		if p.TicketTab, err = u.ticketTab(c, rec, tab, href, refused); err != nil {
 			return err
 		}
 	case "tickets":
@@ -268,7 +277,7 @@ func (u *UI) item(c *req, t *record.Type) error {
 			}
 		}
 	}
-	return u.renderPage(c, 200, "item", p)
+	return u.renderPage(c, status, "item", p)
 }
 
 func (u *UI) history(c *req, t *record.Type, rec *record.Record, p *ItemPage) error {

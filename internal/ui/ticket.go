@@ -33,6 +33,89 @@ type TicketTab struct {
 
 	Assets    []AssetLink
 	ItemTypes []Option
+
+	// The status form, on the details tab: the statuses the ticket may move to
+	// (solving goes through the solution tab) and the version the page shows.
+	Statuses      []Option
+	PendingReason string
+	Version       int64
+
+	// Form is the refused form shown again, nil when none.
+	Form *TicketForm
+}
+
+// TicketForm is a refused form of the ticket page shown again, as the record form
+// shows its own (formState): the message on top, the details without an input,
+// each input's message and what was typed.
+type TicketForm struct {
+	Name       string // the path the form posts to: followups, tasks, status...
+	Error      string
+	Details    []string
+	ReloadHref string
+	Errs       map[string]string
+	Typed      map[string]string
+}
+
+// Alert is the refused form's message block when name is that form, else nil.
+func (x *TicketTab) Alert(name string) *TicketForm {
+	if x.Form == nil || x.Form.Name != name {
+		return nil
+	}
+	return x.Form
+}
+
+// Err is the message by one input of the refused form name.
+func (x *TicketTab) Err(name, field string) string {
+	if f := x.Alert(name); f != nil {
+		return f.Errs[field]
+	}
+	return ""
+}
+
+// Typed is what was typed in an input of the refused form name, else def.
+func (x *TicketTab) Typed(name, field, def string) string {
+	if f := x.Alert(name); f != nil {
+		return f.Typed[field]
+	}
+	return def
+}
+
+// Ticked tells whether a checkbox of the refused form name was ticked, else def.
+func (x *TicketTab) Ticked(name, field string, def bool) bool {
+	if f := x.Alert(name); f != nil {
+		v := f.Typed[field]
+		return v == "on" || v == "true"
+	}
+	return def
+}
+
+// keepChoices selects in a refused form's lists what the user had chosen.
+func (x *TicketTab) keepChoices() {
+	if x.Form == nil {
+		return
+	}
+	pick := func(opts []Option, field string) {
+		v, ok := x.Form.Typed[field]
+		if !ok {
+			return
+		}
+		for i := range opts {
+			opts[i].Selected = opts[i].Value == v
+		}
+	}
+	switch x.Form.Name {
+	case "status":
+		pick(x.Statuses, "status")
+	case "tasks", "approvals":
+		pick(x.Users, "user_id")
+	case "solution":
+		pick(x.Articles, "kb_article_id")
+		pick(x.SolutionTypes, "solution_type")
+	case "escalate":
+		pick(x.Groups, "group_id")
+	case "items":
+		pick(x.ItemTypes, "item_type")
+	}
 }
 
 // AssetLink is an asset linked to a ticket, with its earlier tickets.
@@ -52,14 +135,27 @@ func ticketTabs(c *req, href string) []Tab {
 	return out
 }
 
-// ticketTab fills the work tab of a ticket.
-func (u *UI) ticketTab(c *req, rec *record.Record, tab, href string) (*TicketTab, error) {
+// ticketTab fills the work tab of a ticket (the status form on the details tab),
+// with a refused form shown again.
+func (u *UI) ticketTab(c *req, rec *record.Record, tab, href string, refused *TicketForm) (*TicketTab, error) {
 	hd := helpdesk.NewService(u.App.Records)
 	st := lifecycle.Status(rec.String("status"))
 	x := &TicketTab{Tab: tab, Href: href, CSRF: c.Sess.CSRF, Open: st != lifecycle.Closed, Solved: st == lifecycle.Solved,
-		CanAct: rec.DeletedAt == nil && c.Actor.CanIn(rec.Type, record.Update, rec.OrgID)}
+		CanAct: rec.DeletedAt == nil && c.Actor.CanIn(rec.Type, record.Update, rec.OrgID), Form: refused}
 	var err error
 	switch tab {
+	case "details":
+		x.Version, x.PendingReason = rec.Version, rec.String("pending_reason")
+		if v, err := strconv.ParseInt(x.Typed("status", "version", ""), 10, 64); err == nil {
+			x.Version = v // kept after a conflict, which the reload link resolves
+		}
+		f := rec.Type.Field("status")
+		for _, to := range lifecycle.Names() {
+			s := lifecycle.Status(to)
+			if s == st || s != lifecycle.Solved && lifecycle.Allowed(st, s) {
+				x.Statuses = append(x.Statuses, Option{Value: to, Label: enumLabel(c, f, to), Selected: s == st})
+			}
+		}
 	case "followups":
 		if x.Entries, err = u.entries(c, hd, rec.ID, "ticket-followups"); err != nil {
 			return nil, err
@@ -111,7 +207,11 @@ func (u *UI) ticketTab(c *req, rec *record.Record, tab, href string) (*TicketTab
 			x.ItemTypes = append(x.ItemTypes, Option{Value: o, Label: enumLabel(c, f, o)})
 		}
 	}
-	return x, err
+	if err != nil {
+		return nil, err
+	}
+	x.keepChoices()
+	return x, nil
 }
 
 // options lists records of a type the user reads, as select options (first 500).

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"database/sql"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,14 +12,31 @@ import (
 	"parc/internal/record"
 )
 
-// registerTicket adds the technician's ticket actions; a refused one shows the
-// error page with its messages, a done one comes back to the tab it was made on.
+// ticketForm is one form of the technician's ticket page: the tab it sits on, the
+// record type its inputs belong to (for the names of fields without an input),
+// the inputs a refused post shows again, and what it does.
+type ticketForm struct {
+	tab, typ string
+	inputs   []string
+	do       func(c *req, hd *helpdesk.Service, id int64) (string, error)
+}
+
+// registerTicket adds the technician's ticket actions. A done one comes back to
+// the tab it was made on; a refused one shows that tab again with the messages by
+// the form and what was typed in it.
 func (u *UI) registerTicket(mux *http.ServeMux) {
 	mux.HandleFunc("GET /tickets/{id}/report", u.page(u.report))
 	mux.HandleFunc("GET /tickets/{id}/attachments/{file}", u.page(u.attachment))
-	for path, h := range map[string]func(c *req, hd *helpdesk.Service, id int64) (string, error){
-		"take": u.take, "followups": u.addFollowup, "tasks": u.addTask, "solution": u.solve,
-		"approvals": u.requestApproval, "escalate": u.escalate, "items": u.linkAsset,
+	for path, f := range map[string]ticketForm{
+		"take":      {"details", "tickets", nil, u.take},
+		"status":    {"details", "tickets", []string{"status", "pending_reason", "version"}, u.changeStatus},
+		"followups": {"followups", "ticket-followups", []string{"content", "private"}, u.addFollowup},
+		"tasks": {"tasks", "ticket-tasks", []string{"content", "user_id", "planned_start", "planned_end", "duration_minutes", "done", "private"},
+			u.addTask},
+		"solution":  {"solution", "tickets", []string{"kb_article_id", "solution", "solution_type", "parts_used"}, u.solve},
+		"approvals": {"approvals", "ticket-approvals", []string{"user_id", "comment"}, u.requestApproval},
+		"escalate":  {"approvals", "tickets", []string{"group_id", "reason"}, u.escalate},
+		"items":     {"assets", "ticket-items", []string{"item_type", "item_id"}, u.linkAsset},
 	} {
 		mux.HandleFunc("POST /tickets/{id}/"+path, u.page(func(c *req) error {
 			id, err := pathID(c)
@@ -28,9 +46,9 @@ func (u *UI) registerTicket(mux *http.ServeMux) {
 			if err := parseForm(c); err != nil {
 				return err
 			}
-			back, err := h(c, helpdesk.NewService(u.App.Records), id)
+			back, err := f.do(c, helpdesk.NewService(u.App.Records), id)
 			if err != nil {
-				return err
+				return u.ticketRefused(c, id, path, f, err)
 			}
 			return redirect(c, "/tickets/"+strconv.FormatInt(id, 10)+back)
 		}))
@@ -38,9 +56,51 @@ func (u *UI) registerTicket(mux *http.ServeMux) {
 	mux.HandleFunc("POST /tickets/{id}/tasks/{task}/done", u.page(u.taskDone))
 }
 
+// ticketRefused shows the ticket page again after a refused form: 422 with the
+// messages by the form and the typed values kept, or 409 after a version conflict,
+// whose message asks to reload. A ticket the user may not see or change is the
+// error page, as on any other page.
+func (u *UI) ticketRefused(c *req, id int64, name string, f ticketForm, err error) error {
+	e, ok := record.AsError(err)
+	if !ok || e.Code == record.CodeNotFound || e.Code == record.CodeForbidden || e.Code == record.CodeUnauthorized {
+		return err
+	}
+	typed, known := map[string]string{}, map[string]bool{}
+	for _, in := range f.inputs {
+		known[in] = true
+		if vs, ok := c.R.PostForm[in]; ok && len(vs) > 0 {
+			typed[in] = vs[len(vs)-1]
+		}
+	}
+	st := u.refusedState(c, u.App.Reg.MustType(f.typ), e, typed, known)
+	status := http.StatusUnprocessableEntity
+	form := &TicketForm{Name: name, Error: st.message, Details: st.details, Errs: st.errs, Typed: st.typed}
+	if st.reload {
+		status = http.StatusConflict
+		form.ReloadHref = "/tickets/" + strconv.FormatInt(id, 10) + "?tab=" + f.tab
+	}
+	return u.renderItem(c, u.App.Reg.MustType("tickets"), f.tab, form, status)
+}
+
 func (u *UI) take(c *req, hd *helpdesk.Service, id int64) (string, error) {
 	_, err := u.App.Records.Update(c.R.Context(), c.Actor, u.App.Reg.MustType("tickets"), id, record.Input{"assigned_user_id": c.Actor.UserID})
 	return "?done=taken", err
+}
+
+// changeStatus moves the ticket to another status; the version the page was
+// read at guards against overwriting someone else's change unseen.
+func (u *UI) changeStatus(c *req, hd *helpdesk.Service, id int64) (string, error) {
+	f := c.R.PostFormValue
+	in := record.Input{"status": f("status")}
+	if v := f("version"); v != "" {
+		in["version"] = v
+	}
+	if f("status") == "pending" {
+		// The reason goes with the pause only: leaving pending clears it.
+		in["pending_reason"] = f("pending_reason")
+	}
+	_, err := u.App.Records.Update(c.R.Context(), c.Actor, u.App.Reg.MustType("tickets"), id, in)
+	return "?done=status", err
 }
 
 func (u *UI) addFollowup(c *req, hd *helpdesk.Service, id int64) (string, error) {
@@ -87,7 +147,7 @@ func (u *UI) taskDone(c *req) error {
 		return record.ErrNotFound()
 	}
 	if _, err := u.App.Records.Update(c.R.Context(), c.Actor, t, task, record.Input{"done": true}); err != nil {
-		return err
+		return u.ticketRefused(c, id, "task-done", ticketForm{tab: "tasks", typ: "ticket-tasks"}, err)
 	}
 	return redirect(c, "/tickets/"+strconv.FormatInt(id, 10)+"?tab=tasks&done=task")
 }
@@ -113,12 +173,18 @@ func (u *UI) solve(c *req, hd *helpdesk.Service, id int64) (string, error) {
 			in["solution"] = a.String("body")
 		}
 	}
-	if parts := f("parts_used"); parts != "" {
-		if _, err := u.App.Records.Update(ctx, c.Actor, u.App.Reg.MustType("tickets"), id, record.Input{"parts_used": parts}); err != nil {
-			return "", err
+	// The parts and the solution are written together: a refused solution leaves
+	// the parts unwritten too.
+	err := u.App.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if parts := f("parts_used"); parts != "" {
+			if _, err := u.App.Records.UpdateTx(ctx, tx, c.Actor, u.App.Reg.MustType("tickets"), id, record.Input{"parts_used": parts}); err != nil {
+				return err
+			}
 		}
-	}
-	if _, err := hd.Solve(ctx, c.Actor, id, in); err != nil {
+		_, err := hd.SolveTx(ctx, tx, c.Actor, id, in)
+		return err
+	})
+	if err != nil {
 		return "", err
 	}
 	if art != nil {

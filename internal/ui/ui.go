@@ -317,7 +317,7 @@ var doneKeys = map[string]string{
 	"ticket_created": "ui.done.ticket_created", "replied": "ui.done.replied", "accepted": "ui.done.accepted",
 	"refused": "ui.done.refused", "answered": "ui.done.answered", "taken": "ui.done.taken", "followup": "ui.done.followup",
 	"task": "ui.done.task", "solved": "ui.done.solved", "approval_requested": "ui.done.approval_requested",
-	"escalated": "ui.done.escalated", "linked": "ui.done.linked",
+	"escalated": "ui.done.escalated", "linked": "ui.done.linked", "status": "ui.done.status",
 }
 
 func (u *UI) flash(c *req) string {

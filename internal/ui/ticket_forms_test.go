@@ -1,0 +1,116 @@
+package ui_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"parc/internal/record"
+	"parc/internal/storetest"
+)
+
+// ticketState is what a refused form must leave untouched: the ticket's version,
+// status and parts used, its follow-ups, tasks and history lines.
+type ticketState struct {
+	version                  int64
+	status, parts            string
+	followups, tasks, events int
+}
+
+func (e *env) ticketState(id int64) ticketState {
+	e.t.Helper()
+	ctx := context.Background()
+	db := e.app.DB
+	var s ticketState
+	var parts *string
+	err := db.R.QueryRowContext(ctx, db.Rebind(`SELECT version, status, parts_used,
+		(SELECT COUNT(*) FROM ticket_followups WHERE ticket_id = t.id),
+		(SELECT COUNT(*) FROM ticket_tasks WHERE ticket_id = t.id),
+		(SELECT COUNT(*) FROM history WHERE record_type = 'tickets' AND record_id = t.id)
+		FROM tickets t WHERE id = ?`), id).Scan(&s.version, &s.status, &parts, &s.followups, &s.tasks, &s.events)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if parts != nil {
+		s.parts = *parts
+	}
+	return s
+}
+
+// TestTicketFormsShowTheirErrors posts refused forms on the technician's ticket
+// page: each answers the ticket page again (422, or 409 after a version conflict)
+// with the message by the form and what was typed, and writes nothing.
+func TestTicketFormsShowTheirErrors(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		e := newEnv(t, kind)
+		ctx := context.Background()
+		root := e.sys.Tree.Root
+		if _, err := e.app.Auth.CreateUser(ctx, e.sys, "tech", "tech-password-123", "technician", root); err != nil {
+			t.Fatal(err)
+		}
+		level2 := e.create("groups", record.Input{"name": "Niveau 2", "organization_id": root, "support_level": 2})
+		id := e.create("tickets", record.Input{"title": "Écran qui clignote", "organization_id": root})
+		href := "/tickets/" + record.Format(id)
+		fr := func(key string, args ...any) string { return html.EscapeString(e.cat.T("fr", key, args...)) }
+		en := func(key string, args ...any) string { return html.EscapeString(e.cat.T("en", key, args...)) }
+		esc := html.EscapeString
+
+		cases := []struct {
+			name   string
+			lang   string
+			path   string
+			form   url.Values
+			status int
+			want   []string // in the page: the messages, and what was typed
+		}{
+			{"empty follow-up", "fr", "/followups", url.Values{"content": {""}, "private": {"on"}}, http.StatusUnprocessableEntity,
+				[]string{fr("err.invalid"), `<p class="field-error">` + fr("err.required") + `</p>`, `id="fu-private" checked`}},
+			{"task ending before its start", "fr", "/tasks", url.Values{"content": {"Remplacer l'écran du poste"}, "planned_start": {"2026-12-01T10:00"},
+				"planned_end": {"2026-12-01T09:00"}, "duration_minutes": {"45"}, "done": {"on"}}, http.StatusUnprocessableEntity,
+				[]string{`<p class="field-error">` + fr("err.task_end_before_start") + `</p>`, ">" + esc("Remplacer l'écran du poste") + "</textarea>",
+					`value="2026-12-01T10:00"`, `value="2026-12-01T09:00"`, `value="45"`, `id="task-done" checked`}},
+			{"closing an unsolved ticket", "fr", "/status", url.Values{"status": {"closed"}, "version": {"1"}}, http.StatusUnprocessableEntity,
+				[]string{fr("err.ticket_close_unsolved"), `id="status-form"`}},
+			{"pending without a reason", "en", "/status", url.Values{"status": {"pending"}, "pending_reason": {""}, "version": {"1"}}, http.StatusUnprocessableEntity,
+				[]string{en("err.invalid"), `<p class="field-error">` + en("err.ticket_pending_reason") + `</p>`, `<option value="pending" selected>`}},
+			{"stale version", "fr", "/status", url.Values{"status": {"pending"}, "pending_reason": {"Attente du fournisseur"}, "version": {"0"}}, http.StatusConflict,
+				[]string{fr("err.version_conflict", 1), fr("ui.form.reload"), `value="Attente du fournisseur"`, `name="version" value="0"`}},
+			{"solution without text", "fr", "/solution", url.Values{"solution": {""}, "solution_type": {"workaround"}, "parts_used": {"Câble HDMI 2 m"}}, http.StatusUnprocessableEntity,
+				[]string{`<p class="field-error">` + fr("err.required") + `</p>`, ">" + esc("Câble HDMI 2 m") + "</textarea>", `<option value="workaround" selected>`}},
+			{"escalation without a reason", "en", "/escalate", url.Values{"group_id": {record.Format(level2)}, "reason": {"  "}}, http.StatusUnprocessableEntity,
+				[]string{`<p class="field-error">` + en("err.required") + `</p>`, `<option value="` + record.Format(level2) + `" selected>`}},
+		}
+		before := e.ticketState(id)
+		for _, c := range cases {
+			b := e.browser(c.lang)
+			b.login("tech", "tech-password-123")
+			c.form.Set("_csrf", b.csrf())
+			p := b.post(href+c.path, c.form)
+			if p.Status != c.status {
+				t.Fatalf("%s: status %d, want %d; body:\n%s", c.name, p.Status, c.status, p.Body)
+			}
+			p.must(t, c.status, append(c.want, `<h1>`+esc("#"+record.Format(id)+" Écran qui clignote")+`</h1>`)...)
+			if strings.Contains(p.Body, `class="error-page"`) {
+				t.Fatalf("%s: the error page instead of the ticket", c.name)
+			}
+			if after := e.ticketState(id); after != before {
+				t.Fatalf("%s wrote something: %+v, was %+v", c.name, after, before)
+			}
+		}
+
+		// The same form, filled in, goes through and comes back to the ticket.
+		b := e.browser("fr")
+		b.login("tech", "tech-password-123")
+		p := b.post(href+"/status", url.Values{"_csrf": {b.csrf()}, "status": {"pending"}, "pending_reason": {"Attente du fournisseur"}, "version": {"1"}})
+		if p.Status != http.StatusSeeOther || p.Header.Get("Location") != href+"?done=status" {
+			t.Fatalf("status form: %d %s", p.Status, p.Header.Get("Location"))
+		}
+		b.follow(p).must(t, http.StatusOK, fr("ui.done.status"), `value="Attente du fournisseur"`)
+		if s := e.ticketState(id); s.status != "pending" || s.version != 2 {
+			t.Fatalf("after the status form: %+v", s)
+		}
+	})
+}
