@@ -179,11 +179,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		notify = notifier.Notify
 	}
 	helpdesk.NewJobs(a.Records, notify).Register(runner)
+	ingester := ingest.New(a)
+	runner.Add(ingester.CountsJob())
 	// Jobs stop before the store closes, whether serving ends by a signal or an error.
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	runner.Start(jobsCtx)
 	defer func() { stopJobs(); runner.Wait() }()
-	agents := agentserver.New(a, ingest.New(a), agentserver.Options{Token: os.Getenv("PARC_AGENT_TOKEN")})
+	agents := agentserver.New(a, ingester, agentserver.Options{Token: os.Getenv("PARC_AGENT_TOKEN")})
 	srv := web.New(a, cat, ui.New(a, cat), agents)
 	log.Info("parc listening", "addr", l.Addr().String(), "store", string(a.DB.Dialect), "version", version.Version, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "parc %s listening on http://%s\n", version.Version, displayAddr(l.Addr()))

@@ -2,41 +2,10 @@ package asset
 
 import (
 	"strings"
-	"unicode"
 
 	"parc/internal/record"
+	"parc/internal/softver"
 )
-
-// VersionKey makes a version sortable as text: each run of digits is zero-padded, so
-// that "3.0.9" < "3.0.13" compares right in SQL on both stores.
-func VersionKey(v string) string {
-	var b strings.Builder
-	digits := ""
-	flush := func() {
-		if digits != "" {
-			d := strings.TrimLeft(digits, "0")
-			if len(d) < 10 {
-				b.WriteString(strings.Repeat("0", 10-len(d)))
-			}
-			b.WriteString(d)
-			digits = ""
-		}
-	}
-	for _, c := range strings.ToLower(strings.TrimSpace(v)) {
-		if unicode.IsDigit(c) {
-			digits += string(c)
-			continue
-		}
-		flush()
-		b.WriteRune(c)
-	}
-	flush()
-	out := b.String()
-	if len(out) > 255 {
-		out = out[:255]
-	}
-	return out
-}
 
 // softwareFilter selects computers by installed software. The value is a software
 // name, optionally with "@version": software:eq:firefox (installed, any version),
@@ -75,7 +44,7 @@ func softwareFilter(op record.Op, value string) (string, []any, *record.Msg) {
 			return "", nil, bad
 		}
 		cmp := map[record.Op]string{record.OpLt: "<", record.OpLte: "<=", record.OpGt: ">", record.OpGte: ">="}[op]
-		return in + "s.name_key = ? AND i.version_key " + cmp + " ?)", []any{SoftwareKey(name), VersionKey(version)}, nil
+		return in + "s.name_key = ? AND i.version_key " + cmp + " ?)", []any{SoftwareKey(name), softver.Key(version)}, nil
 	}
 	return "", nil, bad
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"parc/internal/asset"
+	"parc/internal/softver"
 	"parc/internal/store"
 )
 
@@ -150,7 +151,7 @@ func SeedInstallations(ctx context.Context, db *store.DB, perComputer int, log i
 				if all[i].name == "openssl" {
 					split, v1, v2 = 300, "3.0.11", "3.0.15"
 				}
-				args = append(args, all[i].id, share, split, v1, asset.VersionKey(v1), v2, asset.VersionKey(v2))
+				args = append(args, all[i].id, share, split, v1, softver.Key(v1), v2, softver.Key(v2))
 			}
 			if _, err := tx.ExecContext(ctx, db.Rebind(q.String()), args...); err != nil {
 				return err

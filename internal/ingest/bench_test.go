@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"parc/internal/app"
@@ -78,12 +80,22 @@ func benchIngest(b *testing.B, packages int, mode string) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuMS()
 	for i := 0; i < b.N; i++ {
 		if _, err := s.Ingest(ctx, invs[i], ingest.Meta{Raw: raw}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inventories/s")
+	b.ReportMetric((cpuMS()-cpu0)/float64(b.N), "cpu-ms/op")
+}
+
+// cpuMS is the process's CPU time (user and system) in milliseconds: steadier than
+// wall-clock time on a shared machine.
+func cpuMS() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6
 }
 
 func BenchmarkIngestNewMachine(b *testing.B)         { benchIngest(b, 0, "new") }
@@ -102,4 +114,33 @@ func BenchmarkParseFusion(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkIngestNewMachineParallel sends new machines from 16 goroutines, as many
+// agents do at once: concurrent inventories share commits.
+func BenchmarkIngestNewMachineParallel(b *testing.B) {
+	a := benchStore(b)
+	s := ingest.New(a)
+	raw := inventorytest.Read(b, "fusioninventory-2.6-debian12.xml")
+	ctx := context.Background()
+	invs := make([]*inventory.Inventory, b.N)
+	for i := range invs {
+		invs[i] = machine(b, raw, i+1, 0)
+	}
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(8)
+	b.ResetTimer()
+	cpu0 := cpuMS()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1) - 1
+			if _, err := s.Ingest(ctx, invs[i], ingest.Meta{Raw: raw}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inventories/s")
+	b.ReportMetric((cpuMS()-cpu0)/float64(b.N), "cpu-ms/op")
 }

@@ -33,6 +33,60 @@ type run struct {
 	// sectionHashes of the inventory, computed before the transaction: hashing a
 	// thousand packages need not wait for, nor hold, SQLite's single writer.
 	sectionHashes map[string]string
+	pre           *prepared
+}
+
+// prepared is what an inventory can work out before its transaction, on the store's
+// readers: SQLite runs one writer at a time, so every millisecond taken out of the
+// transaction is one more inventory per second. The transaction checks nothing of
+// it except what it must (see catalogue); ingest runs again without it if a
+// software id it looked up was deleted meanwhile.
+type prepared struct {
+	raw      []byte    // the received document, compressed for inventory_state
+	software []install // the wanted software with the ids the catalogue had
+}
+
+// prepare works out the prepared part for sections that differ from those last stored
+// for the same agent: an unchanged re-inventory needs none of it.
+func (s *Service) prepare(ctx context.Context, inv *inventory.Inventory, meta Meta, hashes map[string]string) (*prepared, error) {
+	db := s.App.DB
+	var stored string
+	err := db.R.QueryRowContext(ctx, db.Rebind(`SELECT st.section_hashes FROM agents a JOIN inventory_state st ON st.computer_id = a.computer_id
+		WHERE a.device_id = ?`), inv.DeviceID).Scan(&stored)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	old := map[string]string{}
+	json.Unmarshal([]byte(stored), &old)
+	p := &prepared{}
+	changed := false
+	for _, sec := range inv.Sections {
+		if old[string(sec)] != hashes[string(sec)] {
+			changed = true
+		}
+	}
+	if !changed {
+		return p, nil
+	}
+	p.raw = compressRaw(meta.Raw)
+	if slices.Contains(inv.Sections, inventory.SectionSoftwares) && old[string(inventory.SectionSoftwares)] != hashes[string(inventory.SectionSoftwares)] {
+		if p.software, err = wantedSoftware(ctx, db.R, db, inv); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// compressRaw gzips a received document for keeping; nil for none.
+func compressRaw(raw []byte) []byte {
+	if len(raw) == 0 {
+		return nil
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	zw.Write(raw)
+	zw.Close()
+	return buf.Bytes()
 }
 
 func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Meta) (*Result, error) {
@@ -51,11 +105,27 @@ func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Met
 	if err != nil {
 		return nil, err
 	}
-	var res *Result
 	hashes := inv.SectionHashes()
-	err = s.App.DB.Tx(ctx, func(tx *sql.Tx) error {
+	var pre *prepared
+	if !isDevice {
+		if pre, err = s.prepare(ctx, inv, meta, hashes); err != nil {
+			return nil, err
+		}
+	}
+	res, err := s.store(ctx, inv, meta, tree, hashes, pre, dev, isDevice)
+	if err != nil && pre != nil && store.IsForeignKeyViolation(err) {
+		// A software id looked up before the transaction was deleted meanwhile.
+		res, err = s.store(ctx, inv, meta, tree, hashes, nil, dev, isDevice)
+	}
+	return res, err
+}
+
+// store applies the inventory in one transaction.
+func (s *Service) store(ctx context.Context, inv *inventory.Inventory, meta Meta, tree *record.OrgTree, hashes map[string]string, pre *prepared, dev device, isDevice bool) (*Result, error) {
+	var res *Result
+	err := s.App.DB.Tx(ctx, func(tx *sql.Tx) error {
 		r := &run{s: s, ctx: ctx, tx: tx, db: s.App.DB, actor: record.SystemActor(tree, record.OriginInventory),
-			inv: inv, meta: meta, now: s.Now(), res: &Result{}, sectionHashes: hashes}
+			inv: inv, meta: meta, now: s.Now(), res: &Result{}, sectionHashes: hashes, pre: pre}
 		apply := r.apply
 		if isDevice {
 			apply = func() error { return r.applyDevice(dev) }
@@ -196,12 +266,10 @@ func (r *run) hashes(id int64) (map[string]string, error) {
 func (r *run) saveState(id int64, hashes map[string]string) error {
 	b, _ := json.Marshal(hashes)
 	var raw []byte
-	if len(r.meta.Raw) > 0 {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		zw.Write(r.meta.Raw)
-		zw.Close()
-		raw = buf.Bytes()
+	if r.pre != nil && r.pre.raw != nil {
+		raw = r.pre.raw
+	} else {
+		raw = compressRaw(r.meta.Raw)
 	}
 	_, err := r.tx.ExecContext(r.ctx, r.q(`INSERT INTO inventory_state (computer_id, section_hashes, format, raw, received_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (computer_id) DO UPDATE SET section_hashes = excluded.section_hashes, format = excluded.format, raw = excluded.raw, received_at = excluded.received_at`),

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"parc/internal/app"
-	"parc/internal/asset"
 	"parc/internal/ingest"
 	"parc/internal/inventory"
 	"parc/internal/inventory/fusion"
@@ -301,12 +300,4 @@ func TestConcurrentInventoriesOfOneNewMachineMakeOneComputer(t *testing.T) {
 			t.Fatalf("%d computers from concurrent inventories of one machine", n)
 		}
 	})
-}
-
-func TestVersionKeyOrders(t *testing.T) {
-	for _, p := range [][2]string{{"3.0.9", "3.0.13"}, {"1.0", "1.0.1"}, {"2.9.9", "10.0"}, {"1.1.1w", "3.0.0"}} {
-		if !(asset.VersionKey(p[0]) < asset.VersionKey(p[1])) {
-			t.Errorf("%s should sort before %s", p[0], p[1])
-		}
-	}
 }

@@ -48,7 +48,7 @@ func (r *run) match() (int64, error) {
 			q, args = "lower(uuid) = ?", []any{id.UUID}
 		case "mac":
 			for _, m := range id.MACs {
-				found, err := r.findComputer("mac_addresses LIKE ?", "%"+m+"%")
+				found, err := r.findOne("SELECT c.id FROM computer_macs m JOIN computers c ON c.id = m.computer_id WHERE m.mac = ? AND c.deleted_at IS NULL ORDER BY c.id LIMIT 1", m)
 				if found != 0 || err != nil {
 					return found, err
 				}
@@ -58,7 +58,22 @@ func (r *run) match() (int64, error) {
 			if id.Name == "" {
 				continue
 			}
-			q, args = "(lower(hostname) = lower(?) OR lower(name) = lower(?)) AND organization_id = ?", []any{id.Name, id.Name, org}
+			// Two lookups rather than one OR, so that each uses its index.
+			byHost, err := r.findComputer("organization_id = ? AND lower(hostname) = lower(?)", org, id.Name)
+			if err != nil {
+				return 0, err
+			}
+			byName, err := r.findComputer("organization_id = ? AND lower(name) = lower(?)", org, id.Name)
+			if err != nil {
+				return 0, err
+			}
+			if byHost != 0 && (byName == 0 || byHost < byName) {
+				return byHost, nil
+			}
+			if byName != 0 {
+				return byName, nil
+			}
+			continue
 		default:
 			continue
 		}

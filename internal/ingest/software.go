@@ -2,13 +2,16 @@ package ingest
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
 	"parc/internal/asset"
+	"parc/internal/inventory"
 	"parc/internal/record"
+	"parc/internal/softver"
 	"parc/internal/store"
 )
 
@@ -19,8 +22,8 @@ type dictRule struct {
 	newName, newPub string
 }
 
-func (r *run) dictionary() ([]dictRule, error) {
-	rows, err := r.tx.QueryContext(r.ctx, r.q(`SELECT COALESCE(match_name, ''), COALESCE(match_publisher, ''), action, COALESCE(new_name, ''), COALESCE(new_publisher, '')
+func dictionary(ctx context.Context, q store.Querier, db *store.DB) ([]dictRule, error) {
+	rows, err := q.QueryContext(ctx, db.Rebind(`SELECT COALESCE(match_name, ''), COALESCE(match_publisher, ''), action, COALESCE(new_name, ''), COALESCE(new_publisher, '')
 		FROM software_rules WHERE active = ? AND deleted_at IS NULL ORDER BY position, id`), true)
 	if err != nil {
 		return nil, err
@@ -53,6 +56,7 @@ type install struct {
 	key                       swKey // catalogue key of name and publisher
 	name, publisher, category string
 	version, arch, date       string
+	versionKey                string // softver.Key(version)
 	softwareID                int64
 }
 
@@ -64,12 +68,35 @@ type instKey struct {
 // applySoftware makes the installed software match the inventory: new entries
 // installed, missing ones removed, version changes shown as updates.
 func (r *run) applySoftware() error {
-	rules, err := r.dictionary()
+	var want []install
+	if r.pre != nil && r.pre.software != nil {
+		// A copy: a transaction may run again after its group was rolled back.
+		want = slices.Clone(r.pre.software)
+	} else {
+		var err error
+		if want, err = wantedSoftware(r.ctx, r.tx, r.db, r.inv); err != nil {
+			return err
+		}
+	}
+	have, known, err := r.installations()
 	if err != nil {
 		return err
 	}
+	if err := r.catalogue(want, known); err != nil {
+		return err
+	}
+	return r.storeSoftware(want, have)
+}
+
+// wantedSoftware is the inventory's software after the dictionary, with catalogue
+// keys, and catalogue ids for the software q already knows.
+func wantedSoftware(ctx context.Context, q store.Querier, db *store.DB, inv *inventory.Inventory) ([]install, error) {
+	rules, err := dictionary(ctx, q, db)
+	if err != nil {
+		return nil, err
+	}
 	var want []install
-	for _, sw := range r.inv.Softwares {
+	for _, sw := range inv.Softwares {
 		in := install{name: strings.TrimSpace(sw.Name), publisher: strings.TrimSpace(sw.Publisher), category: sw.Category,
 			version: clip(strings.TrimSpace(sw.Version), 255), arch: clip(sw.Arch, 64), date: sw.InstallDate}
 		ignored := false
@@ -96,15 +123,25 @@ func (r *run) applySoftware() error {
 		}
 		in.name, in.publisher = clip(in.name, 255), clip(in.publisher, 255)
 		in.key = swKey{asset.SoftwareKey(in.name), asset.SoftwareKey(in.publisher)}
+		in.versionKey = softver.Key(in.version)
 		want = append(want, in)
 	}
-	have, known, err := r.installations()
-	if err != nil {
-		return err
+	keys := map[swKey]int64{}
+	for _, w := range want {
+		keys[w.key] = 0
 	}
-	if err := r.catalogue(want, known); err != nil {
-		return err
+	if err := lookupSoftware(ctx, q, db, keys); err != nil {
+		return nil, err
 	}
+	for i := range want {
+		want[i].softwareID = keys[want[i].key]
+	}
+	return want, nil
+}
+
+// storeSoftware writes the difference between the wanted installations, all in the
+// catalogue now, and those the computer has.
+func (r *run) storeSoftware(want []install, have map[instKey]string) error {
 	wantSet := map[instKey]install{}
 	for _, w := range want {
 		wantSet[instKey{w.softwareID, w.version, w.arch}] = w
@@ -152,35 +189,12 @@ func (r *run) applySoftware() error {
 			minus = append(minus, id)
 		}
 	}
-	if r.db.Dialect == store.Postgres && len(plus)+len(minus) > 0 {
-		// Lock the counted rows in id order first: an UPDATE ... IN (...) locks them in
-		// whatever order its plan visits them, and two inventories would deadlock. NO KEY
-		// UPDATE, as the UPDATE itself takes, so that it does not clash with the key-share
-		// locks the installation rows' foreign keys hold on the same rows.
-		all := append(append([]int64{}, plus...), minus...)
-		slices.Sort(all)
-		for chunk := range slices.Chunk(all, 500) {
-			rows, err := r.tx.QueryContext(r.ctx, "SELECT id FROM software WHERE id IN ("+ids(chunk)+") ORDER BY id FOR NO KEY UPDATE")
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-		}
-	}
-	for _, d := range []struct {
-		ids   []int64
-		delta int
-	}{{plus, 1}, {minus, -1}} {
-		slices.Sort(d.ids)
-		for chunk := range slices.Chunk(d.ids, 500) {
-			if _, err := r.tx.ExecContext(r.ctx, r.q(fmt.Sprintf("UPDATE software SET install_count = install_count + %d WHERE id IN (%s)", d.delta, ids(chunk)))); err != nil {
-				return err
-			}
+	if len(plus)+len(minus) > 0 {
+		// Owed to the catalogue's counts; FoldInstallCounts adds them.
+		slices.Sort(plus)
+		slices.Sort(minus)
+		if _, err := r.tx.ExecContext(r.ctx, r.q("INSERT INTO software_count_changes (added, removed) VALUES (?, ?)"), ids(plus), ids(minus)); err != nil {
+			return err
 		}
 	}
 	if _, err := r.tx.ExecContext(r.ctx, r.q("UPDATE computers SET software_count = ? WHERE id = ?"), len(wantSet), r.comp.ID); err != nil {
@@ -257,6 +271,22 @@ func (r *run) installations() (map[instKey]string, map[swKey]int64, error) {
 }
 
 func (r *run) insertInstallations(add []install) error {
+	if r.db.Dialect == store.SQLite {
+		// One row per statement: a multi-row INSERT makes SQLite copy every page it
+		// touches into a statement journal first (to undo that statement alone), which
+		// costs more than the separate statements, prepared once per connection.
+		q := "INSERT INTO software_installations (computer_id, software_id, version, version_key, arch, install_date) VALUES (?, ?, ?, ?, ?, ?)"
+		for _, a := range add {
+			var date any
+			if len(a.date) >= 10 {
+				date = a.date[:10]
+			}
+			if _, err := r.tx.ExecContext(r.ctx, q, r.comp.ID, a.softwareID, a.version, a.versionKey, a.arch, date); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for chunk := range slices.Chunk(add, 400) {
 		var b strings.Builder
 		b.WriteString("INSERT INTO software_installations (computer_id, software_id, version, version_key, arch, install_date) VALUES ")
@@ -270,7 +300,7 @@ func (r *run) insertInstallations(add []install) error {
 			if len(a.date) >= 10 {
 				date = a.date[:10]
 			}
-			args = append(args, r.comp.ID, a.softwareID, a.version, asset.VersionKey(a.version), a.arch, date)
+			args = append(args, r.comp.ID, a.softwareID, a.version, a.versionKey, a.arch, date)
 		}
 		if _, err := r.tx.ExecContext(r.ctx, r.q(b.String()), args...); err != nil {
 			return err
@@ -286,9 +316,10 @@ type swKey struct{ name, publisher string }
 func (r *run) catalogue(want []install, known map[swKey]int64) error {
 	keys := map[swKey]int64{}
 	for _, w := range want {
-		keys[w.key] = known[w.key]
+		// What this transaction reads of the machine wins over a lookup made before it.
+		keys[w.key] = cmp.Or(known[w.key], w.softwareID)
 	}
-	if err := r.lookupSoftware(keys); err != nil {
+	if err := lookupSoftware(r.ctx, r.tx, r.db, keys); err != nil {
 		return err
 	}
 	var missing []swKey
@@ -321,7 +352,7 @@ func (r *run) catalogue(want []install, known map[swKey]int64) error {
 		}
 	}
 	if len(missing) > 0 {
-		if err := r.lookupSoftware(keys); err != nil {
+		if err := lookupSoftware(r.ctx, r.tx, r.db, keys); err != nil {
 			return err
 		}
 	}
@@ -334,8 +365,8 @@ func (r *run) catalogue(want []install, known map[swKey]int64) error {
 	return nil
 }
 
-// lookupSoftware fills the ids of the keys already in the catalogue.
-func (r *run) lookupSoftware(keys map[swKey]int64) error {
+// lookupSoftware fills the ids of the keys still 0 that the catalogue holds.
+func lookupSoftware(ctx context.Context, q store.Querier, db *store.DB, keys map[swKey]int64) error {
 	names := map[string]bool{}
 	for k, id := range keys {
 		if id == 0 {
@@ -353,7 +384,7 @@ func (r *run) lookupSoftware(keys map[swKey]int64) error {
 			args[i] = n
 		}
 		ph := strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")
-		rows, err := r.tx.QueryContext(r.ctx, store.Rebind(r.db.Dialect, "SELECT id, name_key, publisher_key FROM software WHERE name_key IN ("+ph+")"), args...)
+		rows, err := q.QueryContext(ctx, db.Rebind("SELECT id, name_key, publisher_key FROM software WHERE name_key IN ("+ph+")"), args...)
 		if err != nil {
 			return err
 		}

@@ -95,3 +95,26 @@ func TestFusionDocumentsAreDistinctMachines(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkFusionNewMachinesHTTP: b.N new machines sent as the real agent's document
+// by 64 concurrent simulated agents to a server in this process, load generator
+// included (so its profile shows where the whole path spends its time).
+func BenchmarkFusionNewMachinesHTTP(b *testing.B) {
+	a := app.New(storetest.OpenTest(b, "sqlite"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	if _, err := a.Bootstrap(ctx, "en"); err != nil {
+		b.Fatal(err)
+	}
+	f, err := loadgen.NewFusion(inventorytest.Read(b, "fusioninventory-2.6-debian12.xml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(web.New(a, i18n.MustLoad(), agentserver.New(a, ingest.New(a), agentserver.Options{})))
+	defer srv.Close()
+	b.ResetTimer()
+	rep, err := loadgen.Run(ctx, loadgen.Options{Server: srv.URL, Agents: b.N, Fusion: f})
+	if err != nil || rep.Failed != 0 {
+		b.Fatalf("%v %+v", err, rep)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inventories/s")
+}

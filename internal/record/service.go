@@ -686,18 +686,13 @@ func (s *Service) purge(ctx context.Context, a *Actor, t *Type, id int64, direct
 			}
 		}
 		if _, err := tx.ExecContext(ctx, s.DB.Rebind("DELETE FROM "+t.Table+" WHERE id = ?"), id); err != nil {
-			if isFK(err) {
+			if store.IsForeignKeyViolation(err) {
 				return E(CodeConflict, "err.still_referenced")
 			}
 			return err
 		}
 		return s.addHistory(ctx, tx, a, r, "purge", nil)
 	}))
-}
-
-func isFK(err error) bool {
-	m := err.Error()
-	return strings.Contains(m, "FOREIGN KEY constraint failed") || strings.Contains(m, "SQLSTATE 23503")
 }
 
 // mapDBError turns a unique violation that raced past the checks into a clear conflict.

@@ -137,6 +137,11 @@ func (db *DB) apply(ctx context.Context, conn *sql.Conn, m Migration) error {
 			return fmt.Errorf("%w\nin: %s", err, stmt)
 		}
 	}
+	if step := dataSteps[m.Version]; step != nil {
+		if err := step(ctx, tx, db); err != nil {
+			return fmt.Errorf("data step: %w", err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, db.Rebind("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"), m.Version, m.Name, time.Now().UTC()); err != nil {
 		return err
 	}

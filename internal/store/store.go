@@ -204,6 +204,12 @@ type Querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// IsForeignKeyViolation reports whether err is a refused reference, in either dialect.
+func IsForeignKeyViolation(err error) bool {
+	m := err.Error()
+	return strings.Contains(m, "FOREIGN KEY constraint failed") || strings.Contains(m, "SQLSTATE 23503")
+}
+
 // Tx runs fn in a write transaction, committing when it returns nil. On SQLite,
 // concurrent calls are grouped into one transaction (see group.go).
 func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+
+	"parc/internal/softver"
+)
+
+// dataSteps are migration steps written in Go, for data SQL cannot compute alike on
+// both dialects. Each runs after the SQL of the migration of the same number, in
+// its transaction.
+var dataSteps = map[int]func(ctx context.Context, tx *sql.Tx, db *DB) error{
+	13: recomputeVersionKeys,
+}
+
+// recomputeVersionKeys rewrites every installation's version_key with softver.Key:
+// the keys of the distinct versions go into a temporary table, and one UPDATE joins it.
+func recomputeVersionKeys(ctx context.Context, tx *sql.Tx, db *DB) error {
+	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT version FROM software_installations")
+	if err != nil {
+		return err
+	}
+	var versions []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		versions = append(versions, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(versions) == 0 {
+		return err
+	}
+	create := "CREATE TEMPORARY TABLE version_keys (version TEXT PRIMARY KEY, version_key TEXT NOT NULL)"
+	if db.Dialect == Postgres {
+		create += " ON COMMIT DROP"
+	}
+	if _, err := tx.ExecContext(ctx, create); err != nil {
+		return err
+	}
+	for chunk := range slices.Chunk(versions, 400) {
+		args := make([]any, 0, 2*len(chunk))
+		for _, v := range chunk {
+			args = append(args, v, softver.Key(v))
+		}
+		q := "INSERT INTO version_keys (version, version_key) VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(chunk)), ", ")
+		if _, err := tx.ExecContext(ctx, db.Rebind(q), args...); err != nil {
+			return err
+		}
+	}
+	update := `UPDATE software_installations SET version_key = (SELECT k.version_key FROM version_keys k WHERE k.version = software_installations.version)`
+	if db.Dialect == Postgres {
+		update = `UPDATE software_installations i SET version_key = k.version_key FROM version_keys k WHERE k.version = i.version AND i.version_key <> k.version_key`
+	}
+	if _, err := tx.ExecContext(ctx, update); err != nil {
+		return err
+	}
+	if db.Dialect == SQLite {
+		_, err = tx.ExecContext(ctx, "DROP TABLE version_keys")
+	}
+	return err
+}
