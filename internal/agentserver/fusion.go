@@ -48,9 +48,9 @@ func (s *Server) serveFusion(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) fusionXML(x *exchange) {
-	m, err := fusion.ParseWithLimits(x.body, s.opt.ParseLimits)
-	if err != nil {
-		x.fail(parseFailure(err))
+	m, f := parseBusy(x, fusion.ParseWithLimits)
+	if f != nil {
+		x.fail(f)
 		return
 	}
 	x.device = m.DeviceID
@@ -98,9 +98,9 @@ func (s *Server) glpiJSON(x *exchange) {
 		x.fail(fail(http.StatusBadRequest, "the JSON document is not valid UTF-8"))
 		return
 	}
-	m, err := glpi.ParseWithLimits(x.body, s.opt.ParseLimits)
-	if err != nil {
-		x.fail(parseFailure(err))
+	m, f := parseBusy(x, glpi.ParseWithLimits)
+	if f != nil {
+		x.fail(f)
 		return
 	}
 	x.device = m.DeviceID

@@ -23,9 +23,9 @@ func (s *Server) serveOCS(w http.ResponseWriter, r *http.Request) {
 		x.fail(fail(http.StatusUnsupportedMediaType, "this URL reads the OCS Inventory agent's XML; send GLPI Agent JSON to %s", PathGLPI))
 		return
 	}
-	m, err := ocs.ParseWithLimits(x.body, s.opt.ParseLimits)
-	if err != nil {
-		x.fail(parseFailure(err))
+	m, f := parseBusy(x, ocs.ParseWithLimits)
+	if f != nil {
+		x.fail(f)
 		return
 	}
 	x.device = m.DeviceID

@@ -58,9 +58,9 @@ func (s *Server) serveParc(w http.ResponseWriter, r *http.Request) {
 		x.fail(f)
 		return
 	}
-	inv, err := Decode(x.body, s.opt.ParseLimits)
-	if err != nil {
-		x.fail(parseFailure(err))
+	inv, f := parseBusy(x, Decode)
+	if f != nil {
+		x.fail(f)
 		return
 	}
 	res, f := x.store(inv)

@@ -188,6 +188,35 @@ type exchange struct {
 	br     *bufio.Reader
 }
 
+// busy runs fn, CPU-heavy work on the body, within the ingester's bound on such
+// work when it has one (see ingest.Service.Busy).
+func (x *exchange) busy(fn func() *failure) *failure {
+	b, ok := x.s.ing.(interface {
+		Busy(ctx context.Context, fn func() error) error
+	})
+	if !ok {
+		return fn()
+	}
+	var f *failure
+	if err := b.Busy(x.r.Context(), func() error { f = fn(); return nil }); err != nil {
+		return fail(http.StatusServiceUnavailable, "the request ended before the server could read it: %v", err)
+	}
+	return f
+}
+
+// parseBusy parses the body within the bound on CPU-heavy work.
+func parseBusy[T any](x *exchange, parse func([]byte, inventory.Limits) (T, error)) (T, *failure) {
+	var m T
+	var err error
+	if f := x.busy(func() *failure { m, err = parse(x.body, x.s.opt.ParseLimits); return nil }); f != nil {
+		return m, f
+	}
+	if err != nil {
+		return m, parseFailure(err)
+	}
+	return m, nil
+}
+
 // contacted records that a known agent called in, when the ingester keeps such times.
 func (x *exchange) contacted() {
 	c, ok := x.s.ing.(interface {
@@ -326,7 +355,14 @@ func (x *exchange) read() *failure {
 	if len(raw) == 0 {
 		return fail(http.StatusBadRequest, "the request has no body")
 	}
-	body, c, err := wire.Decode(raw, x.r.Header.Get("Content-Type"), lim)
+	var body []byte
+	var c wire.Compression
+	if f := x.busy(func() *failure {
+		body, c, err = wire.Decode(raw, x.r.Header.Get("Content-Type"), lim)
+		return nil
+	}); f != nil {
+		return f
+	}
 	if c != wire.None {
 		x.comp = c
 	}

@@ -50,10 +50,20 @@ func machine(b *testing.B, raw []byte, n, packages int) *inventory.Inventory {
 	return inv
 }
 
-func benchIngest(b *testing.B, packages int, mode string) {
+// The issue's reference document is the FusionInventory agent's inventory of a
+// Debian virtual machine (774 packages); the workstation's (1,231) is the "Large"
+// variant, and either can be padded with generated packages.
+const (
+	fixture      = "fusioninventory-2.6-debian12-vm.xml"
+	fixtureLarge = "fusioninventory-2.6-debian12.xml"
+)
+
+func benchIngest(b *testing.B, packages int, mode string) { benchIngestOf(b, fixture, packages, mode) }
+
+func benchIngestOf(b *testing.B, file string, packages int, mode string) {
 	a := benchStore(b)
 	s := ingest.New(a)
-	raw := inventorytest.Read(b, "fusioninventory-2.6-debian12.xml")
+	raw := inventorytest.Read(b, file)
 	ctx := context.Background()
 	base := machine(b, raw, 0, packages)
 	if mode != "new" {
@@ -104,10 +114,12 @@ func BenchmarkIngestFivePercentChanged(b *testing.B) { benchIngest(b, 0, "change
 func BenchmarkIngestNewMachine3000(b *testing.B)     { benchIngest(b, 3000, "new") }
 func BenchmarkIngestUnchanged3000(b *testing.B)      { benchIngest(b, 3000, "unchanged") }
 func BenchmarkIngestFivePercent3000(b *testing.B)    { benchIngest(b, 3000, "changed") }
+func BenchmarkIngestNewMachineLarge(b *testing.B)    { benchIngestOf(b, fixtureLarge, 0, "new") }
+func BenchmarkIngestUnchangedLarge(b *testing.B)     { benchIngestOf(b, fixtureLarge, 0, "unchanged") }
 
 // BenchmarkParseFusion is the bare parse, for comparison with the unchanged re-inventory.
 func BenchmarkParseFusion(b *testing.B) {
-	raw := inventorytest.Read(b, "fusioninventory-2.6-debian12.xml")
+	raw := inventorytest.Read(b, fixture)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		if _, err := fusion.ParseInventory(raw); err != nil {
@@ -116,12 +128,15 @@ func BenchmarkParseFusion(b *testing.B) {
 	}
 }
 
-// BenchmarkIngestNewMachineParallel sends new machines from 16 goroutines, as many
+// benchParallel sends new machines from 16 goroutines, as many
 // agents do at once: concurrent inventories share commits.
-func BenchmarkIngestNewMachineParallel(b *testing.B) {
+func BenchmarkIngestNewMachineParallel(b *testing.B)      { benchParallel(b, fixture) }
+func BenchmarkIngestNewMachineParallelLarge(b *testing.B) { benchParallel(b, fixtureLarge) }
+
+func benchParallel(b *testing.B, file string) {
 	a := benchStore(b)
 	s := ingest.New(a)
-	raw := inventorytest.Read(b, "fusioninventory-2.6-debian12.xml")
+	raw := inventorytest.Read(b, file)
 	ctx := context.Background()
 	invs := make([]*inventory.Inventory, b.N)
 	for i := range invs {

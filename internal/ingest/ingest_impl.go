@@ -105,12 +105,17 @@ func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Met
 	if err != nil {
 		return nil, err
 	}
-	hashes := inv.SectionHashes()
+	var hashes map[string]string
 	var pre *prepared
-	if !isDevice {
-		if pre, err = s.prepare(ctx, inv, meta, hashes); err != nil {
-			return nil, err
+	err = s.Busy(ctx, func() (err error) {
+		hashes = inv.SectionHashes()
+		if !isDevice {
+			pre, err = s.prepare(ctx, inv, meta, hashes)
 		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	res, err := s.store(ctx, inv, meta, tree, hashes, pre, dev, isDevice)
 	if err != nil && pre != nil && store.IsForeignKeyViolation(err) {

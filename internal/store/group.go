@@ -95,6 +95,7 @@ func (g *groupCommit) loop() {
 		g.runGroup(batch)
 		g.lastWrite.Store(time.Now().UnixNano())
 		g.writing.Store(false)
+		g.db.writerIdle()
 	}
 }
 

@@ -47,6 +47,7 @@ type DB struct {
 	// group commits concurrent SQLite transactions together (nil on PostgreSQL).
 	group *groupCommit
 	ckpt  *checkpointer
+	cpu   cpuBound // see Busy
 }
 
 // IsPostgresURL reports whether u names a PostgreSQL server.
