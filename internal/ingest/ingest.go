@@ -39,6 +39,8 @@ type Service struct {
 	App *app.App
 	Log *slog.Logger
 	Now func() time.Time
+
+	catalogue catalogueCache
 }
 
 // New makes the ingest service.

@@ -70,7 +70,7 @@ func (s *Service) prepare(ctx context.Context, inv *inventory.Inventory, meta Me
 	}
 	p.raw = compressRaw(meta.Raw)
 	if slices.Contains(inv.Sections, inventory.SectionSoftwares) && old[string(inventory.SectionSoftwares)] != hashes[string(inventory.SectionSoftwares)] {
-		if p.software, err = wantedSoftware(ctx, db.R, db, inv); err != nil {
+		if p.software, err = wantedSoftware(ctx, db.R, db, inv, &s.catalogue); err != nil {
 			return nil, err
 		}
 	}
@@ -120,6 +120,7 @@ func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Met
 	res, err := s.store(ctx, inv, meta, tree, hashes, pre, dev, isDevice)
 	if err != nil && pre != nil && store.IsForeignKeyViolation(err) {
 		// A software id looked up before the transaction was deleted meanwhile.
+		s.catalogue.forget()
 		res, err = s.store(ctx, inv, meta, tree, hashes, nil, dev, isDevice)
 	}
 	return res, err

@@ -74,7 +74,7 @@ func (r *run) applySoftware() error {
 		want = slices.Clone(r.pre.software)
 	} else {
 		var err error
-		if want, err = wantedSoftware(r.ctx, r.tx, r.db, r.inv); err != nil {
+		if want, err = wantedSoftware(r.ctx, r.tx, r.db, r.inv, nil); err != nil {
 			return err
 		}
 	}
@@ -90,7 +90,7 @@ func (r *run) applySoftware() error {
 
 // wantedSoftware is the inventory's software after the dictionary, with catalogue
 // keys, and catalogue ids for the software q already knows.
-func wantedSoftware(ctx context.Context, q store.Querier, db *store.DB, inv *inventory.Inventory) ([]install, error) {
+func wantedSoftware(ctx context.Context, q store.Querier, db *store.DB, inv *inventory.Inventory, cache *catalogueCache) ([]install, error) {
 	rules, err := dictionary(ctx, q, db)
 	if err != nil {
 		return nil, err
@@ -130,7 +130,11 @@ func wantedSoftware(ctx context.Context, q store.Querier, db *store.DB, inv *inv
 	for _, w := range want {
 		keys[w.key] = 0
 	}
-	if err := lookupSoftware(ctx, q, db, keys); err != nil {
+	lookup := lookupSoftware
+	if cache != nil {
+		lookup = cache.fill
+	}
+	if err := lookup(ctx, q, db, keys); err != nil {
 		return nil, err
 	}
 	for i := range want {
