@@ -6,6 +6,7 @@ import (
 
 	"parc/internal/helpdesk/calendar"
 	"parc/internal/helpdesk/lifecycle"
+	"parc/internal/i18n"
 	"parc/internal/record"
 )
 
@@ -158,7 +159,7 @@ func transitionError(from, to lifecycle.Status) error {
 	case from == lifecycle.Solved:
 		return record.E(record.CodeConflict, "err.ticket_reopen_first")
 	}
-	return record.E(record.CodeConflict, "err.ticket_transition", string(from), string(to))
+	return record.E(record.CodeConflict, "err.ticket_transition", i18n.Key("enum.status."+string(from)), i18n.Key("enum.status."+string(to)))
 }
 
 // requesterRules limit what a requester sets on a ticket they open: it is theirs,

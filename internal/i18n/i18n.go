@@ -86,10 +86,21 @@ func (c *Catalog) T(lang, key string, args ...any) string {
 		return key
 	}
 	if len(args) > 0 {
-		return fmt.Sprintf(msg, args...)
+		shown := make([]any, len(args))
+		for i, a := range args {
+			if k, ok := a.(Key); ok {
+				a = c.T(lang, string(k))
+			}
+			shown[i] = a
+		}
+		return fmt.Sprintf(msg, shown...)
 	}
 	return msg
 }
+
+// Key is a message argument that is itself a catalogue key, such as a status name:
+// T writes its translation in the message.
+type Key string
 
 // Supported reports whether lang is one of parc's languages.
 func Supported(lang string) bool {

@@ -76,3 +76,19 @@ func TestEveryMessageKeyInCodeIsTranslated(t *testing.T) {
 		t.Fatalf("only %d keys found: is the scan looking in the right place?", found)
 	}
 }
+
+// TestKeyArgumentsAreTranslated: an argument that is a catalogue key is shown in the
+// message's language, and the caller's arguments are left as they were.
+func TestKeyArgumentsAreTranslated(t *testing.T) {
+	c := MustLoad()
+	args := []any{Key("enum.status.new"), Key("enum.status.solved")}
+	if got := c.T("fr", "err.ticket_transition", args...); got != "Un ticket ne peut pas passer du statut Nouveau au statut Résolu." {
+		t.Errorf("fr: %q", got)
+	}
+	if got := c.T("en", "err.ticket_transition", args...); got != "A ticket cannot go from status New to status Solved." {
+		t.Errorf("en: %q", got)
+	}
+	if args[0] != Key("enum.status.new") {
+		t.Errorf("arguments changed: %v", args)
+	}
+}
