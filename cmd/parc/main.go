@@ -12,7 +12,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -133,13 +132,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	if os.Getenv("GOGC") == "" {
-		// Parsing inventories allocates fast, and the collector competes with it
-		// for the cores: on two cores new machines came in at 52–66 a second with
-		// Go's default (100), 73–76 at 200, for a fifth more peak memory (293 ->
-		// 358 MiB with 64 inventories in flight). GOGC still overrides it.
-		debug.SetGCPercent(200)
-	}
 	log := logger(stderr)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
