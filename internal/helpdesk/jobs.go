@@ -69,22 +69,9 @@ func (h *Jobs) system(ctx context.Context) (*record.Actor, error) {
 // errSkip rolls back a transaction that found nothing to do after all.
 var errSkip = errors.New("skip")
 
-// ids runs a query returning ids.
+// ids runs a query returning ids, on the readers.
 func (h *Jobs) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
-	rows, err := h.Rec.DB.R.QueryContext(ctx, h.Rec.DB.Rebind(q), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return h.Rec.DB.IDs(ctx, h.Rec.DB.R, q, args...)
 }
 
 // AutoClose closes the tickets solved for the configured number of days (the

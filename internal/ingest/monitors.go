@@ -92,21 +92,8 @@ func monitorSerial(m inventory.Monitor) string {
 
 // linkedMonitors are the live monitors records linked to the computer.
 func (r *run) linkedMonitors() ([]*record.Record, error) {
-	rows, err := r.tx.QueryContext(r.ctx, r.q("SELECT id FROM monitors WHERE computer_id = ? AND deleted_at IS NULL ORDER BY id"), r.comp.ID)
+	ids, err := r.db.IDs(r.ctx, r.tx, "SELECT id FROM monitors WHERE computer_id = ? AND deleted_at IS NULL ORDER BY id", r.comp.ID)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	t := r.s.App.Reg.MustType("monitors")

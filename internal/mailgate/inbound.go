@@ -94,20 +94,8 @@ func (g *Gateway) keepFiles(ctx context.Context, tx *sql.Tx, p *parsed, res Resu
 
 // usersByEmail finds the active users with this address, oldest account first.
 func (g *Gateway) usersByEmail(ctx context.Context, addr string) ([]int64, error) {
-	rows, err := g.App.DB.R.QueryContext(ctx, g.App.DB.Rebind("SELECT id FROM users WHERE lower(email) = ? AND active = ? AND deleted_at IS NULL ORDER BY id"), addr, true)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	db := g.App.DB
+	return db.IDs(ctx, db.R, "SELECT id FROM users WHERE lower(email) = ? AND active = ? AND deleted_at IS NULL ORDER BY id", addr, true)
 }
 
 // refuseBig records a mail refused for its size from its header alone.

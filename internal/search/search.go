@@ -259,22 +259,9 @@ type scored struct {
 // narrow ranks the matches among the documents of one kind the caller may read:
 // the store lists those documents, then matches and scores only them.
 func (s *Service) narrow(ctx context.Context, q *Query, kind string, b branch, limit int) ([]Hit, error) {
-	rows, err := s.Rec.DB.R.QueryContext(ctx, s.Rec.DB.Rebind("SELECT d.id FROM search_docs d "+b.join+" WHERE d.kind = ? AND "+b.where),
+	ids, err := s.Rec.DB.IDs(ctx, s.Rec.DB.R, "SELECT d.id FROM search_docs d "+b.join+" WHERE d.kind = ? AND "+b.where,
 		append([]any{kind}, b.args...)...)
-	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
+	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
 	var found []scored

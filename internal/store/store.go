@@ -205,6 +205,25 @@ type Querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// IDs runs a query whose one column is an id and returns the ids in order. The
+// query uses '?' placeholders.
+func (db *DB) IDs(ctx context.Context, q Querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, db.Rebind(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // IsForeignKeyViolation reports whether err is a refused reference, in either dialect.
 func IsForeignKeyViolation(err error) bool {
 	m := err.Error()
