@@ -228,12 +228,12 @@ const (
 	saveButton   = `form.record-form button[type="submit"]`
 )
 
-// startParc serves parc over a fresh store on 127.0.0.1, with an organisation, a
-// technician of it and one computer there; it returns the other computer's name.
-func startParc(t *testing.T, kind string) (*httptest.Server, *i18n.Catalog, string) {
+// clientA is a fresh store with an organisation "Client A" and its technician
+// (techLogin); sys is the system actor, which sees the organisation.
+func clientA(t *testing.T, kind string) (a *app.App, sys *record.Actor, org *record.Record) {
 	t.Helper()
 	ctx := context.Background()
-	a := app.New(storetest.OpenTest(t, kind), nil)
+	a = app.New(storetest.OpenTest(t, kind), nil)
 	if _, err := a.Bootstrap(ctx, "fr"); err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func startParc(t *testing.T, kind string) (*httptest.Server, *i18n.Catalog, stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	org, err := a.Records.Create(ctx, sys, a.Reg.MustType("organizations"), record.Input{"name": "Client A", "parent_id": sys.Tree.Root})
+	org, err = a.Records.Create(ctx, sys, a.Reg.MustType("organizations"), record.Input{"name": "Client A", "parent_id": sys.Tree.Root})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,13 +251,28 @@ func startParc(t *testing.T, kind string) (*httptest.Server, *i18n.Catalog, stri
 	if _, err := a.Auth.CreateUser(ctx, sys, techLogin, techPassword, "technician", org.ID); err != nil {
 		t.Fatal(err)
 	}
+	return a, sys, org
+}
+
+// serve serves a's web interface on 127.0.0.1 until the test ends.
+func serve(t *testing.T, a *app.App) (*httptest.Server, *i18n.Catalog) {
+	cat := i18n.MustLoad()
+	srv := httptest.NewServer(web.New(a, cat, ui.New(a, cat)))
+	t.Cleanup(srv.Close)
+	return srv, cat
+}
+
+// startParc serves parc over a fresh store on 127.0.0.1, with an organisation, a
+// technician of it and one computer there; it returns the other computer's name.
+func startParc(t *testing.T, kind string) (*httptest.Server, *i18n.Catalog, string) {
+	t.Helper()
+	ctx := context.Background()
+	a, sys, org := clientA(t, kind)
 	const other = "OTHER-PC"
 	if _, err := a.Records.Create(ctx, sys, a.Reg.MustType("computers"), record.Input{"name": other, "serial": "XYZ-9", "organization_id": org.ID}); err != nil {
 		t.Fatal(err)
 	}
-	cat := i18n.MustLoad()
-	srv := httptest.NewServer(web.New(a, cat, ui.New(a, cat))) // listens on 127.0.0.1
-	t.Cleanup(srv.Close)
+	srv, cat := serve(t, a)
 	return srv, cat, other
 }
 

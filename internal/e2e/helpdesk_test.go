@@ -9,12 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"parc/internal/app"
 	"parc/internal/i18n"
 	"parc/internal/record"
 	"parc/internal/storetest"
-	"parc/internal/ui"
-	"parc/internal/web"
 )
 
 const (
@@ -137,24 +134,7 @@ func mustInt(t *testing.T, s string) int64 {
 func startHelpdesk(t *testing.T, kind string) (*httptest.Server, *i18n.Catalog, int64) {
 	t.Helper()
 	ctx := context.Background()
-	a := app.New(storetest.OpenTest(t, kind), nil)
-	if _, err := a.Bootstrap(ctx, "fr"); err != nil {
-		t.Fatal(err)
-	}
-	sys, err := a.System(ctx, record.OriginCLI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	org, err := a.Records.Create(ctx, sys, a.Reg.MustType("organizations"), record.Input{"name": "Client A", "parent_id": sys.Tree.Root})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sys, err = a.System(ctx, record.OriginCLI); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Auth.CreateUser(ctx, sys, techLogin, techPassword, "technician", org.ID); err != nil {
-		t.Fatal(err)
-	}
+	a, sys, org := clientA(t, kind)
 	alice, err := a.Auth.CreateUser(ctx, sys, reqLogin, reqPassword, "self-service", org.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -171,8 +151,6 @@ func startHelpdesk(t *testing.T, kind string) (*httptest.Server, *i18n.Catalog, 
 	create("kb-articles", record.Input{"title": "Débloquer l'imprimante du couloir", "body": "Ouvrez le bac 2.", "visibility": "public",
 		"published": true, "organization_id": org.ID})
 	create("ticket-categories", record.Input{"name": "Impression", "organization_id": org.ID})
-	cat := i18n.MustLoad()
-	srv := httptest.NewServer(web.New(a, cat, ui.New(a, cat)))
-	t.Cleanup(srv.Close)
+	srv, cat := serve(t, a)
 	return srv, cat, pc
 }
