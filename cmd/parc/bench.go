@@ -38,13 +38,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 		fs.PrintDefaults()
 	}
 	assets := fs.Int("assets", 100000, "computers in the store")
-	data := fs.String("data", "", "SQLite data directory to fill and measure (default: a new temporary directory)")
-	keep := fs.Bool("keep", false, "keep the temporary store afterwards")
-	inPlace := fs.Bool("in-place", false, "PostgreSQL: use the database of PARC_DATABASE_URL itself, not a new one beside it")
-	duration := fs.Duration("duration", 5*time.Second, "length of each creation run")
-	requests := fs.Int("requests", 200, "timed requests per list query")
-	clients := fs.Int("clients", 8, "concurrent clients of the second creation run")
-	inProcess := fs.Bool("in-process", false, "serve from this process instead of a `parc serve` child process")
+	common := benchFlags(fs, "list query")
 	installations := fs.Int("installations", 0, "installed packages per computer (from a 3,000-entry catalogue), e.g. 800 for an inventoried fleet")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -52,19 +46,15 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	cfg, done, err := benchStore(ctx, "bench", *data, *inPlace, *keep, stdout)
+	cfg, done, err := benchStore(ctx, "bench", common.data, common.inPlace, common.keep, stdout)
 	if err != nil {
 		return err
 	}
 	defer done()
 
-	opt := benchpkg.Options{Assets: *assets, Installations: *installations, Requests: *requests, Duration: *duration, Clients: *clients, Log: stdout}
-	if !*inProcess {
-		exe, err := os.Executable()
-		if err != nil {
-			return fmt.Errorf("bench: find the parc binary to serve from (or use --in-process): %w", err)
-		}
-		opt.Start, opt.Mode = benchpkg.ProcessStarter(exe), "`parc serve` (child process)"
+	opt := benchpkg.Options{Assets: *assets, Installations: *installations, Requests: common.requests, Duration: common.duration, Clients: common.clients, Log: stdout}
+	if opt.Start, opt.Mode, err = common.starter("bench"); err != nil {
+		return err
 	}
 	res, err := benchpkg.Run(ctx, cfg, opt)
 	if err != nil {
@@ -73,6 +63,40 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(stdout)
 	res.Print(stdout)
 	return nil
+}
+
+// benchCommon are the options both store benches take.
+type benchCommon struct {
+	data                     string
+	keep, inPlace, inProcess bool
+	duration                 time.Duration
+	requests, clients        int
+}
+
+// benchFlags declares the common options on fs; what names the timed read cases.
+func benchFlags(fs *flag.FlagSet, what string) *benchCommon {
+	c := &benchCommon{}
+	fs.StringVar(&c.data, "data", "", "SQLite data directory to fill and measure (default: a new temporary directory)")
+	fs.BoolVar(&c.keep, "keep", false, "keep the temporary store afterwards")
+	fs.BoolVar(&c.inPlace, "in-place", false, "PostgreSQL: use the database of PARC_DATABASE_URL itself, not a new one beside it")
+	fs.DurationVar(&c.duration, "duration", 5*time.Second, "length of each creation run")
+	fs.IntVar(&c.requests, "requests", 200, "timed requests per "+what)
+	fs.IntVar(&c.clients, "clients", 8, "concurrent clients of the second creation run")
+	fs.BoolVar(&c.inProcess, "in-process", false, "serve from this process instead of a `parc serve` child process")
+	return c
+}
+
+// starter is how the measured server starts: a `parc serve` child process from
+// this binary, or nil (in this process) with --in-process.
+func (c *benchCommon) starter(cmd string) (benchpkg.StartFunc, string, error) {
+	if c.inProcess {
+		return nil, "", nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: find the parc binary to serve from (or use --in-process): %w", cmd, err)
+	}
+	return benchpkg.ProcessStarter(exe), "`parc serve` (child process)", nil
 }
 
 // benchStore is the store a bench command fills and measures: a new temporary
