@@ -11,8 +11,8 @@ import (
 const maxCached = 200_000
 
 // catalogueCache keeps the software ids of catalogue keys between inventories: a new
-// machine's thousand packages are nearly all known, and looking them up was a third
-// of the work done before its transaction. The store's catalogue version moves when
+// machine's thousand packages are nearly all known, and looking them up was half of
+// the work done before its transaction (profile of 300 new machines: 0.98 of 1.83 s). The store's catalogue version moves when
 // an entry changes its key or is deleted (migration 0014); the cache is then dropped.
 // Ids are only ever taken from the cache before a transaction: one deleted meanwhile
 // makes the transaction fail on its foreign key, and ingest runs again without them.
