@@ -115,6 +115,33 @@ func TestPrepareAndRun(t *testing.T) {
 		if res.MemEnd.RSS == 0 || len(res.Startups) != 1 || !strings.Contains(out.String(), "First page") {
 			t.Errorf("memory %+v, startups %v\n%s", res.MemEnd, res.Startups, out.String())
 		}
+
+		// A second run on the kept store first removes the computers the first one
+		// created, with their history, and measures the seeded store again.
+		created := func(res *bench.Result) (n int64) {
+			for _, c := range res.Creates {
+				n += int64(c.Created)
+			}
+			return n
+		}
+		apiRows := func() (comps, hist int64) {
+			a.DB.R.QueryRow("SELECT COUNT(*) FROM computers WHERE inventory_number LIKE 'API-%'").Scan(&comps)
+			a.DB.R.QueryRow("SELECT COUNT(*) FROM history h WHERE h.record_type = 'computers' AND NOT EXISTS (SELECT 1 FROM computers c WHERE c.id = h.record_id)").Scan(&hist)
+			return comps, hist
+		}
+		if comps, _ := apiRows(); comps != created(res) || comps == 0 {
+			t.Fatalf("first run created %d computers, the store has %d", created(res), comps)
+		}
+		res2, err := bench.Run(ctx, cfg, bench.Options{Assets: 400, Installations: 40, Requests: 1, Warmup: 1, Duration: 100 * time.Millisecond, Clients: 2, Starts: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res2.Assets != 400 || res2.Seeded != 0 {
+			t.Errorf("second run measured %d computers (%d seeded), want the 400 seeded", res2.Assets, res2.Seeded)
+		}
+		if comps, orphans := apiRows(); comps != created(res2) || orphans != 0 {
+			t.Errorf("after the second run: %d created computers (it created %d), %d history rows of removed ones", comps, created(res2), orphans)
+		}
 	})
 }
 

@@ -292,12 +292,13 @@ func LoadFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 	return fx, nil
 }
 
-// macTerms picks, per organisation, the MAC address of a computer found there.
+// macTerms picks, per organisation, the MAC address of a computer found there (not
+// one an earlier bench's creation runs added, which have none).
 func macTerms(ctx context.Context, a *app.App, fx *Fixture) map[int64]string {
 	out := map[int64]string{}
 	for _, o := range fx.Orgs {
 		var mac sql.NullString
-		err := a.DB.R.QueryRowContext(ctx, a.DB.Rebind("SELECT mac_addresses FROM computers WHERE organization_id = ? AND deleted_at IS NULL ORDER BY id DESC LIMIT 1"), o.ID).Scan(&mac)
+		err := a.DB.R.QueryRowContext(ctx, a.DB.Rebind("SELECT mac_addresses FROM computers WHERE organization_id = ? AND deleted_at IS NULL AND mac_addresses <> '' ORDER BY id DESC LIMIT 1"), o.ID).Scan(&mac)
 		if err == nil && mac.Valid {
 			out[o.ID] = mac.String
 		}
