@@ -155,6 +155,11 @@ func (l *loader) computer(s *site, state string, owner *employee, laptop bool) (
 	if err != nil {
 		return computerInfo{}, err
 	}
+	if state == "in_use" || state == "loan" {
+		// Machines at work run parc's agent (inventory.go).
+		l.machines = append(l.machines, &machine{id: r.ID, name: r.String("name"), serial: r.String("serial"), uuid: r.String("uuid"),
+			maker: maker, model: m.name, laptop: laptop, osName: os.name, osVersion: os.version, site: s, owner: owner, bought: bought})
+	}
 	return computerInfo{id: r.ID, state: state, owner: owner, room: room, laptop: laptop, maker: maker,
 		bought: bought, inUse: state == "in_use", location: room}, nil
 }

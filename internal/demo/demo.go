@@ -84,14 +84,21 @@ func Load(ctx context.Context, a *app.App) error {
 		return err
 	}
 	var counts map[string]int
+	var machines []*machine
+	var sites []*site
 	err = a.DB.Tx(ctx, func(tx *sql.Tx) error {
 		l := newLoader(ctx, a, sys, tx, orgs)
 		if err := l.run(); err != nil {
 			return err
 		}
-		counts = l.counts
+		counts, machines, sites = l.counts, l.machines, l.sites
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// Then the agents of the machines at work report, one inventory at a time.
+	inv, err := loadInventory(ctx, a, machines, sites, time.Now())
 	if err != nil {
 		return err
 	}
@@ -101,7 +108,8 @@ func Load(ctx context.Context, a *app.App) error {
 	if err != nil {
 		return err
 	}
-	a.Log.Info("demo data loaded", "computers", counts["computers"], "tickets", desk["tickets"], "records", total(counts)+len(orgSpecs)+total(desk),
+	a.Log.Info("demo data loaded", "computers", counts["computers"]+inv["computers"], "inventories", inv["inventories"], "tickets", desk["tickets"],
+		"records", total(counts)+len(orgSpecs)+total(desk)+inv["software-rules"]+inv["inventory-rules"],
 		"duration_ms", time.Since(start).Milliseconds())
 	return nil
 }
@@ -148,6 +156,7 @@ type loader struct {
 	invSeq    map[string]int
 	logins    map[string]bool
 	counts    map[string]int
+	machines  []*machine // computers whose agent reports (inventory.go)
 }
 
 type modelRef struct {

@@ -21,25 +21,29 @@ import (
 var wantCounts = map[string]int{
 	"organizations":     5, // the root and the four demo organisations
 	"users":             119,
-	"computers":         150,
+	"computers":         156, // with the 6 servers their agents brought in
 	"monitors":          113,
 	"network-equipment": 32,
 	"printers":          13,
 	"phones":            80,
 	"peripherals":       56,
 	"locations":         102,
-	"manufacturers":     14,
-	"models":            30,
+	"manufacturers":     16, // with HPE and QEMU, from the servers' inventories
+	"models":            34, // with the servers' 4
 	"asset-types":       14,
 	"suppliers":         5,
 	"groups":            5,
+	"agents":            128, // one per computer at work, and the servers'
+	"software-rules":    5,
+	"inventory-rules":   6, // an address range per site
 }
 
 var wantStates = map[string]int{"in_use": 119, "stock": 10, "retired": 7, "repair": 5, "disposed": 4, "loan": 3, "reserved": 2}
 
 // wantFingerprint digests the names, serials, inventory numbers and owners of every
-// asset: the same seed must give the same data on every store.
-const wantFingerprint = "2d5fb0ef522f62f2e6143f92c3f6b83c098f34d41fd840a23221728603aea155"
+// asset, and the computers' inventory facts: the same seed must give the same data on
+// every store.
+const wantFingerprint = "6fdba3b8ffff44713443c686c8e6b8c82c57a27eb4fede200d95bf223464c12a"
 
 func loadDemo(t *testing.T, kind string) *app.App {
 	t.Helper()
@@ -107,6 +111,7 @@ func TestDemo(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		a := loadDemo(t, kind)
 		checkHelpdesk(t, a, time.Now())
+		checkInventory(t, a, time.Now())
 		ctx := context.Background()
 		sys, err := a.System(ctx, record.OriginCLI)
 		if err != nil {
@@ -174,7 +179,7 @@ func TestDemo(t *testing.T) {
 		for _, r := range seen {
 			perOrg[r.OrgID]++
 		}
-		if len(seen) != 70 || perOrg[bm] != 50 || perOrg[mtr] != 20 {
+		if len(seen) != 71 || perOrg[bm] != 51 || perOrg[mtr] != 20 {
 			t.Errorf("resp.martin sees %d computers: %v", len(seen), perOrg)
 		}
 		if _, err := a.Records.Get(ctx, resp, comps, byName["CDA-PORT-001"].ID); err == nil {
@@ -210,7 +215,7 @@ func TestDemo(t *testing.T) {
 			t.Error("marie.dupont creates a computer")
 		}
 
-		// The observer of Cabinet Durand reads its 38 computers and changes nothing;
+		// The observer of Cabinet Durand reads its 39 computers and changes nothing;
 		// the ESN's technicians see every client.
 		audit := actorOf(t, a, "audit.durand")
 		seen = listAll(t, a, audit, "computers")
@@ -219,14 +224,14 @@ func TestDemo(t *testing.T) {
 				t.Errorf("audit.durand sees %s", r.String("name"))
 			}
 		}
-		if len(seen) != 38 {
+		if len(seen) != 39 {
 			t.Errorf("audit.durand sees %d computers", len(seen))
 		}
 		if _, err := a.Records.Update(ctx, audit, comps, seen[0].ID, record.Input{"comment": "x"}); err == nil {
 			t.Error("observer updated a computer")
 		}
 		tech := actorOf(t, a, "tech.paris")
-		if n := len(listAll(t, a, tech, "computers")); n != 150 {
+		if n := len(listAll(t, a, tech, "computers")); n != 156 {
 			t.Errorf("tech.paris sees %d computers", n)
 		}
 		if _, err := a.Records.Create(ctx, tech, comps, record.Input{"name": "PC-TEST", "organization_id": bm}); err != nil {
@@ -250,7 +255,12 @@ func TestDemo(t *testing.T) {
 				if r.String("name") == "PC-TEST" {
 					continue
 				}
-				lines = append(lines, r.String("name")+"|"+r.String("serial")+"|"+r.String("inventory_number")+"|"+r.Display["user_id"])
+				line := r.String("name") + "|" + r.String("serial") + "|" + r.String("inventory_number") + "|" + r.Display["user_id"]
+				if typ == "computers" {
+					// What the agents reported, too.
+					line += "|" + r.String("primary_ip") + "|" + r.String("memory_mb") + "|" + r.String("disk_mb") + "|" + r.String("software_count")
+				}
+				lines = append(lines, line)
 			}
 			sort.Strings(lines)
 			h.Write([]byte(strings.Join(lines, "\n")))
