@@ -1,16 +1,46 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
+	"parc/internal/httpctx"
 	"parc/internal/ingest"
 	"parc/internal/record"
 )
 
-// registerInventory adds the read views of a computer's inventory.
+// registerInventory adds the inventory settings and the read views of a computer's
+// inventory.
 func (a *API) registerInventory(mux *http.ServeMux) {
 	inv := ingest.New(a.App)
+	// Where new machines no rule places go, and the state they start in.
+	mux.HandleFunc("GET /api/v1/settings/inventory", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+		st, err := inv.Settings(r.Context(), actor)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, st)
+		return nil
+	}))
+	mux.HandleFunc("PUT /api/v1/settings/inventory", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+		var raw map[string]any
+		if err := decode(w, r, &raw); err != nil {
+			return err
+		}
+		body, err := settingsInput(raw)
+		if err != nil {
+			return err
+		}
+		st, err := inv.SetSettings(r.Context(), actor, body, httpctx.ClientIP(r))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, st)
+		return nil
+	}))
 	mux.HandleFunc("GET /api/v1/computers/{id}/components", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
 		id, err := pathID(r)
 		if err != nil {
@@ -65,4 +95,41 @@ func (a *API) registerInventory(mux *http.ServeMux) {
 		w.Write(doc)
 		return nil
 	}))
+}
+
+// settingsInput reads the inventory settings of a PUT: both ids, as numbers (or
+// numeric strings), null or "" for none. Unknown members are refused, so that a
+// misspelt name never clears a setting.
+func settingsInput(raw map[string]any) (ingest.Settings, error) {
+	var out ingest.Settings
+	errs := record.FieldErrors{}
+	fields := map[string]*int64{"default_organization_id": &out.DefaultOrgID, "default_state_id": &out.DefaultStateID}
+	for name, v := range raw {
+		into, ok := fields[name]
+		if !ok {
+			errs.Add(name, "err.unknown_field")
+			continue
+		}
+		var s string
+		switch x := v.(type) {
+		case nil:
+		case json.Number:
+			s = x.String()
+		case string:
+			s = strings.TrimSpace(x)
+		default:
+			errs.Add(name, "err.not_integer")
+			continue
+		}
+		if s == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			errs.Add(name, "err.not_integer")
+			continue
+		}
+		*into = n
+	}
+	return out, errs.Err()
 }

@@ -15,6 +15,7 @@ import (
 
 	"parc/internal/app"
 	"parc/internal/i18n"
+	"parc/internal/ingest"
 	"parc/internal/record"
 	"parc/internal/storetest"
 	"parc/internal/ui"
@@ -339,7 +340,9 @@ func TestOrganisationsAreWalled(t *testing.T) {
 		// The technician may not create profiles, nor set naming plans.
 		b.get("/profiles/new").must(t, 403)
 		b.get("/settings/naming").must(t, 403)
-		b.get("/").lacks(t, "/settings/naming", `href="/profiles"`)
+		b.get("/settings/inventory").must(t, 403)
+		b.post("/settings/inventory", url.Values{"_csrf": {b.csrf()}, "default_organization_id": {itoa(orgA)}}).must(t, 403)
+		b.get("/").lacks(t, "/settings/naming", "/settings/inventory", `href="/profiles"`)
 		// A technician may not change users, so the language goes to the cookie only.
 		tok := b.csrf()
 		p := b.post("/account/language", url.Values{"_csrf": {tok}, "language": {"en"}})
@@ -415,6 +418,18 @@ func TestBulkSavedSearchesCSVAndAccount(t *testing.T) {
 		b.get("/computers/new").must(t, 200, "PC-{####}")
 		p = b.post("/computers/new", url.Values{"_csrf": {tok}, "organization_id": {itoa(root)}, "name": {""}})
 		b.follow(p).must(t, 200, "PC-0001")
+
+		// Inventory settings: unplaced new machines go to a quarantine organisation.
+		quarantine := e.org("Quarantaine")
+		b.get("/").must(t, 200, `href="/settings/inventory"`)
+		b.get("/settings/inventory").must(t, 200, esc("Réglages de l'inventaire"), esc("L'organisation racine"), "Quarantaine")
+		b.post("/settings/inventory", url.Values{"_csrf": {tok}, "default_organization_id": {"999999"}, "default_state_id": {"0"}}).
+			must(t, 422, esc(e.cat.T("fr", "err.bad_reference")))
+		p = b.post("/settings/inventory", url.Values{"_csrf": {tok}, "default_organization_id": {itoa(quarantine)}, "default_state_id": {"0"}})
+		b.follow(p).must(t, 200, esc("Réglages de l'inventaire enregistrés."), `value="`+itoa(quarantine)+`" selected`)
+		if v, _ := e.app.Records.Setting(context.Background(), e.app.DB.R, ingest.DefaultOrgSetting); v != itoa(quarantine) {
+			t.Errorf("default organisation setting %q, want %d", v, quarantine)
+		}
 
 		// Account: API token shown once; password change keeps the user signed in.
 		b.post("/account/tokens", url.Values{"_csrf": {tok}, "name": {"script"}}).must(t, 200, "parc_", "script")

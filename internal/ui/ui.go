@@ -37,7 +37,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the page templates; each defines "content" inside the layout.
-var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "import", "error",
+var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "inventory_settings", "import", "error",
 	"portal", "portal_new", "portal_ticket", "portal_kb", "report"}
 
 // pageParts are the templates a page is parsed with besides its own file.
@@ -129,6 +129,8 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /account/tokens/{id}/revoke", u.page(u.revokeToken))
 	mux.HandleFunc("GET /settings/naming", u.page(u.naming))
 	mux.HandleFunc("POST /settings/naming", u.page(u.saveNaming))
+	mux.HandleFunc("GET /settings/inventory", u.page(u.inventorySettings))
+	mux.HandleFunc("POST /settings/inventory", u.page(u.saveInventorySettings))
 	u.registerPortal(mux)
 	u.registerTicket(mux)
 	for _, t := range u.App.Reg.Types() {
@@ -299,6 +301,9 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 		if a == record.AreaAdmin && len(u.namingTypes(c)) > 0 {
 			m.Items = append(m.Items, MenuItem{Label: c.T("ui.naming.title"), Href: "/settings/naming", Active: active == "/settings/naming"})
 		}
+		if a == record.AreaAdmin && u.inv.MayManage(c.Actor) {
+			m.Items = append(m.Items, MenuItem{Label: c.T("ui.invset.title"), Href: "/settings/inventory", Active: active == "/settings/inventory"})
+		}
 		if len(m.Items) > 0 {
 			out = append(out, m)
 		}
@@ -311,7 +316,7 @@ var doneKeys = map[string]string{
 	"created": "ui.done.created", "updated": "ui.done.updated", "trashed": "ui.done.trashed",
 	"restored": "ui.done.restored", "purged": "ui.done.purged", "deleted": "ui.done.deleted",
 	"bulk": "ui.done.bulk", "saved": "ui.done.saved", "unsaved": "ui.done.unsaved",
-	"naming": "ui.done.naming", "password": "ui.done.password", "lang": "ui.done.lang",
+	"naming": "ui.done.naming", "inventory_settings": "ui.done.inventory_settings", "password": "ui.done.password", "lang": "ui.done.lang",
 	"token_revoked": "ui.done.token_revoked",
 	// Helpdesk: portal and ticket actions.
 	"ticket_created": "ui.done.ticket_created", "replied": "ui.done.replied", "accepted": "ui.done.accepted",

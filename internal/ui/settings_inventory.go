@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+
+	"parc/internal/httpctx"
+	"parc/internal/ingest"
+	"parc/internal/record"
+)
+
+// InventorySettingsPage sets where new machines no assignment rule places go and
+// the state machines created by an inventory start in.
+type InventorySettingsPage struct {
+	Base
+	Orgs, States []Option
+	Errors       map[string]string
+}
+
+func (u *UI) inventorySettings(c *req) error {
+	st, err := u.inv.Settings(c.R.Context(), c.Actor)
+	if err != nil {
+		return err
+	}
+	return u.renderInventorySettings(c, st, nil, http.StatusOK)
+}
+
+func (u *UI) renderInventorySettings(c *req, st ingest.Settings, errs map[string]string, status int) error {
+	p := &InventorySettingsPage{Base: u.base(c, c.T("ui.invset.title"), "/settings/inventory"), Errors: errs}
+	cur := strconv.FormatInt(st.DefaultOrgID, 10)
+	p.Orgs = append(p.Orgs, Option{Value: "0", Label: c.T("ui.invset.root"), Selected: st.DefaultOrgID == 0})
+	for _, o := range c.Actor.Tree.Orgs() {
+		id := strconv.FormatInt(o.ID, 10)
+		if o.ID == c.Actor.Tree.Root {
+			continue // "the root" above says it
+		}
+		p.Orgs = append(p.Orgs, Option{Value: id, Label: indent(c.Actor.Tree.Depth(o.ID)) + o.Name, Selected: id == cur})
+	}
+	states, err := u.App.Records.List(c.R.Context(), c.Actor, u.App.Reg.MustType("states"), record.ListQuery{Sort: "name", Limit: record.MaxLimit})
+	if err != nil {
+		return err
+	}
+	p.States = append(p.States, Option{Value: "0", Label: c.T("ui.invset.no_state"), Selected: st.DefaultStateID == 0})
+	for _, r := range states.Records {
+		p.States = append(p.States, Option{Value: strconv.FormatInt(r.ID, 10), Label: r.Label(), Selected: r.ID == st.DefaultStateID})
+	}
+	return u.renderPage(c, status, "inventory_settings", p)
+}
+
+func (u *UI) saveInventorySettings(c *req) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	if !u.inv.MayManage(c.Actor) {
+		return record.ErrForbidden()
+	}
+	in := ingest.Settings{}
+	errs := map[string]string{}
+	for name, into := range map[string]*int64{"default_organization_id": &in.DefaultOrgID, "default_state_id": &in.DefaultStateID} {
+		v := c.R.PostFormValue(name)
+		n, err := strconv.ParseInt(v, 10, 64)
+		if v != "" && (err != nil || n < 0) {
+			errs[name] = c.T("err.not_integer")
+			continue
+		}
+		*into = n
+	}
+	if len(errs) == 0 {
+		_, err := u.inv.SetSettings(c.R.Context(), c.Actor, in, httpctx.ClientIP(c.R))
+		if e, ok := record.AsError(err); ok && len(e.Fields) > 0 {
+			for f, m := range e.Fields {
+				errs[f] = c.T(m.Key, m.Args...)
+			}
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		return u.renderInventorySettings(c, in, errs, http.StatusUnprocessableEntity)
+	}
+	return redirect(c, "/settings/inventory?done=inventory_settings")
+}
