@@ -18,19 +18,20 @@ import (
 
 // machine is a demo computer whose agent reports: what the fleet step knows of it.
 type machine struct {
-	id                    int64
-	name, serial, uuid    string
-	maker, model          string
-	laptop                bool
-	osName, osVersion     string
-	site                  *site
-	owner                 *employee
-	bought                time.Time
-	inv                   *inventory.Inventory
-	ip                    string
-	firstSeen, lastSeen   time.Time
-	reinventoried, stale  bool
-	agentVersion, devices string
+	id                 int64
+	name, serial, uuid string
+	maker, model       string
+	laptop             bool
+	osName, osVersion  string
+	site               *site
+	owner              *employee
+	bought             time.Time
+	// Filled by loadInventory: the first document, the address it came from, when the
+	// agent last reported, and the agent.
+	inv                    *inventory.Inventory
+	ip                     string
+	lastSeen               time.Time
+	agentVersion, deviceID string
 }
 
 // Agent versions the demo's machines run: most are current, a few were not updated.
@@ -55,33 +56,26 @@ func loadInventory(ctx context.Context, a *app.App, machines []*machine, sites [
 	rng := rand.New(rand.NewPCG(seed, seed>>5))
 	svc := ingest.New(a)
 	type report struct {
-		m     *machine
-		at    time.Time
-		inv   *inventory.Inventory
-		first bool
+		m   *machine
+		at  time.Time
+		inv *inventory.Inventory
 	}
 	var reports []report
 	for i, m := range machines {
 		m.agentVersion = pick(rng, agentVersions)
-		m.devices = m.name + "-" + m.bought.AddDate(0, 0, 10+rng.IntN(20)).Format("2006-01-02-15-04-05")
+		m.deviceID = m.name + "-" + m.bought.AddDate(0, 0, 10+rng.IntN(20)).Format("2006-01-02-15-04-05")
 		m.inv = m.inventory(rng)
 		switch {
 		case i%20 == 7: // away: last seen five weeks to three months ago
-			m.stale = true
 			m.lastSeen = now.Add(-time.Duration(35*24+rng.IntN(55*24)) * time.Hour)
-		case i%3 == 1:
-			m.reinventoried = true
-			m.firstSeen = now.Add(-time.Duration(25*24+rng.IntN(15*24)) * time.Hour)
+			reports = append(reports, report{m, m.lastSeen, m.inv})
+		case i%3 == 1: // reported a month ago, then again lately
+			first := now.Add(-time.Duration(25*24+rng.IntN(15*24)) * time.Hour)
 			m.lastSeen = now.Add(-time.Duration(1+rng.IntN(60)) * time.Hour)
+			reports = append(reports, report{m, first, m.inv}, report{m, m.lastSeen, m.upgraded()})
 		default:
 			m.lastSeen = now.Add(-time.Duration(1+rng.IntN(60)) * time.Hour)
-		}
-		if m.reinventoried {
-			before := m.inv
-			after := m.upgraded(rng)
-			reports = append(reports, report{m, m.firstSeen, before, true}, report{m, m.lastSeen, after, false})
-		} else {
-			reports = append(reports, report{m, m.lastSeen, m.inv, true})
+			reports = append(reports, report{m, m.lastSeen, m.inv})
 		}
 	}
 	// The servers report once, in the last day: each hypervisor before its guests.
@@ -91,7 +85,7 @@ func loadInventory(ctx context.Context, a *app.App, machines []*machine, sites [
 			return nil, fmt.Errorf("demo: server %s on unknown site %s", sv.name, sv.site)
 		}
 		m := &machine{name: sv.name, site: s, ip: fmt.Sprintf("10.%d.0.%d", s.subnet, sv.ip), agentVersion: agentVersions[0]}
-		reports = append(reports, report{m, now.Add(-time.Duration(20-i) * time.Hour), serverInventory(i, s), true})
+		reports = append(reports, report{m, now.Add(-time.Duration(20-i) * time.Hour), serverInventory(i, s)})
 	}
 	// In the order they arrived, as the server would have received them, with the
 	// record service's clock (history, update times) at that time too, as the
@@ -187,7 +181,7 @@ func inventoryRules(ctx context.Context, a *app.App, sys *record.Actor, machines
 // inventory is what the machine's agent reports on its first run.
 func (m *machine) inventory(rng *rand.Rand) *inventory.Inventory {
 	inv := &inventory.Inventory{Format: agent.FormatParc, Action: inventory.ActionInventory, ItemType: inventory.ItemComputer,
-		DeviceID: m.devices, Agent: inventory.Agent{Name: agent.AgentName, Version: m.agentVersion}, Tag: strings.ToUpper(m.site.org)}
+		DeviceID: m.deviceID, Agent: inventory.Agent{Name: agent.AgentName, Version: m.agentVersion}, Tag: strings.ToUpper(m.site.org)}
 	apple := m.maker == "Apple"
 	linux := m.osName == "Ubuntu"
 	login := "admin.local"
@@ -328,7 +322,7 @@ func (m *machine) software(rng *rand.Rand, apple, linux bool) []inventory.Softwa
 // upgraded is the machine's second inventory, a month after the first: lagging
 // programs updated, memory added to 8 GB machines, one program removed and one
 // installed.
-func (m *machine) upgraded(rng *rand.Rand) *inventory.Inventory {
+func (m *machine) upgraded() *inventory.Inventory {
 	next := *m.inv
 	next.Softwares = nil
 	latest := map[string]string{}
