@@ -148,7 +148,12 @@ func TestPrepareAndRun(t *testing.T) {
 func TestRefusesOtherData(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		ctx := context.Background()
-		a := app.New(storetest.OpenTest(t, kind), quiet())
+		cfg := storetest.TestConfig(t, kind)
+		a, err := app.Open(ctx, cfg, quiet())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
 		if _, err := a.Bootstrap(ctx, "fr"); err != nil {
 			t.Fatal(err)
 		}
@@ -156,8 +161,20 @@ func TestRefusesOtherData(t *testing.T) {
 		if _, err := a.Records.Create(ctx, sys, a.Reg.MustType("organizations"), record.Input{"name": "Real customer", "parent_id": sys.Tree.Root}); err != nil {
 			t.Fatal(err)
 		}
+		// A computer numbered like the bench's own creations.
+		if _, err := a.Records.Create(ctx, sys, a.Reg.MustType("computers"), record.Input{"name": "Real PC", "inventory_number": "API-7", "organization_id": sys.Tree.Root}); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := bench.Prepare(ctx, a, 10, nil); !errors.Is(err, bench.ErrNotBenchStore) {
 			t.Fatalf("want refusal, got %v", err)
+		}
+		if _, err := bench.Run(ctx, cfg, bench.Options{Assets: 10, Requests: 1, Warmup: 1, Duration: 50 * time.Millisecond, Clients: 1, Starts: 1}); !errors.Is(err, bench.ErrNotBenchStore) {
+			t.Fatalf("run: want refusal, got %v", err)
+		}
+		var n int
+		a.DB.R.QueryRow("SELECT COUNT(*) FROM computers WHERE inventory_number = 'API-7'").Scan(&n)
+		if n != 1 {
+			t.Error("the bench deleted a computer of a store it refused")
 		}
 	})
 }

@@ -104,7 +104,7 @@ func Run(ctx context.Context, cfg store.Config, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.Store = string(a.DB.Dialect)
-	if err := removeCreated(ctx, a.DB); err != nil {
+	if err := removeCreated(ctx, a); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -296,8 +296,13 @@ func analyze(ctx context.Context, db *store.DB) error {
 // removeCreated deletes the computers an earlier run's creation runs added to a kept
 // store (CreateBody numbers them API-...), with their history, so that every run
 // measures the store as it was seeded: without inventory facts and named before
-// the seeded PC-..., they had made each run's list pages slower than the last.
-func removeCreated(ctx context.Context, db *store.DB) error {
+// the seeded PC-..., they had made each run's list pages slower than the last. Only
+// a store a bench filled (marked so) is touched: any other is refused by Prepare.
+func removeCreated(ctx context.Context, a *app.App) error {
+	db := a.DB
+	if marked, err := a.Records.Setting(ctx, db.R, MarkerKey); err != nil || marked == "" {
+		return err
+	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM history WHERE record_type = 'computers' AND record_id IN
 			(SELECT id FROM computers WHERE inventory_number LIKE 'API-%')`); err != nil {
