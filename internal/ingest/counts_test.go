@@ -7,6 +7,7 @@ import (
 
 	"parc/internal/ingest"
 	"parc/internal/inventory"
+	"parc/internal/record"
 	"parc/internal/storetest"
 )
 
@@ -65,6 +66,24 @@ func TestInstallCountsFollowInstallations(t *testing.T) {
 		exact()
 		if n := count(t, a, "SELECT install_count FROM software WHERE name = 'dpkg'"); n != 2 {
 			t.Fatalf("dpkg installed on %d computers, want 2", n)
+		}
+		// A computer purged from the trash takes its installations, and its share of
+		// the counts, with it.
+		comps := a.Reg.MustType("computers")
+		sys, err := a.System(ctx, record.OriginCLI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gone := count(t, a, "SELECT id FROM computers WHERE name = 'variant-1'")
+		if err := a.Records.Trash(ctx, sys, comps, int64(gone)); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Records.Purge(ctx, sys, comps, int64(gone)); err != nil {
+			t.Fatal(err)
+		}
+		exact()
+		if n := count(t, a, "SELECT install_count FROM software WHERE name = 'dpkg'"); n != 1 {
+			t.Fatalf("dpkg installed on %d computers after a purge, want 1", n)
 		}
 		// Inventories from 8 clients while a folder keeps folding: nothing counted twice
 		// or lost.
