@@ -146,8 +146,9 @@ func checkInventory(t *testing.T, a *app.App, loaded time.Time) {
 	if catalogue["Mozilla Firefox"] == nil || catalogue["7-Zip"] == nil || catalogue["Secib Neo"].String("category") != "Métier" {
 		t.Errorf("dictionary: Firefox %v, 7-Zip %v, Secib Neo %+v", catalogue["Mozilla Firefox"] != nil, catalogue["7-Zip"] != nil, catalogue["Secib Neo"])
 	}
-	rows, err := a.DB.R.QueryContext(ctx, `SELECT s.name, s.install_count, COUNT(DISTINCT i.computer_id) FROM software s
-		LEFT JOIN software_installations i ON i.software_id = s.id GROUP BY s.id, s.name, s.install_count`)
+	rows, err := a.DB.R.QueryContext(ctx, `SELECT s.name, s.install_count, COUNT(DISTINCT c.id) FROM software s
+		LEFT JOIN software_installations i ON i.software_id = s.id
+		LEFT JOIN computers c ON c.id = i.computer_id AND c.deleted_at IS NULL GROUP BY s.id, s.name, s.install_count`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,8 @@ func TestInstallCountsFollowInstallations(t *testing.T) {
 				t.Fatalf("%d changes left unfolded", n)
 			}
 			wrong := count(t, a, `SELECT COUNT(*) FROM software s WHERE s.install_count <>
-				(SELECT COUNT(DISTINCT i.computer_id) FROM software_installations i WHERE i.software_id = s.id)`)
+				(SELECT COUNT(DISTINCT i.computer_id) FROM software_installations i JOIN computers c ON c.id = i.computer_id
+				WHERE i.software_id = s.id AND c.deleted_at IS NULL)`)
 			if wrong != 0 {
 				t.Fatalf("%d software entries with a wrong install count", wrong)
 			}
@@ -67,24 +68,43 @@ func TestInstallCountsFollowInstallations(t *testing.T) {
 		if n := count(t, a, "SELECT install_count FROM software WHERE name = 'dpkg'"); n != 2 {
 			t.Fatalf("dpkg installed on %d computers, want 2", n)
 		}
-		// A computer purged from the trash takes its installations, and its share of
-		// the counts, with it.
+		// Counts are of live computers: one in the trash no longer counts, counts again
+		// when restored, and purging it from the trash changes nothing more.
 		comps := a.Reg.MustType("computers")
 		sys, err := a.System(ctx, record.OriginCLI)
 		if err != nil {
 			t.Fatal(err)
 		}
-		gone := count(t, a, "SELECT id FROM computers WHERE name = 'variant-1'")
-		if err := a.Records.Trash(ctx, sys, comps, int64(gone)); err != nil {
+		dpkg := func(want int, when string) {
+			t.Helper()
+			exact()
+			if n := count(t, a, "SELECT install_count FROM software WHERE name = 'dpkg'"); n != want {
+				t.Fatalf("%s: dpkg counted on %d computers, want %d", when, n, want)
+			}
+		}
+		gone := int64(count(t, a, "SELECT id FROM computers WHERE name = 'variant-1'"))
+		if err := a.Records.Trash(ctx, sys, comps, gone); err != nil {
 			t.Fatal(err)
 		}
-		if err := a.Records.Purge(ctx, sys, comps, int64(gone)); err != nil {
+		dpkg(1, "trashed")
+		if err := a.Records.Restore(ctx, sys, comps, gone); err != nil {
 			t.Fatal(err)
 		}
-		exact()
-		if n := count(t, a, "SELECT install_count FROM software WHERE name = 'dpkg'"); n != 1 {
-			t.Fatalf("dpkg installed on %d computers after a purge, want 1", n)
+		dpkg(2, "restored")
+		if err := a.Records.Trash(ctx, sys, comps, gone); err != nil {
+			t.Fatal(err)
 		}
+		if err := a.Records.Purge(ctx, sys, comps, gone); err != nil {
+			t.Fatal(err)
+		}
+		dpkg(1, "purged from the trash")
+		// A live computer deleted outright (no trash: a script, the bench) owes its
+		// removal too.
+		third := int64(count(t, a, "SELECT id FROM computers WHERE name = 'variant-3'"))
+		if _, err := a.DB.W.ExecContext(ctx, a.DB.Rebind("DELETE FROM computers WHERE id = ?"), third); err != nil {
+			t.Fatal(err)
+		}
+		dpkg(0, "deleted")
 		// Inventories from 8 clients while a folder keeps folding: nothing counted twice
 		// or lost.
 		stop := make(chan struct{})
