@@ -151,11 +151,11 @@ func inventoryRules(ctx context.Context, a *app.App, sys *record.Actor, machines
 		return nil
 	}
 	dictionary := []record.Input{
-		{"position": int64(10), "name": "Windows updates are not software", "match_name": `\(KB[0-9]+\)`, "action": "ignore"},
-		{"position": int64(20), "name": "Firefox under one name", "match_name": `^Mozilla Firefox`, "action": "rename", "new_name": "Mozilla Firefox"},
-		{"position": int64(30), "name": "7-Zip without its version", "match_name": `^7-Zip\b`, "action": "rename", "new_name": "7-Zip"},
-		{"position": int64(40), "name": "One spelling of Microsoft", "match_publisher": `^Microsoft Corporation`, "action": "set_publisher", "new_publisher": "Microsoft"},
-		{"position": int64(50), "name": "Trade software", "match_name": `^(Sage 100|Secib|Cegid|Traçabilité HACCP)`, "action": "set_category", "new_name": "Métier"},
+		{"position": int64(10), "name": "Les mises à jour Windows ne sont pas des logiciels", "match_name": `\(KB[0-9]+\)`, "action": "ignore"},
+		{"position": int64(20), "name": "Firefox sous un seul nom", "match_name": `^Mozilla Firefox`, "action": "rename", "new_name": "Mozilla Firefox"},
+		{"position": int64(30), "name": "7-Zip sans sa version", "match_name": `^7-Zip\b`, "action": "rename", "new_name": "7-Zip"},
+		{"position": int64(40), "name": "Une seule graphie de Microsoft", "match_publisher": `^Microsoft Corporation`, "action": "set_publisher", "new_publisher": "Microsoft"},
+		{"position": int64(50), "name": "Logiciels métier", "match_name": `^(Sage 100|Secib|Cegid|Traçabilité HACCP)`, "action": "set_category", "new_name": "Métier"},
 	}
 	for _, in := range dictionary {
 		if err := create("software-rules", in); err != nil {
@@ -169,7 +169,7 @@ func inventoryRules(ctx context.Context, a *app.App, sys *record.Actor, machines
 			continue
 		}
 		seen[s] = true
-		in := record.Input{"position": int64(100 + 10*len(seen)), "name": "New machines of " + s.name, "kind": "assign",
+		in := record.Input{"position": int64(100 + 10*len(seen)), "name": "Nouvelles machines de " + s.name, "kind": "assign",
 			"ip_range": fmt.Sprintf("10.%d.0.0/16", s.subnet), "location_id": s.id, "organization_id": s.orgID}
 		if err := create("inventory-rules", in); err != nil {
 			return err
