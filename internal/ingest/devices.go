@@ -51,10 +51,8 @@ func (r *run) applyDevice(d device) error {
 		if loc != 0 {
 			in["location_id"] = loc
 		}
-		if st, err := r.defaultState(); err != nil {
+		if err := r.setDefaultState(in); err != nil {
 			return err
-		} else if st != 0 {
-			in["state_id"] = st
 		}
 		rec, err := r.s.App.Records.CreateTx(r.ctx, r.tx, r.actor, t, in)
 		if err != nil {

@@ -218,10 +218,8 @@ func (r *run) create() (int64, error) {
 	if loc != 0 {
 		in["location_id"] = loc
 	}
-	if st, err := r.defaultState(); err != nil {
+	if err := r.setDefaultState(in); err != nil {
 		return 0, err
-	} else if st != 0 {
-		in["state_id"] = st
 	}
 	c, err := r.s.App.Records.CreateTx(r.ctx, r.tx, r.actor, r.s.App.Reg.MustType("computers"), in)
 	if err != nil {

@@ -100,17 +100,18 @@ func liveState(ctx context.Context, q store.Querier, db *store.DB, id int64) (bo
 	return err == nil, err
 }
 
-// defaultState is the state a machine this inventory creates starts in: the
-// setting's, unless that state was trashed since (the machine then has none, rather
-// than the inventory failing).
-func (r *run) defaultState() (int64, error) {
+// setDefaultState gives a machine this inventory creates the settings' state, unless
+// that state was trashed since (the machine then has none, rather than the inventory
+// failing).
+func (r *run) setDefaultState(in record.Input) error {
 	v, err := r.s.App.Records.Setting(r.ctx, r.tx, DefaultStateSetting)
 	if err != nil || v == "" {
-		return 0, err
+		return err
 	}
 	id := parseInt(v)
 	if ok, err := liveState(r.ctx, r.tx, r.db, id); err != nil || !ok {
-		return 0, err
+		return err
 	}
-	return id, nil
+	in["state_id"] = id
+	return nil
 }

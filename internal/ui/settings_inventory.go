@@ -17,7 +17,12 @@ type InventorySettingsPage struct {
 	Errors       map[string]string
 }
 
+// inventorySettings is for those who may change the settings, as the menu: others
+// read them through the API.
 func (u *UI) inventorySettings(c *req) error {
+	if !u.inv.MayManage(c.Actor) {
+		return record.ErrForbidden()
+	}
 	st, err := u.inv.Settings(c.R.Context(), c.Actor)
 	if err != nil {
 		return err
