@@ -1,11 +1,8 @@
 package api
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"parc/internal/httpctx"
 	"parc/internal/ingest"
@@ -30,7 +27,7 @@ func (a *API) registerInventory(mux *http.ServeMux) {
 		if err := decode(w, r, &raw); err != nil {
 			return err
 		}
-		body, err := settingsInput(raw)
+		body, err := ingest.SettingsInput(raw)
 		if err != nil {
 			return err
 		}
@@ -95,41 +92,4 @@ func (a *API) registerInventory(mux *http.ServeMux) {
 		w.Write(doc)
 		return nil
 	}))
-}
-
-// settingsInput reads the inventory settings of a PUT: both ids, as numbers (or
-// numeric strings), null or "" for none. Unknown members are refused, so that a
-// misspelt name never clears a setting.
-func settingsInput(raw map[string]any) (ingest.Settings, error) {
-	var out ingest.Settings
-	errs := record.FieldErrors{}
-	fields := map[string]*int64{"default_organization_id": &out.DefaultOrgID, "default_state_id": &out.DefaultStateID}
-	for name, v := range raw {
-		into, ok := fields[name]
-		if !ok {
-			errs.Add(name, "err.unknown_field")
-			continue
-		}
-		var s string
-		switch x := v.(type) {
-		case nil:
-		case json.Number:
-			s = x.String()
-		case string:
-			s = strings.TrimSpace(x)
-		default:
-			errs.Add(name, "err.not_integer")
-			continue
-		}
-		if s == "" {
-			continue
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			errs.Add(name, "err.not_integer")
-			continue
-		}
-		*into = n
-	}
-	return out, errs.Err()
 }

@@ -23,8 +23,40 @@ type Settings struct {
 	DefaultStateID int64 `json:"default_state_id"`
 }
 
-// rulesType carries the right to these settings: whoever may change the inventory
-// rules of every organisation may change where unplaced machines go.
+// settingsFields read the settings' input as the record framework reads any
+// integer field (JSON numbers or numeric strings; null or "" for 0).
+var settingsFields = map[string]*record.Field{
+	"default_organization_id": {Name: "default_organization_id", Kind: record.Int, Min: new(0.0)},
+	"default_state_id":        {Name: "default_state_id", Kind: record.Int, Min: new(0.0)},
+}
+
+// SettingsInput reads the settings sent by the API or a form. Both ids are read; an
+// absent one is 0. Unknown members are refused, so that a misspelt name never
+// clears a setting.
+func SettingsInput(in map[string]any) (Settings, error) {
+	var out Settings
+	errs := record.FieldErrors{}
+	into := map[string]*int64{"default_organization_id": &out.DefaultOrgID, "default_state_id": &out.DefaultStateID}
+	for name, v := range in {
+		f, ok := settingsFields[name]
+		if !ok {
+			errs.Add(name, "err.unknown_field")
+			continue
+		}
+		val, msg := f.Parse(v)
+		if msg != nil {
+			errs.Add(name, msg.Key, msg.Args...)
+			continue
+		}
+		if n, ok := val.(int64); ok {
+			*into[name] = n
+		}
+	}
+	return out, errs.Err()
+}
+
+// mayManage: whoever may change the inventory rules of every organisation may change
+// where unplaced machines go.
 func (s *Service) mayManage(a *record.Actor, action record.Action) bool {
 	return a.Scope(s.App.Reg.MustType("inventory-rules"), action).All
 }

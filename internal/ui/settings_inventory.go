@@ -59,26 +59,20 @@ func (u *UI) saveInventorySettings(c *req) error {
 	if !u.inv.MayManage(c.Actor) {
 		return record.ErrForbidden()
 	}
-	in := ingest.Settings{}
-	errs := map[string]string{}
-	for name, into := range map[string]*int64{"default_organization_id": &in.DefaultOrgID, "default_state_id": &in.DefaultStateID} {
-		v := c.R.PostFormValue(name)
-		n, err := strconv.ParseInt(v, 10, 64)
-		if v != "" && (err != nil || n < 0) {
-			errs[name] = c.T("err.not_integer")
-			continue
-		}
-		*into = n
+	in, err := ingest.SettingsInput(map[string]any{
+		"default_organization_id": c.R.PostFormValue("default_organization_id"),
+		"default_state_id":        c.R.PostFormValue("default_state_id"),
+	})
+	if err == nil {
+		_, err = u.inv.SetSettings(c.R.Context(), c.Actor, in, httpctx.ClientIP(c.R))
 	}
-	if len(errs) == 0 {
-		_, err := u.inv.SetSettings(c.R.Context(), c.Actor, in, httpctx.ClientIP(c.R))
-		if e, ok := record.AsError(err); ok && len(e.Fields) > 0 {
-			for f, m := range e.Fields {
-				errs[f] = c.T(m.Key, m.Args...)
-			}
-		} else if err != nil {
-			return err
+	errs := map[string]string{}
+	if e, ok := record.AsError(err); ok && len(e.Fields) > 0 {
+		for f, m := range e.Fields {
+			errs[f] = c.T(m.Key, m.Args...)
 		}
+	} else if err != nil {
+		return err
 	}
 	if len(errs) > 0 {
 		return u.renderInventorySettings(c, in, errs, http.StatusUnprocessableEntity)
