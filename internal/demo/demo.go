@@ -359,8 +359,10 @@ func (l *loader) locations() error {
 	return nil
 }
 
-func (l *loader) site(code string) *site {
-	for _, s := range l.sites {
+func (l *loader) site(code string) *site { return siteByCode(l.sites, code) }
+
+func siteByCode(sites []*site, code string) *site {
+	for _, s := range sites {
 		if s.code == code {
 			return s
 		}

@@ -99,9 +99,6 @@ func loadInventory(ctx context.Context, a *app.App, machines []*machine, sites [
 			return nil, err
 		}
 		inv, err := agentserver.Decode(doc, inventory.Limits{})
-		if err == nil {
-			err = inv.Validate()
-		}
 		if err != nil {
 			return nil, fmt.Errorf("demo: inventory of %s: %w", r.m.name, err)
 		}
@@ -126,18 +123,8 @@ func loadInventory(ctx context.Context, a *app.App, machines []*machine, sites [
 			break
 		}
 	}
-	counts["agents"] = len(machines) + len(servers)
 	counts["computers"] = len(servers) // the hypervisor made its guests, their agents then filled them
 	return counts, nil
-}
-
-func siteByCode(sites []*site, code string) *site {
-	for _, s := range sites {
-		if s.code == code {
-			return s
-		}
-	}
-	return nil
 }
 
 // inventoryRules writes the software dictionary and one assignment rule per site

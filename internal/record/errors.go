@@ -33,8 +33,13 @@ type Error struct {
 	Fields map[string]Msg
 }
 
+// Error is for logs and the command line, untranslated: the key with its arguments
+// (what a refused inventory said is wrong), then each field's.
 func (e *Error) Error() string {
 	s := string(e.Code) + ": " + e.Msg.Key
+	if len(e.Msg.Args) > 0 {
+		s += fmt.Sprintf(" %v", e.Msg.Args)
+	}
 	for f, m := range e.Fields {
 		s += fmt.Sprintf("; %s: %s %v", f, m.Key, m.Args)
 	}
