@@ -7,66 +7,51 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"parc/internal/app"
-	"parc/internal/i18n"
-	"parc/internal/jobs"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 )
 
-// mailSetup reads the e-mail configuration from the environment: notifications
-// (PARC_SMTP_URL, PARC_MAIL_FROM) are queued by every write once installed; the
-// gateway (PARC_IMAP_URL) is returned for the caller to run. Either may be nil.
-func mailSetup(a *app.App, cat *i18n.Catalog, log *slog.Logger) (*mail.Sender, *mailgate.Gateway, error) {
-	sender, _, gate, err := mailSetupNotifier(a, cat, log)
-	return sender, gate, err
-}
-
-// mailSetupNotifier is mailSetup that also returns the installed notifier (nil
-// without PARC_SMTP_URL), which the escalation job hands its SLA events to.
-func mailSetupNotifier(a *app.App, cat *i18n.Catalog, log *slog.Logger) (*mail.Sender, *mail.Notifier, *mailgate.Gateway, error) {
-	var sender *mail.Sender
-	var notifier *mail.Notifier
+// mailConfig reads the e-mail configuration from the environment: notifications
+// (PARC_SMTP_URL, PARC_MAIL_FROM, PARC_BASE_URL) and the gateway (PARC_IMAP_URL and
+// its limits). The zero value, without those variables, turns e-mail off.
+func mailConfig() (app.MailConfig, error) {
+	var cfg app.MailConfig
 	from := os.Getenv("PARC_MAIL_FROM")
 	// A private authority of the mail servers, in addition to the system's.
 	var roots *x509.CertPool
 	if f := os.Getenv(mail.CAFileVar); f != "" {
 		var err error
 		if roots, err = mail.LoadCAFile(f); err != nil {
-			return nil, nil, nil, err
+			return cfg, err
 		}
 	}
 	if u := os.Getenv("PARC_SMTP_URL"); u != "" {
-		cfg, err := mail.ParseSMTPURL(u)
+		smtp, err := mail.ParseSMTPURL(u)
 		if err != nil {
-			return nil, nil, nil, err
+			return cfg, err
 		}
-		cfg.RootCAs = roots
+		smtp.RootCAs = roots
 		if from == "" {
-			return nil, nil, nil, errors.New("PARC_SMTP_URL is set but PARC_MAIL_FROM is not: notifications need a sender address")
+			return cfg, errors.New("PARC_SMTP_URL is set but PARC_MAIL_FROM is not: notifications need a sender address")
 		}
-		n, err := mail.NewNotifier(a.DB, cat, from)
-		if err != nil {
-			return nil, nil, nil, err
+		if _, _, err := mail.ParseFrom(from); err != nil {
+			return cfg, err
 		}
-		n.BaseURL = os.Getenv("PARC_BASE_URL")
-		n.Install(a.Reg)
-		notifier = n
-		sender = mail.NewSender(a.DB, cfg, log)
+		cfg.SMTP, cfg.From, cfg.BaseURL = smtp, from, os.Getenv("PARC_BASE_URL")
 	}
 	u := os.Getenv("PARC_IMAP_URL")
 	if u == "" {
-		return sender, notifier, nil, nil
+		return cfg, nil
 	}
 	boxes, err := mailgate.ParseMailboxes(u)
 	if err != nil {
-		return nil, nil, nil, err
+		return cfg, err
 	}
 	for i := range boxes {
 		boxes[i].RootCAs = roots
@@ -85,7 +70,7 @@ func mailSetupNotifier(a *app.App, cat *i18n.Catalog, log *slog.Logger) (*mail.S
 	if v := os.Getenv("PARC_MAIL_MAX_MB"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return nil, nil, nil, fmt.Errorf("PARC_MAIL_MAX_MB must be a number of megabytes, not %q", v)
+			return cfg, fmt.Errorf("PARC_MAIL_MAX_MB must be a number of megabytes, not %q", v)
 		}
 		opt.MaxMessage = int64(n) << 20
 	}
@@ -94,13 +79,17 @@ func mailSetupNotifier(a *app.App, cat *i18n.Catalog, log *slog.Logger) (*mail.S
 	case strings.HasPrefix(v, mailgate.UnknownCreate+":"):
 		org, err := strconv.ParseInt(strings.TrimPrefix(v, mailgate.UnknownCreate+":"), 10, 64)
 		if err != nil || org < 1 {
-			return nil, nil, nil, fmt.Errorf("PARC_MAIL_UNKNOWN_SENDER: create:ORGANISATION_ID, not %q", v)
+			return cfg, fmt.Errorf("PARC_MAIL_UNKNOWN_SENDER: create:ORGANISATION_ID, not %q", v)
 		}
 		opt.UnknownSender, opt.DefaultOrg = mailgate.UnknownCreate, org
 	default:
-		return nil, nil, nil, fmt.Errorf("PARC_MAIL_UNKNOWN_SENDER must be refuse or create:ORGANISATION_ID, not %q", v)
+		return cfg, fmt.Errorf("PARC_MAIL_UNKNOWN_SENDER must be refuse or create:ORGANISATION_ID, not %q", v)
 	}
-	return sender, notifier, mailgate.New(a, cat, opt), nil
+	if cfg.PollEvery, err = mailPollEvery(); err != nil {
+		return cfg, err
+	}
+	cfg.Gateway = &opt
+	return cfg, nil
 }
 
 // mailPollEvery is the gateway's interval in parc serve (PARC_MAIL_POLL, default 1m).
@@ -116,33 +105,6 @@ func mailPollEvery() (time.Duration, error) {
 	return d, nil
 }
 
-// startMail adds the outbox sender and the gateway to the background jobs of
-// serve, and returns the notifier (nil without SMTP) for the escalation job.
-// As jobs they keep their schedule across restarts, and two servers on one
-// PostgreSQL store take turns instead of polling the same mailboxes together.
-func startMail(a *app.App, cat *i18n.Catalog, log *slog.Logger, runner *jobs.Runner) (*mail.Notifier, error) {
-	sender, notifier, gate, err := mailSetupNotifier(a, cat, log)
-	if err != nil {
-		return nil, err
-	}
-	if sender != nil {
-		runner.Add(jobs.Job{Name: "mail.outbox", Every: 5 * time.Second, Jitter: time.Second, Lease: 15 * time.Minute, Run: func(ctx context.Context) error {
-			_, err := sender.SendDue(ctx)
-			return err
-		}})
-		log.Info("mail notifications on", "smtp", sender.SMTP.Addr)
-	}
-	if gate != nil {
-		every, err := mailPollEvery()
-		if err != nil {
-			return nil, err
-		}
-		runner.Add(jobs.Job{Name: "mail.gateway", Every: every, Jitter: every / 10, Lease: max(10*every, 15*time.Minute), Run: gate.RunOnce})
-		log.Info("mail gateway on", "mailboxes", len(gate.Opt.Mailboxes), "every", every.String())
-	}
-	return notifier, nil
-}
-
 // mailgateCmd runs the gateway: one pass with --once, else until interrupted.
 func mailgateCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("mailgate", flag.ContinueOnError)
@@ -151,8 +113,14 @@ func mailgateCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := logger(stderr)
-	a, err := app.Open(ctx, cfg(), log)
+	mailCfg, err := mailConfig()
+	if err != nil {
+		return err
+	}
+	if mailCfg.Gateway == nil {
+		return errors.New("mailgate needs PARC_IMAP_URL (imaps://user:password@host/INBOX)")
+	}
+	a, err := app.OpenWith(ctx, cfg(), app.Options{Log: logger(stderr), Mail: mailCfg})
 	if err != nil {
 		return err
 	}
@@ -160,20 +128,9 @@ func mailgateCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if _, err := a.Bootstrap(ctx, "fr"); err != nil {
 		return err
 	}
-	_, gate, err := mailSetup(a, i18n.MustLoad(), log)
-	if err != nil {
-		return err
-	}
-	if gate == nil {
-		return errors.New("mailgate needs PARC_IMAP_URL (imaps://user:password@host/INBOX)")
-	}
 	if *once {
-		return gate.RunOnce(ctx)
+		return a.Gateway.RunOnce(ctx)
 	}
-	every, err := mailPollEvery()
-	if err != nil {
-		return err
-	}
-	gate.Run(ctx, every)
+	a.Gateway.Run(ctx, mailCfg.PollEvery)
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"parc/internal/i18n"
+	"parc/internal/app"
 	"parc/internal/mailtest"
 	"parc/internal/record"
 	"parc/internal/store"
@@ -215,12 +215,16 @@ func TestMailCAFile(t *testing.T) {
 	t.Setenv("PARC_IMAP_URL", "imaps://a:b@127.0.0.1/INBOX,imap://c:d@127.0.0.1/INBOX")
 	for _, ca := range []string{"", cert.CAFile} {
 		t.Setenv("PARC_MAIL_CA_FILE", ca)
-		sender, gate, err := mailSetup(a, i18n.MustLoad(), logger(io.Discard))
+		cfg, err := mailConfig()
 		if err != nil {
 			t.Fatal(err)
 		}
-		pools := map[string]*x509.CertPool{"SMTP": sender.SMTP.RootCAs}
-		for _, m := range gate.Opt.Mailboxes {
+		wired, err := app.Build(a.DB, app.Options{Log: logger(io.Discard), Mail: cfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pools := map[string]*x509.CertPool{"SMTP": wired.Sender.SMTP.RootCAs}
+		for _, m := range wired.Gateway.Opt.Mailboxes {
 			pools[m.Name()] = m.RootCAs
 		}
 		for name, pool := range pools {

@@ -17,19 +17,13 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"parc/internal/agentserver"
 	"parc/internal/app"
 	"parc/internal/auth"
 	"parc/internal/demo"
-	"parc/internal/helpdesk"
 	"parc/internal/i18n"
-	"parc/internal/ingest"
-	"parc/internal/jobs"
 	"parc/internal/record"
 	"parc/internal/store"
-	"parc/internal/ui"
 	"parc/internal/version"
-	"parc/internal/web"
 )
 
 const usage = `parc — IT asset and service management
@@ -135,7 +129,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log := logger(stderr)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := app.Open(ctx, cfg(), log)
+	mailCfg, err := mailConfig()
+	if err != nil {
+		return err
+	}
+	a, err := app.OpenWith(ctx, cfg(), app.Options{Log: log, Mail: mailCfg, AgentToken: os.Getenv("PARC_AGENT_TOKEN")})
 	if err != nil {
 		return err
 	}
@@ -155,7 +153,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "New store: administrator login \"admin\", one-time password: %s\n(change it after signing in; it is not shown again)\n", pw)
 		if *demoData {
-			if err := demo.Load(ctx, a); err != nil {
+			if err := a.LoadDemo(ctx); err != nil {
 				return fmt.Errorf("demo data: %w", err)
 			}
 			fmt.Fprintf(stdout, "Demo data loaded: sign in as %q / %q (super-admin) or see README for the other demo users.\n", demo.AdminLogin, demo.Password)
@@ -167,26 +165,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cat := i18n.MustLoad()
-	// Before serving: notifications hook into the writes.
-	runner := jobs.New(a.DB, log)
-	notifier, err := startMail(a, cat, log, runner)
-	if err != nil {
-		return err
+	if a.Sender != nil {
+		log.Info("mail notifications on", "smtp", a.Sender.SMTP.Addr)
 	}
-	var notify helpdesk.Listener
-	if notifier != nil {
-		notify = notifier.Notify
+	if a.Gateway != nil {
+		log.Info("mail gateway on", "mailboxes", len(a.Gateway.Opt.Mailboxes), "every", mailCfg.PollEvery.String())
 	}
-	helpdesk.NewJobs(a.Records, notify).Register(runner)
-	ingester := ingest.New(a)
-	runner.Add(ingester.CountsJob())
 	// Jobs stop before the store closes, whether serving ends by a signal or an error.
 	jobsCtx, stopJobs := context.WithCancel(ctx)
-	runner.Start(jobsCtx)
-	defer func() { stopJobs(); runner.Wait() }()
-	agents := agentserver.New(a, ingester, agentserver.Options{Token: os.Getenv("PARC_AGENT_TOKEN")})
-	srv := web.New(a, cat, ui.New(a, cat), agents)
+	waitJobs := a.StartJobs(jobsCtx)
+	defer func() { stopJobs(); waitJobs() }()
+	srv := a.HTTP()
 	log.Info("parc listening", "addr", l.Addr().String(), "store", string(a.DB.Dialect), "version", version.Version, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "parc %s listening on http://%s\n", version.Version, displayAddr(l.Addr()))
 	go keepStatistics(ctx, a.DB, log)

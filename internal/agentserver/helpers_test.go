@@ -13,8 +13,8 @@ import (
 	"sync"
 	"testing"
 
-	"parc/internal/app"
 	"parc/internal/asset"
+	"parc/internal/core"
 	"parc/internal/ingest"
 	"parc/internal/inventory"
 	"parc/internal/inventory/wire"
@@ -52,7 +52,7 @@ func (l *logBuffer) String() string {
 // endpoints mounted on a plain mux (as web.New will mount them).
 type env struct {
 	t   testing.TB
-	app *app.App
+	app *core.Core
 	srv *httptest.Server
 	as  *Server
 	sys *record.Actor
@@ -62,7 +62,7 @@ type env struct {
 func newEnv(t testing.TB, kind string, opt Options) *env {
 	t.Helper()
 	logs := &logBuffer{}
-	a := app.New(storetest.OpenTest(t, kind), slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	a := core.New(storetest.OpenTest(t, kind), slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	ctx := context.Background()
 	if _, err := a.Bootstrap(ctx, "en"); err != nil {
 		t.Fatal(err)

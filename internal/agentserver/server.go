@@ -37,7 +37,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"parc/internal/app"
+	"parc/internal/core"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
 	"parc/internal/ingest"
@@ -94,7 +94,7 @@ type Options struct {
 
 // Server answers agents. It implements web.Registrar.
 type Server struct {
-	app   *app.App
+	app   *core.Core
 	ing   Ingester
 	opt   Options
 	log   *slog.Logger
@@ -102,8 +102,8 @@ type Server struct {
 	token [sha256.Size]byte
 }
 
-// New makes the agent server over an app and the service that stores inventories.
-func New(a *app.App, ing Ingester, opt Options) *Server {
+// New makes the agent server over the core services and the service that stores inventories.
+func New(a *core.Core, ing Ingester, opt Options) *Server {
 	if opt.Freq <= 0 {
 		opt.Freq = DefaultFreq
 	}

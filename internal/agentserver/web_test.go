@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"parc/internal/api"
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/inventory/inventorytest"
@@ -21,7 +22,8 @@ func TestThroughWebServer(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		e := newEnv(t, kind, Options{Token: testToken})
 		as := New(e.app, ingest.New(e.app), Options{Token: testToken})
-		srv := httptest.NewServer(web.New(e.app, i18n.MustLoad(), as))
+		cat := i18n.MustLoad()
+		srv := httptest.NewServer(web.New(e.app, cat, api.New(e.app, cat, api.Services{}), as))
 		defer srv.Close()
 		e.srv = srv
 		basic := func(pw string) string {

@@ -12,10 +12,14 @@ import (
 	"strconv"
 	"strings"
 
-	"parc/internal/app"
+	"parc/internal/core"
+	"parc/internal/helpdesk"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
+	"parc/internal/ingest"
+	"parc/internal/kb"
 	"parc/internal/record"
+	"parc/internal/search"
 )
 
 // MaxBody is the largest JSON request body accepted.
@@ -23,9 +27,23 @@ const MaxBody = 1 << 20
 
 // API holds the handlers' dependencies.
 type API struct {
-	App *app.App
+	App *core.Core
 	Cat *i18n.Catalog
 	Log *slog.Logger
+	Services
+}
+
+// Services are the domain services the API calls.
+type Services struct {
+	Helpdesk  *helpdesk.Service
+	KB        *kb.Service
+	Search    *search.Service
+	Inventory *ingest.Service
+}
+
+// New makes the API over the core services and the domain services.
+func New(c *core.Core, cat *i18n.Catalog, s Services) *API {
+	return &API{App: c, Cat: cat, Log: c.Log, Services: s}
 }
 
 // Register adds the API routes to mux. Every route expects the authentication

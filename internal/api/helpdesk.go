@@ -13,7 +13,7 @@ import (
 // ticket's follow-ups and tasks (public ones only for requesters), its solution, and
 // the priority matrix.
 func (a *API) registerHelpdesk(mux *http.ServeMux) {
-	hd := helpdesk.NewService(a.App.Records)
+	hd := a.Helpdesk
 	for _, c := range []struct{ path, typeName string }{{"followups", "ticket-followups"}, {"tasks", "ticket-tasks"}} {
 		mux.HandleFunc("GET /api/v1/tickets/{id}/"+c.path, a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
 			id, err := pathID(r)

@@ -12,7 +12,7 @@ import (
 // registerInventory adds the inventory settings and the read views of a computer's
 // inventory.
 func (a *API) registerInventory(mux *http.ServeMux) {
-	inv := ingest.New(a.App)
+	inv := a.Inventory
 	// Where new machines no rule places go, and the state they start in.
 	mux.HandleFunc("GET /api/v1/settings/inventory", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
 		st, err := inv.Settings(r.Context(), actor)

@@ -10,7 +10,6 @@ import (
 
 	"parc/internal/agentserver"
 	"parc/internal/apitest"
-	"parc/internal/ingest"
 	"parc/internal/inventory/inventorytest"
 	"parc/internal/record"
 	"parc/internal/storetest"
@@ -87,7 +86,7 @@ func TestInventorySettings(t *testing.T) {
 		}
 
 		// An unknown agent's machine goes to the quarantine, in that state.
-		agents := httptest.NewServer(agentserver.New(e.App, ingest.New(e.App), agentserver.Options{}).Handler())
+		agents := httptest.NewServer(e.App.Agents(agentserver.Options{}).Handler())
 		defer agents.Close()
 		doc := inventorytest.Read(t, "fusioninventory-2.6-debian12-vm.xml")
 		resp, err := http.Post(agents.URL+"/front/inventory.php", "application/xml", bytes.NewReader(doc))

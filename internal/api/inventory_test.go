@@ -20,7 +20,7 @@ func TestComputerInventoryViews(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := ingest.New(e.App).Ingest(context.Background(), inv, ingest.Meta{Raw: raw})
+		res, err := e.App.Inventory.Ingest(context.Background(), inv, ingest.Meta{Raw: raw})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func TestComputerInventoryViews(t *testing.T) {
 		if len(list) != 1 || list[0]["install_count"] != 0.0 {
 			t.Fatalf("catalogue entry before folding %v", list)
 		}
-		if n, err := ingest.New(e.App).FoldInstallCounts(context.Background()); err != nil || n != 1 {
+		if n, err := e.App.Inventory.FoldInstallCounts(context.Background()); err != nil || n != 1 {
 			t.Fatalf("folded %d changes: %v", n, err)
 		}
 		list = c.Must(200, "GET", "/api/v1/software?filter=name:eq:dpkg", nil).Data()
@@ -88,7 +88,7 @@ func TestHostAndVirtualMachines(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := ingest.New(e.App).Ingest(context.Background(), inv, ingest.Meta{})
+		res, err := e.App.Inventory.Ingest(context.Background(), inv, ingest.Meta{})
 		if err != nil {
 			t.Fatal(err)
 		}

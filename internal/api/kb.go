@@ -17,7 +17,7 @@ import (
 // their restoration, the rendered article, suggestions while a title is typed, and
 // an article drafted from a ticket's solution.
 func (a *API) registerKB(mux *http.ServeMux) {
-	svc := kb.NewService(a.App.Records)
+	svc := a.KB
 	mux.HandleFunc("GET /api/v1/kb-articles/{id}/revisions", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
 		id, err := pathID(r)
 		if err != nil {
@@ -70,7 +70,7 @@ func (a *API) registerKB(mux *http.ServeMux) {
 			return err
 		}
 		p.AsYouType, p.PublishedOnly = true, true
-		hits, err := search.NewService(a.App.Records).Search(r.Context(), actor, p)
+		hits, err := a.Search.Search(r.Context(), actor, p)
 		if err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func (a *API) solve(ctx context.Context, hd *helpdesk.Service, actor *record.Act
 	if _, err := hd.Ticket(ctx, actor, id); err != nil {
 		return nil, err
 	}
-	svc := kb.NewService(a.App.Records)
+	svc := a.KB
 	art, err := svc.Article(ctx, actor, artID)
 	if e, isErr := record.AsError(err); isErr && e.Code == record.CodeNotFound || err == nil && art.DeletedAt != nil {
 		return nil, bad()

@@ -10,7 +10,7 @@ import (
 
 // registerSearch adds the full-text search over tickets, follow-ups and articles.
 func (a *API) registerSearch(mux *http.ServeMux) {
-	svc := search.NewService(a.App.Records)
+	svc := a.Search
 	mux.HandleFunc("GET /api/v1/search", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
 		p, err := search.ParseParams(r.URL.Query())
 		if err != nil {

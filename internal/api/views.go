@@ -47,7 +47,7 @@ func (a *API) ticketView(w http.ResponseWriter, r *http.Request, actor *record.A
 		}
 		q.Limit = n
 	}
-	page, err := helpdesk.NewService(a.App.Records).View(r.Context(), actor, v.Get("view"), q)
+	page, err := a.Helpdesk.View(r.Context(), actor, v.Get("view"), q)
 	if err != nil {
 		return err
 	}

@@ -3,14 +3,13 @@ package api
 import (
 	"net/http"
 
-	"parc/internal/helpdesk"
 	"parc/internal/record"
 )
 
 // registerWorkflow adds the helpdesk's workflow actions: the requester accepts or
 // refuses a solution, technicians ask for approvals and escalate, approvers answer.
 func (a *API) registerWorkflow(mux *http.ServeMux) {
-	hd := helpdesk.NewService(a.App.Records)
+	hd := a.Helpdesk
 	type action func(r *http.Request, actor *record.Actor, id int64, in record.Input) (*record.Record, error)
 	post := func(path string, status int, act action) {
 		mux.HandleFunc("POST "+path, a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {

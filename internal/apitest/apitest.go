@@ -15,10 +15,8 @@ import (
 	"testing"
 
 	"parc/internal/app"
-	"parc/internal/i18n"
 	"parc/internal/record"
 	"parc/internal/storetest"
-	"parc/internal/web"
 )
 
 // Env is a running server over a fresh store.
@@ -38,7 +36,7 @@ func New(t testing.TB, kind string) *Env {
 	if _, err := a.Bootstrap(ctx, "en"); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(a, i18n.MustLoad()))
+	srv := httptest.NewServer(a.HTTP())
 	t.Cleanup(srv.Close)
 	e := &Env{T: t, App: a, Srv: srv}
 	e.Refresh()

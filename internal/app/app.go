@@ -1,98 +1,105 @@
-// Package app wires parc together: store, registry and services. Commands and tests
-// start from here.
+// Package app is parc's composition root: it opens the store, builds every service
+// once, registers every background job and event subscription in one visible place
+// (wire.go), and hands the services to the HTTP layers. Commands (cmd/parc, the
+// benchmarks) start from here; no domain or HTTP package imports it.
 package app
 
 import (
 	"context"
 	"log/slog"
+	"time"
 
-	"parc/internal/asset"
-	"parc/internal/auth"
+	"parc/internal/core"
 	"parc/internal/helpdesk"
+	"parc/internal/i18n"
+	"parc/internal/ingest"
+	"parc/internal/jobs"
 	"parc/internal/kb"
-	"parc/internal/record"
+	"parc/internal/mail"
+	"parc/internal/mailgate"
 	"parc/internal/search"
 	"parc/internal/store"
 )
 
-// App is one running parc: its store and services.
+// App is one running parc: the core services and the domain services built on them.
 type App struct {
-	DB      *store.DB
-	Reg     *record.Registry
-	Records *record.Service
-	Auth    *auth.Service
-	Log     *slog.Logger
+	*core.Core
+	Cat *i18n.Catalog
+
+	Helpdesk *helpdesk.Service
+	KB       *kb.Service
+	Search   *search.Service
+	// Inventory stores agents' inventories and reads them back; one value, so that
+	// its catalogue cache is shared by every path that ingests.
+	Inventory *ingest.Service
+	// HelpdeskJobs escalate, close and recalculate tickets in the background.
+	HelpdeskJobs *helpdesk.Jobs
+
+	// Mail is set when e-mail is configured (Options.Mail).
+	Notifier *mail.Notifier    // helpdesk events -> outbox; nil without SMTP
+	Sender   *mail.Sender      // outbox -> SMTP; nil without SMTP
+	Gateway  *mailgate.Gateway // mailboxes -> tickets; nil without IMAP
+
+	// Jobs runs the background jobs registered by Build; StartJobs starts them.
+	Jobs *jobs.Runner
+
+	opt Options
 }
 
-// NewRegistry builds the registry of every record type.
-func NewRegistry() *record.Registry {
-	var reg *record.Registry
-	get := func() *record.Registry { return reg }
-	types := append(auth.Types(get), asset.Types()...)
-	types = append(types, helpdesk.Types()...)
-	types = append(types, helpdesk.EscalationTypes()...)
-	types = append(types, kb.Types()...)
-	search.Attach(types)
-	reg = record.MustRegistry(types...)
-	return reg
+// Options configure what Build wires besides the core.
+type Options struct {
+	Log *slog.Logger
+	// Catalog holds the translations; loaded when nil.
+	Catalog *i18n.Catalog
+	// Mail turns on notifications and the mail gateway; the zero value turns both off.
+	Mail MailConfig
+	// AgentToken, when set, is required from every agent (PARC_AGENT_TOKEN).
+	AgentToken string
 }
 
-// Open opens the store (migrating it) and builds the services.
+// MailConfig is e-mail as the environment configures it (cmd/parc reads it).
+type MailConfig struct {
+	// SMTP, when set, turns on notifications sent from From; BaseURL is where
+	// notifications link to.
+	SMTP    *mail.SMTPConfig
+	From    string
+	BaseURL string
+	// Gateway, when set, turns on the mail gateway polling every PollEvery.
+	Gateway   *mailgate.Options
+	PollEvery time.Duration
+}
+
+// Open opens the store (migrating it) and builds every service without e-mail.
 func Open(ctx context.Context, cfg store.Config, log *slog.Logger) (*App, error) {
+	return OpenWith(ctx, cfg, Options{Log: log})
+}
+
+// OpenWith opens the store (migrating it) and builds every service.
+func OpenWith(ctx context.Context, cfg store.Config, opt Options) (*App, error) {
 	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	a := New(db, log)
-	if err := search.Backfill(ctx, a.Records); err != nil {
+	a, err := Build(db, opt)
+	if err == nil {
+		err = search.Backfill(ctx, a.Records)
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-// New builds the services over an open store.
+// New builds every service over an open store, without e-mail: for tests and
+// commands that send none.
 func New(db *store.DB, log *slog.Logger) *App {
-	if log == nil {
-		log = slog.Default()
+	a, err := Build(db, Options{Log: log})
+	if err != nil {
+		panic(err) // only e-mail settings can fail, and there are none
 	}
-	reg := NewRegistry()
-	rec := record.NewService(db, reg)
-	return &App{DB: db, Reg: reg, Records: rec, Auth: auth.NewService(rec), Log: log}
+	return a
 }
 
 // Close releases the store.
 func (a *App) Close() error { return a.DB.Close() }
-
-// Bootstrap seeds an empty store with its root organisation, profiles and default
-// states. It reports whether the store was new.
-func (a *App) Bootstrap(ctx context.Context, lang string) (bool, error) {
-	fresh, err := a.Auth.Bootstrap(ctx, "Root")
-	if err != nil || !fresh {
-		return fresh, err
-	}
-	tree, err := record.LoadOrgTree(ctx, a.DB)
-	if err != nil {
-		return true, err
-	}
-	sys := record.SystemActor(tree, record.OriginCLI)
-	for _, st := range asset.DefaultStates {
-		name := st.EN
-		if lang == "fr" {
-			name = st.FR
-		}
-		if _, err := a.Records.Create(ctx, sys, a.Reg.MustType("states"), record.Input{"name": name, "code": st.Code}); err != nil {
-			return true, err
-		}
-	}
-	return true, nil
-}
-
-// System is an actor with every right, for the CLI and seeding.
-func (a *App) System(ctx context.Context, origin string) (*record.Actor, error) {
-	tree, err := record.LoadOrgTree(ctx, a.DB)
-	if err != nil {
-		return nil, err
-	}
-	return record.SystemActor(tree, origin), nil
-}

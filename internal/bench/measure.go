@@ -23,9 +23,7 @@ import (
 	"time"
 
 	"parc/internal/app"
-	"parc/internal/i18n"
 	"parc/internal/store"
-	"parc/internal/web"
 )
 
 // Server is a running parc server under measurement.
@@ -70,7 +68,7 @@ func StartInProcess(ctx context.Context, cfg store.Config) (*Server, error) {
 		a.Close()
 		return nil, err
 	}
-	srv := web.New(a, i18n.MustLoad())
+	srv := a.HTTP()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		a.Close()

@@ -17,7 +17,10 @@ import (
 	"strings"
 	"time"
 
-	"parc/internal/app"
+	"parc/internal/core"
+	"parc/internal/helpdesk"
+	"parc/internal/ingest"
+	"parc/internal/kb"
 	"parc/internal/record"
 )
 
@@ -51,9 +54,19 @@ func Accounts() []Account {
 	return out
 }
 
+// Services are what the demo loads its data through: the core services, and the
+// helpdesk, knowledge base and inventory services, so that demo records go through
+// the same rules as users' ones.
+type Services struct {
+	*core.Core
+	Helpdesk  *helpdesk.Service
+	KB        *kb.Service
+	Inventory *ingest.Service
+}
+
 // Load fills a new store with demo data. It refuses a store that already holds
 // computers or the demo organisations.
-func Load(ctx context.Context, a *app.App) error {
+func Load(ctx context.Context, a *Services) error {
 	start := time.Now()
 	var n int
 	if err := a.DB.R.QueryRowContext(ctx, a.DB.Rebind("SELECT (SELECT COUNT(*) FROM computers) + (SELECT COUNT(*) FROM organizations WHERE name = ?)"), orgSpecs[0].name).Scan(&n); err != nil {
@@ -138,7 +151,7 @@ func describe(typ, name string, err error) error {
 // loader writes the demo in one transaction.
 type loader struct {
 	ctx context.Context
-	a   *app.App
+	a   *Services
 	sys *record.Actor
 	tx  *sql.Tx
 	rng *rand.Rand
@@ -186,7 +199,7 @@ type employee struct {
 	mobile      bool // has a smartphone already
 }
 
-func newLoader(ctx context.Context, a *app.App, sys *record.Actor, tx *sql.Tx, orgs map[string]int64) *loader {
+func newLoader(ctx context.Context, a *Services, sys *record.Actor, tx *sql.Tx, orgs map[string]int64) *loader {
 	return &loader{ctx: ctx, a: a, sys: sys, tx: tx, rng: rand.New(rand.NewPCG(seed, seed>>3)),
 		orgs: orgs, states: map[string]int64{}, makers: map[string]int64{}, models: map[string]*modelRef{},
 		types: map[string]int64{}, suppliers: map[string]int64{}, groups: map[string]int64{}, users: map[string]int64{},

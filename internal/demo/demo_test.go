@@ -53,7 +53,7 @@ func loadDemo(t *testing.T, kind string) *app.App {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if err := demo.Load(ctx, a); err != nil {
+	if err := a.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%s: demo loaded in %v", kind, time.Since(start))
@@ -244,7 +244,7 @@ func TestDemo(t *testing.T) {
 				t.Errorf("login %s: %v", acc.Login, err)
 			}
 		}
-		if err := demo.Load(ctx, a); err == nil {
+		if err := a.LoadDemo(ctx); err == nil {
 			t.Error("demo loaded twice")
 		}
 

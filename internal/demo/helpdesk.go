@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"parc/internal/app"
 	"parc/internal/helpdesk"
 	"parc/internal/helpdesk/calendar"
 	"parc/internal/kb"
@@ -105,7 +104,7 @@ func answerApproval(at when, approver string, ok bool, comment string) act {
 // desk loads the helpdesk part of the demo.
 type desk struct {
 	ctx    context.Context
-	a      *app.App
+	a      *Services
 	hd     *helpdesk.Service
 	kbs    *kb.Service
 	now    time.Time
@@ -124,13 +123,13 @@ type desk struct {
 
 // loadHelpdesk writes the helpdesk part of the demo. It runs before the server
 // serves, so nothing else reads the record service's clock, which it moves.
-func loadHelpdesk(ctx context.Context, a *app.App, orgs map[string]int64) (map[string]int, error) {
+func loadHelpdesk(ctx context.Context, a *Services, orgs map[string]int64) (map[string]int, error) {
 	paris, err := calendar.LoadZone(calendarZone)
 	if err != nil {
 		return nil, err
 	}
 	now := a.Records.Now()
-	d := &desk{ctx: ctx, a: a, hd: helpdesk.NewService(a.Records), kbs: kb.NewService(a.Records), now: now, clock: now, paris: paris,
+	d := &desk{ctx: ctx, a: a, hd: a.Helpdesk, kbs: a.KB, now: now, clock: now, paris: paris,
 		orgs: orgs, users: map[string]int64{}, actors: map[string]*record.Actor{}, groups: map[string]int64{},
 		cats: map[string]int64{}, arts: map[string]int64{}, staff: map[string][][2]int64{}, counts: map[string]int{}}
 	real := a.Records.Now

@@ -10,7 +10,6 @@ import (
 
 	"parc/internal/agent"
 	"parc/internal/agentserver"
-	"parc/internal/app"
 	"parc/internal/ingest"
 	"parc/internal/inventory"
 	"parc/internal/record"
@@ -44,7 +43,7 @@ var agentVersions = []string{"1.4.2", "1.4.2", "1.4.2", "1.4.2", "1.3.0"}
 // shows what changed in between (memory added, software updated, installed,
 // removed); a few have not reported for over a month. The dictionary and the
 // assignment rules are the ones a technician would set up first.
-func loadInventory(ctx context.Context, a *app.App, machines []*machine, sites []*site, now time.Time) (map[string]int, error) {
+func loadInventory(ctx context.Context, a *Services, machines []*machine, sites []*site, now time.Time) (map[string]int, error) {
 	sys, err := a.System(ctx, record.OriginCLI)
 	if err != nil {
 		return nil, err
@@ -54,7 +53,7 @@ func loadInventory(ctx context.Context, a *app.App, machines []*machine, sites [
 		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(seed, seed>>5))
-	svc := ingest.New(a)
+	svc := a.Inventory
 	type report struct {
 		m   *machine
 		at  time.Time
@@ -129,7 +128,7 @@ func loadInventory(ctx context.Context, a *app.App, machines []*machine, sites [
 
 // inventoryRules writes the software dictionary and one assignment rule per site
 // (its address range to its organisation and site), through the record service.
-func inventoryRules(ctx context.Context, a *app.App, sys *record.Actor, machines []*machine, counts map[string]int) error {
+func inventoryRules(ctx context.Context, a *Services, sys *record.Actor, machines []*machine, counts map[string]int) error {
 	create := func(typ string, in record.Input) error {
 		if _, err := a.Records.Create(ctx, sys, a.Reg.MustType(typ), in); err != nil {
 			return describe(typ, fmt.Sprint(in["name"]), err)

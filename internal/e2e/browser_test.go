@@ -24,8 +24,6 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/record"
 	"parc/internal/storetest"
-	"parc/internal/ui"
-	"parc/internal/web"
 )
 
 const (
@@ -256,8 +254,8 @@ func clientA(t *testing.T, kind string) (a *app.App, sys *record.Actor, org *rec
 
 // serve serves a's web interface on 127.0.0.1 until the test ends.
 func serve(t *testing.T, a *app.App) (*httptest.Server, *i18n.Catalog) {
-	cat := i18n.MustLoad()
-	srv := httptest.NewServer(web.New(a, cat, ui.New(a, cat)))
+	cat := a.Cat
+	srv := httptest.NewServer(a.HTTP())
 	t.Cleanup(srv.Close)
 	return srv, cat
 }

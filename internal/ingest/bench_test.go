@@ -62,7 +62,7 @@ func benchIngest(b *testing.B, packages int, mode string) { benchIngestOf(b, fix
 
 func benchIngestOf(b *testing.B, file string, packages int, mode string) {
 	a := benchStore(b)
-	s := ingest.New(a)
+	s := a.Inventory
 	raw := inventorytest.Read(b, file)
 	ctx := context.Background()
 	base := machine(b, raw, 0, packages)
@@ -135,7 +135,7 @@ func BenchmarkIngestNewMachineParallelLarge(b *testing.B) { benchParallel(b, fix
 
 func benchParallel(b *testing.B, file string) {
 	a := benchStore(b)
-	s := ingest.New(a)
+	s := a.Inventory
 	raw := inventorytest.Read(b, file)
 	ctx := context.Background()
 	invs := make([]*inventory.Inventory, b.N)

@@ -9,7 +9,7 @@ import (
 	"log/slog"
 	"time"
 
-	"parc/internal/app"
+	"parc/internal/core"
 	"parc/internal/inventory"
 )
 
@@ -36,15 +36,15 @@ type Result struct {
 
 // Service ingests inventories.
 type Service struct {
-	App *app.App
+	App *core.Core
 	Log *slog.Logger
 	Now func() time.Time
 
 	catalogue catalogueCache
 }
 
-// New makes the ingest service.
-func New(a *app.App) *Service {
+// New makes the ingest service over the core services.
+func New(a *core.Core) *Service {
 	return &Service{App: a, Log: a.Log, Now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 }
 

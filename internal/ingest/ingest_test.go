@@ -29,7 +29,7 @@ func setup(t *testing.T, kind string) (*app.App, *ingest.Service, *record.Actor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a, ingest.New(a), sys
+	return a, a.Inventory, sys
 }
 
 func parseFusion(t *testing.T, name string) *inventory.Inventory {

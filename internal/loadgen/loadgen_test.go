@@ -9,24 +9,23 @@ import (
 	"testing"
 	"time"
 
-	"parc/internal/agentserver"
 	"parc/internal/app"
-	"parc/internal/i18n"
-	"parc/internal/ingest"
 	"parc/internal/inventory/inventorytest"
 	"parc/internal/loadgen"
 	"parc/internal/storetest"
-	"parc/internal/web"
 )
 
 func TestLoadGeneratorFillsTheStore(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, kind string) {
-		a := app.New(storetest.OpenTest(t, kind), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		a, err := app.Build(storetest.OpenTest(t, kind), app.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AgentToken: "s3cret"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		ctx := context.Background()
 		if _, err := a.Bootstrap(ctx, "en"); err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(web.New(a, i18n.MustLoad(), agentserver.New(a, ingest.New(a), agentserver.Options{Token: "s3cret"})))
+		srv := httptest.NewServer(a.HTTP())
 		defer srv.Close()
 		rep, err := loadgen.Run(ctx, loadgen.Options{Server: srv.URL, Token: "s3cret", Agents: 6, Duration: time.Second, Packages: 40, Changed: 0.05})
 		if err != nil {
@@ -73,7 +72,7 @@ func TestFusionDocumentsAreDistinctMachines(t *testing.T) {
 		if _, err := a.Bootstrap(ctx, "en"); err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(web.New(a, i18n.MustLoad(), agentserver.New(a, ingest.New(a), agentserver.Options{})))
+		srv := httptest.NewServer(a.HTTP())
 		defer srv.Close()
 		rep, err := loadgen.Run(ctx, loadgen.Options{Server: srv.URL, Agents: 3, Duration: time.Second, Changed: 0.05, Fusion: f})
 		if err != nil {
@@ -109,7 +108,7 @@ func BenchmarkFusionNewMachinesHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(a, i18n.MustLoad(), agentserver.New(a, ingest.New(a), agentserver.Options{})))
+	srv := httptest.NewServer(a.HTTP())
 	defer srv.Close()
 	b.ResetTimer()
 	rep, err := loadgen.Run(ctx, loadgen.Options{Server: srv.URL, Agents: b.N, Fusion: f})

@@ -1,7 +1,8 @@
-package mail
+package mail_test
 
 import (
 	"context"
+	"parc/internal/mail"
 	"strings"
 	"testing"
 
@@ -29,7 +30,7 @@ func TestApprovalRequestIsMailed(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		n, err := NewNotifier(env.App.DB, i18n.MustLoad(), "Parc <parc@example.org>")
+		n, err := mail.NewNotifier(env.App.DB, i18n.MustLoad(), "Parc <parc@example.org>")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package mail
+package mail_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"log"
 	"log/slog"
 	"net"
+	"parc/internal/mail"
 	"strings"
 	"sync"
 	"testing"
@@ -153,7 +154,7 @@ func TestNotificationsOverSMTP(t *testing.T) {
 		for _, u := range []int64{bob.UserID, carol.UserID} {
 			env.Create("group-members", record.Input{"group_id": group, "user_id": u, "organization_id": org})
 		}
-		n, err := NewNotifier(env.App.DB, i18n.MustLoad(), "Parc <parc@example.org>")
+		n, err := mail.NewNotifier(env.App.DB, i18n.MustLoad(), "Parc <parc@example.org>")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,7 +185,7 @@ func TestNotificationsOverSMTP(t *testing.T) {
 
 		srv, addr := startSMTP(t)
 		srv.failNext = true
-		s := NewSender(env.App.DB, &SMTPConfig{Addr: addr, Host: "127.0.0.1", TLS: TLSOff}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		s := mail.NewSender(env.App.DB, &mail.SMTPConfig{Addr: addr, Host: "127.0.0.1", TLS: mail.TLSOff}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		sent, err := s.SendDue(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -198,7 +199,7 @@ func TestNotificationsOverSMTP(t *testing.T) {
 			t.Fatalf("%d messages waiting for a retry, want 1", retry)
 		}
 		// The retry is due after its backoff.
-		s.Now = func() time.Time { return time.Now().UTC().Add(Backoff(1) + time.Second) }
+		s.Now = func() time.Time { return time.Now().UTC().Add(mail.Backoff(1) + time.Second) }
 		if sent, err := s.SendDue(ctx); err != nil || sent != 1 {
 			t.Fatalf("retry: %d sent, %v", sent, err)
 		}
@@ -258,15 +259,15 @@ func TestNotificationsOverSMTP(t *testing.T) {
 }
 
 func TestSMTPURL(t *testing.T) {
-	c, err := ParseSMTPURL("smtp://u%40x:p%3Aw@mail.example.org:587?starttls=require")
-	if err != nil || c.Addr != "mail.example.org:587" || c.User != "u@x" || c.Pass != "p:w" || c.TLS != TLSRequire {
+	c, err := mail.ParseSMTPURL("smtp://u%40x:p%3Aw@mail.example.org:587?starttls=require")
+	if err != nil || c.Addr != "mail.example.org:587" || c.User != "u@x" || c.Pass != "p:w" || c.TLS != mail.TLSRequire {
 		t.Fatalf("%+v %v", c, err)
 	}
-	if c, err := ParseSMTPURL("smtps://mail.example.org"); err != nil || c.Addr != "mail.example.org:465" || c.TLS != TLSImplicit {
+	if c, err := mail.ParseSMTPURL("smtps://mail.example.org"); err != nil || c.Addr != "mail.example.org:465" || c.TLS != mail.TLSImplicit {
 		t.Fatalf("%+v %v", c, err)
 	}
 	for _, bad := range []string{"http://x", "smtp://", "smtp://h?starttls=maybe", "smtp://u:hunter2pw@h:xx"} {
-		if _, err := ParseSMTPURL(bad); err == nil || strings.Contains(err.Error(), "hunter2pw") {
+		if _, err := mail.ParseSMTPURL(bad); err == nil || strings.Contains(err.Error(), "hunter2pw") {
 			t.Errorf("%s: %v", bad, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package mail
+package mail_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"parc/internal/mail"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ import (
 // PARC_MAIL_CA_FILE's authority is given, it arrives, encrypted.
 func TestSMTPOverTLS(t *testing.T) {
 	cert := mailtest.NewCert(t)
-	roots, err := LoadCAFile(cert.CAFile)
+	roots, err := mail.LoadCAFile(cert.CAFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func TestSMTPOverTLS(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, addr := startSMTPTLS(t, cert.ServerTLS(t), tc.implicit)
-			cfg, err := ParseSMTPURL(strings.Replace(tc.url, "://", "://"+addr, 1))
+			cfg, err := mail.ParseSMTPURL(strings.Replace(tc.url, "://", "://"+addr, 1))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,16 +59,16 @@ func TestSMTPOverTLS(t *testing.T) {
 				return st, last
 			}
 
-			_, err = cfg.dial()
+			_, err = mail.Dial(cfg)
 			var unknown x509.UnknownAuthorityError
-			if err == nil || !errors.As(err, &unknown) || !strings.HasPrefix(err.Error(), "SMTP "+addr+": ") || !strings.Contains(err.Error(), CAFileVar) {
+			if err == nil || !errors.As(err, &unknown) || !strings.HasPrefix(err.Error(), "SMTP "+addr+": ") || !strings.Contains(err.Error(), mail.CAFileVar) {
 				t.Fatalf("untrusted certificate: %v", err)
 			}
-			s := NewSender(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			s := mail.NewSender(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 			if sent, err := s.SendDue(ctx); err != nil || sent != 0 {
 				t.Fatalf("untrusted: %d sent, %v", sent, err)
 			}
-			if st, last := state(); st != "queued" || !strings.Contains(last, "certificate signed by unknown authority") || !strings.Contains(last, CAFileVar) {
+			if st, last := state(); st != "queued" || !strings.Contains(last, "certificate signed by unknown authority") || !strings.Contains(last, mail.CAFileVar) {
 				t.Fatalf("after a refused certificate: %s, %q", st, last)
 			}
 			if n := len(srv.messages()); n != 0 {
@@ -75,7 +76,7 @@ func TestSMTPOverTLS(t *testing.T) {
 			}
 
 			cfg.RootCAs = roots
-			s.Now = func() time.Time { return time.Now().UTC().Add(Backoff(1) + time.Second) }
+			s.Now = func() time.Time { return time.Now().UTC().Add(mail.Backoff(1) + time.Second) }
 			if sent, err := s.SendDue(ctx); err != nil || sent != 1 {
 				t.Fatalf("trusted: %d sent, %v", sent, err)
 			}
@@ -94,16 +95,16 @@ func TestSMTPOverTLS(t *testing.T) {
 // rather than sending in plain text.
 func TestSMTPRequireTLS(t *testing.T) {
 	srv, addr := startSMTP(t)
-	cfg, err := ParseSMTPURL("smtp://" + addr + "?starttls=require")
+	cfg, err := mail.ParseSMTPURL("smtp://" + addr + "?starttls=require")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cfg.dial(); err == nil || !strings.Contains(err.Error(), "does not offer STARTTLS") {
+	if _, err := mail.Dial(cfg); err == nil || !strings.Contains(err.Error(), "does not offer STARTTLS") {
 		t.Fatalf("plain relay with starttls=require: %v", err)
 	}
 	// Without TLS asked for, the same relay is used as it is.
-	cfg.TLS = TLSAuto
-	cl, err := cfg.dial()
+	cfg.TLS = mail.TLSAuto
+	cl, err := mail.Dial(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,12 +119,12 @@ func TestSMTPRequireTLS(t *testing.T) {
 
 func TestLoadCAFile(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := LoadCAFile(filepath.Join(dir, "missing.pem")); err == nil || !strings.Contains(err.Error(), CAFileVar) {
+	if _, err := mail.LoadCAFile(filepath.Join(dir, "missing.pem")); err == nil || !strings.Contains(err.Error(), mail.CAFileVar) {
 		t.Errorf("missing file: %v", err)
 	}
 	junk := filepath.Join(dir, "junk.pem")
 	os.WriteFile(junk, []byte("not a certificate"), 0o644)
-	if _, err := LoadCAFile(junk); err == nil || !strings.Contains(err.Error(), "no PEM certificate") {
+	if _, err := mail.LoadCAFile(junk); err == nil || !strings.Contains(err.Error(), "no PEM certificate") {
 		t.Errorf("file without a certificate: %v", err)
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"parc/internal/app"
+	"parc/internal/core"
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/record"
@@ -43,7 +43,7 @@ type Options struct {
 
 // Gateway turns mails into tickets and follow-ups.
 type Gateway struct {
-	App  *app.App
+	App  *core.Core
 	Help *helpdesk.Service
 	Cat  *i18n.Catalog
 	Log  *slog.Logger
@@ -51,8 +51,8 @@ type Gateway struct {
 	own  map[string]bool
 }
 
-// New makes a gateway over a running parc.
-func New(a *app.App, cat *i18n.Catalog, opt Options) *Gateway {
+// New makes a gateway that files mails through the helpdesk service.
+func New(a *core.Core, help *helpdesk.Service, cat *i18n.Catalog, opt Options) *Gateway {
 	if opt.MaxMessage <= 0 {
 		opt.MaxMessage = 10 << 20
 	}
@@ -69,7 +69,7 @@ func New(a *app.App, cat *i18n.Catalog, opt Options) *Gateway {
 	for _, o := range opt.Own {
 		own[strings.ToLower(strings.TrimSpace(o))] = true
 	}
-	return &Gateway{App: a, Help: helpdesk.NewService(a.Records), Cat: cat, Log: a.Log, Opt: opt, own: own}
+	return &Gateway{App: a, Help: help, Cat: cat, Log: a.Log, Opt: opt, own: own}
 }
 
 // Source says where a mail was read, for the record of processed mails.

@@ -1,9 +1,10 @@
-package mailgate
+package mailgate_test
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
+	"parc/internal/mailgate"
 	"strings"
 	"testing"
 
@@ -19,7 +20,7 @@ import (
 // organisation, a notifier and a gateway polling a dovecot mailbox.
 type fixture struct {
 	env                 *apitest.Env
-	gate                *Gateway
+	gate                *mailgate.Gateway
 	imap                *mailtest.Dovecot
 	box                 string
 	alice, bob, mallory int64
@@ -48,14 +49,14 @@ func newFixture(t *testing.T, kind string, d *mailtest.Dovecot) *fixture {
 		t.Fatal(err)
 	}
 	n.Install(env.App.Reg)
-	f.gate = New(env.App, cat, Options{Mailboxes: []Mailbox{mailbox(t, d.URL(f.box))}, Own: []string{"parc@example.org"}, MaxMessage: 64 << 10, MaxFile: 16 << 10})
+	f.gate = mailgate.New(env.App.Core, env.App.Helpdesk, cat, mailgate.Options{Mailboxes: []mailgate.Mailbox{mailbox(t, d.URL(f.box))}, Own: []string{"parc@example.org"}, MaxMessage: 64 << 10, MaxFile: 16 << 10})
 	return f
 }
 
 // mailbox is the gateway's view of a PARC_IMAP_URL with one mailbox.
-func mailbox(t *testing.T, url string) Mailbox {
+func mailbox(t *testing.T, url string) mailgate.Mailbox {
 	t.Helper()
-	boxes, err := ParseMailboxes(url)
+	boxes, err := mailgate.ParseMailboxes(url)
 	if err != nil || len(boxes) != 1 {
 		t.Fatalf("%s: %v %v", url, boxes, err)
 	}
@@ -181,7 +182,7 @@ Content-Transfer-Encoding: base64
 		f.pass(t)
 
 		out, t1 := f.outcome(t, "m1@example.org")
-		if out != OutTicket || t1 == 0 {
+		if out != mailgate.OutTicket || t1 == 0 {
 			t.Fatalf("new mail: %s, ticket %d", out, t1)
 		}
 		tk, err := f.env.App.Records.Get(f.ctx, f.env.Sys, f.env.App.Reg.MustType("tickets"), t1)
@@ -201,15 +202,15 @@ Content-Transfer-Encoding: base64
 		if o := f.str(t, "SELECT MIN(origin) FROM history WHERE record_type = 'tickets' AND record_id = ?", t1); o != record.OriginMail {
 			t.Errorf("history origin %q", o)
 		}
-		for mid, want := range map[string]string{"m2@example.org": OutIgnored, "m3@example.org": OutIgnored, "m5@example.org": OutMalformed,
-			"m6@example.org": OutRefused, "m7@example.org": OutRefused, "m8@example.org": OutIgnored} {
+		for mid, want := range map[string]string{"m2@example.org": mailgate.OutIgnored, "m3@example.org": mailgate.OutIgnored, "m5@example.org": mailgate.OutMalformed,
+			"m6@example.org": mailgate.OutRefused, "m7@example.org": mailgate.OutRefused, "m8@example.org": mailgate.OutIgnored} {
 			if got, tid := f.outcome(t, mid); got != want || tid != 0 {
 				t.Errorf("%s: %s (ticket %d), want %s", mid, got, tid, want)
 			}
 		}
 		out, t4 := f.outcome(t, "m4@example.org")
 		html := f.str(t, "SELECT description FROM tickets WHERE id = ?", t4)
-		if out != OutTicket || !strings.Contains(html, "Mon écran reste noir.") || strings.Contains(html, "alert") || strings.Contains(html, "<") || strings.Contains(html, "color") {
+		if out != mailgate.OutTicket || !strings.Contains(html, "Mon écran reste noir.") || strings.Contains(html, "alert") || strings.Contains(html, "<") || strings.Contains(html, "color") {
 			t.Errorf("HTML mail: %s, description %q", out, html)
 		}
 		if n := f.count(t, "SELECT COUNT(*) FROM tickets"); n != 2 {
@@ -238,7 +239,7 @@ Content-Transfer-Encoding: base64
 
 		for mid, who := range map[string]int64{"r1@example.org": f.bob, "r2@example.org": f.alice} {
 			out, tid := f.outcome(t, mid)
-			if out != OutFollowup || tid != t1 {
+			if out != mailgate.OutFollowup || tid != t1 {
 				t.Errorf("%s: %s on ticket %d, want a follow-up on %d", mid, out, tid, t1)
 			}
 			if n := f.count(t, "SELECT COUNT(*) FROM ticket_followups WHERE ticket_id = ? AND user_id = ?", t1, who); n != 1 {
@@ -249,7 +250,7 @@ Content-Transfer-Encoding: base64
 			t.Errorf("quoted text kept: %q", c)
 		}
 		out, tm := f.outcome(t, "r3@example.org")
-		if out != OutTicket || tm == t1 {
+		if out != mailgate.OutTicket || tm == t1 {
 			t.Errorf("foreign reply: %s on ticket %d", out, tm)
 		}
 		if org := f.count(t, "SELECT organization_id FROM tickets WHERE id = ?", tm); int64(org) != f.orgB {
@@ -277,8 +278,8 @@ Content-Transfer-Encoding: base64
 		// A crash after the commit, before \Seen: the next pass finds the mail
 		// unseen and only marks it.
 		crash := plain("alice@example.org", "Clavier", "c1@example.org", "", "Touche cassée.")
-		res, err := f.gate.Handle(f.ctx, Source{Mailbox: "test"}, []byte(strings.ReplaceAll(crash, "\n", "\r\n")))
-		if err != nil || res.Outcome != OutTicket {
+		res, err := f.gate.Handle(f.ctx, mailgate.Source{Mailbox: "test"}, []byte(strings.ReplaceAll(crash, "\n", "\r\n")))
+		if err != nil || res.Outcome != mailgate.OutTicket {
 			t.Fatalf("handle: %v %v", res, err)
 		}
 		f.imap.Deliver(t, f.box, crash)
@@ -290,17 +291,4 @@ Content-Transfer-Encoding: base64
 			t.Errorf("%d mails left unseen", n)
 		}
 	})
-}
-
-func TestParseLimits(t *testing.T) {
-	p, err := parse([]byte("From: a@b.c\r\nSubject: x\r\n\r\nbody\r\n"), 10, 10)
-	if err != nil || p.Text != "body" || p.Key[:7] != "sha256:" {
-		t.Fatalf("%+v %v", p, err)
-	}
-	if _, err := parse([]byte("Subject: no sender\r\n\r\nx"), 10, 10); err == nil {
-		t.Error("a mail without From parsed")
-	}
-	if got := stripQuote("Réponse\n\nLe lun. 24 nov. 2025, parc a écrit :\n> vieux"); got != "Réponse" {
-		t.Errorf("stripQuote: %q", got)
-	}
 }

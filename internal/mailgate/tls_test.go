@@ -1,8 +1,9 @@
-package mailgate
+package mailgate_test
 
 import (
 	"crypto/x509"
 	"errors"
+	"parc/internal/mailgate"
 	"strings"
 	"testing"
 
@@ -47,11 +48,11 @@ func TestGatewayOverTLS(t *testing.T) {
 
 			box.RootCAs = roots
 			counts, err := f.gate.Poll(f.ctx, box)
-			if err != nil || counts[OutTicket] != 1 {
+			if err != nil || counts[mailgate.OutTicket] != 1 {
 				t.Fatalf("trusted: %v %v", counts, err)
 			}
 			out, tk := f.outcome(t, mid)
-			if out != OutTicket || f.str(t, "SELECT title FROM tickets WHERE id = ?", tk) != "Wi-Fi "+tc.name {
+			if out != mailgate.OutTicket || f.str(t, "SELECT title FROM tickets WHERE id = ?", tk) != "Wi-Fi "+tc.name {
 				t.Errorf("%s: %s, ticket %d", mid, out, tk)
 			}
 			if n := d.Unseen(t, box.User); n != 0 {

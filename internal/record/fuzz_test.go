@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"testing"
 
-	"parc/internal/app"
+	"parc/internal/core"
 	"parc/internal/record"
 )
 
@@ -16,7 +16,7 @@ func FuzzFieldParse(f *testing.F) {
 	for _, s := range []string{"", "12", "1 234,50", "2025-02-30", "31/12/2024", "00:1A:2b:3c:4d:5e", "::1", "oui", "x\x00y", "\xff", "9999999999999999999"} {
 		f.Add(s)
 	}
-	reg := app.NewRegistry()
+	reg := core.NewRegistry()
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, ty := range reg.Types() {
 			for _, fl := range ty.Fields {
@@ -45,7 +45,7 @@ func FuzzParseListQuery(f *testing.F) {
 	for _, s := range []string{"filter=name:contains:PC&sort=-name", "filter=purchase_date:gte:2024-01-01&match=any&limit=10", "filter=::&limit=-1", "columns=name,serial&q=%25"} {
 		f.Add(s)
 	}
-	reg := app.NewRegistry()
+	reg := core.NewRegistry()
 	comp := reg.MustType("computers")
 	f.Fuzz(func(t *testing.T, raw string) {
 		v, err := url.ParseQuery(raw)

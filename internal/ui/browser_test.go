@@ -19,7 +19,6 @@ import (
 	"parc/internal/record"
 	"parc/internal/storetest"
 	"parc/internal/ui"
-	"parc/internal/web"
 )
 
 // env is a running parc with its HTML interface over a fresh store.
@@ -47,12 +46,8 @@ func newEnv(t *testing.T, kind string, opts ...func(*ui.UI)) *env {
 	if _, err := a.Auth.CreateUser(ctx, sys, "admin", adminPassword, "super-admin", sys.Tree.Root); err != nil {
 		t.Fatal(err)
 	}
-	cat := i18n.MustLoad()
-	u := ui.New(a, cat)
-	for _, o := range opts {
-		o(u)
-	}
-	srv := httptest.NewServer(web.New(a, cat, u))
+	cat := a.Cat
+	srv := httptest.NewServer(a.HTTP(opts...))
 	t.Cleanup(srv.Close)
 	return &env{t: t, app: a, cat: cat, srv: srv, sys: sys}
 }

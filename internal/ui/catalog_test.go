@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"testing"
 
-	"parc/internal/app"
+	"parc/internal/core"
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/record"
@@ -17,7 +17,7 @@ import (
 // use exists in every language.
 func TestCatalogueCoversRegistry(t *testing.T) {
 	cat := i18n.MustLoad()
-	reg := app.NewRegistry()
+	reg := core.NewRegistry()
 	keys := map[string]bool{}
 	for _, k := range []string{"field.organization_id", "field.id", "field.version", "field.created_at", "field.updated_at", "field.password"} {
 		keys[k] = true

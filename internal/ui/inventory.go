@@ -235,7 +235,7 @@ func (u *UI) rawInventory(c *req) error {
 	if err != nil {
 		return err
 	}
-	doc, format, at, err := u.inv.Raw(c.R.Context(), c.Actor, id)
+	doc, format, at, err := u.Inventory.Raw(c.R.Context(), c.Actor, id)
 	if err != nil {
 		return err
 	}
@@ -455,7 +455,7 @@ var defaultCols = []compCol{colDesignation("name"), colManufacturer, colSize, co
 
 // componentGroups lays a computer's components out kind by kind.
 func (u *UI) componentGroups(c *req, id int64) ([]ComponentGroup, error) {
-	cs, err := u.inv.Components(c.R.Context(), c.Actor, id)
+	cs, err := u.Inventory.Components(c.R.Context(), c.Actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -528,7 +528,7 @@ type SoftwareRow struct {
 }
 
 func (u *UI) softwareTab(c *req, id int64, href string) (*SoftwareTab, error) {
-	list, err := u.inv.Installations(c.R.Context(), c.Actor, id)
+	list, err := u.Inventory.Installations(c.R.Context(), c.Actor, id)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func parseFixture(t *testing.T) (*inventory.Inventory, []byte) {
 func (e *env) ingestFixture() (*inventory.Inventory, []byte, int64) {
 	e.t.Helper()
 	inv, raw := parseFixture(e.t)
-	res, err := ingest.New(e.app).Ingest(context.Background(), inv, ingest.Meta{Raw: raw, RemoteIP: "192.0.2.2"})
+	res, err := e.app.Inventory.Ingest(context.Background(), inv, ingest.Meta{Raw: raw, RemoteIP: "192.0.2.2"})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestInventoryPages(t *testing.T) {
 			}
 		}
 		inv2.Networks = slices.DeleteFunc(inv2.Networks, func(n inventory.Network) bool { return n.Name == "ifb1" })
-		if _, err := ingest.New(e.app).Ingest(ctx, inv2, ingest.Meta{}); err != nil {
+		if _, err := e.app.Inventory.Ingest(ctx, inv2, ingest.Meta{}); err != nil {
 			t.Fatal(err)
 		}
 		adduser := inventorytest.Software(t, inv, "adduser")
@@ -164,7 +164,7 @@ func TestInventoryPages(t *testing.T) {
 
 func mustInstallations(t *testing.T, e *env, id int64) []ingest.Installation {
 	t.Helper()
-	list, err := ingest.New(e.app).Installations(context.Background(), e.sys, id)
+	list, err := e.app.Inventory.Installations(context.Background(), e.sys, id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -167,7 +167,7 @@ func (u *UI) portalAnswer(c *req) error {
 	if err := parseForm(c); err != nil {
 		return err
 	}
-	hd := helpdesk.NewService(u.App.Records)
+	hd := u.Helpdesk
 	if _, err := hd.AnswerApproval(c.R.Context(), c.Actor, id, verb == "approve", c.R.PostFormValue("comment")); err != nil {
 		return err
 	}

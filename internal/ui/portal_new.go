@@ -99,7 +99,7 @@ func (u *UI) portalCreate(c *req) error {
 	if len(errs) > 0 {
 		return u.renderPortalNew(c, typ, typed, errs, c.T("err.invalid"), http.StatusUnprocessableEntity)
 	}
-	hd := helpdesk.NewService(u.App.Records)
+	hd := u.Helpdesk
 	ctx := c.R.Context()
 	var id int64
 	err = u.App.DB.Tx(ctx, func(tx *sql.Tx) error {

@@ -9,7 +9,6 @@ import (
 
 	"parc/internal/helpdesk"
 	"parc/internal/helpdesk/lifecycle"
-	"parc/internal/kb"
 	"parc/internal/record"
 )
 
@@ -55,7 +54,7 @@ func (u *UI) renderPortalTicket(c *req, typed, errs map[string]string, status in
 		return err
 	}
 	ctx := c.R.Context()
-	hd := helpdesk.NewService(u.App.Records)
+	hd := u.Helpdesk
 	tk, err := hd.Ticket(ctx, c.Actor, id)
 	if err != nil {
 		return err
@@ -170,7 +169,7 @@ func (u *UI) attachment(c *req) error {
 	if err != nil {
 		return record.ErrNotFound()
 	}
-	f, err := helpdesk.NewService(u.App.Records).File(c.R.Context(), c.Actor, id, fid)
+	f, err := u.Helpdesk.File(c.R.Context(), c.Actor, id, fid)
 	if err != nil {
 		return err
 	}
@@ -192,7 +191,7 @@ func (u *UI) portalReply(c *req) error {
 		return err
 	}
 	content := c.R.PostFormValue("content")
-	_, err = helpdesk.NewService(u.App.Records).AddChild(c.R.Context(), c.Actor, "ticket-followups", id, record.Input{"content": content})
+	_, err = u.Helpdesk.AddChild(c.R.Context(), c.Actor, "ticket-followups", id, record.Input{"content": content})
 	if e, ok := record.AsError(err); ok && e.Code == record.CodeInvalid {
 		return u.renderPortalTicket(c, map[string]string{"content": content}, fieldMessages(c, e), http.StatusUnprocessableEntity)
 	}
@@ -211,7 +210,7 @@ func (u *UI) portalAccept(c *req) error {
 		return err
 	}
 	in := record.Input{"satisfaction": c.R.PostFormValue("satisfaction"), "comment": c.R.PostFormValue("comment")}
-	_, err = helpdesk.NewService(u.App.Records).Accept(c.R.Context(), c.Actor, id, in)
+	_, err = u.Helpdesk.Accept(c.R.Context(), c.Actor, id, in)
 	if e, ok := record.AsError(err); ok && e.Code == record.CodeInvalid {
 		return u.renderPortalTicket(c, map[string]string{"satisfaction": c.R.PostFormValue("satisfaction")}, fieldMessages(c, e), http.StatusUnprocessableEntity)
 	}
@@ -230,7 +229,7 @@ func (u *UI) portalRefuse(c *req) error {
 		return err
 	}
 	reason := c.R.PostFormValue("reason")
-	_, err = helpdesk.NewService(u.App.Records).Refuse(c.R.Context(), c.Actor, id, record.Input{"reason": reason})
+	_, err = u.Helpdesk.Refuse(c.R.Context(), c.Actor, id, record.Input{"reason": reason})
 	if e, ok := record.AsError(err); ok && e.Code == record.CodeInvalid {
 		return u.renderPortalTicket(c, map[string]string{"reason": reason}, fieldMessages(c, e), http.StatusUnprocessableEntity)
 	}
@@ -260,7 +259,7 @@ func (u *UI) portalKB(c *req) error {
 	if err != nil {
 		return err
 	}
-	art, err := kb.NewService(u.App.Records).View(c.R.Context(), c.Actor, id)
+	art, err := u.KB.View(c.R.Context(), c.Actor, id)
 	if err != nil {
 		return err
 	}

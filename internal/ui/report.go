@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"parc/internal/helpdesk"
 )
 
 // ReportPage is a ticket's intervention report, laid out for print (and
@@ -30,7 +28,7 @@ func (u *UI) report(c *req) error {
 		return err
 	}
 	ctx := c.R.Context()
-	hd := helpdesk.NewService(u.App.Records)
+	hd := u.Helpdesk
 	tk, err := hd.Ticket(ctx, c.Actor, id)
 	if err != nil {
 		return err

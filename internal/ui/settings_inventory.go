@@ -20,10 +20,10 @@ type InventorySettingsPage struct {
 // inventorySettings is for those who may change the settings, as the menu: others
 // read them through the API.
 func (u *UI) inventorySettings(c *req) error {
-	if !u.inv.MayManage(c.Actor) {
+	if !u.Inventory.MayManage(c.Actor) {
 		return record.ErrForbidden()
 	}
-	st, err := u.inv.Settings(c.R.Context(), c.Actor)
+	st, err := u.Inventory.Settings(c.R.Context(), c.Actor)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (u *UI) saveInventorySettings(c *req) error {
 	if err := parseForm(c); err != nil {
 		return err
 	}
-	if !u.inv.MayManage(c.Actor) {
+	if !u.Inventory.MayManage(c.Actor) {
 		return record.ErrForbidden()
 	}
 	in, err := ingest.SettingsInput(map[string]any{
@@ -64,7 +64,7 @@ func (u *UI) saveInventorySettings(c *req) error {
 		"default_state_id":        c.R.PostFormValue("default_state_id"),
 	})
 	if err == nil {
-		_, err = u.inv.SetSettings(c.R.Context(), c.Actor, in, httpctx.ClientIP(c.R))
+		_, err = u.Inventory.SetSettings(c.R.Context(), c.Actor, in, httpctx.ClientIP(c.R))
 	}
 	errs := map[string]string{}
 	if e, ok := record.AsError(err); ok && len(e.Fields) > 0 {

@@ -138,7 +138,7 @@ func ticketTabs(c *req, href string) []Tab {
 // ticketTab fills the work tab of a ticket (the status form on the details tab),
 // with a refused form shown again.
 func (u *UI) ticketTab(c *req, rec *record.Record, tab, href string, refused *TicketForm) (*TicketTab, error) {
-	hd := helpdesk.NewService(u.App.Records)
+	hd := u.Helpdesk
 	st := lifecycle.Status(rec.String("status"))
 	x := &TicketTab{Tab: tab, Href: href, CSRF: c.Sess.CSRF, Open: st != lifecycle.Closed, Solved: st == lifecycle.Solved,
 		CanAct: rec.DeletedAt == nil && c.Actor.CanIn(rec.Type, record.Update, rec.OrgID), Form: refused}
@@ -315,7 +315,7 @@ func (u *UI) ticketRows(c *req, q record.ListQuery) ([]Row, bool, error) {
 
 // clockDetails are a ticket's due times with the business time left.
 func (u *UI) clockDetails(c *req, rec *record.Record) ([]Detail, error) {
-	tto, ttr, err := helpdesk.NewService(u.App.Records).Clock(c.R.Context(), rec)
+	tto, ttr, err := u.Helpdesk.Clock(c.R.Context(), rec)
 	if err != nil {
 		return nil, err
 	}

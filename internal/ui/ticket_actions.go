@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"parc/internal/helpdesk"
-	"parc/internal/kb"
 	"parc/internal/record"
 )
 
@@ -46,7 +45,7 @@ func (u *UI) registerTicket(mux *http.ServeMux) {
 			if err := parseForm(c); err != nil {
 				return err
 			}
-			back, err := f.do(c, helpdesk.NewService(u.App.Records), id)
+			back, err := f.do(c, u.Helpdesk, id)
 			if err != nil {
 				return u.ticketRefused(c, id, path, f, err)
 			}
@@ -164,7 +163,7 @@ func (u *UI) solve(c *req, hd *helpdesk.Service, id int64) (string, error) {
 	var art *record.Record
 	if v := f("kb_article_id"); v != "" {
 		aid, _ := strconv.ParseInt(v, 10, 64)
-		a, err := kb.NewService(u.App.Records).Article(ctx, c.Actor, aid)
+		a, err := u.KB.Article(ctx, c.Actor, aid)
 		if err != nil {
 			return "", fieldErr("kb_article_id", "err.bad_reference")
 		}
@@ -188,7 +187,7 @@ func (u *UI) solve(c *req, hd *helpdesk.Service, id int64) (string, error) {
 		return "", err
 	}
 	if art != nil {
-		if err := kb.NewService(u.App.Records).Link(ctx, c.Actor, art.ID, id); err != nil {
+		if err := u.KB.Link(ctx, c.Actor, art.ID, id); err != nil {
 			return "", err
 		}
 	}

@@ -21,13 +21,15 @@ import (
 	"time"
 
 	"parc/internal/api"
-	"parc/internal/app"
 	"parc/internal/auth"
+	"parc/internal/core"
 	"parc/internal/helpdesk"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
 	"parc/internal/ingest"
+	"parc/internal/kb"
 	"parc/internal/record"
+	"parc/internal/search"
 )
 
 //go:embed templates/*.html
@@ -49,8 +51,9 @@ const maxSmallForm = 1 << 20
 
 // UI holds the page handlers' dependencies and the parsed templates.
 type UI struct {
-	App *app.App
+	App *core.Core
 	Cat *i18n.Catalog
+	Services
 	// Loc is the time zone dates and times are shown in.
 	Loc *time.Location
 	// RefLimit is the most records a reference select lists; beyond, the form
@@ -58,14 +61,21 @@ type UI struct {
 	RefLimit int
 
 	pages  map[string]map[string]*template.Template // language -> page -> template
-	inv    *ingest.Service                          // the read views of computers' inventories
 	static http.Handler
 	asset  string // content hash of the static files, for cache busting
 }
 
+// Services are the domain services the pages call.
+type Services struct {
+	Helpdesk  *helpdesk.Service
+	KB        *kb.Service
+	Search    *search.Service
+	Inventory *ingest.Service // the read views of computers' inventories, the settings
+}
+
 // New makes the HTML interface; templates are parsed once, here.
-func New(a *app.App, cat *i18n.Catalog) *UI {
-	u := &UI{App: a, Cat: cat, Loc: time.Local, RefLimit: 500, pages: map[string]map[string]*template.Template{}, inv: ingest.New(a)}
+func New(a *core.Core, cat *i18n.Catalog, s Services) *UI {
+	u := &UI{App: a, Cat: cat, Services: s, Loc: time.Local, RefLimit: 500, pages: map[string]map[string]*template.Template{}}
 	funcs := template.FuncMap{
 		"t":     func(key string, args ...any) string { return key },
 		"lower": lowerFirst,
@@ -301,7 +311,7 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 		if a == record.AreaAdmin && len(u.namingTypes(c)) > 0 {
 			m.Items = append(m.Items, MenuItem{Label: c.T("ui.naming.title"), Href: "/settings/naming", Active: active == "/settings/naming"})
 		}
-		if a == record.AreaAdmin && u.inv.MayManage(c.Actor) {
+		if a == record.AreaAdmin && u.Inventory.MayManage(c.Actor) {
 			m.Items = append(m.Items, MenuItem{Label: c.T("ui.invset.title"), Href: "/settings/inventory", Active: active == "/settings/inventory"})
 		}
 		if len(m.Items) > 0 {

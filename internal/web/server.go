@@ -18,8 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"parc/internal/api"
-	"parc/internal/app"
+	"parc/internal/core"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
 	"parc/internal/record"
@@ -49,10 +48,12 @@ type PublicRegistrar interface {
 
 // Server is parc's HTTP front.
 type Server struct {
-	App *app.App
+	App *core.Core
 	Cat *i18n.Catalog
 	Log *slog.Logger
-	API *api.API
+	// API answers the REST routes and writes the JSON error envelope that the
+	// authentication and CSRF checks answer API callers with.
+	API APIRoutes
 
 	handler http.Handler
 	// public lists the paths that skip user authentication (see PublicRegistrar).
@@ -64,10 +65,16 @@ type Server struct {
 	duration  *prometheus.HistogramVec
 }
 
-// New builds the server with the API and any other route sets (the UI).
-func New(a *app.App, cat *i18n.Catalog, extra ...Registrar) *Server {
-	s := &Server{App: a, Cat: cat, Log: a.Log, metrics: prometheus.NewRegistry()}
-	s.API = &api.API{App: a, Cat: cat, Log: a.Log}
+// APIRoutes is the REST API as the server mounts it.
+type APIRoutes interface {
+	Registrar
+	Error(w http.ResponseWriter, r *http.Request, err error)
+}
+
+// New builds the server with the API and any other route sets (the UI, the agents'
+// endpoints).
+func New(a *core.Core, cat *i18n.Catalog, apiRoutes APIRoutes, extra ...Registrar) *Server {
+	s := &Server{App: a, Cat: cat, Log: a.Log, API: apiRoutes, metrics: prometheus.NewRegistry()}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parc_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "code"})
 	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "parc_http_request_duration_seconds", Help: "HTTP request duration by route.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route"})

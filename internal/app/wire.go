@@ -1,0 +1,115 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"parc/internal/agentserver"
+	"parc/internal/api"
+	"parc/internal/core"
+	"parc/internal/demo"
+	"parc/internal/helpdesk"
+	"parc/internal/i18n"
+	"parc/internal/ingest"
+	"parc/internal/jobs"
+	"parc/internal/kb"
+	"parc/internal/mail"
+	"parc/internal/mailgate"
+	"parc/internal/search"
+	"parc/internal/store"
+	"parc/internal/ui"
+	"parc/internal/web"
+)
+
+// Build makes every service over an open store, subscribes the listeners to the
+// events they follow and registers the background jobs (started by StartJobs).
+// This is the one place where parc is assembled: a new domain is built, subscribed
+// and given its jobs here.
+func Build(db *store.DB, opt Options) (*App, error) {
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	if opt.Catalog == nil {
+		opt.Catalog = i18n.MustLoad()
+	}
+	c := core.New(db, opt.Log)
+	reg, rec := c.Reg, c.Records
+	a := &App{Core: c, Cat: opt.Catalog, opt: opt,
+		Helpdesk:  helpdesk.NewService(rec),
+		KB:        kb.NewService(rec),
+		Search:    search.NewService(rec),
+		Inventory: ingest.New(c),
+		Jobs:      jobs.New(db, opt.Log),
+	}
+
+	// Event subscriptions: helpdesk events (ticket created, follow-up added, SLA
+	// at risk...) queue notification mails in the writing transaction.
+	var notify helpdesk.Listener
+	if m := opt.Mail; m.SMTP != nil {
+		n, err := mail.NewNotifier(db, a.Cat, m.From)
+		if err != nil {
+			return nil, err
+		}
+		n.BaseURL = m.BaseURL
+		n.Install(reg)
+		a.Notifier, notify = n, n.Notify
+		a.Sender = mail.NewSender(db, m.SMTP, opt.Log)
+	}
+	if g := opt.Mail.Gateway; g != nil {
+		a.Gateway = mailgate.New(c, a.Helpdesk, a.Cat, *g)
+	}
+
+	// Background jobs. Each has a row in the jobs table (schedule kept across
+	// restarts) and a lease, so two servers on one PostgreSQL never run one together.
+	a.HelpdeskJobs = helpdesk.NewJobs(rec, notify)
+	a.HelpdeskJobs.Register(a.Jobs)
+	a.Jobs.Add(a.Inventory.CountsJob())
+	if a.Sender != nil {
+		a.Jobs.Add(jobs.Job{Name: "mail.outbox", Every: 5 * time.Second, Jitter: time.Second, Lease: 15 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := a.Sender.SendDue(ctx)
+			return err
+		}})
+	}
+	if a.Gateway != nil {
+		every := opt.Mail.PollEvery
+		if every <= 0 {
+			every = time.Minute
+		}
+		a.Jobs.Add(jobs.Job{Name: "mail.gateway", Every: every, Jitter: every / 10, Lease: max(10*every, 15*time.Minute), Run: a.Gateway.RunOnce})
+	}
+	return a, nil
+}
+
+// StartJobs runs the background jobs until ctx ends; the returned function waits
+// for them to stop (call it before closing the store).
+func (a *App) StartJobs(ctx context.Context) (wait func()) {
+	a.Jobs.Start(ctx)
+	return a.Jobs.Wait
+}
+
+// HTTP builds parc's HTTP front: the REST API, the HTML pages and the agents'
+// endpoints on one server. Tests may adjust the pages (say, a smaller RefLimit).
+func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
+	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory})
+	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory})
+	for _, f := range adjust {
+		f(pages)
+	}
+	return web.New(a.Core, a.Cat, h, pages, a.Agents(agentserver.Options{Token: a.opt.AgentToken}))
+}
+
+// Agents builds the agents' endpoints alone (tests and benchmarks mount them on
+// their own server).
+func (a *App) Agents(opt agentserver.Options) *agentserver.Server {
+	if opt.Catalog == nil {
+		opt.Catalog = a.Cat
+	}
+	return agentserver.New(a.Core, a.Inventory, opt)
+}
+
+// LoadDemo fills a new store with the demo data set, through the same services as
+// users' writes.
+func (a *App) LoadDemo(ctx context.Context) error {
+	return demo.Load(ctx, &demo.Services{Core: a.Core, Helpdesk: a.Helpdesk, KB: a.KB, Inventory: a.Inventory})
+}
