@@ -435,7 +435,9 @@ func (a *API) namingType(r *http.Request, actor *record.Actor, action record.Act
 	if !t.NamingPlan {
 		return nil, record.ErrNotFound()
 	}
-	if !actor.Can(t, action) {
+	// Reading the plan needs the right to read the type; a plan applies to every
+	// organisation, so changing it needs the right over all of them.
+	if !actor.Can(t, action) || action != record.Read && !actor.CanEverywhere(t, action) {
 		return nil, record.ErrForbidden()
 	}
 	return t, nil

@@ -232,8 +232,21 @@ func (a *Actor) Scope(t *Type, action Action) OrgScope {
 	return s
 }
 
-// Can reports whether the actor may do action on type t anywhere.
-func (a *Actor) Can(t *Type, action Action) bool { return !a.Scope(t, action).Empty() }
+// Can reports whether the actor may do action on type t anywhere. A record of a
+// global type (the software catalogue, states, manufacturers, profiles...) is shared
+// by every organisation, so writing one needs the right over all of them: a
+// client's administrator reads shared data but does not change it for the others.
+func (a *Actor) Can(t *Type, action Action) bool {
+	if t.Scope == Global && action != Read && action != ReadOwn {
+		return a.CanEverywhere(t, action)
+	}
+	return !a.Scope(t, action).Empty()
+}
+
+// CanEverywhere reports whether the actor may do action on type t in every
+// organisation: what a setting that applies to all of them (a naming plan, the
+// priority matrix, the inventory settings) or a shared record needs.
+func (a *Actor) CanEverywhere(t *Type, action Action) bool { return a.Scope(t, action).All }
 
 // CanIn reports whether the actor may do action on type t in organisation org.
 func (a *Actor) CanIn(t *Type, action Action, org int64) bool {

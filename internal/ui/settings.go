@@ -24,7 +24,7 @@ type NamingPlan struct {
 func (u *UI) namingTypes(c *req) []*record.Type {
 	var out []*record.Type
 	for _, t := range u.App.Reg.Types() {
-		if t.NamingPlan && c.Actor.Can(t, record.Purge) {
+		if t.NamingPlan && c.Actor.CanEverywhere(t, record.Purge) {
 			out = append(out, t)
 		}
 	}
@@ -61,7 +61,7 @@ func (u *UI) saveNaming(c *req) error {
 	if !ok || !t.NamingPlan {
 		return record.ErrNotFound()
 	}
-	if !c.Actor.Can(t, record.Purge) {
+	if !c.Actor.CanEverywhere(t, record.Purge) {
 		return record.ErrForbidden()
 	}
 	plan := c.R.PostFormValue("template")
