@@ -246,8 +246,8 @@ func (s *Service) ImportCSV(ctx context.Context, a *Actor, t *Type, r io.Reader,
 				if len(e.Fields) == 0 {
 					res.Errors = append(res.Errors, ImportError{Line: line, Msg: e.Msg})
 				}
-				for f, m := range e.Fields {
-					res.Errors = append(res.Errors, ImportError{Line: line, Field: f, Msg: m})
+				for _, f := range fieldOrder(t, e.Fields) {
+					res.Errors = append(res.Errors, ImportError{Line: line, Field: f, Msg: e.Fields[f]})
 				}
 				continue
 			}

@@ -378,8 +378,9 @@ func TestBulkSavedSearchesCSVAndAccount(t *testing.T) {
 		b.get("/computers?filter=state_id:notempty:").must(t, 200, "2 ordinateurs", "En service").lacks(t, "PC-C")
 		b.post("/computers/bulk", url.Values{"_csrf": {tok}, "field": {"state_id"}, "value": {"En service"}}).
 			must(t, http.StatusUnprocessableEntity, esc(e.cat.T("fr", "err.bulk_empty")))
+		// The problem is named by the field's label, not its internal name.
 		b.post("/computers/bulk", url.Values{"_csrf": {tok}, "id": {ids[2]}, "field": {"state_id"}, "value": {"Nulle part"}}).
-			must(t, http.StatusUnprocessableEntity, "Nulle part")
+			must(t, http.StatusUnprocessableEntity, "<li>"+esc(e.cat.T("fr", "err.field", e.cat.T("fr", "field.state_id"), e.cat.T("fr", "err.csv_no_such", "Nulle part")))+"</li>")
 		// The filter builder takes a reference by name too.
 		p = b.get("/computers?ff=state_id&fo=contains&fv=En+service")
 		if p.Status != http.StatusSeeOther || !strings.Contains(p.Header.Get("Location"), "filter=state_id%3Aeq%3A") {

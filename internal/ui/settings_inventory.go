@@ -66,11 +66,9 @@ func (u *UI) saveInventorySettings(c *req) error {
 	if err == nil {
 		_, err = u.inv.SetSettings(c.R.Context(), c.Actor, in, httpctx.ClientIP(c.R))
 	}
-	errs := map[string]string{}
+	var errs map[string]string
 	if e, ok := record.AsError(err); ok && len(e.Fields) > 0 {
-		for f, m := range e.Fields {
-			errs[f] = c.T(m.Key, m.Args...)
-		}
+		errs = c.errText(nil, e).ByField()
 	} else if err != nil {
 		return err
 	}

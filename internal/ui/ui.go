@@ -20,7 +20,6 @@ import (
 	"strings"
 	"time"
 
-	"parc/internal/api"
 	"parc/internal/app"
 	"parc/internal/auth"
 	"parc/internal/helpdesk"
@@ -172,6 +171,11 @@ type req struct {
 
 // T translates in the request's language.
 func (c *req) T(key string, args ...any) string { return c.cat.T(c.Lang, key, args...) }
+
+// errText renders a service's error in the request's language, with t's labels.
+func (c *req) errText(t *record.Type, e *record.Error) record.ErrorText {
+	return e.Render(c.cat, c.Lang, t)
+}
 
 type handler func(c *req) error
 
@@ -375,12 +379,9 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var details []string
 	var mbe *http.MaxBytesError
 	if e, ok := record.AsError(err); ok {
-		status = api.Status(e.Code)
-		msg = c.T(e.Msg.Key, e.Msg.Args...)
-		for _, f := range sortedKeys(e.Fields) {
-			m := e.Fields[f]
-			details = append(details, c.T("ui.field_error", u.fieldLabel(c, nil, f), c.T(m.Key, m.Args...)))
-		}
+		status = e.Code.HTTPStatus()
+		text := c.errText(nil, e)
+		msg, details = text.Message, text.Lines()
 	} else if errors.As(err, &mbe) {
 		status = http.StatusRequestEntityTooLarge
 		msg = c.T("err.body_too_large", mbe.Limit)
@@ -462,22 +463,7 @@ func typeView(c *req, t *record.Type) TypeView {
 
 // fieldLabel is the label of a field name of t, including the framework's columns.
 func (u *UI) fieldLabel(c *req, t *record.Type, name string) string {
-	if t != nil {
-		if f := t.Field(name); f != nil {
-			return c.T(f.LabelKey())
-		}
-	}
-	switch name {
-	case "organization_id", "organization", "id", "version", "created_at", "updated_at", "password":
-		if name == "organization" {
-			name = "organization_id"
-		}
-		return c.T("field." + name)
-	}
-	if u.Cat.Has(c.Lang, "field."+name) {
-		return c.T("field." + name)
-	}
-	return name
+	return record.FieldLabel(u.Cat, c.Lang, t, name)
 }
 
 // orgName is an organisation's name as the actor's tree knows it.
