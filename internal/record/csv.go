@@ -380,7 +380,7 @@ func resolveLabel(idx map[string][]int64, v string) (int64, string) {
 	case len(ids) > 1:
 		return 0, "err.csv_ambiguous"
 	}
-	if n := parseID(strings.TrimPrefix(v, "#")); n > 0 && strings.HasPrefix(v, "#") {
+	if n := ParseID(strings.TrimPrefix(v, "#")); n > 0 && strings.HasPrefix(v, "#") {
 		return n, ""
 	}
 	return 0, "err.csv_no_such"
