@@ -425,7 +425,10 @@ func TestBulkSavedSearchesCSVAndAccount(t *testing.T) {
 		b.get("/").must(t, 200, `href="/settings/inventory"`)
 		b.get("/settings/inventory").must(t, 200, esc("Réglages de l'inventaire"), esc("L'organisation racine"), "Quarantaine")
 		b.post("/settings/inventory", url.Values{"_csrf": {tok}, "default_organization_id": {"999999"}, "default_state_id": {"0"}}).
-			must(t, 422, esc(e.cat.T("fr", "err.bad_reference")))
+			must(t, 422, esc(e.cat.T("fr", "err.bad_reference")),
+				// The form's fields are drawn as a record form's: the message and the hint describe the input.
+				`<div class="field invalid">`, `aria-invalid="true" aria-describedby="f-default-org-err f-default-org-hint"`,
+				`id="f-default-org-err"`, `<p class="hint" id="f-default-state-hint">`)
 		p = b.post("/settings/inventory", url.Values{"_csrf": {tok}, "default_organization_id": {itoa(quarantine)}, "default_state_id": {"0"}})
 		b.follow(p).must(t, 200, esc("Réglages de l'inventaire enregistrés."), `value="`+itoa(quarantine)+`" selected`)
 		if v, _ := e.app.Records.Setting(context.Background(), e.app.DB.R, ingest.DefaultOrgSetting); v != itoa(quarantine) {

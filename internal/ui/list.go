@@ -56,6 +56,24 @@ type ListPage struct {
 	NoTrash    bool
 }
 
+// TableView is what the "table" partial draws: a table of records and its pager.
+// On a list page, rows may also be selected for a bulk update (Selectable), and
+// restored or purged (Actions) through forms that come back to ListHref.
+type TableView struct {
+	Columns             []Column
+	Rows                []Row
+	FirstHref, NextHref string
+	Selectable, Actions bool
+	TypeName, CSRF      string
+	ListHref            string
+}
+
+// Table is the list's table.
+func (p *ListPage) Table() TableView {
+	return TableView{Columns: p.Columns, Rows: p.Rows, FirstHref: p.FirstHref, NextHref: p.NextHref,
+		Selectable: p.Selectable, Actions: p.Actions, TypeName: p.Type.Name, CSRF: p.CSRF, ListHref: p.ListHref}
+}
+
 // Column is one header of the table.
 type Column struct {
 	Label    string

@@ -72,7 +72,7 @@ func New(a *app.App, cat *i18n.Catalog) *UI {
 			return pwField{Name: name, Label: label, Auto: auto, Error: err}
 		},
 	}
-	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
 	for _, lang := range i18n.Languages {
 		u.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
