@@ -268,12 +268,7 @@ func describe(err error) error {
 	if !ok {
 		return err
 	}
-	cat := i18n.MustLoad()
-	msg := cat.T("en", e.Msg.Key, e.Msg.Args...)
-	for f, m := range e.Fields {
-		msg += fmt.Sprintf("; %s: %s", f, cat.T("en", m.Key, m.Args...))
-	}
-	return errors.New(msg)
+	return errors.New(e.Render(i18n.MustLoad(), "en", nil).String())
 }
 
 func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {

@@ -429,22 +429,12 @@ func (s *Server) ingestFailure(err error) *failure {
 	if !ok {
 		return &failure{status: http.StatusInternalServerError, message: "internal error: the inventory was not stored", cause: err}
 	}
-	msg := s.cat.T("en", e.Msg.Key, e.Msg.Args...)
-	for f, m := range e.Fields {
-		msg += "; " + f + ": " + s.cat.T("en", m.Key, m.Args...)
-	}
-	status := http.StatusBadRequest
-	switch e.Code {
-	case record.CodeTooLarge:
-		status = http.StatusRequestEntityTooLarge
-	case record.CodeConflict:
-		status = http.StatusConflict
-	case record.CodeRateLimited:
-		status = http.StatusTooManyRequests
-	case record.CodeUnauthorized:
-		status = http.StatusUnauthorized
-	case record.CodeForbidden:
-		status = http.StatusForbidden
+	msg := e.Render(s.cat, "en", nil).String()
+	status := e.Code.HTTPStatus()
+	if e.Code == record.CodeInvalid {
+		// The agent protocols answer every refused document with 400, as a
+		// document that does not parse (docs/agent-protocol.md).
+		status = http.StatusBadRequest
 	}
 	return &failure{status: status, message: msg}
 }

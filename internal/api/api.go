@@ -98,27 +98,6 @@ func (a *API) auth(h handler) http.HandlerFunc {
 	}
 }
 
-// Status maps an error code to its HTTP status.
-func Status(c record.Code) int {
-	switch c {
-	case record.CodeInvalid:
-		return http.StatusUnprocessableEntity
-	case record.CodeNotFound:
-		return http.StatusNotFound
-	case record.CodeConflict:
-		return http.StatusConflict
-	case record.CodeForbidden:
-		return http.StatusForbidden
-	case record.CodeUnauthorized:
-		return http.StatusUnauthorized
-	case record.CodeTooLarge:
-		return http.StatusRequestEntityTooLarge
-	case record.CodeRateLimited:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }
@@ -148,14 +127,12 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 			a.App.Auth.Audit(r.Context(), "permission_denied", actor.UserID, actor.Login, httpctx.ClientIP(r), r.Method+" "+r.URL.Path)
 		}
 	}
-	body := errorBody{Error: errorDetail{Code: string(e.Code), Message: a.Cat.T(lang, e.Msg.Key, e.Msg.Args...)}}
-	if len(e.Fields) > 0 {
-		body.Error.Fields = map[string]string{}
-		for f, m := range e.Fields {
-			body.Error.Fields[f] = a.Cat.T(lang, m.Key, m.Args...)
-		}
+	text := e.Render(a.Cat, lang, nil)
+	body := errorBody{Error: errorDetail{Code: string(e.Code), Message: text.Message}}
+	if len(text.Fields) > 0 {
+		body.Error.Fields = text.ByField()
 	}
-	writeJSON(w, Status(e.Code), body)
+	writeJSON(w, e.Code.HTTPStatus(), body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -13,12 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"sort"
 	"strings"
 	"time"
 
 	"parc/internal/core"
 	"parc/internal/helpdesk"
+	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
 	"parc/internal/record"
@@ -138,12 +138,7 @@ func total(m map[string]int) int {
 // describe makes a record error readable: which record, which fields.
 func describe(typ, name string, err error) error {
 	if e, ok := record.AsError(err); ok && len(e.Fields) > 0 {
-		var parts []string
-		for f, m := range e.Fields {
-			parts = append(parts, fmt.Sprintf("%s: %s %v", f, m.Key, m.Args))
-		}
-		sort.Strings(parts)
-		return fmt.Errorf("demo: %s %q: %s", typ, name, strings.Join(parts, "; "))
+		return fmt.Errorf("demo: %s %q: %s", typ, name, e.Render(i18n.MustLoad(), "en", nil))
 	}
 	return fmt.Errorf("demo: %s %q: %w", typ, name, err)
 }

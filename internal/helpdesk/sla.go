@@ -176,25 +176,33 @@ func loadCalendar(w *record.Write, s *sla) (*calendar.Calendar, error) {
 	return calendarByID(w.Ctx, w.Tx, w.DB, s.CalendarID)
 }
 
-// dueTimes sets a ticket's due times from its SLA: the time to own counts from the
-// opening; the time to resolve also, pushed by the business time spent pending.
+// dueTimes sets a ticket's due times from its SLA.
 func dueTimes(r *record.Record, s *sla, cal *calendar.Calendar) {
 	r.Values["tto_due_at"], r.Values["ttr_due_at"] = nil, nil
 	if s == nil {
 		return
 	}
+	r.Values["tto_due_at"], r.Values["ttr_due_at"] = s.due(cal, r.CreatedAt, r.Int("waiting_seconds"))
+}
+
+// due is the formula of a ticket's due times, for its writes and for the
+// recalculation job: the time to own counts from the opening; the time to resolve
+// also, pushed by the business time spent pending. A time the SLA does not set,
+// or that the calendar never reaches, is nil.
+func (s *sla) due(cal *calendar.Calendar, created time.Time, waitingSeconds int64) (tto, ttr any) {
 	at := func(d time.Duration) any {
 		if d <= 0 {
 			return nil
 		}
-		t := cal.Add(r.CreatedAt, d)
+		t := cal.Add(created, d)
 		if t.IsZero() {
 			return nil
 		}
 		return t.UTC()
 	}
-	r.Values["tto_due_at"] = at(s.TTO)
+	tto = at(s.TTO)
 	if s.TTR > 0 {
-		r.Values["ttr_due_at"] = at(s.TTR + time.Duration(r.Int("waiting_seconds"))*time.Second)
+		ttr = at(s.TTR + time.Duration(waitingSeconds)*time.Second)
 	}
+	return tto, ttr
 }

@@ -102,16 +102,6 @@ var tsField = &record.Field{Kind: record.DateTime}
 
 // recalcOne walks the open tickets of one SLA by id and rewrites their due times.
 func recalcOne(ctx context.Context, db *store.DB, s sla, cal *calendar.Calendar) (int, error) {
-	at := func(from time.Time, d time.Duration) any {
-		if d <= 0 {
-			return nil
-		}
-		t := cal.Add(from, d)
-		if t.IsZero() {
-			return nil
-		}
-		return t.UTC()
-	}
 	var after int64
 	done := 0
 	for {
@@ -129,11 +119,8 @@ func recalcOne(ctx context.Context, db *store.DB, s sla, cal *calendar.Calendar)
 				return done, err
 			}
 			c, _ := tsField.FromDB(created).(time.Time)
-			var ttr time.Duration
-			if s.TTR > 0 {
-				ttr = s.TTR + time.Duration(waiting)*time.Second
-			}
-			args = append(args, id, at(c, s.TTO), at(c, ttr))
+			tto, ttr := s.due(cal, c, waiting)
+			args = append(args, id, tto, ttr)
 			after = id
 			n++
 		}

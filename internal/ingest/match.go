@@ -164,7 +164,7 @@ func (r *run) target() (org, location int64, err error) {
 		return 0, 0, err
 	}
 	if v, err := r.s.App.Records.Setting(r.ctx, r.tx, DefaultOrgSetting); err == nil && v != "" {
-		if id := parseInt(v); r.actor.Tree.Get(id) != nil {
+		if id := record.ParseID(v); r.actor.Tree.Get(id) != nil {
 			return id, 0, nil
 		}
 	}
@@ -191,17 +191,6 @@ func equalsAny(want string, have []string) bool {
 		}
 	}
 	return false
-}
-
-func parseInt(s string) int64 {
-	var n int64
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n
 }
 
 // create stores a new computer named after the host, where the rules put it.

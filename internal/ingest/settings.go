@@ -72,7 +72,7 @@ func (s *Service) Settings(ctx context.Context, a *record.Actor) (Settings, erro
 		if err != nil {
 			return Settings{}, err
 		}
-		*into = parseInt(v)
+		*into = record.ParseID(v)
 	}
 	return out, nil
 }
@@ -140,7 +140,7 @@ func (r *run) setDefaultState(in record.Input) error {
 	if err != nil || v == "" {
 		return err
 	}
-	id := parseInt(v)
+	id := record.ParseID(v)
 	if ok, err := liveState(r.ctx, r.tx, r.db, id); err != nil || !ok {
 		return err
 	}

@@ -327,9 +327,5 @@ func (g *Gateway) body(p *parsed, text, lang string) string {
 }
 
 func describe(cat *i18n.Catalog, e *record.Error) string {
-	msg := cat.T("en", e.Msg.Key, e.Msg.Args...)
-	for f, m := range e.Fields {
-		msg += fmt.Sprintf("; %s: %s", f, cat.T("en", m.Key, m.Args...))
-	}
-	return msg
+	return e.Render(cat, "en", nil).String()
 }

@@ -246,8 +246,8 @@ func (s *Service) ImportCSV(ctx context.Context, a *Actor, t *Type, r io.Reader,
 				if len(e.Fields) == 0 {
 					res.Errors = append(res.Errors, ImportError{Line: line, Msg: e.Msg})
 				}
-				for f, m := range e.Fields {
-					res.Errors = append(res.Errors, ImportError{Line: line, Field: f, Msg: m})
+				for _, f := range fieldOrder(t, e.Fields) {
+					res.Errors = append(res.Errors, ImportError{Line: line, Field: f, Msg: e.Fields[f]})
 				}
 				continue
 			}
@@ -380,7 +380,7 @@ func resolveLabel(idx map[string][]int64, v string) (int64, string) {
 	case len(ids) > 1:
 		return 0, "err.csv_ambiguous"
 	}
-	if n := parseID(strings.TrimPrefix(v, "#")); n > 0 && strings.HasPrefix(v, "#") {
+	if n := ParseID(strings.TrimPrefix(v, "#")); n > 0 && strings.HasPrefix(v, "#") {
 		return n, ""
 	}
 	return 0, "err.csv_no_such"

@@ -145,7 +145,7 @@ func (s *Service) labelHistory(ctx context.Context, t *Type, es []Entry) error {
 			continue
 		}
 		for _, v := range []string{e.OldValue, e.NewValue} {
-			if id := parseID(v); id > 0 {
+			if id := ParseID(v); id > 0 {
 				if want[f.Ref] == nil {
 					want[f.Ref] = map[int64]string{}
 				}
@@ -164,19 +164,22 @@ func (s *Service) labelHistory(ctx context.Context, t *Type, es []Entry) error {
 		if f == nil || f.Kind != Ref {
 			continue
 		}
-		e.OldLabel = want[f.Ref][parseID(e.OldValue)]
-		e.NewLabel = want[f.Ref][parseID(e.NewValue)]
+		e.OldLabel = want[f.Ref][ParseID(e.OldValue)]
+		e.NewLabel = want[f.Ref][ParseID(e.NewValue)]
 	}
 	return nil
 }
 
-func parseID(s string) int64 {
-	var n int64
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0
-		}
-		n = n*10 + int64(c-'0')
+// ParseID reads a record id written as decimal digits alone (no sign, no space),
+// as ids are stored in history values and settings; anything else, and a number
+// past the largest id, is 0.
+func ParseID(s string) int64 {
+	if s == "" || s[0] < '0' || s[0] > '9' { // ParseInt would take a sign
+		return 0
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0
 	}
 	return n
 }

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 
-	"parc/internal/api"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
 	"parc/internal/record"
@@ -49,7 +48,7 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p := &LoginPage{Base: u.base(c, c.T("ui.login.title"), ""), Login: login, Next: next, Error: c.T(e.Msg.Key, e.Msg.Args...)}
-		u.render(w, r, api.Status(e.Code), "login", p)
+		u.render(w, r, e.Code.HTTPStatus(), "login", p)
 		return
 	}
 	setCookie(w, r, web.SessionCookie, sess.Token, 0)
@@ -224,11 +223,11 @@ func (u *UI) accountPassword(c *req) error {
 	} else {
 		err := u.App.Auth.ChangePassword(ctx, c.Actor.UserID, cur, pw, httpctx.ClientIP(c.R))
 		if e, ok := record.AsError(err); ok {
-			for f, m := range e.Fields {
+			for f, m := range c.errText(nil, e).ByField() {
 				if f == "password" {
 					f = "new"
 				}
-				errs[f] = c.T(m.Key, m.Args...)
+				errs[f] = m
 			}
 			if len(e.Fields) == 0 {
 				errs["current"] = c.T(e.Msg.Key, e.Msg.Args...)

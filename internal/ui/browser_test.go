@@ -373,8 +373,9 @@ func TestBulkSavedSearchesCSVAndAccount(t *testing.T) {
 		b.get("/computers?filter=state_id:notempty:").must(t, 200, "2 ordinateurs", "En service").lacks(t, "PC-C")
 		b.post("/computers/bulk", url.Values{"_csrf": {tok}, "field": {"state_id"}, "value": {"En service"}}).
 			must(t, http.StatusUnprocessableEntity, esc(e.cat.T("fr", "err.bulk_empty")))
+		// The problem is named by the field's label, not its internal name.
 		b.post("/computers/bulk", url.Values{"_csrf": {tok}, "id": {ids[2]}, "field": {"state_id"}, "value": {"Nulle part"}}).
-			must(t, http.StatusUnprocessableEntity, "Nulle part")
+			must(t, http.StatusUnprocessableEntity, "<li>"+esc(e.cat.T("fr", "err.field", e.cat.T("fr", "field.state_id"), e.cat.T("fr", "err.csv_no_such", "Nulle part")))+"</li>")
 		// The filter builder takes a reference by name too.
 		p = b.get("/computers?ff=state_id&fo=contains&fv=En+service")
 		if p.Status != http.StatusSeeOther || !strings.Contains(p.Header.Get("Location"), "filter=state_id%3Aeq%3A") {
@@ -419,7 +420,10 @@ func TestBulkSavedSearchesCSVAndAccount(t *testing.T) {
 		b.get("/").must(t, 200, `href="/settings/inventory"`)
 		b.get("/settings/inventory").must(t, 200, esc("Réglages de l'inventaire"), esc("L'organisation racine"), "Quarantaine")
 		b.post("/settings/inventory", url.Values{"_csrf": {tok}, "default_organization_id": {"999999"}, "default_state_id": {"0"}}).
-			must(t, 422, esc(e.cat.T("fr", "err.bad_reference")))
+			must(t, 422, esc(e.cat.T("fr", "err.bad_reference")),
+				// The form's fields are drawn as a record form's: the message and the hint describe the input.
+				`<div class="field invalid">`, `aria-invalid="true" aria-describedby="f-default-org-err f-default-org-hint"`,
+				`id="f-default-org-err"`, `<p class="hint" id="f-default-state-hint">`)
 		p = b.post("/settings/inventory", url.Values{"_csrf": {tok}, "default_organization_id": {itoa(quarantine)}, "default_state_id": {"0"}})
 		b.follow(p).must(t, 200, esc("Réglages de l'inventaire enregistrés."), `value="`+itoa(quarantine)+`" selected`)
 		if v, _ := e.app.Records.Setting(context.Background(), e.app.DB.R, ingest.DefaultOrgSetting); v != itoa(quarantine) {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"parc/internal/api"
 	"parc/internal/record"
 )
 
@@ -150,7 +149,7 @@ func (u *UI) importCSV(c *req, t *record.Type) error {
 			return err
 		}
 		p.Error = c.T(e.Msg.Key, e.Msg.Args...)
-		return u.renderPage(c, api.Status(e.Code), "import", p)
+		return u.renderPage(c, e.Code.HTTPStatus(), "import", p)
 	}
 	p.Done = true
 	status := http.StatusOK

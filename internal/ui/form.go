@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"parc/internal/api"
 	"parc/internal/record"
 )
 
@@ -181,7 +180,7 @@ func (u *UI) formFailed(c *req, t *record.Type, rec *record.Record, typed map[st
 		known[x] = true
 	}
 	st := u.refusedState(c, t, e, typed, known)
-	st.status = api.Status(e.Code)
+	st.status = e.Code.HTTPStatus()
 	return u.renderForm(c, t, rec, st)
 }
 
@@ -190,14 +189,14 @@ func (u *UI) formFailed(c *req, t *record.Type, rec *record.Record, typed map[st
 // under the message with their field's name, the typed values kept, and a reload
 // link after a version conflict.
 func (u *UI) refusedState(c *req, t *record.Type, e *record.Error, typed map[string]string, known map[string]bool) formState {
-	st := formState{typed: typed, errs: map[string]string{}, message: c.T(e.Msg.Key, e.Msg.Args...)}
+	text := c.errText(t, e)
+	st := formState{typed: typed, errs: map[string]string{}, message: text.Message}
 	st.reload = isVersionConflict(e)
-	for _, f := range sortedKeys(e.Fields) {
-		m := c.T(e.Fields[f].Key, e.Fields[f].Args...)
-		if known[f] {
-			st.errs[f] = m
+	for _, f := range text.Fields {
+		if known[f.Field] {
+			st.errs[f.Field] = f.Text
 		} else {
-			st.details = append(st.details, c.T("ui.field_error", u.fieldLabel(c, t, f), m))
+			st.details = append(st.details, f.Line)
 		}
 	}
 	return st

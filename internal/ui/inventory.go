@@ -583,6 +583,11 @@ type InstalledOn struct {
 	Empty                        string
 }
 
+// Table is the computers' table with its pager.
+func (o *InstalledOn) Table() TableView {
+	return TableView{Columns: o.Columns, Rows: o.Rows, FirstHref: o.FirstHref, NextHref: o.NextHref}
+}
+
 // softwareFilter is the computers list filter of the machines with a software.
 func softwareFilter(name string) record.Filter {
 	return record.Filter{Field: "software", Op: record.OpEq, Value: name}

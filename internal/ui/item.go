@@ -89,6 +89,9 @@ type LinkGroup struct {
 	Empty   string
 }
 
+// Table is the group's table; a group has no pager, its More link goes to the list.
+func (g LinkGroup) Table() TableView { return TableView{Columns: g.Columns, Rows: g.Rows} }
+
 // linkedTypes are the asset types with a reference to t (monitors and peripherals
 // plugged into a computer), for the connections tab.
 func (u *UI) linkedTypes(t *record.Type) []linkRef {

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"parc/internal/api"
 	"parc/internal/record"
 )
 
@@ -55,6 +54,24 @@ type ListPage struct {
 	BulkValue  string
 	Actions    bool // rows have restore / purge buttons
 	NoTrash    bool
+}
+
+// TableView is what the "table" partial draws: a table of records and its pager.
+// On a list page, rows may also be selected for a bulk update (Selectable), and
+// restored or purged (Actions) through forms that come back to ListHref.
+type TableView struct {
+	Columns             []Column
+	Rows                []Row
+	FirstHref, NextHref string
+	Selectable, Actions bool
+	TypeName, CSRF      string
+	ListHref            string
+}
+
+// Table is the list's table.
+func (p *ListPage) Table() TableView {
+	return TableView{Columns: p.Columns, Rows: p.Rows, FirstHref: p.FirstHref, NextHref: p.NextHref,
+		Selectable: p.Selectable, Actions: p.Actions, TypeName: p.Type.Name, CSRF: p.CSRF, ListHref: p.ListHref}
 }
 
 // Column is one header of the table.
@@ -306,9 +323,9 @@ func (u *UI) renderList(c *req, t *record.Type, v url.Values, x listExtra) error
 		if !ok {
 			return err
 		}
-		for _, f := range sortedKeys(e.Fields) {
-			p.Errors = append(p.Errors, c.T(e.Fields[f].Key, e.Fields[f].Args...))
-			switch f {
+		for _, f := range c.errText(t, e).Fields {
+			p.Errors = append(p.Errors, f.Text)
+			switch f.Field {
 			case "sort":
 				q.Sort = ""
 			case "limit":
@@ -650,12 +667,10 @@ func (u *UI) bulk(c *req, t *record.Type) error {
 		if !ok {
 			return err
 		}
-		msgs := []string{c.T(e.Msg.Key, e.Msg.Args...)}
-		for _, f := range sortedKeys(e.Fields) {
-			msgs = append(msgs, c.T("ui.field_error", u.fieldLabel(c, t, f), c.T(e.Fields[f].Key, e.Fields[f].Args...)))
-		}
+		text := c.errText(t, e)
+		msgs := append([]string{text.Message}, text.Lines()...)
 		bu, _ := url.Parse(back)
-		return u.renderList(c, t, bu.Query(), listExtra{status: api.Status(e.Code), bulkErr: msgs, bulkField: field, bulkValue: value})
+		return u.renderList(c, t, bu.Query(), listExtra{status: e.Code.HTTPStatus(), bulkErr: msgs, bulkField: field, bulkValue: value})
 	}
 	return redirect(c, addDone(back, "bulk", "n", strconv.Itoa(n)))
 }
@@ -705,15 +720,18 @@ func (u *UI) saveSearch(c *req, t *record.Type) error {
 		if !ok {
 			return err
 		}
-		msg := c.T(e.Msg.Key, e.Msg.Args...)
-		for _, f := range sortedKeys(e.Fields) {
-			msg = c.T("ui.field_error", u.fieldLabel(c, t, f), c.T(e.Fields[f].Key, e.Fields[f].Args...))
-			if f == "name" {
-				msg = c.T("ui.field_error", c.T("ui.saved.name"), c.T(e.Fields[f].Key, e.Fields[f].Args...))
+		// The first problem is shown by the name input; the fields are the saved
+		// search's, not the listed type's.
+		text := c.errText(nil, e)
+		msg := text.Message
+		if len(text.Fields) > 0 {
+			f := text.Fields[0]
+			msg = f.Line
+			if f.Field == "name" {
+				msg = c.T("err.field", c.T("ui.saved.name"), f.Text)
 			}
-			break
 		}
-		return u.renderList(c, t, vals, listExtra{status: api.Status(e.Code), saveErr: msg, saveName: name})
+		return u.renderList(c, t, vals, listExtra{status: e.Code.HTTPStatus(), saveErr: msg, saveName: name})
 	}
 	return redirect(c, addDone(withQuery("/"+t.Name, vals), "saved"))
 }

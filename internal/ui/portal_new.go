@@ -4,12 +4,12 @@ import (
 	"database/sql"
 	"errors"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"parc/internal/api"
 	"parc/internal/helpdesk"
 	"parc/internal/record"
 )
@@ -123,14 +123,12 @@ func (u *UI) portalCreate(c *req) error {
 		return hd.AddFilesTx(ctx, tx, tk, 0, files)
 	})
 	if e, ok := record.AsError(err); ok && (e.Code == record.CodeInvalid || e.Code == record.CodeTooLarge) {
-		for k, m := range e.Fields {
-			errs[k] = c.T(m.Key, m.Args...)
-		}
+		maps.Copy(errs, c.errText(nil, e).ByField())
 		msg := c.T("err.invalid")
 		if len(e.Fields) == 0 {
 			msg = c.T(e.Msg.Key, e.Msg.Args...)
 		}
-		return u.renderPortalNew(c, typ, typed, errs, msg, api.Status(e.Code))
+		return u.renderPortalNew(c, typ, typed, errs, msg, e.Code.HTTPStatus())
 	}
 	if err != nil {
 		return err

@@ -193,7 +193,7 @@ func (u *UI) portalReply(c *req) error {
 	content := c.R.PostFormValue("content")
 	_, err = u.Helpdesk.AddChild(c.R.Context(), c.Actor, "ticket-followups", id, record.Input{"content": content})
 	if e, ok := record.AsError(err); ok && e.Code == record.CodeInvalid {
-		return u.renderPortalTicket(c, map[string]string{"content": content}, fieldMessages(c, e), http.StatusUnprocessableEntity)
+		return u.renderPortalTicket(c, map[string]string{"content": content}, c.errText(nil, e).ByField(), http.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err
@@ -212,7 +212,7 @@ func (u *UI) portalAccept(c *req) error {
 	in := record.Input{"satisfaction": c.R.PostFormValue("satisfaction"), "comment": c.R.PostFormValue("comment")}
 	_, err = u.Helpdesk.Accept(c.R.Context(), c.Actor, id, in)
 	if e, ok := record.AsError(err); ok && e.Code == record.CodeInvalid {
-		return u.renderPortalTicket(c, map[string]string{"satisfaction": c.R.PostFormValue("satisfaction")}, fieldMessages(c, e), http.StatusUnprocessableEntity)
+		return u.renderPortalTicket(c, map[string]string{"satisfaction": c.R.PostFormValue("satisfaction")}, c.errText(nil, e).ByField(), http.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err
@@ -231,20 +231,12 @@ func (u *UI) portalRefuse(c *req) error {
 	reason := c.R.PostFormValue("reason")
 	_, err = u.Helpdesk.Refuse(c.R.Context(), c.Actor, id, record.Input{"reason": reason})
 	if e, ok := record.AsError(err); ok && e.Code == record.CodeInvalid {
-		return u.renderPortalTicket(c, map[string]string{"reason": reason}, fieldMessages(c, e), http.StatusUnprocessableEntity)
+		return u.renderPortalTicket(c, map[string]string{"reason": reason}, c.errText(nil, e).ByField(), http.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err
 	}
 	return redirect(c, "/portal/tickets/"+strconv.FormatInt(id, 10)+"?done=refused")
-}
-
-func fieldMessages(c *req, e *record.Error) map[string]string {
-	out := map[string]string{}
-	for k, m := range e.Fields {
-		out[k] = c.T(m.Key, m.Args...)
-	}
-	return out
 }
 
 // PortalKBPage shows one FAQ article.

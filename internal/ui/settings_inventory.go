@@ -13,8 +13,7 @@ import (
 // the state machines created by an inventory start in.
 type InventorySettingsPage struct {
 	Base
-	Orgs, States []Option
-	Errors       map[string]string
+	Fields []FormField // the default organisation, then the default state
 }
 
 // inventorySettings is for those who may change the settings, as the menu: others
@@ -31,24 +30,29 @@ func (u *UI) inventorySettings(c *req) error {
 }
 
 func (u *UI) renderInventorySettings(c *req, st ingest.Settings, errs map[string]string, status int) error {
-	p := &InventorySettingsPage{Base: u.base(c, c.T("ui.invset.title"), "/settings/inventory"), Errors: errs}
+	p := &InventorySettingsPage{Base: u.base(c, c.T("ui.invset.title"), "/settings/inventory")}
+	org := FormField{Name: "default_organization_id", ID: "f-default-org", Label: c.T("ui.invset.default_org"), Control: "select",
+		Hint: c.T("ui.invset.default_org_hint"), Error: errs["default_organization_id"]}
+	state := FormField{Name: "default_state_id", ID: "f-default-state", Label: c.T("ui.invset.default_state"), Control: "select",
+		Hint: c.T("ui.invset.default_state_hint"), Error: errs["default_state_id"]}
 	cur := strconv.FormatInt(st.DefaultOrgID, 10)
-	p.Orgs = append(p.Orgs, Option{Value: "0", Label: c.T("ui.invset.root"), Selected: st.DefaultOrgID == 0})
+	org.Options = append(org.Options, Option{Value: "0", Label: c.T("ui.invset.root"), Selected: st.DefaultOrgID == 0})
 	for _, o := range c.Actor.Tree.Orgs() {
 		id := strconv.FormatInt(o.ID, 10)
 		if o.ID == c.Actor.Tree.Root {
 			continue // "the root" above says it
 		}
-		p.Orgs = append(p.Orgs, Option{Value: id, Label: indent(c.Actor.Tree.Depth(o.ID)) + o.Name, Selected: id == cur})
+		org.Options = append(org.Options, Option{Value: id, Label: indent(c.Actor.Tree.Depth(o.ID)) + o.Name, Selected: id == cur})
 	}
 	states, err := u.App.Records.List(c.R.Context(), c.Actor, u.App.Reg.MustType("states"), record.ListQuery{Sort: "name", Limit: record.MaxLimit})
 	if err != nil {
 		return err
 	}
-	p.States = append(p.States, Option{Value: "0", Label: c.T("ui.invset.no_state"), Selected: st.DefaultStateID == 0})
+	state.Options = append(state.Options, Option{Value: "0", Label: c.T("ui.invset.no_state"), Selected: st.DefaultStateID == 0})
 	for _, r := range states.Records {
-		p.States = append(p.States, Option{Value: strconv.FormatInt(r.ID, 10), Label: r.Label(), Selected: r.ID == st.DefaultStateID})
+		state.Options = append(state.Options, Option{Value: strconv.FormatInt(r.ID, 10), Label: r.Label(), Selected: r.ID == st.DefaultStateID})
 	}
+	p.Fields = []FormField{org, state}
 	return u.renderPage(c, status, "inventory_settings", p)
 }
 
@@ -66,11 +70,9 @@ func (u *UI) saveInventorySettings(c *req) error {
 	if err == nil {
 		_, err = u.Inventory.SetSettings(c.R.Context(), c.Actor, in, httpctx.ClientIP(c.R))
 	}
-	errs := map[string]string{}
+	var errs map[string]string
 	if e, ok := record.AsError(err); ok && len(e.Fields) > 0 {
-		for f, m := range e.Fields {
-			errs[f] = c.T(m.Key, m.Args...)
-		}
+		errs = c.errText(nil, e).ByField()
 	} else if err != nil {
 		return err
 	}

@@ -20,7 +20,6 @@ import (
 	"strings"
 	"time"
 
-	"parc/internal/api"
 	"parc/internal/auth"
 	"parc/internal/core"
 	"parc/internal/helpdesk"
@@ -83,7 +82,7 @@ func New(a *core.Core, cat *i18n.Catalog, s Services) *UI {
 			return pwField{Name: name, Label: label, Auto: auto, Error: err}
 		},
 	}
-	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
 	for _, lang := range i18n.Languages {
 		u.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
@@ -182,6 +181,11 @@ type req struct {
 
 // T translates in the request's language.
 func (c *req) T(key string, args ...any) string { return c.cat.T(c.Lang, key, args...) }
+
+// errText renders a service's error in the request's language, with t's labels.
+func (c *req) errText(t *record.Type, e *record.Error) record.ErrorText {
+	return e.Render(c.cat, c.Lang, t)
+}
 
 type handler func(c *req) error
 
@@ -385,12 +389,9 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var details []string
 	var mbe *http.MaxBytesError
 	if e, ok := record.AsError(err); ok {
-		status = api.Status(e.Code)
-		msg = c.T(e.Msg.Key, e.Msg.Args...)
-		for _, f := range sortedKeys(e.Fields) {
-			m := e.Fields[f]
-			details = append(details, c.T("ui.field_error", u.fieldLabel(c, nil, f), c.T(m.Key, m.Args...)))
-		}
+		status = e.Code.HTTPStatus()
+		text := c.errText(nil, e)
+		msg, details = text.Message, text.Lines()
 	} else if errors.As(err, &mbe) {
 		status = http.StatusRequestEntityTooLarge
 		msg = c.T("err.body_too_large", mbe.Limit)
@@ -472,22 +473,7 @@ func typeView(c *req, t *record.Type) TypeView {
 
 // fieldLabel is the label of a field name of t, including the framework's columns.
 func (u *UI) fieldLabel(c *req, t *record.Type, name string) string {
-	if t != nil {
-		if f := t.Field(name); f != nil {
-			return c.T(f.LabelKey())
-		}
-	}
-	switch name {
-	case "organization_id", "organization", "id", "version", "created_at", "updated_at", "password":
-		if name == "organization" {
-			name = "organization_id"
-		}
-		return c.T("field." + name)
-	}
-	if u.Cat.Has(c.Lang, "field."+name) {
-		return c.T("field." + name)
-	}
-	return name
+	return record.FieldLabel(u.Cat, c.Lang, t, name)
 }
 
 // orgName is an organisation's name as the actor's tree knows it.
