@@ -11,6 +11,13 @@ import (
 	"parc/internal/record"
 )
 
+// SessionCookie and LangCookie are the cookies parc sets: the pages set them, the
+// server's middleware reads them.
+const (
+	SessionCookie = "parc_session"
+	LangCookie    = "parc_lang"
+)
+
 type key int
 
 const (

@@ -8,7 +8,6 @@ import (
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
 	"parc/internal/record"
-	"parc/internal/web"
 )
 
 // LoginPage is the sign-in form.
@@ -51,7 +50,7 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 		u.render(w, r, e.Code.HTTPStatus(), "login", p)
 		return
 	}
-	setCookie(w, r, web.SessionCookie, sess.Token, 0)
+	setCookie(w, r, httpctx.SessionCookie, sess.Token, 0)
 	if next == "" || strings.HasPrefix(next, "/login") {
 		next = "/"
 	}
@@ -65,7 +64,7 @@ func (u *UI) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	setCookie(w, r, web.SessionCookie, "", -1)
+	setCookie(w, r, httpctx.SessionCookie, "", -1)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
@@ -77,7 +76,7 @@ func (u *UI) setLang(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if lang := r.PostFormValue("lang"); i18n.Supported(lang) {
-		setCookie(w, r, web.LangCookie, lang, 365*24*3600)
+		setCookie(w, r, httpctx.LangCookie, lang, 365*24*3600)
 	}
 	back := "/"
 	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Host != "" {
@@ -205,7 +204,7 @@ func (u *UI) accountLanguage(c *req) error {
 	if err != nil {
 		return err
 	}
-	setCookie(c.W, c.R, web.LangCookie, lang, 365*24*3600)
+	setCookie(c.W, c.R, httpctx.LangCookie, lang, 365*24*3600)
 	return redirect(c, "/account?done=lang")
 }
 
@@ -246,10 +245,10 @@ func (u *UI) accountPassword(c *req) error {
 	}
 	sess, err := u.App.Auth.Login(ctx, c.Actor.Login, pw, httpctx.ClientIP(c.R), c.R.UserAgent())
 	if err != nil {
-		setCookie(c.W, c.R, web.SessionCookie, "", -1)
+		setCookie(c.W, c.R, httpctx.SessionCookie, "", -1)
 		return redirect(c, "/login")
 	}
-	setCookie(c.W, c.R, web.SessionCookie, sess.Token, 0)
+	setCookie(c.W, c.R, httpctx.SessionCookie, sess.Token, 0)
 	return redirect(c, "/account?done=password")
 }
 

@@ -24,10 +24,7 @@ import (
 	"parc/internal/record"
 )
 
-// SessionCookie and LangCookie are the cookies parc sets.
 const (
-	SessionCookie = "parc_session"
-	LangCookie    = "parc_lang"
 	// MaxFormBody bounds HTML form posts, CSV uploads included.
 	MaxFormBody = record.MaxImportBytes + 1<<20
 )
@@ -251,7 +248,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(httpctx.WithActor(ctx, actor)))
 			return
 		}
-		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		if c, err := r.Cookie(httpctx.SessionCookie); err == nil && c.Value != "" {
 			sess, err := s.App.Auth.SessionByToken(ctx, c.Value)
 			if err == nil {
 				actor, err := s.App.Auth.Actor(ctx, sess.UserID, record.OriginWeb)
@@ -271,7 +268,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 func (s *Server) language(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang := ""
-		if c, err := r.Cookie(LangCookie); err == nil && i18n.Supported(c.Value) {
+		if c, err := r.Cookie(httpctx.LangCookie); err == nil && i18n.Supported(c.Value) {
 			lang = c.Value
 		}
 		if a := httpctx.Actor(r.Context()); a != nil && i18n.Supported(a.Lang) && lang == "" {
