@@ -19,6 +19,7 @@ import (
 
 	"parc/internal/agentserver"
 	"parc/internal/app"
+	"parc/internal/asset"
 	"parc/internal/auth"
 	"parc/internal/demo"
 	"parc/internal/helpdesk"
@@ -108,7 +109,7 @@ func env(name, def string) string {
 func storeFlags(fs *flag.FlagSet) func() store.Config {
 	data := fs.String("data", env("PARC_DATA", "parc-data"), "data directory (SQLite file, attachments)")
 	return func() store.Config {
-		return store.Config{DataDir: *data, DatabaseURL: os.Getenv("PARC_DATABASE_URL")}
+		return store.Config{DataDir: *data, DatabaseURL: os.Getenv("PARC_DATABASE_URL"), DataSteps: asset.DataSteps()}
 	}
 }
 
@@ -366,7 +367,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 
 func userID(ctx context.Context, a *app.App, login string) (int64, error) {
 	var id int64
-	err := a.DB.R.QueryRowContext(ctx, a.DB.Rebind("SELECT id FROM users WHERE lower(login) = lower(?) AND deleted_at IS NULL"), login).Scan(&id)
+	err := a.DB.QueryRowContext(ctx, "SELECT id FROM users WHERE lower(login) = lower(?) AND deleted_at IS NULL", login).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("no user %q", login)
 	}

@@ -39,6 +39,9 @@ func NewRegistry() *record.Registry {
 
 // Open opens the store (migrating it) and builds the services.
 func Open(ctx context.Context, cfg store.Config, log *slog.Logger) (*App, error) {
+	if cfg.DataSteps == nil {
+		cfg.DataSteps = asset.DataSteps()
+	}
 	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		return nil, err

@@ -19,6 +19,8 @@ import (
 
 	"parc/internal/app"
 	"parc/internal/record"
+
+	"parc/internal/store"
 )
 
 // Demo accounts: AdminLogin is super-admin on the root; see people for the others.
@@ -56,7 +58,7 @@ func Accounts() []Account {
 func Load(ctx context.Context, a *app.App) error {
 	start := time.Now()
 	var n int
-	if err := a.DB.R.QueryRowContext(ctx, a.DB.Rebind("SELECT (SELECT COUNT(*) FROM computers) + (SELECT COUNT(*) FROM organizations WHERE name = ?)"), orgSpecs[0].name).Scan(&n); err != nil {
+	if err := a.DB.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM computers) + (SELECT COUNT(*) FROM organizations WHERE name = ?)", orgSpecs[0].name).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
@@ -86,7 +88,7 @@ func Load(ctx context.Context, a *app.App) error {
 	var counts map[string]int
 	var machines []*machine
 	var sites []*site
-	err = a.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = a.DB.Tx(ctx, func(tx *store.Tx) error {
 		l := newLoader(ctx, a, sys, tx, orgs)
 		if err := l.run(); err != nil {
 			return err
@@ -140,7 +142,7 @@ type loader struct {
 	ctx context.Context
 	a   *app.App
 	sys *record.Actor
-	tx  *sql.Tx
+	tx  *store.Tx
 	rng *rand.Rand
 
 	orgs      map[string]int64
@@ -186,7 +188,7 @@ type employee struct {
 	mobile      bool // has a smartphone already
 }
 
-func newLoader(ctx context.Context, a *app.App, sys *record.Actor, tx *sql.Tx, orgs map[string]int64) *loader {
+func newLoader(ctx context.Context, a *app.App, sys *record.Actor, tx *store.Tx, orgs map[string]int64) *loader {
 	return &loader{ctx: ctx, a: a, sys: sys, tx: tx, rng: rand.New(rand.NewPCG(seed, seed>>3)),
 		orgs: orgs, states: map[string]int64{}, makers: map[string]int64{}, models: map[string]*modelRef{},
 		types: map[string]int64{}, suppliers: map[string]int64{}, groups: map[string]int64{}, users: map[string]int64{},

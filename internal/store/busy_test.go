@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"parc/internal/storetest"
+
+	"parc/internal/store"
 )
 
 // TestBusyBoundFollowsTheWriter: CPU work runs at most GOMAXPROCS at a time, one
@@ -51,7 +52,7 @@ func TestBusyBoundFollowsTheWriter(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	done := make(chan error)
 	go func() {
-		done <- db.Tx(ctx, func(tx *sql.Tx) error {
+		done <- db.Tx(ctx, func(tx *store.Tx) error {
 			close(started)
 			<-release
 			return nil

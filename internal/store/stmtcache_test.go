@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"strings"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"parc/internal/storetest"
+
+	"parc/internal/store"
 )
 
 // TestCachedStatementsNestAndEvict: the same query run again while its first rows
@@ -97,7 +98,7 @@ func TestWALStaysBoundedUnderBulkWrites(t *testing.T) {
 	ctx := context.Background()
 	blob := strings.Repeat("x", 3000)
 	for tx := 0; tx < 80; tx++ {
-		err := db.Tx(ctx, func(q *sql.Tx) error {
+		err := db.Tx(ctx, func(q *store.Tx) error {
 			for i := 0; i < 500; i++ {
 				if _, err := q.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES (?, ?)", fmt.Sprint("bulk", tx, "-", i), blob); err != nil {
 					return err

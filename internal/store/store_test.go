@@ -30,11 +30,11 @@ func TestUniqueViolationIsRecognised(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		db := storetest.OpenTest(t, kind)
 		ctx := context.Background()
-		ins := db.Rebind("INSERT INTO settings (key, value) VALUES (?, ?)")
-		if _, err := db.W.ExecContext(ctx, ins, "k", "1"); err != nil {
+		ins := "INSERT INTO settings (key, value) VALUES (?, ?)"
+		if _, err := db.Exec(ctx, ins, "k", "1"); err != nil {
 			t.Fatal(err)
 		}
-		_, err := db.W.ExecContext(ctx, ins, "k", "2")
+		_, err := db.Exec(ctx, ins, "k", "2")
 		if err == nil || !db.IsUnique(err) {
 			t.Fatalf("want unique violation, got %v", err)
 		}
@@ -58,7 +58,7 @@ func TestOptimizeGathersStatistics(t *testing.T) {
 		db := storetest.OpenTest(t, kind)
 		ctx := context.Background()
 		for i := 0; i < 50; i++ {
-			if _, err := db.W.ExecContext(ctx, db.Rebind("INSERT INTO settings (key, value) VALUES (?, ?)"), "k"+string(rune('a'+i%26))+string(rune('a'+i/26)), "v"); err != nil {
+			if _, err := db.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?)", "k"+string(rune('a'+i%26))+string(rune('a'+i/26)), "v"); err != nil {
 				t.Fatal(err)
 			}
 		}
