@@ -60,6 +60,8 @@ func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *s
 
 // Exec runs one statement in a transaction of its own (see Tx): a write that
 // stands alone, grouped with others' on SQLite and run again on a retryable failure.
+// Inside a Tx function, use its Tx: on SQLite, Exec would wait for that very
+// transaction to end.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	var res sql.Result
 	err := db.Tx(ctx, func(tx *Tx) error {
@@ -71,7 +73,7 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 // Insert runs an INSERT in a transaction of its own and gives the new id (see
-// InsertID).
+// InsertID and Exec).
 func (db *DB) Insert(ctx context.Context, query string, args ...any) (int64, error) {
 	var id int64
 	err := db.Tx(ctx, func(tx *Tx) error {
