@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

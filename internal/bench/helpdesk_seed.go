@@ -12,7 +12,6 @@ import (
 	"parc/internal/helpdesk/calendar"
 	"parc/internal/record"
 	"parc/internal/search"
-
 	"parc/internal/store"
 )
 

@@ -19,7 +19,6 @@ import (
 
 	"parc/internal/app"
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

@@ -9,7 +9,6 @@ import (
 
 	"parc/internal/helpdesk/lifecycle"
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

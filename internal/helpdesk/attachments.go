@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

@@ -5,7 +5,6 @@ import (
 
 	"parc/internal/helpdesk/lifecycle"
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

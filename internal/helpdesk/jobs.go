@@ -8,7 +8,6 @@ import (
 
 	"parc/internal/jobs"
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

@@ -11,9 +11,8 @@ import (
 	"parc/internal/apitest"
 	"parc/internal/helpdesk"
 	"parc/internal/record"
-	"parc/internal/storetest"
-
 	"parc/internal/store"
+	"parc/internal/storetest"
 )
 
 // fixture is a store with one organisation, a technician, a level-2 group and a

@@ -8,7 +8,6 @@ import (
 
 	"parc/internal/helpdesk/lifecycle"
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

@@ -10,7 +10,6 @@ import (
 
 	"parc/internal/helpdesk/calendar"
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

@@ -7,7 +7,6 @@ import (
 
 	"parc/internal/helpdesk/lifecycle"
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"parc/internal/jobs"
-
 	"parc/internal/store"
 )
 

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

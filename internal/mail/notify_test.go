@@ -21,9 +21,8 @@ import (
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/record"
-	"parc/internal/storetest"
-
 	"parc/internal/store"
+	"parc/internal/storetest"
 )
 
 // received is one message the test SMTP server accepted.

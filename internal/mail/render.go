@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"parc/internal/helpdesk"
-
 	"parc/internal/store"
 )
 

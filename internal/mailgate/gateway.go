@@ -17,7 +17,6 @@ import (
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

@@ -11,9 +11,8 @@ import (
 
 	"parc/internal/app"
 	"parc/internal/record"
-	"parc/internal/storetest"
-
 	"parc/internal/store"
+	"parc/internal/storetest"
 )
 
 func newApp(t testing.TB, kind string) (*app.App, *record.Actor) {

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"parc/internal/storetest"
-
 	"parc/internal/store"
+	"parc/internal/storetest"
 )
 
 // TestBusyBoundFollowsTheWriter: CPU work runs at most GOMAXPROCS at a time, one

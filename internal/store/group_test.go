@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"parc/internal/storetest"
-
 	"parc/internal/store"
+	"parc/internal/storetest"
 )
 
 // TestConcurrentTransactionsEachKeepTheirOutcome: many writers at once (grouped

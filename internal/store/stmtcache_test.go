@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"parc/internal/storetest"
-
 	"parc/internal/store"
+	"parc/internal/storetest"
 )
 
 // TestCachedStatementsNestAndEvict: the same query run again while its first rows

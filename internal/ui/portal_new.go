@@ -11,7 +11,6 @@ import (
 	"parc/internal/api"
 	"parc/internal/helpdesk"
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

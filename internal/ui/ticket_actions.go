@@ -9,7 +9,6 @@ import (
 	"parc/internal/helpdesk"
 	"parc/internal/kb"
 	"parc/internal/record"
-
 	"parc/internal/store"
 )
 

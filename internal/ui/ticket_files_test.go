@@ -9,9 +9,8 @@ import (
 
 	"parc/internal/helpdesk"
 	"parc/internal/record"
-	"parc/internal/storetest"
-
 	"parc/internal/store"
+	"parc/internal/storetest"
 )
 
 // TestTechnicianSeesTicketAttachments: files a requester or a mail attached are
