@@ -99,7 +99,7 @@ func TestMailgateOnce(t *testing.T) {
 			defer a.Close()
 			count := func(q string, args ...any) int {
 				var n int
-				if err := a.DB.R.QueryRow(a.DB.Rebind(q), args...).Scan(&n); err != nil {
+				if err := a.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
 					t.Fatalf("%s: %v", q, err)
 				}
 				return n
@@ -116,7 +116,7 @@ func TestMailgateOnce(t *testing.T) {
 			}
 			var content string
 			var by int64
-			if err := a.DB.R.QueryRow(a.DB.Rebind("SELECT content, user_id FROM ticket_followups WHERE ticket_id = ?"), tk.ID).Scan(&content, &by); err != nil {
+			if err := a.DB.QueryRowContext(context.Background(), "SELECT content, user_id FROM ticket_followups WHERE ticket_id = ?", tk.ID).Scan(&content, &by); err != nil {
 				t.Fatalf("%s: the reply is not the ticket's one follow-up: %v", pass, err)
 			}
 			if content != "C'est réparé." || by != alice {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"parc/internal/app"
+	"parc/internal/asset"
 	"parc/internal/auth"
 	"parc/internal/demo"
 	"parc/internal/i18n"
@@ -102,7 +103,7 @@ func env(name, def string) string {
 func storeFlags(fs *flag.FlagSet) func() store.Config {
 	data := fs.String("data", env("PARC_DATA", "parc-data"), "data directory (SQLite file, attachments)")
 	return func() store.Config {
-		return store.Config{DataDir: *data, DatabaseURL: os.Getenv("PARC_DATABASE_URL")}
+		return store.Config{DataDir: *data, DatabaseURL: os.Getenv("PARC_DATABASE_URL"), DataSteps: asset.DataSteps()}
 	}
 }
 
@@ -350,7 +351,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 
 func userID(ctx context.Context, a *app.App, login string) (int64, error) {
 	var id int64
-	err := a.DB.R.QueryRowContext(ctx, a.DB.Rebind("SELECT id FROM users WHERE lower(login) = lower(?) AND deleted_at IS NULL"), login).Scan(&id)
+	err := a.DB.QueryRowContext(ctx, "SELECT id FROM users WHERE lower(login) = lower(?) AND deleted_at IS NULL", login).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("no user %q", login)
 	}

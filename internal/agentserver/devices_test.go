@@ -1,6 +1,7 @@
 package agentserver
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"testing"
@@ -45,7 +46,7 @@ func TestDeviceFixturesThroughHTTP(t *testing.T) {
 			}
 			var got string
 			q := fmt.Sprintf("SELECT name || ' ' || %s || ' ' || mac_address || ' ' || %s FROM %s WHERE serial = ?", ip, ports, c.table)
-			if err := e.app.DB.R.QueryRow(e.app.DB.Rebind(q), c.serial).Scan(&got); err != nil {
+			if err := e.app.DB.QueryRowContext(context.Background(), q, c.serial).Scan(&got); err != nil {
 				t.Fatalf("%s: %v", c.file, err)
 			}
 			if got != c.want {

@@ -170,7 +170,7 @@ func gzipBytes(t testing.TB, b []byte) []byte {
 func (e *env) count(query string, args ...any) int {
 	e.t.Helper()
 	var n int
-	if err := e.app.DB.R.QueryRow(e.app.DB.Rebind(query), args...).Scan(&n); err != nil {
+	if err := e.app.DB.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
 		e.t.Fatalf("%s: %v", query, err)
 	}
 	return n

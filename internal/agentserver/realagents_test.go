@@ -266,7 +266,7 @@ func testRealAgent(t *testing.T, kind string, a *realAgent) {
 	}
 	check("first run")
 	var seen1 time.Time
-	if err := e.app.DB.R.QueryRow(e.app.DB.Rebind("SELECT received_at FROM inventory_state WHERE computer_id = ?"), c.ID).Scan(&seen1); err != nil {
+	if err := e.app.DB.QueryRowContext(context.Background(), "SELECT received_at FROM inventory_state WHERE computer_id = ?", c.ID).Scan(&seen1); err != nil {
 		t.Fatal(err)
 	}
 
@@ -285,7 +285,7 @@ func testRealAgent(t *testing.T, kind string, a *realAgent) {
 	}
 	check("second run")
 	var seen2 time.Time
-	if err := e.app.DB.R.QueryRow(e.app.DB.Rebind("SELECT received_at FROM inventory_state WHERE computer_id = ?"), c.ID).Scan(&seen2); err != nil {
+	if err := e.app.DB.QueryRowContext(context.Background(), "SELECT received_at FROM inventory_state WHERE computer_id = ?", c.ID).Scan(&seen2); err != nil {
 		t.Fatal(err)
 	}
 	if !seen2.After(seen1) {

@@ -91,7 +91,7 @@ func (a *API) registerHelpdesk(mux *http.ServeMux) {
 		if !actor.Can(a.App.Reg.MustType("tickets"), record.Read) {
 			return record.ErrForbidden()
 		}
-		m, err := helpdesk.LoadMatrix(r.Context(), a.App.Records, a.App.DB.R)
+		m, err := helpdesk.LoadMatrix(r.Context(), a.App.Records, a.App.DB)
 		if err != nil {
 			return err
 		}

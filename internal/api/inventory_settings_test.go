@@ -80,7 +80,7 @@ func TestInventorySettings(t *testing.T) {
 			t.Fatalf("settings read back: %s", r.Body)
 		}
 		var audited int
-		e.App.DB.R.QueryRowContext(ctx, e.App.DB.Rebind("SELECT COUNT(*) FROM audit_events WHERE event = 'inventory_settings' AND user_id = ?"), admin.UserID).Scan(&audited)
+		e.App.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_events WHERE event = 'inventory_settings' AND user_id = ?", admin.UserID).Scan(&audited)
 		if audited != 1 {
 			t.Errorf("%d audit events for one change", audited)
 		}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"parc/internal/asset"
 	"parc/internal/core"
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
@@ -76,6 +77,9 @@ func Open(ctx context.Context, cfg store.Config, log *slog.Logger) (*App, error)
 
 // OpenWith opens the store (migrating it) and builds every service.
 func OpenWith(ctx context.Context, cfg store.Config, opt Options) (*App, error) {
+	if cfg.DataSteps == nil {
+		cfg.DataSteps = asset.DataSteps()
+	}
 	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		return nil, err

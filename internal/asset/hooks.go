@@ -36,7 +36,7 @@ func softwareKeys(w *record.Write) error {
 	w.New.Values["publisher_key"] = SoftwareKey(w.New.String("publisher"))
 	if w.Old == nil || w.New.Values["name_key"] != w.Old.Values["name_key"] || w.New.Values["publisher_key"] != w.Old.Values["publisher_key"] {
 		var n int
-		err := w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT COUNT(*) FROM software WHERE name_key = ? AND publisher_key = ? AND id <> ?"),
+		err := w.Tx.QueryRowContext(w.Ctx, "SELECT COUNT(*) FROM software WHERE name_key = ? AND publisher_key = ? AND id <> ?",
 			w.New.Values["name_key"], w.New.Values["publisher_key"], w.New.ID).Scan(&n)
 		if err != nil {
 			return err

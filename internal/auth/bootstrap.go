@@ -2,10 +2,10 @@ package auth
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // BuiltinProfile is a profile every new store starts with; sites may edit them.
@@ -100,7 +100,7 @@ func ProfileNames() []string {
 // It reports whether the store was empty.
 func (s *Service) Bootstrap(ctx context.Context, rootName string) (bool, error) {
 	var n int
-	if err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM organizations").Scan(&n); err != nil {
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM organizations").Scan(&n); err != nil {
 		return false, err
 	}
 	if n > 0 {
@@ -123,7 +123,7 @@ func (s *Service) Bootstrap(ctx context.Context, rootName string) (bool, error) 
 // ProfileID finds a profile by name.
 func (s *Service) ProfileID(ctx context.Context, name string) (int64, error) {
 	var id int64
-	err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind("SELECT id FROM profiles WHERE name = ? AND deleted_at IS NULL"), name).Scan(&id)
+	err := s.DB.QueryRowContext(ctx, "SELECT id FROM profiles WHERE name = ? AND deleted_at IS NULL", name).Scan(&id)
 	if err != nil {
 		return 0, record.E(record.CodeNotFound, "err.unknown_profile", name)
 	}
@@ -137,7 +137,7 @@ func (s *Service) OrgID(ctx context.Context, name string) (int64, error) {
 		q, args = "SELECT id FROM organizations WHERE name = ? AND deleted_at IS NULL ORDER BY id LIMIT 1", []any{name}
 	}
 	var id int64
-	if err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind(q), args...).Scan(&id); err != nil {
+	if err := s.DB.QueryRowContext(ctx, q, args...).Scan(&id); err != nil {
 		return 0, record.E(record.CodeNotFound, "err.unknown_org", name)
 	}
 	return id, nil
@@ -152,7 +152,7 @@ func (s *Service) CreateUser(ctx context.Context, a *record.Actor, login, passwo
 	}
 	reg := s.Rec.Reg
 	var u *record.Record
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
 		var err error
 		u, err = s.Rec.CreateTx(ctx, tx, a, reg.MustType("users"), record.Input{"login": login, "password": password, "organization_id": orgID})
 		if err != nil {
@@ -171,7 +171,7 @@ func (s *Service) CreateUser(ctx context.Context, a *record.Actor, login, passwo
 func (s *Service) SetPassword(ctx context.Context, a *record.Actor, userID int64, password string) error {
 	_, err := s.Rec.Update(ctx, a, s.Rec.Reg.MustType("users"), userID, record.Input{"password": password})
 	if err == nil {
-		s.DB.W.ExecContext(ctx, s.DB.Rebind("DELETE FROM sessions WHERE user_id = ?"), userID)
+		s.DB.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
 	}
 	return err
 }

@@ -75,7 +75,7 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 	var id int64
 	var hash sql.NullString
 	var active bool
-	err = s.DB.R.QueryRowContext(ctx, s.DB.Rebind("SELECT id, password_hash, active FROM users WHERE lower(login) = lower(?) AND deleted_at IS NULL"), login).Scan(&id, &hash, &active)
+	err = s.DB.QueryRowContext(ctx, "SELECT id, password_hash, active FROM users WHERE lower(login) = lower(?) AND deleted_at IS NULL", login).Scan(&id, &hash, &active)
 	if errors.Is(err, sql.ErrNoRows) {
 		CheckPassword(dummyHash, password)
 	} else if err != nil {
@@ -83,7 +83,7 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 	}
 	if id == 0 || !hash.Valid || !active || !CheckPassword(hash.String, password) {
 		for _, k := range []string{kLogin, kIP} {
-			if _, err := s.DB.W.ExecContext(ctx, s.DB.Rebind("INSERT INTO login_failures (key, at) VALUES (?, ?)"), k, now); err != nil {
+			if _, err := s.DB.Exec(ctx, "INSERT INTO login_failures (key, at) VALUES (?, ?)", k, now); err != nil {
 				return nil, err
 			}
 		}
@@ -92,15 +92,15 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 	}
 	tok := RandomToken(32)
 	sess := &Session{Token: tok, UserID: id, CSRF: RandomToken(24)}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.DB.Rebind("INSERT INTO sessions (id, user_id, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO sessions (id, user_id, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			hashToken(tok), id, sess.CSRF, ip, truncate(userAgent, 255), now, now, now.Add(SessionIdle)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.DB.Rebind("DELETE FROM login_failures WHERE key = ? OR at < ?"), kLogin, now.Add(-Window)); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM login_failures WHERE key = ? OR at < ?", kLogin, now.Add(-Window)); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.DB.Rebind("UPDATE users SET last_login_at = ? WHERE id = ?"), now, id)
+		_, err := tx.ExecContext(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", now, id)
 		return err
 	})
 	if err != nil {
@@ -112,7 +112,7 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 
 func (s *Service) failures(ctx context.Context, key string, now time.Time) (int, error) {
 	var n int
-	err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind("SELECT COUNT(*) FROM login_failures WHERE key = ? AND at > ?"), key, now.Add(-Window)).Scan(&n)
+	err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at > ?", key, now.Add(-Window)).Scan(&n)
 	return n, err
 }
 
@@ -125,7 +125,7 @@ func truncate(s string, n int) string {
 
 // Logout closes a session.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	_, err := s.DB.W.ExecContext(ctx, s.DB.Rebind("DELETE FROM sessions WHERE id = ?"), hashToken(token))
+	_, err := s.DB.Exec(ctx, "DELETE FROM sessions WHERE id = ?", hashToken(token))
 	return err
 }
 
@@ -137,7 +137,7 @@ func (s *Service) SessionByToken(ctx context.Context, token string) (*Session, e
 	now := s.Now()
 	var sess Session
 	var created, lastSeen, expires any
-	err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind("SELECT user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions WHERE id = ?"), hashToken(token)).
+	err := s.DB.QueryRowContext(ctx, "SELECT user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions WHERE id = ?", hashToken(token)).
 		Scan(&sess.UserID, &sess.CSRF, &created, &lastSeen, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrBadCredentials
@@ -188,7 +188,7 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string, tt
 		e := now.Add(ttl)
 		t.ExpiresAt, exp = &e, e
 	}
-	id, err := s.DB.InsertID(ctx, s.DB.W, "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+	id, err := s.DB.Insert(ctx, "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
 		userID, name, t.Prefix, hashToken(secret), now, exp)
 	if err != nil {
 		return "", nil, err
@@ -200,7 +200,7 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string, tt
 
 // Tokens lists a user's tokens.
 func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
-	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind("SELECT id, name, prefix, created_at, last_used_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC"), userID)
+	rows, err := s.DB.QueryContext(ctx, "SELECT id, name, prefix, created_at, last_used_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 
 // RevokeToken revokes one of a user's tokens.
 func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error {
-	res, err := s.DB.W.ExecContext(ctx, s.DB.Rebind("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL"), s.Now(), tokenID, userID)
+	res, err := s.DB.Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", s.Now(), tokenID, userID)
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ func (s *Service) UserByToken(ctx context.Context, secret string) (int64, error)
 	var uid int64
 	var exp, used any
 	h := hashToken(secret)
-	err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind("SELECT user_id, expires_at, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL"), h).Scan(&uid, &exp, &used)
+	err := s.DB.QueryRowContext(ctx, "SELECT user_id, expires_at, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL", h).Scan(&uid, &exp, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrBadCredentials
 	}
@@ -270,9 +270,9 @@ func (s *Service) UserByToken(ctx context.Context, secret string) (int64, error)
 func (s *Service) Actor(ctx context.Context, userID int64, origin string) (*record.Actor, error) {
 	var login, lang, name string
 	var active bool
-	err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind(`SELECT login, COALESCE(language, ''), active,
+	err := s.DB.QueryRowContext(ctx, `SELECT login, COALESCE(language, ''), active,
 		COALESCE(NULLIF(TRIM(COALESCE(firstname, '') || ' ' || COALESCE(lastname, '')), ''), login)
-		FROM users WHERE id = ? AND deleted_at IS NULL`), userID).Scan(&login, &lang, &active, &name)
+		FROM users WHERE id = ? AND deleted_at IS NULL`, userID).Scan(&login, &lang, &active, &name)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !active) {
 		return nil, ErrBadCredentials
 	}
@@ -284,8 +284,8 @@ func (s *Service) Actor(ctx context.Context, userID int64, origin string) (*reco
 		return nil, err
 	}
 	a := &record.Actor{UserID: userID, Login: login, Name: name, Lang: lang, Origin: origin, Tree: tree}
-	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind(`SELECT a.organization_id, a.recursive, p.name, p.rights FROM authorizations a
-		JOIN profiles p ON p.id = a.profile_id AND p.deleted_at IS NULL WHERE a.user_id = ?`), userID)
+	rows, err := s.DB.QueryContext(ctx, `SELECT a.organization_id, a.recursive, p.name, p.rights FROM authorizations a
+		JOIN profiles p ON p.id = a.profile_id AND p.deleted_at IS NULL WHERE a.user_id = ?`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +312,7 @@ func (s *Service) Audit(ctx context.Context, event string, userID int64, login, 
 	if userID != 0 {
 		uid = userID
 	}
-	s.DB.W.ExecContext(ctx, s.DB.Rebind("INSERT INTO audit_events (at, event, user_id, login, ip, detail) VALUES (?, ?, ?, ?, ?, ?)"),
+	s.DB.Exec(ctx, "INSERT INTO audit_events (at, event, user_id, login, ip, detail) VALUES (?, ?, ?, ?, ?, ?)",
 		s.Now(), event, uid, truncate(login, 100), ip, truncate(detail, 500))
 }
 
@@ -322,7 +322,7 @@ func (s *Service) Audit(ctx context.Context, event string, userID int64, login, 
 func (s *Service) ChangePassword(ctx context.Context, userID int64, current, next, ip string) error {
 	var login string
 	var hash sql.NullString
-	err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind("SELECT login, password_hash FROM users WHERE id = ? AND deleted_at IS NULL"), userID).Scan(&login, &hash)
+	err := s.DB.QueryRowContext(ctx, "SELECT login, password_hash FROM users WHERE id = ? AND deleted_at IS NULL", userID).Scan(&login, &hash)
 	if err != nil {
 		return err
 	}
@@ -337,7 +337,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, current, nex
 		return ErrTooManyAttempts
 	}
 	if !hash.Valid || !CheckPassword(hash.String, current) {
-		if _, err := s.DB.W.ExecContext(ctx, s.DB.Rebind("INSERT INTO login_failures (key, at) VALUES (?, ?)"), key, now); err != nil {
+		if _, err := s.DB.Exec(ctx, "INSERT INTO login_failures (key, at) VALUES (?, ?)", key, now); err != nil {
 			return err
 		}
 		s.Audit(ctx, "password_change_failed", userID, login, ip, "")
@@ -364,7 +364,7 @@ func (s *Service) touch(query string, args ...any) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if _, err := s.DB.W.ExecContext(ctx, s.DB.Rebind(query), args...); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		if _, err := s.DB.Exec(ctx, query, args...); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 			slog.Debug("note last use", "err", err)
 		}
 	}()

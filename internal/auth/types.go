@@ -107,7 +107,7 @@ func orgBeforeWrite(w *record.Write) error {
 	}
 	if w.Old != nil {
 		var ppath string
-		if err := w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT path FROM organizations WHERE id = ?"), parent).Scan(&ppath); err != nil {
+		if err := w.Tx.QueryRowContext(w.Ctx, "SELECT path FROM organizations WHERE id = ?", parent).Scan(&ppath); err != nil {
 			return err
 		}
 		if strings.HasPrefix(ppath, w.Old.String("path")) {
@@ -122,7 +122,7 @@ func orgAfterWrite(w *record.Write) error {
 	parent, _ := w.New.Values["parent_id"].(int64)
 	ppath := "/"
 	if parent != 0 {
-		if err := w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT path FROM organizations WHERE id = ?"), parent).Scan(&ppath); err != nil {
+		if err := w.Tx.QueryRowContext(w.Ctx, "SELECT path FROM organizations WHERE id = ?", parent).Scan(&ppath); err != nil {
 			return err
 		}
 	}
@@ -136,21 +136,21 @@ func orgAfterWrite(w *record.Write) error {
 	}
 	w.New.Values["path"] = path
 	if old == "" {
-		_, err := w.Tx.ExecContext(w.Ctx, w.DB.Rebind("UPDATE organizations SET path = ? WHERE id = ?"), path, w.New.ID)
+		_, err := w.Tx.ExecContext(w.Ctx, "UPDATE organizations SET path = ? WHERE id = ?", path, w.New.ID)
 		return err
 	}
-	_, err := w.Tx.ExecContext(w.Ctx, w.DB.Rebind("UPDATE organizations SET path = ? || substr(path, ?) WHERE path LIKE ?"),
+	_, err := w.Tx.ExecContext(w.Ctx, "UPDATE organizations SET path = ? || substr(path, ?) WHERE path LIKE ?",
 		path, len(old)+1, old+"%")
 	return err
 }
 
-func orgBeforeDelete(reg func() *record.Registry) func(ctx context.Context, tx *sql.Tx, db *store.DB, r *record.Record, purge bool) error {
-	return func(ctx context.Context, tx *sql.Tx, db *store.DB, r *record.Record, purge bool) error {
+func orgBeforeDelete(reg func() *record.Registry) func(ctx context.Context, tx *store.Tx, db *store.DB, r *record.Record, purge bool) error {
+	return func(ctx context.Context, tx *store.Tx, db *store.DB, r *record.Record, purge bool) error {
 		if r.Int("parent_id") == 0 {
 			return record.E(record.CodeConflict, "err.org_root")
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, db.Rebind("SELECT COUNT(*) FROM organizations WHERE parent_id = ? AND deleted_at IS NULL"), r.ID).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM organizations WHERE parent_id = ? AND deleted_at IS NULL", r.ID).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
@@ -164,7 +164,7 @@ func orgBeforeDelete(reg func() *record.Registry) func(ctx context.Context, tx *
 			if !t.NoTrash && !purge {
 				q += " AND deleted_at IS NULL"
 			}
-			if err := tx.QueryRowContext(ctx, db.Rebind(q), r.ID).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, q, r.ID).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
@@ -182,7 +182,7 @@ func userBeforeWrite(w *record.Write) error {
 			w.Errors.Add("login", "err.bad_login")
 		} else {
 			var n int
-			if err := w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT COUNT(*) FROM users WHERE lower(login) = lower(?) AND id <> ?"), login, w.New.ID).Scan(&n); err != nil {
+			if err := w.Tx.QueryRowContext(w.Ctx, "SELECT COUNT(*) FROM users WHERE lower(login) = lower(?) AND id <> ?", login, w.New.ID).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
@@ -229,7 +229,7 @@ func authorizationBeforeWrite(reg func() *record.Registry) func(w *record.Write)
 			return nil
 		}
 		var rights string
-		err := w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT rights FROM profiles WHERE id = ? AND deleted_at IS NULL"), pid).Scan(&rights)
+		err := w.Tx.QueryRowContext(w.Ctx, "SELECT rights FROM profiles WHERE id = ? AND deleted_at IS NULL", pid).Scan(&rights)
 		if err == sql.ErrNoRows {
 			return nil
 		}

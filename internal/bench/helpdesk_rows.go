@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -30,7 +29,7 @@ type table struct {
 	dep *table
 }
 
-func (t *table) add(tx *sql.Tx, ctx context.Context, db *store.DB, row ...any) error {
+func (t *table) add(tx *store.Tx, ctx context.Context, db *store.DB, row ...any) error {
 	t.args = append(t.args, row...)
 	t.rows++
 	if t.rows == t.batch {
@@ -39,7 +38,7 @@ func (t *table) add(tx *sql.Tx, ctx context.Context, db *store.DB, row ...any) e
 	return nil
 }
 
-func (t *table) flush(tx *sql.Tx, ctx context.Context, db *store.DB) error {
+func (t *table) flush(tx *store.Tx, ctx context.Context, db *store.DB) error {
 	if t.rows == 0 {
 		return nil
 	}
@@ -48,9 +47,8 @@ func (t *table) flush(tx *sql.Tx, ctx context.Context, db *store.DB) error {
 			return err
 		}
 	}
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)), ", ") + ")"
-	q := "INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", t.rows), ", ")
-	_, err := tx.ExecContext(ctx, db.Rebind(q), t.args...)
+	q := "INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES " + store.Rows(t.rows, len(t.cols))
+	_, err := tx.ExecContext(ctx, q, t.args...)
 	t.args, t.rows = t.args[:0], 0
 	return err
 }
@@ -81,7 +79,7 @@ func insertTickets(ctx context.Context, db *store.DB, hf *HelpdeskFixture, n int
 	matrix := priority.Default()
 	cache := analyzed{}
 	var tid, fid, did int64
-	if err := db.R.QueryRowContext(ctx, "SELECT (SELECT COALESCE(MAX(id), 0) FROM tickets), (SELECT COALESCE(MAX(id), 0) FROM ticket_followups), (SELECT COALESCE(MAX(id), 0) FROM search_docs)").Scan(&tid, &fid, &did); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT (SELECT COALESCE(MAX(id), 0) FROM tickets), (SELECT COALESCE(MAX(id), 0) FROM ticket_followups), (SELECT COALESCE(MAX(id), 0) FROM search_docs)").Scan(&tid, &fid, &did); err != nil {
 		return err
 	}
 	tickets := &table{name: "tickets", cols: ticketCols, batch: 250}
@@ -90,7 +88,13 @@ func insertTickets(ctx context.Context, db *store.DB, hf *HelpdeskFixture, n int
 	done, nf := 0, 0
 	for done < n {
 		chunk := min(5000, n-done)
-		err := db.Tx(ctx, func(tx *sql.Tx) error {
+		t0, f0, d0, nf0 := tid, fid, did, nf
+		err := db.Tx(ctx, func(tx *store.Tx) error {
+			// A transaction may run again (see store.DB.Tx): from the same ids, with no rows held.
+			tid, fid, did, nf = t0, f0, d0, nf0
+			for _, t := range []*table{tickets, followups, docs} {
+				t.args, t.rows = t.args[:0], 0
+			}
 			for i := 0; i < chunk; i++ {
 				tid++
 				tk := drawTicket(rng, hf, matrix, tid, now)
@@ -139,7 +143,7 @@ func insertTickets(ctx context.Context, db *store.DB, hf *HelpdeskFixture, n int
 	}
 	if db.Dialect == store.Postgres {
 		for _, t := range []string{"tickets", "ticket_followups", "search_docs"} {
-			if _, err := db.W.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), (SELECT MAX(id) FROM "+t+"))"); err != nil {
+			if _, err := db.Exec(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), (SELECT MAX(id) FROM "+t+"))"); err != nil {
 				return err
 			}
 		}

@@ -81,7 +81,7 @@ func RunHelpdesk(ctx context.Context, cfg store.Config, opt HelpdeskOptions) (*H
 	}
 	res := &HelpdeskResult{Store: string(a.DB.Dialect), Mode: opt.Mode}
 	var before int
-	a.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM tickets").Scan(&before)
+	a.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM tickets").Scan(&before)
 	t0 := time.Now()
 	hf, err := PrepareHelpdesk(ctx, a, opt.Tickets, opt.Log)
 	res.SeedTime = time.Since(t0)
@@ -165,7 +165,7 @@ func partialMark(p bool) string {
 // measureRecalc recalculates the SLAs holding the most open tickets until at
 // least 10,000 are covered (all of them in a smaller store).
 func measureRecalc(ctx context.Context, a *app.App, hf *HelpdeskFixture) (int, time.Duration, error) {
-	rows, err := a.DB.R.QueryContext(ctx, "SELECT sla_id, COUNT(*) FROM tickets WHERE deleted_at IS NULL AND status IN ('new', 'assigned', 'planned', 'pending') AND sla_id IS NOT NULL GROUP BY sla_id ORDER BY COUNT(*)")
+	rows, err := a.DB.QueryContext(ctx, "SELECT sla_id, COUNT(*) FROM tickets WHERE deleted_at IS NULL AND status IN ('new', 'assigned', 'planned', 'pending') AND sla_id IS NOT NULL GROUP BY sla_id ORDER BY COUNT(*)")
 	if err != nil {
 		return 0, 0, err
 	}
@@ -195,7 +195,7 @@ func measureRecalc(ctx context.Context, a *app.App, hf *HelpdeskFixture) (int, t
 // generated ticket: found in that ticket and perhaps a few others.
 func rareTerm(ctx context.Context, a *app.App, hf *HelpdeskFixture) string {
 	var desc string
-	a.DB.R.QueryRowContext(ctx, a.DB.Rebind("SELECT COALESCE(description, '') FROM tickets WHERE organization_id = ? AND description LIKE '%PC-%' ORDER BY id DESC LIMIT 1"), hf.TechOrg.ID).Scan(&desc)
+	a.DB.QueryRowContext(ctx, "SELECT COALESCE(description, '') FROM tickets WHERE organization_id = ? AND description LIKE '%PC-%' ORDER BY id DESC LIMIT 1", hf.TechOrg.ID).Scan(&desc)
 	if m := workstation.FindString(desc); m != "" {
 		return m
 	}

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -13,6 +12,7 @@ import (
 	"parc/internal/helpdesk/calendar"
 	"parc/internal/record"
 	"parc/internal/search"
+	"parc/internal/store"
 )
 
 // HelpdeskMarkerKey marks a bench store whose helpdesk setup (calendar, SLAs,
@@ -92,7 +92,7 @@ func PrepareHelpdesk(ctx context.Context, a *app.App, n int, log io.Writer) (*He
 		return nil, err
 	}
 	hf := &HelpdeskFixture{Fixture: base}
-	marked, err := a.Records.Setting(ctx, a.DB.R, HelpdeskMarkerKey)
+	marked, err := a.Records.Setting(ctx, a.DB, HelpdeskMarkerKey)
 	if err != nil {
 		return nil, err
 	}
@@ -171,19 +171,19 @@ func helpdeskSetup(ctx context.Context, a *app.App, fx *Fixture, n int, log io.W
 		}
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	err = a.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = a.DB.Tx(ctx, func(tx *store.Tx) error {
 		for _, r := range techRows {
 			first, last := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
-			if _, err := tx.ExecContext(ctx, a.DB.Rebind(`INSERT INTO users (organization_id, login, firstname, lastname, email, language, active, version, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, 'fr', ?, 1, ?, ?)`), r[0], r[1], first, last, r[1].(string)+"@bench.example", true, now, now); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO users (organization_id, login, firstname, lastname, email, language, active, version, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, 'fr', ?, 1, ?, ?)`, r[0], r[1], first, last, r[1].(string)+"@bench.example", true, now, now); err != nil {
 				return err
 			}
 		}
 		// Each technician, the bench one included, belongs to the level-1 group of
 		// their organisation.
-		_, err := tx.ExecContext(ctx, a.DB.Rebind(`INSERT INTO group_members (organization_id, group_id, user_id, version, created_at, updated_at)
+		_, err := tx.ExecContext(ctx, `INSERT INTO group_members (organization_id, group_id, user_id, version, created_at, updated_at)
 			SELECT u.organization_id, g.id, u.id, 1, ?, ? FROM users u JOIN groups g ON g.organization_id = u.organization_id AND g.name LIKE 'N1 %'
-			WHERE u.login LIKE 'tech.%' OR u.login = ?`), now, now, TechLogin)
+			WHERE u.login LIKE 'tech.%' OR u.login = ?`, now, now, TechLogin)
 		return err
 	})
 	if err != nil {
@@ -199,7 +199,7 @@ func loadHelpdesk(ctx context.Context, a *app.App, hf *HelpdeskFixture) error {
 	hf.techs, hf.groups, hf.cats, hf.slaByPrio = map[int64][]int64{}, map[int64][]int64{}, map[int64][]int64{}, map[int]slaRef{}
 	hf.SLAs = nil
 	byOrg := func(q string, into map[int64][]int64, args ...any) error {
-		rows, err := db.R.QueryContext(ctx, db.Rebind(q), args...)
+		rows, err := db.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -222,7 +222,7 @@ func loadHelpdesk(ctx context.Context, a *app.App, hf *HelpdeskFixture) error {
 	if err := byOrg("SELECT organization_id, id FROM ticket_categories ORDER BY id", hf.cats); err != nil {
 		return err
 	}
-	rows, err := db.R.QueryContext(ctx, "SELECT id, priority, tto_minutes, ttr_minutes, calendar_id FROM slas WHERE deleted_at IS NULL ORDER BY id")
+	rows, err := db.QueryContext(ctx, "SELECT id, priority, tto_minutes, ttr_minutes, calendar_id FROM slas WHERE deleted_at IS NULL ORDER BY id")
 	if err != nil {
 		return err
 	}
@@ -238,14 +238,14 @@ func loadHelpdesk(ctx context.Context, a *app.App, hf *HelpdeskFixture) error {
 	}
 	rows.Close()
 	var zone, hours, holidays string
-	if err := db.R.QueryRowContext(ctx, db.Rebind("SELECT timezone, hours, holidays FROM calendars WHERE id = ?"), calID).Scan(&zone, &hours, &holidays); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT timezone, hours, holidays FROM calendars WHERE id = ?", calID).Scan(&zone, &hours, &holidays); err != nil {
 		return fmt.Errorf("bench calendar: %w", err)
 	}
 	if hf.cal, err = calendar.Parse(zone, hours, holidays); err != nil {
 		return err
 	}
-	if err := db.R.QueryRowContext(ctx, db.Rebind("SELECT id FROM users WHERE login = ?"), TechLogin).Scan(&hf.TechUserID); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT id FROM users WHERE login = ?", TechLogin).Scan(&hf.TechUserID); err != nil {
 		return err
 	}
-	return db.R.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM tickets), (SELECT COUNT(*) FROM ticket_followups)").Scan(&hf.Tickets, &hf.Followups)
+	return db.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM tickets), (SELECT COUNT(*) FROM ticket_followups)").Scan(&hf.Tickets, &hf.Followups)
 }

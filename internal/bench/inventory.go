@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -85,7 +84,7 @@ func SeedInstallations(ctx context.Context, db *store.DB, perComputer int, log i
 		return nil
 	}
 	var have int
-	if err := db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM software_installations LIMIT 1) x").Scan(&have); err != nil || have > 0 {
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM software_installations LIMIT 1) x").Scan(&have); err != nil || have > 0 {
 		return err
 	}
 	perComputer = min(perComputer, catalogueSize)
@@ -93,7 +92,7 @@ func SeedInstallations(ctx context.Context, db *store.DB, perComputer int, log i
 	rest := (perComputer - common) * 1000 / (catalogueSize - common)
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	start := time.Now()
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.ExecContext(ctx, "CREATE TABLE bench_software (id "+bigint(db)+" PRIMARY KEY, share INTEGER, split INTEGER, v1 TEXT, k1 TEXT, v2 TEXT, k2 TEXT)"); err != nil {
 			return err
 		}
@@ -112,7 +111,7 @@ func SeedInstallations(ctx context.Context, db *store.DB, perComputer int, log i
 				}
 				args = append(args, name, "Bench Publisher", asset.SoftwareKey(name), []string{"System", "Office", "Internet", "Development"}[i%4], now, now)
 			}
-			if _, err := tx.ExecContext(ctx, db.Rebind(q.String()), args...); err != nil {
+			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 				return err
 			}
 		}
@@ -153,7 +152,7 @@ func SeedInstallations(ctx context.Context, db *store.DB, perComputer int, log i
 				}
 				args = append(args, all[i].id, share, split, v1, softver.Key(v1), v2, softver.Key(v2))
 			}
-			if _, err := tx.ExecContext(ctx, db.Rebind(q.String()), args...); err != nil {
+			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 				return err
 			}
 		}
@@ -163,34 +162,34 @@ func SeedInstallations(ctx context.Context, db *store.DB, perComputer int, log i
 		return fmt.Errorf("software catalogue: %w", err)
 	}
 	var maxID int64
-	if err := db.R.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM computers").Scan(&maxID); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM computers").Scan(&maxID); err != nil {
 		return err
 	}
 	pick := "((c.id * 7919 + b.id * 104729) % 1000) < b.share"
 	version := func(a, b string) string {
 		return "CASE WHEN ((c.id * 31 + b.id * 17) % 1000) < b.split THEN b." + a + " ELSE b." + b + " END"
 	}
-	ins := db.Rebind(`INSERT INTO software_installations (computer_id, software_id, version, version_key, arch)
+	ins := `INSERT INTO software_installations (computer_id, software_id, version, version_key, arch)
 		SELECT c.id, b.id, ` + version("v1", "v2") + `, ` + version("k1", "k2") + `, 'amd64'
-		FROM computers c CROSS JOIN bench_software b WHERE c.id > ? AND c.id <= ? AND ` + pick)
-	count := db.Rebind(`UPDATE computers SET software_count = (SELECT COUNT(*) FROM software_installations i WHERE i.computer_id = computers.id)
-		WHERE id > ? AND id <= ?`)
+		FROM computers c CROSS JOIN bench_software b WHERE c.id > ? AND c.id <= ? AND ` + pick
+	count := `UPDATE computers SET software_count = (SELECT COUNT(*) FROM software_installations i WHERE i.computer_id = computers.id)
+		WHERE id > ? AND id <= ?`
 	// Seeding is not the measured path: the software index is built once at the end
 	// (a sorted build instead of 80 million random inserts), and on PostgreSQL, for a
 	// superuser, the foreign-key triggers are skipped (the generated ids are valid).
-	if _, err := db.W.ExecContext(ctx, "DROP INDEX software_installations_software"); err != nil {
+	if err := db.Maintain(ctx, "DROP INDEX software_installations_software"); err != nil {
 		return err
 	}
 	skipFK := ""
 	if db.Dialect == store.Postgres {
 		var super bool
-		if db.R.QueryRowContext(ctx, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&super); super {
+		if db.QueryRowContext(ctx, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&super); super {
 			skipFK = "SET LOCAL session_replication_role = replica"
 		}
 	}
 	const chunk = 2000
 	for lo := int64(0); lo < maxID; lo += chunk {
-		err := db.Tx(ctx, func(tx *sql.Tx) error {
+		err := db.Tx(ctx, func(tx *store.Tx) error {
 			if skipFK != "" {
 				if _, err := tx.ExecContext(ctx, skipFK); err != nil {
 					return err
@@ -210,10 +209,10 @@ func SeedInstallations(ctx context.Context, db *store.DB, perComputer int, log i
 		}
 	}
 	fmt.Fprintf(log, "  building the software index\n")
-	if _, err := db.W.ExecContext(ctx, "CREATE INDEX software_installations_software ON software_installations(software_id, version_key)"); err != nil {
+	if err := db.Maintain(ctx, "CREATE INDEX software_installations_software ON software_installations(software_id, version_key)"); err != nil {
 		return err
 	}
-	err = db.Tx(ctx, func(tx *sql.Tx) error {
+	err = db.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE software SET install_count = x.n
 			FROM (SELECT software_id, COUNT(*) AS n FROM software_installations GROUP BY software_id) x
 			WHERE software.id = x.software_id`); err != nil {
@@ -226,7 +225,7 @@ func SeedInstallations(ctx context.Context, db *store.DB, perComputer int, log i
 		return fmt.Errorf("install counts: %w", err)
 	}
 	var n int64
-	db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM software_installations").Scan(&n)
+	db.QueryRowContext(ctx, "SELECT COUNT(*) FROM software_installations").Scan(&n)
 	fmt.Fprintf(log, "inserted %d installations in %v (%.0f rows/s)\n", n, time.Since(start).Round(time.Millisecond), float64(n)/time.Since(start).Seconds())
 	return nil
 }

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -109,7 +108,7 @@ func Run(ctx context.Context, cfg store.Config, opt Options) (*Result, error) {
 		return nil, err
 	}
 	var before int
-	if err := a.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM computers").Scan(&before); err != nil {
+	if err := a.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM computers").Scan(&before); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -287,8 +286,7 @@ func (r *Result) Print(w io.Writer) {
 // have by then (autovacuum on PostgreSQL, parc serve's background optimize on SQLite).
 func analyze(ctx context.Context, db *store.DB) error {
 	if db.Dialect == store.Postgres {
-		_, err := db.W.ExecContext(ctx, "VACUUM ANALYZE")
-		return err
+		return db.Maintain(ctx, "VACUUM ANALYZE")
 	}
 	return db.Optimize(ctx)
 }
@@ -300,10 +298,10 @@ func analyze(ctx context.Context, db *store.DB) error {
 // a store a bench filled (marked so) is touched: any other is refused by Prepare.
 func removeCreated(ctx context.Context, a *app.App) error {
 	db := a.DB
-	if marked, err := a.Records.Setting(ctx, db.R, MarkerKey); err != nil || marked == "" {
+	if marked, err := a.Records.Setting(ctx, db, MarkerKey); err != nil || marked == "" {
 		return err
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM history WHERE record_type = 'computers' AND record_id IN
 			(SELECT id FROM computers WHERE inventory_number LIKE 'API-%')`); err != nil {
 			return err

@@ -139,7 +139,7 @@ func Prepare(ctx context.Context, a *app.App, n int, log io.Writer) (*Fixture, e
 	if _, err := a.Bootstrap(ctx, "fr"); err != nil {
 		return nil, err
 	}
-	marked, err := a.Records.Setting(ctx, a.DB.R, MarkerKey)
+	marked, err := a.Records.Setting(ctx, a.DB, MarkerKey)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func Prepare(ctx context.Context, a *app.App, n int, log io.Writer) (*Fixture, e
 	if a.DB.Dialect == store.Postgres {
 		// A live server's autovacuum would have vacuumed (inserts trigger it since
 		// PostgreSQL 13: index-only scans need the visibility map) and analysed by now.
-		if _, err := a.DB.W.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
+		if err := a.DB.Maintain(ctx, "VACUUM ANALYZE"); err != nil {
 			return nil, err
 		}
 	}
@@ -181,7 +181,7 @@ func Prepare(ctx context.Context, a *app.App, n int, log io.Writer) (*Fixture, e
 		into  *string
 	}{{AdminLogin, &fx.AdminToken}, {TechLogin, &fx.TechToken}} {
 		var id int64
-		if err := a.DB.R.QueryRowContext(ctx, a.DB.Rebind("SELECT id FROM users WHERE login = ?"), acc.login).Scan(&id); err != nil {
+		if err := a.DB.QueryRowContext(ctx, "SELECT id FROM users WHERE login = ?", acc.login).Scan(&id); err != nil {
 			return nil, fmt.Errorf("bench user %s: %w", acc.login, err)
 		}
 		if *acc.into, _, err = a.Auth.CreateToken(ctx, id, "bench", 24*time.Hour); err != nil {
@@ -195,7 +195,7 @@ func Prepare(ctx context.Context, a *app.App, n int, log io.Writer) (*Fixture, e
 // the root organisation, at most one user, no assets.
 func checkEmpty(ctx context.Context, db *store.DB) error {
 	var orgs, users, assets int
-	err := db.R.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM users),
+	err := db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM users),
 		(SELECT COUNT(*) FROM computers) + (SELECT COUNT(*) FROM monitors) + (SELECT COUNT(*) FROM network_equipment)
 		+ (SELECT COUNT(*) FROM printers) + (SELECT COUNT(*) FROM phones) + (SELECT COUNT(*) FROM peripherals)`).Scan(&orgs, &users, &assets)
 	if err != nil {
@@ -286,7 +286,7 @@ func LoadFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 	fx.SearchTerms = searchTerms(ctx, a, fx)
 	fx.MACTerms = macTerms(ctx, a, fx)
 	var inst int
-	if err := a.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM software_installations LIMIT 1) x").Scan(&inst); err == nil {
+	if err := a.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM software_installations LIMIT 1) x").Scan(&inst); err == nil {
 		fx.Installations = inst > 0
 	}
 	return fx, nil
@@ -298,7 +298,7 @@ func macTerms(ctx context.Context, a *app.App, fx *Fixture) map[int64]string {
 	out := map[int64]string{}
 	for _, o := range fx.Orgs {
 		var mac sql.NullString
-		err := a.DB.R.QueryRowContext(ctx, a.DB.Rebind("SELECT mac_addresses FROM computers WHERE organization_id = ? AND deleted_at IS NULL AND mac_addresses <> '' ORDER BY id DESC LIMIT 1"), o.ID).Scan(&mac)
+		err := a.DB.QueryRowContext(ctx, "SELECT mac_addresses FROM computers WHERE organization_id = ? AND deleted_at IS NULL AND mac_addresses <> '' ORDER BY id DESC LIMIT 1", o.ID).Scan(&mac)
 		if err == nil && mac.Valid {
 			out[o.ID] = mac.String
 		}
@@ -311,7 +311,7 @@ func searchTerms(ctx context.Context, a *app.App, fx *Fixture) map[int64]string 
 	out := map[int64]string{}
 	for _, o := range fx.Orgs {
 		var sn string
-		err := a.DB.R.QueryRowContext(ctx, a.DB.Rebind("SELECT serial FROM computers WHERE organization_id = ? AND deleted_at IS NULL ORDER BY id LIMIT 1"), o.ID).Scan(&sn)
+		err := a.DB.QueryRowContext(ctx, "SELECT serial FROM computers WHERE organization_id = ? AND deleted_at IS NULL ORDER BY id LIMIT 1", o.ID).Scan(&sn)
 		if err == nil && len(sn) >= 7 {
 			out[o.ID] = sn[len(sn)-6:]
 		}
@@ -324,7 +324,7 @@ func loadFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 	db := a.DB
 	fx := &Fixture{States: map[string]int64{}, Manufacturers: map[string]int64{}}
 	q := func(query string, fn func(rows *sql.Rows) error) error {
-		rows, err := db.R.QueryContext(ctx, query)
+		rows, err := db.QueryContext(ctx, query)
 		if err != nil {
 			return err
 		}
@@ -336,7 +336,7 @@ func loadFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 		}
 		return rows.Err()
 	}
-	if err := db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM computers").Scan(&fx.Computers); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM computers").Scan(&fx.Computers); err != nil {
 		return nil, err
 	}
 	err := q("SELECT code, id FROM states WHERE code IS NOT NULL AND deleted_at IS NULL", func(r *sql.Rows) error {
@@ -406,7 +406,7 @@ func loadFixture(ctx context.Context, a *app.App) (*Fixture, error) {
 	byID := map[int64]*Org{}
 	for _, c := range clients {
 		var id int64
-		if err := db.R.QueryRowContext(ctx, db.Rebind("SELECT id FROM organizations WHERE name = ? AND deleted_at IS NULL"), c.name).Scan(&id); err != nil {
+		if err := db.QueryRowContext(ctx, "SELECT id FROM organizations WHERE name = ? AND deleted_at IS NULL", c.name).Scan(&id); err != nil {
 			return nil, fmt.Errorf("bench organisation %s: %w", c.name, err)
 		}
 		o := &Org{ID: id, Name: c.name}
@@ -479,12 +479,13 @@ func insertComputers(ctx context.Context, db *store.DB, fx *Fixture, n int, log 
 		"hostname", "processor", "cpu_cores", "memory_mb", "disk_mb", "primary_ip", "ip_addresses", "mac_addresses",
 		"last_inventory_at", "inventory_format",
 		"version", "created_at", "updated_at", "deleted_at"}
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	seq := fx.Computers
 	done := 0
 	for done < n {
 		chunk := min(10000, n-done)
-		err := db.Tx(ctx, func(tx *sql.Tx) error {
+		seq0 := seq
+		err := db.Tx(ctx, func(tx *store.Tx) error {
+			seq = seq0 // a transaction may run again (see store.DB.Tx)
 			var firstID int64
 			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM computers").Scan(&firstID); err != nil {
 				return err
@@ -496,13 +497,13 @@ func insertComputers(ctx context.Context, db *store.DB, fx *Fixture, n int, log 
 					seq++
 					args = append(args, computerRow(rng, fx, seq, now)...)
 				}
-				q := "INSERT INTO computers (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
-				if _, err := tx.ExecContext(ctx, db.Rebind(q), args...); err != nil {
+				q := "INSERT INTO computers (" + strings.Join(cols, ", ") + ") VALUES " + store.Rows(rows, len(cols))
+				if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 					return err
 				}
 			}
-			_, err := tx.ExecContext(ctx, db.Rebind(`INSERT INTO history (record_type, record_id, organization_id, action, origin, user_name, created_at)
-				SELECT 'computers', id, organization_id, 'create', 'import', 'bench', created_at FROM computers WHERE id > ?`), firstID)
+			_, err := tx.ExecContext(ctx, `INSERT INTO history (record_type, record_id, organization_id, action, origin, user_name, created_at)
+				SELECT 'computers', id, organization_id, 'create', 'import', 'bench', created_at FROM computers WHERE id > ?`, firstID)
 			return err
 		})
 		if err != nil {
@@ -621,12 +622,12 @@ func uuid(rng *rand.Rand) string {
 // insertEmployees adds n users without login rights, spread over the organisations.
 func insertEmployees(ctx context.Context, db *store.DB, fx *Fixture, n int, rng *rand.Rand) error {
 	var start int
-	if err := db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE login LIKE 'emp.%'").Scan(&start); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE login LIKE 'emp.%'").Scan(&start); err != nil {
 		return err
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	cols := "(organization_id, login, firstname, lastname, email, language, active, version, created_at, updated_at)"
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.Tx(ctx, func(tx *store.Tx) error {
 		for b := 0; b < n; b += batchRows {
 			rows := min(batchRows, n-b)
 			args := make([]any, 0, rows*10)
@@ -637,12 +638,12 @@ func insertEmployees(ctx context.Context, db *store.DB, fx *Fixture, n int, rng 
 				login := fmt.Sprintf("emp.%06d", k)
 				args = append(args, org.ID, login, first, last, login+"@bench.example", "fr", true, 1, now, now)
 			}
-			q := "INSERT INTO users " + cols + " VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", rows), ", ")
-			if _, err := tx.ExecContext(ctx, db.Rebind(q), args...); err != nil {
+			q := "INSERT INTO users " + cols + " VALUES " + store.Rows(rows, 10)
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 				return err
 			}
 		}
-		rows, err := tx.QueryContext(ctx, db.Rebind("SELECT id, organization_id FROM users WHERE login LIKE 'emp.%' ORDER BY id"))
+		rows, err := tx.QueryContext(ctx, "SELECT id, organization_id FROM users WHERE login LIKE 'emp.%' ORDER BY id")
 		if err != nil {
 			return err
 		}

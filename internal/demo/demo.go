@@ -22,6 +22,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/kb"
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // Demo accounts: AdminLogin is super-admin on the root; see people for the others.
@@ -69,7 +70,7 @@ type Services struct {
 func Load(ctx context.Context, a *Services) error {
 	start := time.Now()
 	var n int
-	if err := a.DB.R.QueryRowContext(ctx, a.DB.Rebind("SELECT (SELECT COUNT(*) FROM computers) + (SELECT COUNT(*) FROM organizations WHERE name = ?)"), orgSpecs[0].name).Scan(&n); err != nil {
+	if err := a.DB.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM computers) + (SELECT COUNT(*) FROM organizations WHERE name = ?)", orgSpecs[0].name).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
@@ -99,7 +100,7 @@ func Load(ctx context.Context, a *Services) error {
 	var counts map[string]int
 	var machines []*machine
 	var sites []*site
-	err = a.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = a.DB.Tx(ctx, func(tx *store.Tx) error {
 		l := newLoader(ctx, a, sys, tx, orgs)
 		if err := l.run(); err != nil {
 			return err
@@ -148,7 +149,7 @@ type loader struct {
 	ctx context.Context
 	a   *Services
 	sys *record.Actor
-	tx  *sql.Tx
+	tx  *store.Tx
 	rng *rand.Rand
 
 	orgs      map[string]int64
@@ -194,7 +195,7 @@ type employee struct {
 	mobile      bool // has a smartphone already
 }
 
-func newLoader(ctx context.Context, a *Services, sys *record.Actor, tx *sql.Tx, orgs map[string]int64) *loader {
+func newLoader(ctx context.Context, a *Services, sys *record.Actor, tx *store.Tx, orgs map[string]int64) *loader {
 	return &loader{ctx: ctx, a: a, sys: sys, tx: tx, rng: rand.New(rand.NewPCG(seed, seed>>3)),
 		orgs: orgs, states: map[string]int64{}, makers: map[string]int64{}, models: map[string]*modelRef{},
 		types: map[string]int64{}, suppliers: map[string]int64{}, groups: map[string]int64{}, users: map[string]int64{},

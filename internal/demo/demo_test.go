@@ -63,7 +63,7 @@ func loadDemo(t *testing.T, kind string) *app.App {
 func userID(t *testing.T, a *app.App, login string) int64 {
 	t.Helper()
 	var id int64
-	if err := a.DB.R.QueryRowContext(context.Background(), a.DB.Rebind("SELECT id FROM users WHERE login = ?"), login).Scan(&id); err != nil {
+	if err := a.DB.QueryRowContext(context.Background(), "SELECT id FROM users WHERE login = ?", login).Scan(&id); err != nil {
 		t.Fatalf("user %s: %v", login, err)
 	}
 	return id
@@ -156,7 +156,7 @@ func TestDemo(t *testing.T) {
 
 		// The naming plan named the computers of the ESN and of Martin.
 		comps := a.Reg.MustType("computers")
-		plan, _ := a.Records.Setting(ctx, a.DB.R, record.NamingKey(comps))
+		plan, _ := a.Records.Setting(ctx, a.DB, record.NamingKey(comps))
 		if plan != demo.NamingPlan {
 			t.Errorf("naming plan %q", plan)
 		}

@@ -160,7 +160,7 @@ func loadHelpdesk(ctx context.Context, a *Services, orgs map[string]int64) (map[
 // employees who have a computer: the requesters of the tickets.
 func (d *desk) people() error {
 	db := d.a.DB
-	rows, err := db.R.QueryContext(d.ctx, "SELECT login, id FROM users WHERE deleted_at IS NULL")
+	rows, err := db.QueryContext(d.ctx, "SELECT login, id FROM users WHERE deleted_at IS NULL")
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func (d *desk) people() error {
 	}
 	for _, g := range groupSpecs {
 		var id int64
-		if err := db.R.QueryRowContext(d.ctx, db.Rebind("SELECT id FROM groups WHERE name = ? AND deleted_at IS NULL"), g.name).Scan(&id); err != nil {
+		if err := db.QueryRowContext(d.ctx, "SELECT id FROM groups WHERE name = ? AND deleted_at IS NULL", g.name).Scan(&id); err != nil {
 			return fmt.Errorf("demo: group %s: %w", g.name, err)
 		}
 		d.groups[g.name] = id
@@ -201,8 +201,8 @@ func (d *desk) people() error {
 		if key == "" {
 			continue
 		}
-		rows, err := db.R.QueryContext(d.ctx, db.Rebind(`SELECT u.id, MIN(c.id) FROM users u JOIN computers c ON c.user_id = u.id AND c.deleted_at IS NULL
-			WHERE u.organization_id = ? AND u.deleted_at IS NULL GROUP BY u.id ORDER BY u.id`), org)
+		rows, err := db.QueryContext(d.ctx, `SELECT u.id, MIN(c.id) FROM users u JOIN computers c ON c.user_id = u.id AND c.deleted_at IS NULL
+			WHERE u.organization_id = ? AND u.deleted_at IS NULL GROUP BY u.id ORDER BY u.id`, org)
 		if err != nil {
 			return err
 		}
@@ -384,7 +384,7 @@ func (d *desk) open(t *run) error {
 		t.requester, t.computer = staff[n][0], staff[n][1]
 	} else {
 		t.requester = d.users[s.requester]
-		if err := d.a.DB.R.QueryRowContext(d.ctx, d.a.DB.Rebind("SELECT COALESCE(MIN(id), 0) FROM computers WHERE user_id = ? AND deleted_at IS NULL"),
+		if err := d.a.DB.QueryRowContext(d.ctx, "SELECT COALESCE(MIN(id), 0) FROM computers WHERE user_id = ? AND deleted_at IS NULL",
 			t.requester).Scan(&t.computer); err != nil {
 			return err
 		}
@@ -418,7 +418,7 @@ func (d *desk) open(t *run) error {
 	if s.item != "computer" {
 		var name string
 		typ, name, _ = strings.Cut(s.item, ":")
-		if err := d.a.DB.R.QueryRowContext(d.ctx, d.a.DB.Rebind("SELECT id FROM "+d.a.Reg.MustType(typ).Table+" WHERE name = ? AND deleted_at IS NULL"), name).Scan(&id); err != nil {
+		if err := d.a.DB.QueryRowContext(d.ctx, "SELECT id FROM "+d.a.Reg.MustType(typ).Table+" WHERE name = ? AND deleted_at IS NULL", name).Scan(&id); err != nil {
 			return fmt.Errorf("demo: ticket %q: asset %s: %w", s.title, s.item, err)
 		}
 	}

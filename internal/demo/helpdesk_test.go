@@ -147,7 +147,7 @@ func checkHelpdesk(t *testing.T, a *app.App, loaded time.Time) {
 	count := func(q string, args ...any) int {
 		t.Helper()
 		var n int
-		if err := db.R.QueryRowContext(ctx, db.Rebind(q), args...).Scan(&n); err != nil {
+		if err := db.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 		return n

@@ -9,6 +9,7 @@ import (
 
 	"parc/internal/helpdesk/lifecycle"
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // Approval statuses.
@@ -32,7 +33,7 @@ func approvalBeforeWrite(w *record.Write) error {
 // pendingApprovals counts a ticket's approvals still awaiting an answer.
 func pendingApprovals(w *record.Write, ticketID int64) (int, error) {
 	var n int
-	err := w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT COUNT(*) FROM ticket_approvals WHERE ticket_id = ? AND status = ? AND deleted_at IS NULL"),
+	err := w.Tx.QueryRowContext(w.Ctx, "SELECT COUNT(*) FROM ticket_approvals WHERE ticket_id = ? AND status = ? AND deleted_at IS NULL",
 		ticketID, ApprovalPending).Scan(&n)
 	return n, err
 }
@@ -45,7 +46,7 @@ func ticketAfterWrite(w *record.Write) error {
 	}
 	var needs bool
 	var approver sql.NullInt64
-	err := w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT needs_approval, approver_id FROM ticket_categories WHERE id = ?"), cat).Scan(&needs, &approver)
+	err := w.Tx.QueryRowContext(w.Ctx, "SELECT needs_approval, approver_id FROM ticket_categories WHERE id = ?", cat).Scan(&needs, &approver)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !needs {
 		return nil
 	}
@@ -55,8 +56,8 @@ func ticketAfterWrite(w *record.Write) error {
 	uid := approver.Int64
 	if uid == 0 {
 		// No approver named: a manager of one of the requester's groups.
-		err := w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind(`SELECT m.user_id FROM group_members m JOIN group_members g ON g.group_id = m.group_id
-			WHERE g.user_id = ? AND g.deleted_at IS NULL AND m.is_manager = ? AND m.deleted_at IS NULL AND m.user_id <> ? ORDER BY m.id LIMIT 1`),
+		err := w.Tx.QueryRowContext(w.Ctx, `SELECT m.user_id FROM group_members m JOIN group_members g ON g.group_id = m.group_id
+			WHERE g.user_id = ? AND g.deleted_at IS NULL AND m.is_manager = ? AND m.deleted_at IS NULL AND m.user_id <> ? ORDER BY m.id LIMIT 1`,
 			w.New.Int("user_id"), true, w.New.Int("user_id")).Scan(&uid)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // nobody to ask: technicians may still request one
@@ -75,7 +76,7 @@ func ticketAfterWrite(w *record.Write) error {
 
 // note writes a line of the ticket's history that no field change carries: an
 // approval asked or answered, an escalation, a refused solution.
-func note(ctx context.Context, rec *record.Service, tx *sql.Tx, a *record.Actor, tk *record.Record, field, what, text string) error {
+func note(ctx context.Context, rec *record.Service, tx *store.Tx, a *record.Actor, tk *record.Record, field, what, text string) error {
 	v := what
 	if text = strings.TrimSpace(text); text != "" {
 		v += ": " + text
@@ -87,7 +88,7 @@ func note(ctx context.Context, rec *record.Service, tx *sql.Tx, a *record.Actor,
 // a user the caller may see), comment. Only those who work the ticket may ask.
 func (s *Service) RequestApproval(ctx context.Context, a *record.Actor, ticketID int64, in record.Input) (*record.Record, error) {
 	var out *record.Record
-	err := s.Rec.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
 		tk, err := s.Rec.GetTx(ctx, tx, a, s.tickets(), ticketID)
 		if err != nil {
 			return err
@@ -117,7 +118,7 @@ func (s *Service) RequestApproval(ctx context.Context, a *record.Actor, ticketID
 			return err
 		}
 		var dup int
-		if err := tx.QueryRowContext(ctx, s.Rec.DB.Rebind("SELECT COUNT(*) FROM ticket_approvals WHERE ticket_id = ? AND user_id = ? AND status = ?"),
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM ticket_approvals WHERE ticket_id = ? AND user_id = ? AND status = ?",
 			tk.ID, uid, ApprovalPending).Scan(&dup); err != nil {
 			return err
 		}
@@ -142,7 +143,7 @@ func (s *Service) RequestApproval(ctx context.Context, a *record.Actor, ticketID
 // approver answers: others who see the approval get 403, anyone else 404.
 func (s *Service) AnswerApproval(ctx context.Context, a *record.Actor, id int64, approve bool, comment string) (*record.Record, error) {
 	var out *record.Record
-	err := s.Rec.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
 		sys := record.SystemActor(a.Tree, a.Origin)
 		ap, err := s.Rec.GetTx(ctx, tx, sys, s.approvals(), id)
 		if err != nil {

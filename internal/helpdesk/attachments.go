@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // MaxAttachment is the largest file a person attaches to a ticket (the mail
@@ -27,7 +28,7 @@ type File struct {
 
 // AddFilesTx stores files with a ticket (and a follow-up) in the caller's
 // transaction, as the mail gateway does: they commit and back up with it.
-func (s *Service) AddFilesTx(ctx context.Context, tx *sql.Tx, tk *record.Record, followupID int64, files []File) error {
+func (s *Service) AddFilesTx(ctx context.Context, tx *store.Tx, tk *record.Record, followupID int64, files []File) error {
 	now := s.Rec.Now()
 	for _, f := range files {
 		if int64(len(f.Content)) > MaxAttachment {
@@ -38,8 +39,8 @@ func (s *Service) AddFilesTx(ctx context.Context, tx *sql.Tx, tk *record.Record,
 		if followupID != 0 {
 			fu = followupID
 		}
-		if _, err := tx.ExecContext(ctx, s.Rec.DB.Rebind(`INSERT INTO ticket_attachments (organization_id, ticket_id, followup_id, filename, content_type, size, sha256, content, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), tk.OrgID, tk.ID, fu, f.Name, f.Type, len(f.Content), hex.EncodeToString(sum[:]), f.Content, now); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_attachments (organization_id, ticket_id, followup_id, filename, content_type, size, sha256, content, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tk.OrgID, tk.ID, fu, f.Name, f.Type, len(f.Content), hex.EncodeToString(sum[:]), f.Content, now); err != nil {
 			return err
 		}
 	}
@@ -62,7 +63,7 @@ func (s *Service) Files(ctx context.Context, a *record.Actor, ticketID int64) ([
 		args = append(args, false)
 	}
 	q += " ORDER BY a.id"
-	rows, err := s.Rec.DB.R.QueryContext(ctx, s.Rec.DB.Rebind(q), args...)
+	rows, err := s.Rec.DB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +92,7 @@ func (s *Service) File(ctx context.Context, a *record.Actor, ticketID, fileID in
 		if f.ID != fileID {
 			continue
 		}
-		err := s.Rec.DB.R.QueryRowContext(ctx, s.Rec.DB.Rebind("SELECT content FROM ticket_attachments WHERE id = ?"), fileID).Scan(&f.Content)
+		err := s.Rec.DB.QueryRowContext(ctx, "SELECT content FROM ticket_attachments WHERE id = ?", fileID).Scan(&f.Content)
 		if errors.Is(err, sql.ErrNoRows) {
 			break
 		}

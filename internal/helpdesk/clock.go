@@ -62,8 +62,8 @@ func (s *Service) calendarOf(ctx context.Context, slaID int64) (*calendar.Calend
 		return calendar.AlwaysOpen(), nil
 	}
 	var zone, hours, holidays sql.NullString
-	err := s.Rec.DB.R.QueryRowContext(ctx, s.Rec.DB.Rebind(`SELECT c.timezone, c.hours, c.holidays FROM slas s
-		JOIN calendars c ON c.id = s.calendar_id WHERE s.id = ?`), slaID).Scan(&zone, &hours, &holidays)
+	err := s.Rec.DB.QueryRowContext(ctx, `SELECT c.timezone, c.hours, c.holidays FROM slas s
+		JOIN calendars c ON c.id = s.calendar_id WHERE s.id = ?`, slaID).Scan(&zone, &hours, &holidays)
 	if errors.Is(err, sql.ErrNoRows) {
 		return calendar.AlwaysOpen(), nil
 	}

@@ -44,7 +44,7 @@ func levelBeforeWrite(w *record.Write) error {
 		return nil
 	}
 	var org int64
-	if err := w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT organization_id FROM slas WHERE id = ? AND deleted_at IS NULL"), id).Scan(&org); err != nil {
+	if err := w.Tx.QueryRowContext(w.Ctx, "SELECT organization_id FROM slas WHERE id = ? AND deleted_at IS NULL", id).Scan(&org); err != nil {
 		w.Errors.Add("sla_id", "err.bad_reference")
 		return nil
 	}

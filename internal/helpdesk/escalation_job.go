@@ -2,11 +2,11 @@ package helpdesk
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"time"
 
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // level is an active escalation level as the job needs it.
@@ -19,9 +19,9 @@ type level struct {
 }
 
 func (h *Jobs) levels(ctx context.Context) ([]level, error) {
-	rows, err := h.Rec.DB.R.QueryContext(ctx, h.Rec.DB.Rebind(`SELECT l.id, l.sla_id, l.name, l.due, l.offset_minutes, l.notify, COALESCE(l.group_id, 0), l.raise_priority
+	rows, err := h.Rec.DB.QueryContext(ctx, `SELECT l.id, l.sla_id, l.name, l.due, l.offset_minutes, l.notify, COALESCE(l.group_id, 0), l.raise_priority
 		FROM sla_levels l JOIN slas s ON s.id = l.sla_id
-		WHERE l.deleted_at IS NULL AND l.active = ? AND s.deleted_at IS NULL AND s.active = ? ORDER BY l.sla_id, l.offset_minutes, l.id`), true, true)
+		WHERE l.deleted_at IS NULL AND l.active = ? AND s.deleted_at IS NULL AND s.active = ? ORDER BY l.sla_id, l.offset_minutes, l.id`, true, true)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (h *Jobs) Escalate(ctx context.Context) (int, error) {
 			return fired, err
 		}
 		for _, id := range ids {
-			err := h.Rec.DB.Tx(ctx, func(tx *sql.Tx) error { return h.fire(ctx, tx, sys, l, id, now) })
+			err := h.Rec.DB.Tx(ctx, func(tx *store.Tx) error { return h.fire(ctx, tx, sys, l, id, now) })
 			switch {
 			case errors.Is(err, errSkip):
 			case err != nil:
@@ -85,9 +85,9 @@ func (h *Jobs) Escalate(ctx context.Context) (int, error) {
 // fire applies one level to one ticket. The row in ticket_escalations is written
 // first, in the transaction of the action: a level fires once per ticket, even
 // when two passes meet.
-func (h *Jobs) fire(ctx context.Context, tx *sql.Tx, sys *record.Actor, l level, id int64, now time.Time) error {
+func (h *Jobs) fire(ctx context.Context, tx *store.Tx, sys *record.Actor, l level, id int64, now time.Time) error {
 	tickets := h.Rec.Reg.MustType("tickets")
-	res, err := tx.ExecContext(ctx, h.Rec.DB.Rebind("INSERT INTO ticket_escalations (ticket_id, level_id, fired_at) VALUES (?, ?, ?) ON CONFLICT (ticket_id, level_id) DO NOTHING"), id, l.ID, now)
+	res, err := tx.ExecContext(ctx, "INSERT INTO ticket_escalations (ticket_id, level_id, fired_at) VALUES (?, ?, ?) ON CONFLICT (ticket_id, level_id) DO NOTHING", id, l.ID, now)
 	if err != nil {
 		return err
 	}

@@ -2,10 +2,10 @@ package helpdesk
 
 import (
 	"context"
-	"database/sql"
 
 	"parc/internal/helpdesk/lifecycle"
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // EventKind names what happened to a ticket that people may want to hear about.
@@ -44,7 +44,7 @@ type Event struct {
 }
 
 // Listener receives events in the writing transaction; an error aborts the write.
-type Listener func(ctx context.Context, tx *sql.Tx, ev Event) error
+type Listener func(ctx context.Context, tx *store.Tx, ev Event) error
 
 // Listen makes the helpdesk types of reg report their events to l. It wraps the
 // types' after-write hooks, so it is called once, at start, before any write.

@@ -315,7 +315,7 @@ func itemBeforeWrite(w *record.Write) error {
 		w.Errors.Add("item_id", "err.reference_other_org")
 	}
 	var n int
-	err = w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT COUNT(*) FROM ticket_items WHERE ticket_id = ? AND item_type = ? AND item_id = ? AND id <> ? AND deleted_at IS NULL"),
+	err = w.Tx.QueryRowContext(w.Ctx, "SELECT COUNT(*) FROM ticket_items WHERE ticket_id = ? AND item_type = ? AND item_id = ? AND id <> ? AND deleted_at IS NULL",
 		tk.ID, typeName, id, w.New.ID).Scan(&n)
 	if err != nil {
 		return err

@@ -2,13 +2,13 @@ package helpdesk
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strconv"
 	"time"
 
 	"parc/internal/jobs"
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // SQL conditions shared with the partial indexes of migration 0009: SQLite uses a
@@ -71,7 +71,7 @@ var errSkip = errors.New("skip")
 
 // ids runs a query returning ids, on the readers.
 func (h *Jobs) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
-	return h.Rec.DB.IDs(ctx, h.Rec.DB.R, q, args...)
+	return h.Rec.DB.IDs(ctx, h.Rec.DB, q, args...)
 }
 
 // AutoClose closes the tickets solved for the configured number of days (the
@@ -79,7 +79,7 @@ func (h *Jobs) ids(ctx context.Context, q string, args ...any) ([]int64, error) 
 // ticket and clears its solving time). It reports how many it closed.
 func (h *Jobs) AutoClose(ctx context.Context) (int, error) {
 	days := DefaultAutoCloseDays
-	v, err := h.Rec.Setting(ctx, h.Rec.DB.R, AutoCloseKey)
+	v, err := h.Rec.Setting(ctx, h.Rec.DB, AutoCloseKey)
 	if err != nil {
 		return 0, err
 	}
@@ -105,7 +105,7 @@ func (h *Jobs) AutoClose(ctx context.Context) (int, error) {
 			return closed, err
 		}
 		for _, id := range ids {
-			err := h.Rec.DB.Tx(ctx, func(tx *sql.Tx) error {
+			err := h.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
 				tk, err := h.Rec.GetTx(ctx, tx, sys, tickets, id)
 				if err != nil {
 					return err

@@ -2,7 +2,6 @@ package helpdesk_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"sort"
@@ -12,6 +11,7 @@ import (
 	"parc/internal/apitest"
 	"parc/internal/helpdesk"
 	"parc/internal/record"
+	"parc/internal/store"
 	"parc/internal/storetest"
 )
 
@@ -112,7 +112,7 @@ func TestEscalationLevels(t *testing.T) {
 			f.level(record.Input{"name": "off", "due": "ttr", "offset_minutes": -200, "notify": true, "active": false}):          "off",
 		}
 		var events []string
-		h := helpdesk.NewJobs(f.e.App.Records, func(_ context.Context, _ *sql.Tx, ev helpdesk.Event) error {
+		h := helpdesk.NewJobs(f.e.App.Records, func(_ context.Context, _ *store.Tx, ev helpdesk.Event) error {
 			events = append(events, fmt.Sprintf("%s:%s:%d", ev.Kind, ev.Due, ev.Ticket.ID))
 			return nil
 		})

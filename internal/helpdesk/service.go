@@ -2,13 +2,13 @@ package helpdesk
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 	"strings"
 	"time"
 
 	"parc/internal/helpdesk/lifecycle"
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // Service gives the ticket-centred views the API serves beside the generic routes.
@@ -49,7 +49,7 @@ func (s *Service) Children(ctx context.Context, a *record.Actor, childType strin
 // AddChild adds a follow-up or a task to a ticket the actor may see.
 func (s *Service) AddChild(ctx context.Context, a *record.Actor, childType string, ticketID int64, in record.Input) (*record.Record, error) {
 	var r *record.Record
-	err := s.Rec.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
 		var err error
 		r, err = s.AddChildTx(ctx, tx, a, childType, ticketID, in)
 		return err
@@ -62,7 +62,7 @@ func (s *Service) AddChild(ctx context.Context, a *record.Actor, childType strin
 
 // AddChildTx is AddChild inside the caller's transaction (the mail gateway commits
 // a follow-up with the record of the mail it came from), without labels.
-func (s *Service) AddChildTx(ctx context.Context, tx *sql.Tx, a *record.Actor, childType string, ticketID int64, in record.Input) (*record.Record, error) {
+func (s *Service) AddChildTx(ctx context.Context, tx *store.Tx, a *record.Actor, childType string, ticketID int64, in record.Input) (*record.Record, error) {
 	tk, err := s.Rec.GetTx(ctx, tx, a, s.tickets(), ticketID)
 	if err != nil {
 		return nil, err
@@ -111,7 +111,7 @@ func (s *Service) Solution(ctx context.Context, a *record.Actor, id int64) (*Sol
 // solution_type, version.
 func (s *Service) Solve(ctx context.Context, a *record.Actor, id int64, in record.Input) (*Solution, error) {
 	var out *Solution
-	err := s.Rec.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = s.SolveTx(ctx, tx, a, id, in)
 		return err
@@ -121,7 +121,7 @@ func (s *Service) Solve(ctx context.Context, a *record.Actor, id int64, in recor
 
 // SolveTx is Solve inside the caller's transaction (the ticket page writes the
 // parts used with the solution).
-func (s *Service) SolveTx(ctx context.Context, tx *sql.Tx, a *record.Actor, id int64, in record.Input) (*Solution, error) {
+func (s *Service) SolveTx(ctx context.Context, tx *store.Tx, a *record.Actor, id int64, in record.Input) (*Solution, error) {
 	errs := record.FieldErrors{}
 	for k := range in {
 		if k != "solution" && k != "solution_type" && k != "version" {

@@ -10,6 +10,7 @@ import (
 
 	"parc/internal/helpdesk/calendar"
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // sla is what due times need of an SLA.
@@ -71,14 +72,14 @@ func findSLA(w *record.Write, org, category, prio int64) (*sla, error) {
 	}
 	catCond := "category_id IS NULL"
 	if len(cats) > 0 {
-		catCond = "(category_id IS NULL OR category_id IN (" + placeholders(len(cats)) + "))"
+		catCond = "(category_id IS NULL OR category_id IN (" + store.Placeholders(len(cats)) + "))"
 		for _, c := range cats {
 			args = append(args, c)
 		}
 	}
 	args = append(args, prio)
-	rows, err := w.Tx.QueryContext(w.Ctx, w.DB.Rebind("SELECT "+slaCols+" FROM slas WHERE deleted_at IS NULL AND active = ? AND organization_id IN ("+placeholders(len(orgs))+
-		") AND "+catCond+" AND (priority IS NULL OR priority = ?)"), args...)
+	rows, err := w.Tx.QueryContext(w.Ctx, "SELECT "+slaCols+" FROM slas WHERE deleted_at IS NULL AND active = ? AND organization_id IN ("+store.Placeholders(len(orgs))+
+		") AND "+catCond+" AND (priority IS NULL OR priority = ?)", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -129,11 +130,11 @@ func categoryChain(w *record.Write, category int64) ([]int64, error) {
 	if category == 0 {
 		return nil, nil
 	}
-	rows, err := w.Tx.QueryContext(w.Ctx, w.DB.Rebind(`WITH RECURSIVE up(id, parent_id, depth) AS (
+	rows, err := w.Tx.QueryContext(w.Ctx, `WITH RECURSIVE up(id, parent_id, depth) AS (
 		SELECT id, parent_id, 0 FROM ticket_categories WHERE id = ?
 		UNION ALL
 		SELECT c.id, c.parent_id, up.depth + 1 FROM ticket_categories c JOIN up ON c.id = up.parent_id WHERE up.depth < ?)
-		SELECT id FROM up ORDER BY depth`), category, maxCategoryDepth)
+		SELECT id FROM up ORDER BY depth`, category, maxCategoryDepth)
 	if err != nil {
 		return nil, err
 	}
@@ -154,14 +155,12 @@ func categoryChain(w *record.Write, category int64) ([]int64, error) {
 	return out, rows.Err()
 }
 
-func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
-
 // loadSLA reads one SLA by id, nil when it is gone.
 func loadSLA(w *record.Write, id int64) (*sla, error) {
 	if id == 0 {
 		return nil, nil
 	}
-	s, err := scanSLA(w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT "+slaCols+" FROM slas WHERE id = ?"), id))
+	s, err := scanSLA(w.Tx.QueryRowContext(w.Ctx, "SELECT "+slaCols+" FROM slas WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"parc/internal/helpdesk/calendar"
@@ -36,7 +35,7 @@ func RecalculateSLA(ctx context.Context, rec *record.Service, slaIDs ...int64) (
 	for _, s := range slas {
 		cal, ok := cals[s.CalendarID]
 		if !ok {
-			if cal, err = calendarByID(ctx, rec.DB.R, rec.DB, s.CalendarID); err != nil {
+			if cal, err = calendarByID(ctx, rec.DB, rec.DB, s.CalendarID); err != nil {
 				return total, err
 			}
 			cals[s.CalendarID] = cal
@@ -54,12 +53,12 @@ func loadSLAs(ctx context.Context, db *store.DB, ids []int64) ([]sla, error) {
 	q := "SELECT " + slaCols + " FROM slas WHERE deleted_at IS NULL"
 	var args []any
 	if len(ids) > 0 {
-		q += " AND id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
+		q += " AND id IN (" + store.Placeholders(len(ids)) + ")"
 		for _, id := range ids {
 			args = append(args, id)
 		}
 	}
-	rows, err := db.R.QueryContext(ctx, db.Rebind(q+" ORDER BY id"), args...)
+	rows, err := db.QueryContext(ctx, q+" ORDER BY id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +83,7 @@ func calendarByID(ctx context.Context, q store.Querier, db *store.DB, id int64) 
 	}
 	var zone, hours string
 	var holidays sql.NullString
-	err := q.QueryRowContext(ctx, db.Rebind("SELECT timezone, hours, holidays FROM calendars WHERE id = ?"), id).Scan(&zone, &hours, &holidays)
+	err := q.QueryRowContext(ctx, "SELECT timezone, hours, holidays FROM calendars WHERE id = ?", id).Scan(&zone, &hours, &holidays)
 	if errors.Is(err, sql.ErrNoRows) {
 		return calendar.AlwaysOpen(), nil
 	}
@@ -105,7 +104,7 @@ func recalcOne(ctx context.Context, db *store.DB, s sla, cal *calendar.Calendar)
 	var after int64
 	done := 0
 	for {
-		rows, err := db.R.QueryContext(ctx, db.Rebind("SELECT id, created_at, waiting_seconds FROM tickets WHERE sla_id = ? AND "+openCond+" AND id > ? ORDER BY id LIMIT ?"), s.ID, after, recalcBatch)
+		rows, err := db.QueryContext(ctx, "SELECT id, created_at, waiting_seconds FROM tickets WHERE sla_id = ? AND "+openCond+" AND id > ? ORDER BY id LIMIT ?", s.ID, after, recalcBatch)
 		if err != nil {
 			return done, err
 		}
@@ -131,8 +130,8 @@ func recalcOne(ctx context.Context, db *store.DB, s sla, cal *calendar.Calendar)
 		if n == 0 {
 			return done, nil
 		}
-		if err := db.Tx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, db.Rebind(bulkDueUpdate(db.Dialect, n)), args...)
+		if err := db.Tx(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, bulkDueUpdate(db.Dialect, n), args...)
 			return err
 		}); err != nil {
 			return done, err
@@ -153,7 +152,7 @@ func bulkDueUpdate(d store.Dialect, n int) string {
 		row, alias, id = "(CAST(? AS BIGINT), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ))", "v(id, tto, ttr)", "v.id"
 		set = "tto_due_at = v.tto, ttr_due_at = v.ttr"
 	}
-	return "UPDATE tickets SET " + set + " FROM (VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ") + ") AS " + alias + " WHERE tickets.id = " + id
+	return "UPDATE tickets SET " + set + " FROM (VALUES " + store.Repeat(row, n) + ") AS " + alias + " WHERE tickets.id = " + id
 }
 
 // RecalculateChanged recalculates the tickets of the SLAs changed, or counting in
@@ -161,12 +160,12 @@ func bulkDueUpdate(d store.Dialect, n int) string {
 // starts: tickets written before got their due times when they were written.
 func (h *Jobs) RecalculateChanged(ctx context.Context) (int, error) {
 	db := h.Rec.DB
-	mark, err := h.Rec.Setting(ctx, db.R, RecalcMarkKey)
+	mark, err := h.Rec.Setting(ctx, db, RecalcMarkKey)
 	if err != nil {
 		return 0, err
 	}
 	var latest any
-	if err := db.R.QueryRowContext(ctx, "SELECT MAX(u) FROM (SELECT MAX(updated_at) AS u FROM slas UNION ALL SELECT MAX(updated_at) FROM calendars) x").Scan(&latest); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT MAX(u) FROM (SELECT MAX(updated_at) AS u FROM slas UNION ALL SELECT MAX(updated_at) FROM calendars) x").Scan(&latest); err != nil {
 		return 0, err
 	}
 	newest, ok := tsField.FromDB(latest).(time.Time)

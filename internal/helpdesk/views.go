@@ -102,7 +102,7 @@ func (s *Service) View(ctx context.Context, a *record.Actor, name string, q View
 	page := &record.Page{Total: -1}
 	if q.Count {
 		cq := "SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE " + base + " LIMIT ?) capped"
-		if err := db.R.QueryRowContext(ctx, db.Rebind(cq), append(append([]any{}, args...), record.CountCap+1)...).Scan(&page.Total); err != nil {
+		if err := db.QueryRowContext(ctx, cq, append(append([]any{}, args...), record.CountCap+1)...).Scan(&page.Total); err != nil {
 			return nil, err
 		}
 		if page.Total > record.CountCap {
@@ -200,7 +200,7 @@ func ticketColumns(t *record.Type) string {
 }
 
 func (s *Service) queryTickets(ctx context.Context, t *record.Type, q string, args []any) ([]*record.Record, error) {
-	rows, err := s.Rec.DB.R.QueryContext(ctx, s.Rec.DB.Rebind(q), args...)
+	rows, err := s.Rec.DB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

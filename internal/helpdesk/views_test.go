@@ -1,6 +1,7 @@
 package helpdesk_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
@@ -40,7 +41,7 @@ func TestViews(t *testing.T) {
 		mk("u-p3", record.Input{}, 3, 3, 0)
 		// A ticket without due time (no SLA) comes last in its priority.
 		nodue := mk("u-p3-nodue", record.Input{}, 3, 3, -time.Hour)
-		if _, err := f.e.App.DB.W.Exec(f.e.App.DB.Rebind("UPDATE tickets SET sla_id = NULL, tto_due_at = NULL, ttr_due_at = NULL WHERE id = ?"), nodue); err != nil {
+		if _, err := f.e.App.DB.Exec(context.Background(), "UPDATE tickets SET sla_id = NULL, tto_due_at = NULL, ttr_due_at = NULL WHERE id = ?", nodue); err != nil {
 			t.Fatal(err)
 		}
 		f.now = t0.Add(4 * time.Hour) // 13:00

@@ -2,17 +2,17 @@ package helpdesk
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 	"strings"
 
 	"parc/internal/helpdesk/lifecycle"
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // requesterOf reads a solved ticket for its requester's verdict: someone else who
 // sees it gets 403, a ticket in another status 409.
-func (s *Service) requesterOf(ctx context.Context, tx *sql.Tx, a *record.Actor, id int64) (*record.Record, error) {
+func (s *Service) requesterOf(ctx context.Context, tx *store.Tx, a *record.Actor, id int64) (*record.Record, error) {
 	tk, err := s.Rec.GetTx(ctx, tx, a, s.tickets(), id)
 	if err != nil {
 		return nil, err
@@ -54,7 +54,7 @@ func (s *Service) Accept(ctx context.Context, a *record.Actor, id int64, in reco
 		return nil, err
 	}
 	var out *record.Record
-	err := s.Rec.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := s.requesterOf(ctx, tx, a, id); err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Service) Refuse(ctx context.Context, a *record.Actor, id int64, in reco
 		return nil, err
 	}
 	var out *record.Record
-	err := s.Rec.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := s.requesterOf(ctx, tx, a, id); err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func (s *Service) Escalate(ctx context.Context, a *record.Actor, id int64, in re
 		return nil, err
 	}
 	var out *record.Record
-	err := s.Rec.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
 		tk, err := s.Rec.GetTx(ctx, tx, a, s.tickets(), id)
 		if err != nil {
 			return err

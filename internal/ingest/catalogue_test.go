@@ -51,10 +51,10 @@ func TestCatalogueCacheFollowsTheCatalogue(t *testing.T) {
 		}
 		var version int64
 		a.DB.R.QueryRow("SELECT version FROM software_catalogue_version").Scan(&version)
-		if _, err := a.DB.W.ExecContext(ctx, a.DB.Rebind("DELETE FROM software WHERE id = ?"), bash); err != nil {
+		if _, err := a.DB.Exec(ctx, "DELETE FROM software WHERE id = ?", bash); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.DB.W.ExecContext(ctx, a.DB.Rebind("UPDATE software_catalogue_version SET version = ?"), version); err != nil {
+		if _, err := a.DB.Exec(ctx, "UPDATE software_catalogue_version SET version = ?", version); err != nil {
 			t.Fatal(err)
 		}
 		res, err := s.Ingest(ctx, machineVariant(t, 6), ingest.Meta{})

@@ -194,13 +194,13 @@ func (r *run) applyComponents(changed []inventory.Section) error {
 			old, found := byKey[w.Key]
 			switch {
 			case !found:
-				if _, err := r.tx.ExecContext(r.ctx, r.q(`INSERT INTO computer_components (computer_id, kind, item_key, designation, manufacturer, serial, size_mb, details)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), r.comp.ID, kind, w.Key, w.Designation, nullable(w.Manufacturer), nullable(w.Serial), w.SizeMB, w.Details); err != nil {
+				if _, err := r.tx.ExecContext(r.ctx, `INSERT INTO computer_components (computer_id, kind, item_key, designation, manufacturer, serial, size_mb, details)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.comp.ID, kind, w.Key, w.Designation, nullable(w.Manufacturer), nullable(w.Serial), w.SizeMB, w.Details); err != nil {
 					return err
 				}
 				hist = append(hist, record.Change{Field: "component." + kind, New: w.label()})
 			case !old.same(w) || old.Details != w.Details:
-				if _, err := r.tx.ExecContext(r.ctx, r.q(`UPDATE computer_components SET designation = ?, manufacturer = ?, serial = ?, size_mb = ?, details = ? WHERE id = ?`),
+				if _, err := r.tx.ExecContext(r.ctx, `UPDATE computer_components SET designation = ?, manufacturer = ?, serial = ?, size_mb = ?, details = ? WHERE id = ?`,
 					w.Designation, nullable(w.Manufacturer), nullable(w.Serial), w.SizeMB, w.Details, old.ID); err != nil {
 					return err
 				}
@@ -213,7 +213,7 @@ func (r *run) applyComponents(changed []inventory.Section) error {
 			if keep[c.Key] {
 				continue
 			}
-			if _, err := r.tx.ExecContext(r.ctx, r.q("DELETE FROM computer_components WHERE id = ?"), c.ID); err != nil {
+			if _, err := r.tx.ExecContext(r.ctx, "DELETE FROM computer_components WHERE id = ?", c.ID); err != nil {
 				return err
 			}
 			hist = append(hist, record.Change{Field: "component." + kind, Old: c.label()})
@@ -226,7 +226,7 @@ func (r *run) applyComponents(changed []inventory.Section) error {
 }
 
 func (r *run) components(kind string) ([]component, error) {
-	rows, err := r.tx.QueryContext(r.ctx, r.q("SELECT id, item_key, designation, COALESCE(manufacturer, ''), COALESCE(serial, ''), COALESCE(size_mb, 0), details FROM computer_components WHERE computer_id = ? AND kind = ?"), r.comp.ID, kind)
+	rows, err := r.tx.QueryContext(r.ctx, "SELECT id, item_key, designation, COALESCE(manufacturer, ''), COALESCE(serial, ''), COALESCE(size_mb, 0), details FROM computer_components WHERE computer_id = ? AND kind = ?", r.comp.ID, kind)
 	if err != nil {
 		return nil, err
 	}

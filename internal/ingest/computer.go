@@ -193,7 +193,7 @@ func (r *run) manufacturer(name string) (int64, error) {
 		return 0, err
 	}
 	var id int64
-	err := r.tx.QueryRowContext(r.ctx, r.q("SELECT id FROM manufacturers WHERE lower(name) = lower(?) AND deleted_at IS NULL ORDER BY id LIMIT 1"), name).Scan(&id)
+	err := r.tx.QueryRowContext(r.ctx, "SELECT id FROM manufacturers WHERE lower(name) = lower(?) AND deleted_at IS NULL ORDER BY id LIMIT 1", name).Scan(&id)
 	if err == nil || !errors.Is(err, sql.ErrNoRows) {
 		return id, err
 	}
@@ -211,7 +211,7 @@ func (r *run) model(category, name string, manufacturer int64) (int64, error) {
 		return 0, err
 	}
 	var id int64
-	err := r.tx.QueryRowContext(r.ctx, r.q("SELECT id FROM models WHERE lower(name) = lower(?) AND category = ? AND manufacturer_id = ? AND deleted_at IS NULL ORDER BY id LIMIT 1"), name, category, manufacturer).Scan(&id)
+	err := r.tx.QueryRowContext(r.ctx, "SELECT id FROM models WHERE lower(name) = lower(?) AND category = ? AND manufacturer_id = ? AND deleted_at IS NULL ORDER BY id LIMIT 1", name, category, manufacturer).Scan(&id)
 	if err == nil || !errors.Is(err, sql.ErrNoRows) {
 		return id, err
 	}

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"parc/internal/jobs"
+	"parc/internal/store"
 )
 
 // foldBatch bounds the owed changes one fold transaction takes.
@@ -34,10 +34,10 @@ func (s *Service) FoldInstallCounts(ctx context.Context) (int, error) {
 func (s *Service) foldBatch(ctx context.Context) (int, error) {
 	db := s.App.DB
 	n := 0
-	err := db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.Tx(ctx, func(tx *store.Tx) error {
 		n = 0
-		rows, err := tx.QueryContext(ctx, db.Rebind(`DELETE FROM software_count_changes WHERE id IN
-			(SELECT id FROM software_count_changes ORDER BY id LIMIT ?) RETURNING added, removed`), foldBatch)
+		rows, err := tx.QueryContext(ctx, `DELETE FROM software_count_changes WHERE id IN
+			(SELECT id FROM software_count_changes ORDER BY id LIMIT ?) RETURNING added, removed`, foldBatch)
 		if err != nil {
 			return err
 		}

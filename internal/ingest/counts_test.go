@@ -101,7 +101,7 @@ func TestInstallCountsFollowInstallations(t *testing.T) {
 		// A live computer deleted outright (no trash: a script, the bench) owes its
 		// removal too.
 		third := int64(count(t, a, "SELECT id FROM computers WHERE name = 'variant-3'"))
-		if _, err := a.DB.W.ExecContext(ctx, a.DB.Rebind("DELETE FROM computers WHERE id = ?"), third); err != nil {
+		if _, err := a.DB.Exec(ctx, "DELETE FROM computers WHERE id = ?", third); err != nil {
 			t.Fatal(err)
 		}
 		dpkg(0, "deleted")

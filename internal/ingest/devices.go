@@ -199,6 +199,6 @@ func (r *run) matchDevice(t *record.Type, org int64) (int64, error) {
 // its computer: the agent that sent a device's inventory (often the one that queried
 // it over SNMP) gets no row for it.
 func (r *run) touchAgent() error {
-	_, err := r.tx.ExecContext(r.ctx, r.q("UPDATE agents SET last_contact_at = ? WHERE device_id = ?"), r.now, r.inv.DeviceID)
+	_, err := r.tx.ExecContext(r.ctx, "UPDATE agents SET last_contact_at = ? WHERE device_id = ?", r.now, r.inv.DeviceID)
 	return err
 }

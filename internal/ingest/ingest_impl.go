@@ -21,7 +21,7 @@ import (
 type run struct {
 	s      *Service
 	ctx    context.Context
-	tx     *sql.Tx
+	tx     *store.Tx
 	db     *store.DB
 	actor  *record.Actor
 	inv    *inventory.Inventory
@@ -51,8 +51,8 @@ type prepared struct {
 func (s *Service) prepare(ctx context.Context, inv *inventory.Inventory, meta Meta, hashes map[string]string) (*prepared, error) {
 	db := s.App.DB
 	var stored string
-	err := db.R.QueryRowContext(ctx, db.Rebind(`SELECT st.section_hashes FROM agents a JOIN inventory_state st ON st.computer_id = a.computer_id
-		WHERE a.device_id = ?`), inv.DeviceID).Scan(&stored)
+	err := db.QueryRowContext(ctx, `SELECT st.section_hashes FROM agents a JOIN inventory_state st ON st.computer_id = a.computer_id
+		WHERE a.device_id = ?`, inv.DeviceID).Scan(&stored)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (s *Service) prepare(ctx context.Context, inv *inventory.Inventory, meta Me
 	}
 	p.raw = compressRaw(meta.Raw)
 	if slices.Contains(inv.Sections, inventory.SectionSoftwares) && old[string(inventory.SectionSoftwares)] != hashes[string(inventory.SectionSoftwares)] {
-		if p.software, err = wantedSoftware(ctx, db.R, db, inv, &s.catalogue); err != nil {
+		if p.software, err = wantedSoftware(ctx, db, db, inv, &s.catalogue); err != nil {
 			return nil, err
 		}
 	}
@@ -129,7 +129,7 @@ func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Met
 // store applies the inventory in one transaction.
 func (s *Service) store(ctx context.Context, inv *inventory.Inventory, meta Meta, tree *record.OrgTree, hashes map[string]string, pre *prepared, dev device, isDevice bool) (*Result, error) {
 	var res *Result
-	err := s.App.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.App.DB.Tx(ctx, func(tx *store.Tx) error {
 		r := &run{s: s, ctx: ctx, tx: tx, db: s.App.DB, actor: record.SystemActor(tree, record.OriginInventory),
 			inv: inv, meta: meta, now: s.Now(), res: &Result{}, sectionHashes: hashes, pre: pre}
 		apply := r.apply
@@ -147,8 +147,6 @@ func (s *Service) store(ctx context.Context, inv *inventory.Inventory, meta Meta
 	}
 	return res, nil
 }
-
-func (r *run) q(query string) string { return r.db.Rebind(query) }
 
 func (r *run) apply() error {
 	if err := r.lock(); err != nil {
@@ -204,7 +202,7 @@ func (r *run) apply() error {
 			}
 		}
 	}
-	if _, err := r.tx.ExecContext(r.ctx, r.q("UPDATE computers SET last_inventory_at = ?, inventory_format = ? WHERE id = ?"), r.now, string(r.inv.Format), id); err != nil {
+	if _, err := r.tx.ExecContext(r.ctx, "UPDATE computers SET last_inventory_at = ?, inventory_format = ? WHERE id = ?", r.now, string(r.inv.Format), id); err != nil {
 		return err
 	}
 	for k, v := range now {
@@ -212,7 +210,7 @@ func (r *run) apply() error {
 	}
 	if len(changed) == 0 && !r.res.Created {
 		// Same content: the stored document and hashes stay; only the time moves.
-		if _, err := r.tx.ExecContext(r.ctx, r.q("UPDATE inventory_state SET received_at = ? WHERE computer_id = ?"), r.now, id); err != nil {
+		if _, err := r.tx.ExecContext(r.ctx, "UPDATE inventory_state SET received_at = ? WHERE computer_id = ?", r.now, id); err != nil {
 			return err
 		}
 	} else if err := r.saveState(id, old); err != nil {
@@ -257,7 +255,7 @@ func (r *run) lock() error {
 
 func (r *run) hashes(id int64) (map[string]string, error) {
 	var raw string
-	err := r.tx.QueryRowContext(r.ctx, r.q("SELECT section_hashes FROM inventory_state WHERE computer_id = ?"), id).Scan(&raw)
+	err := r.tx.QueryRowContext(r.ctx, "SELECT section_hashes FROM inventory_state WHERE computer_id = ?", id).Scan(&raw)
 	out := map[string]string{}
 	if errors.Is(err, sql.ErrNoRows) {
 		return out, nil
@@ -277,15 +275,15 @@ func (r *run) saveState(id int64, hashes map[string]string) error {
 	} else {
 		raw = compressRaw(r.meta.Raw)
 	}
-	_, err := r.tx.ExecContext(r.ctx, r.q(`INSERT INTO inventory_state (computer_id, section_hashes, format, raw, received_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (computer_id) DO UPDATE SET section_hashes = excluded.section_hashes, format = excluded.format, raw = excluded.raw, received_at = excluded.received_at`),
+	_, err := r.tx.ExecContext(r.ctx, `INSERT INTO inventory_state (computer_id, section_hashes, format, raw, received_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (computer_id) DO UPDATE SET section_hashes = excluded.section_hashes, format = excluded.format, raw = excluded.raw, received_at = excluded.received_at`,
 		id, string(b), string(r.inv.Format), raw, r.now)
 	return err
 }
 
 func (r *run) saveAgent(computerID int64) error {
 	var agentID int64
-	err := r.tx.QueryRowContext(r.ctx, r.q("SELECT id FROM agents WHERE device_id = ?"), r.inv.DeviceID).Scan(&agentID)
+	err := r.tx.QueryRowContext(r.ctx, "SELECT id FROM agents WHERE device_id = ?", r.inv.DeviceID).Scan(&agentID)
 	name, version := r.inv.Agent.Name, r.inv.Agent.Version
 	if errors.Is(err, sql.ErrNoRows) {
 		agentID, err = r.db.InsertID(r.ctx, r.tx, `INSERT INTO agents (organization_id, device_id, computer_id, format, agent_name, agent_version, tag, remote_ip,
@@ -298,8 +296,8 @@ func (r *run) saveAgent(computerID int64) error {
 		return err
 	}
 	r.res.AgentID = agentID
-	_, err = r.tx.ExecContext(r.ctx, r.q(`UPDATE agents SET organization_id = ?, computer_id = ?, format = ?, agent_name = ?, agent_version = ?, tag = ?, remote_ip = ?,
-		last_contact_at = ?, last_inventory_at = ?, updated_at = ?, version = version + 1, deleted_at = NULL WHERE id = ?`),
+	_, err = r.tx.ExecContext(r.ctx, `UPDATE agents SET organization_id = ?, computer_id = ?, format = ?, agent_name = ?, agent_version = ?, tag = ?, remote_ip = ?,
+		last_contact_at = ?, last_inventory_at = ?, updated_at = ?, version = version + 1, deleted_at = NULL WHERE id = ?`,
 		r.comp.OrgID, computerID, string(r.inv.Format), name, version, nullable(r.inv.Tag), nullable(r.meta.RemoteIP), r.now, r.now, r.now, agentID)
 	return err
 }

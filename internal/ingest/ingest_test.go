@@ -44,7 +44,7 @@ func parseFusion(t *testing.T, name string) *inventory.Inventory {
 func count(t *testing.T, a *app.App, q string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := a.DB.R.QueryRow(a.DB.Rebind(q), args...).Scan(&n); err != nil {
+	if err := a.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

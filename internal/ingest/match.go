@@ -85,7 +85,7 @@ func (r *run) match() (int64, error) {
 	// The agent's own link, when no rule recognised the machine (its serial went
 	// missing, say): the same installation keeps reporting the same computer.
 	var linked sql.NullInt64
-	err = r.tx.QueryRowContext(r.ctx, r.q("SELECT a.computer_id FROM agents a JOIN computers c ON c.id = a.computer_id AND c.deleted_at IS NULL WHERE a.device_id = ?"), r.inv.DeviceID).Scan(&linked)
+	err = r.tx.QueryRowContext(r.ctx, "SELECT a.computer_id FROM agents a JOIN computers c ON c.id = a.computer_id AND c.deleted_at IS NULL WHERE a.device_id = ?", r.inv.DeviceID).Scan(&linked)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
 	}
@@ -99,7 +99,7 @@ func (r *run) findComputer(cond string, args ...any) (int64, error) {
 // findOne runs a query for one id; 0 when there is no row.
 func (r *run) findOne(query string, args ...any) (int64, error) {
 	var id int64
-	err := r.tx.QueryRowContext(r.ctx, r.q(query), args...).Scan(&id)
+	err := r.tx.QueryRowContext(r.ctx, query, args...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -107,7 +107,7 @@ func (r *run) findOne(query string, args ...any) (int64, error) {
 }
 
 func (r *run) matchRules() ([]string, error) {
-	rows, err := r.tx.QueryContext(r.ctx, r.q("SELECT match_on FROM inventory_rules WHERE kind = 'match' AND active = ? AND deleted_at IS NULL AND match_on IS NOT NULL ORDER BY position, id"), true)
+	rows, err := r.tx.QueryContext(r.ctx, "SELECT match_on FROM inventory_rules WHERE kind = 'match' AND active = ? AND deleted_at IS NULL AND match_on IS NOT NULL ORDER BY position, id", true)
 	if err != nil {
 		return nil, err
 	}
@@ -133,8 +133,8 @@ const DefaultOrgSetting = "inventory.default_org"
 // target decides the organisation and location of a new machine: the first active
 // assignment rule whose conditions all hold, else the default organisation.
 func (r *run) target() (org, location int64, err error) {
-	rows, err := r.tx.QueryContext(r.ctx, r.q(`SELECT organization_id, COALESCE(ip_range, ''), COALESCE(tag, ''), COALESCE(domain, ''), COALESCE(location_id, 0)
-		FROM inventory_rules WHERE kind = 'assign' AND active = ? AND deleted_at IS NULL ORDER BY position, id`), true)
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT organization_id, COALESCE(ip_range, ''), COALESCE(tag, ''), COALESCE(domain, ''), COALESCE(location_id, 0)
+		FROM inventory_rules WHERE kind = 'assign' AND active = ? AND deleted_at IS NULL ORDER BY position, id`, true)
 	if err != nil {
 		return 0, 0, err
 	}

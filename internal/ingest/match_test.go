@@ -69,7 +69,7 @@ func TestMatchByMACAndName(t *testing.T) {
 			t.Fatalf("not found by its name: created %v, id %d", r.Created, r.ComputerID)
 		}
 		// A list that is not made of MAC addresses is kept as written and matches nothing.
-		if _, err := a.DB.W.ExecContext(ctx, a.DB.Rebind(`UPDATE computers SET mac_addresses = ? WHERE id = ?`), "aa:bb\", \n'x", res.ComputerID); err != nil {
+		if _, err := a.DB.Exec(ctx, `UPDATE computers SET mac_addresses = ? WHERE id = ?`, "aa:bb\", \n'x", res.ComputerID); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, a, "SELECT COUNT(*) FROM computer_macs WHERE computer_id = ?", res.ComputerID); n != 0 {

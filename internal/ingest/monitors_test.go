@@ -15,7 +15,7 @@ import (
 // computer, by id.
 func monitorsOf(t *testing.T, a *app.App, sys *record.Actor, computer int64) []string {
 	t.Helper()
-	rows, err := a.DB.R.Query(a.DB.Rebind("SELECT id FROM monitors WHERE computer_id = ? AND deleted_at IS NULL ORDER BY id"), computer)
+	rows, err := a.DB.QueryContext(context.Background(), "SELECT id FROM monitors WHERE computer_id = ? AND deleted_at IS NULL ORDER BY id", computer)
 	if err != nil {
 		t.Fatal(err)
 	}

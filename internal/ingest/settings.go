@@ -68,7 +68,7 @@ func (s *Service) Settings(ctx context.Context, a *record.Actor) (Settings, erro
 	}
 	var out Settings
 	for key, into := range map[string]*int64{DefaultOrgSetting: &out.DefaultOrgID, DefaultStateSetting: &out.DefaultStateID} {
-		v, err := s.App.Records.Setting(ctx, s.App.DB.R, key)
+		v, err := s.App.Records.Setting(ctx, s.App.DB, key)
 		if err != nil {
 			return Settings{}, err
 		}
@@ -91,7 +91,7 @@ func (s *Service) SetSettings(ctx context.Context, a *record.Actor, in Settings,
 		errs.Add("default_organization_id", "err.bad_reference")
 	}
 	if in.DefaultStateID != 0 {
-		if ok, err := liveState(ctx, s.App.DB.R, s.App.DB, in.DefaultStateID); err != nil {
+		if ok, err := liveState(ctx, s.App.DB, s.App.DB, in.DefaultStateID); err != nil {
 			return Settings{}, err
 		} else if !ok {
 			errs.Add("default_state_id", "err.bad_reference")
@@ -106,9 +106,9 @@ func (s *Service) SetSettings(ctx context.Context, a *record.Actor, in Settings,
 		}
 		return record.Format(id)
 	}
-	err := s.App.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.App.DB.Tx(ctx, func(tx *store.Tx) error {
 		for key, v := range map[string]string{DefaultOrgSetting: value(in.DefaultOrgID), DefaultStateSetting: value(in.DefaultStateID)} {
-			if _, err := tx.ExecContext(ctx, s.App.DB.Rebind("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"), key, v); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, v); err != nil {
 				return err
 			}
 		}
@@ -125,7 +125,7 @@ func (s *Service) SetSettings(ctx context.Context, a *record.Actor, in Settings,
 // liveState reports whether a state exists and is not in the trash.
 func liveState(ctx context.Context, q store.Querier, db *store.DB, id int64) (bool, error) {
 	var one int
-	err := q.QueryRowContext(ctx, db.Rebind("SELECT 1 FROM states WHERE id = ? AND deleted_at IS NULL"), id).Scan(&one)
+	err := q.QueryRowContext(ctx, "SELECT 1 FROM states WHERE id = ? AND deleted_at IS NULL", id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

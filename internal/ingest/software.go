@@ -23,8 +23,8 @@ type dictRule struct {
 }
 
 func dictionary(ctx context.Context, q store.Querier, db *store.DB) ([]dictRule, error) {
-	rows, err := q.QueryContext(ctx, db.Rebind(`SELECT COALESCE(match_name, ''), COALESCE(match_publisher, ''), action, COALESCE(new_name, ''), COALESCE(new_publisher, '')
-		FROM software_rules WHERE active = ? AND deleted_at IS NULL ORDER BY position, id`), true)
+	rows, err := q.QueryContext(ctx, `SELECT COALESCE(match_name, ''), COALESCE(match_publisher, ''), action, COALESCE(new_name, ''), COALESCE(new_publisher, '')
+		FROM software_rules WHERE active = ? AND deleted_at IS NULL ORDER BY position, id`, true)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func (r *run) storeSoftware(want []install, have map[instKey]string) error {
 	})
 	slices.SortFunc(del, func(a, b instKey) int { return int(a.softwareID - b.softwareID) })
 	for _, k := range del {
-		if _, err := r.tx.ExecContext(r.ctx, r.q("DELETE FROM software_installations WHERE computer_id = ? AND software_id = ? AND version = ? AND arch = ?"), r.comp.ID, k.softwareID, k.version, k.arch); err != nil {
+		if _, err := r.tx.ExecContext(r.ctx, "DELETE FROM software_installations WHERE computer_id = ? AND software_id = ? AND version = ? AND arch = ?", r.comp.ID, k.softwareID, k.version, k.arch); err != nil {
 			return err
 		}
 	}
@@ -197,11 +197,11 @@ func (r *run) storeSoftware(want []install, have map[instKey]string) error {
 		// Owed to the catalogue's counts; FoldInstallCounts adds them.
 		slices.Sort(plus)
 		slices.Sort(minus)
-		if _, err := r.tx.ExecContext(r.ctx, r.q("INSERT INTO software_count_changes (added, removed) VALUES (?, ?)"), ids(plus), ids(minus)); err != nil {
+		if _, err := r.tx.ExecContext(r.ctx, "INSERT INTO software_count_changes (added, removed) VALUES (?, ?)", ids(plus), ids(minus)); err != nil {
 			return err
 		}
 	}
-	if _, err := r.tx.ExecContext(r.ctx, r.q("UPDATE computers SET software_count = ? WHERE id = ?"), len(wantSet), r.comp.ID); err != nil {
+	if _, err := r.tx.ExecContext(r.ctx, "UPDATE computers SET software_count = ? WHERE id = ?", len(wantSet), r.comp.ID); err != nil {
 		return err
 	}
 	if r.res.Created {
@@ -253,8 +253,8 @@ func ids(list []int64) string {
 // the catalogue keys of the software already installed (so that a re-inventory looks up
 // only the software it has not seen on this machine).
 func (r *run) installations() (map[instKey]string, map[swKey]int64, error) {
-	rows, err := r.tx.QueryContext(r.ctx, r.q(`SELECT i.software_id, i.version, i.arch, s.name, s.name_key, s.publisher_key
-		FROM software_installations i JOIN software s ON s.id = i.software_id WHERE i.computer_id = ?`), r.comp.ID)
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT i.software_id, i.version, i.arch, s.name, s.name_key, s.publisher_key
+		FROM software_installations i JOIN software s ON s.id = i.software_id WHERE i.computer_id = ?`, r.comp.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -292,21 +292,16 @@ func (r *run) insertInstallations(add []install) error {
 		return nil
 	}
 	for chunk := range slices.Chunk(add, 400) {
-		var b strings.Builder
-		b.WriteString("INSERT INTO software_installations (computer_id, software_id, version, version_key, arch, install_date) VALUES ")
 		args := make([]any, 0, len(chunk)*6)
-		for i, a := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?)")
+		for _, a := range chunk {
 			var date any
 			if len(a.date) >= 10 {
 				date = a.date[:10]
 			}
 			args = append(args, r.comp.ID, a.softwareID, a.version, a.versionKey, a.arch, date)
 		}
-		if _, err := r.tx.ExecContext(r.ctx, r.q(b.String()), args...); err != nil {
+		q := "INSERT INTO software_installations (computer_id, software_id, version, version_key, arch, install_date) VALUES " + store.Rows(len(chunk), 6)
+		if _, err := r.tx.ExecContext(r.ctx, q, args...); err != nil {
 			return err
 		}
 	}
@@ -339,19 +334,14 @@ func (r *run) catalogue(want []install, known map[swKey]int64) error {
 	}
 	slices.SortFunc(missing, func(a, b swKey) int { return strings.Compare(a.name+"\x00"+a.publisher, b.name+"\x00"+b.publisher) })
 	for chunk := range slices.Chunk(missing, 300) {
-		var b strings.Builder
-		b.WriteString("INSERT INTO software (name, publisher, name_key, publisher_key, category, install_count, version, created_at, updated_at) VALUES ")
 		args := make([]any, 0, len(chunk)*7)
-		for i, k := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, 0, 1, ?, ?)")
+		for _, k := range chunk {
 			w := first[k]
 			args = append(args, w.name, nullable(w.publisher), k.name, k.publisher, nullable(w.category), r.now, r.now)
 		}
-		b.WriteString(" ON CONFLICT (name_key, publisher_key) DO NOTHING")
-		if _, err := r.tx.ExecContext(r.ctx, r.q(b.String()), args...); err != nil {
+		q := "INSERT INTO software (name, publisher, name_key, publisher_key, category, install_count, version, created_at, updated_at) VALUES " +
+			store.Repeat("(?, ?, ?, ?, ?, 0, 1, ?, ?)", len(chunk)) + " ON CONFLICT (name_key, publisher_key) DO NOTHING"
+		if _, err := r.tx.ExecContext(r.ctx, q, args...); err != nil {
 			return err
 		}
 	}
@@ -387,8 +377,8 @@ func lookupSoftware(ctx context.Context, q store.Querier, db *store.DB, keys map
 		for i, n := range chunk {
 			args[i] = n
 		}
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")
-		rows, err := q.QueryContext(ctx, db.Rebind("SELECT id, name_key, publisher_key FROM software WHERE name_key IN ("+ph+")"), args...)
+		ph := store.Placeholders(len(chunk))
+		rows, err := q.QueryContext(ctx, "SELECT id, name_key, publisher_key FROM software WHERE name_key IN ("+ph+")", args...)
 		if err != nil {
 			return err
 		}

@@ -39,8 +39,8 @@ func (s *Service) Components(ctx context.Context, a *record.Actor, computerID in
 	if _, err := s.App.Records.Get(ctx, a, s.App.Reg.MustType("computers"), computerID); err != nil {
 		return nil, err
 	}
-	rows, err := s.App.DB.R.QueryContext(ctx, s.App.DB.Rebind(`SELECT kind, designation, COALESCE(manufacturer, ''), COALESCE(serial, ''), COALESCE(size_mb, 0), details
-		FROM computer_components WHERE computer_id = ? ORDER BY kind, designation, id`), computerID)
+	rows, err := s.App.DB.QueryContext(ctx, `SELECT kind, designation, COALESCE(manufacturer, ''), COALESCE(serial, ''), COALESCE(size_mb, 0), details
+		FROM computer_components WHERE computer_id = ? ORDER BY kind, designation, id`, computerID)
 	if err != nil {
 		return nil, err
 	}
@@ -63,8 +63,8 @@ func (s *Service) Installations(ctx context.Context, a *record.Actor, computerID
 	if _, err := s.App.Records.Get(ctx, a, s.App.Reg.MustType("computers"), computerID); err != nil {
 		return nil, err
 	}
-	rows, err := s.App.DB.R.QueryContext(ctx, s.App.DB.Rebind(`SELECT s.id, s.name, COALESCE(s.publisher, ''), i.version, i.arch, i.install_date
-		FROM software_installations i JOIN software s ON s.id = i.software_id WHERE i.computer_id = ? ORDER BY s.name_key, i.version_key`), computerID)
+	rows, err := s.App.DB.QueryContext(ctx, `SELECT s.id, s.name, COALESCE(s.publisher, ''), i.version, i.arch, i.install_date
+		FROM software_installations i JOIN software s ON s.id = i.software_id WHERE i.computer_id = ? ORDER BY s.name_key, i.version_key`, computerID)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (s *Service) Raw(ctx context.Context, a *record.Actor, computerID int64) (d
 	}
 	var raw []byte
 	var received any
-	err = s.App.DB.R.QueryRowContext(ctx, s.App.DB.Rebind("SELECT raw, format, received_at FROM inventory_state WHERE computer_id = ?"), computerID).Scan(&raw, &format, &received)
+	err = s.App.DB.QueryRowContext(ctx, "SELECT raw, format, received_at FROM inventory_state WHERE computer_id = ?", computerID).Scan(&raw, &format, &received)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && len(raw) == 0 {
 		return nil, "", at, record.E(record.CodeNotFound, "err.no_inventory")
 	}
@@ -132,6 +132,6 @@ func (s *Service) Contact(ctx context.Context, deviceID, remoteIP string) error 
 	if remoteIP != "" {
 		ip = remoteIP
 	}
-	_, err := s.App.DB.W.ExecContext(ctx, s.App.DB.Rebind("UPDATE agents SET last_contact_at = ?, remote_ip = COALESCE(?, remote_ip) WHERE device_id = ?"), s.Now(), ip, deviceID)
+	_, err := s.App.DB.Exec(ctx, "UPDATE agents SET last_contact_at = ?, remote_ip = COALESCE(?, remote_ip) WHERE device_id = ?", s.Now(), ip, deviceID)
 	return err
 }

@@ -112,7 +112,7 @@ func (r *run) findVM(uuid, name string) (int64, error) {
 // unlinkVMs clears the host of the VMs linked to this host that it no longer reports.
 func (r *run) unlinkVMs(kept map[int64]bool) error {
 	t := r.s.App.Reg.MustType("computers")
-	rows, err := r.tx.QueryContext(r.ctx, r.q("SELECT id FROM computers WHERE host_id = ? AND deleted_at IS NULL"), r.comp.ID)
+	rows, err := r.tx.QueryContext(r.ctx, "SELECT id FROM computers WHERE host_id = ? AND deleted_at IS NULL", r.comp.ID)
 	if err != nil {
 		return err
 	}

@@ -14,23 +14,13 @@ import (
 // It reports whether it ran and, when it did not, the job's next due time (zero
 // when unknown). The run's own error is recorded in the row and returned.
 func (r *Runner) RunIfDue(ctx context.Context, j Job) (ran bool, next time.Time, err error) {
-	if r.DB.Dialect == store.Postgres {
-		// A session advisory lock held for the whole run: the lease below covers a
-		// server that dies, the lock covers a run longer than its lease.
-		conn, err := r.DB.W.Conn(ctx)
-		if err != nil {
-			return false, time.Time{}, err
-		}
-		defer conn.Close()
-		var got bool
-		if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", lockKey(j.Name)).Scan(&got); err != nil {
-			return false, time.Time{}, err
-		}
-		if !got {
-			return false, time.Time{}, nil
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey(j.Name))
+	// A session advisory lock on PostgreSQL, held for the whole run: the lease
+	// below covers a server that dies, the lock covers a run longer than its lease.
+	release, got, err := r.DB.TryLock(ctx, lockKey(j.Name))
+	if err != nil || !got {
+		return false, time.Time{}, err
 	}
+	defer release()
 	start := r.Now()
 	claimed, next, err := r.claim(ctx, j, start)
 	if err != nil || !claimed {
@@ -49,13 +39,13 @@ func (r *Runner) RunIfDue(ctx context.Context, j Job) (ran bool, next time.Time,
 func (r *Runner) claim(ctx context.Context, j Job, now time.Time) (bool, time.Time, error) {
 	var claimed bool
 	var next time.Time
-	err := r.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := r.DB.Tx(ctx, func(tx *store.Tx) error {
 		claimed, next = false, time.Time{}
-		if _, err := tx.ExecContext(ctx, r.DB.Rebind("INSERT INTO jobs (name, next_run_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING"),
+		if _, err := tx.ExecContext(ctx, "INSERT INTO jobs (name, next_run_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
 			j.Name, now, now); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, r.DB.Rebind("UPDATE jobs SET lease_until = ?, updated_at = ? WHERE name = ? AND next_run_at <= ? AND (lease_until IS NULL OR lease_until < ?)"),
+		res, err := tx.ExecContext(ctx, "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE name = ? AND next_run_at <= ? AND (lease_until IS NULL OR lease_until < ?)",
 			now.Add(j.lease()), now, j.Name, now, now)
 		if err != nil {
 			return err
@@ -65,7 +55,7 @@ func (r *Runner) claim(ctx context.Context, j Job, now time.Time) (bool, time.Ti
 			return nil
 		}
 		var nt, lease sql.NullTime
-		if err := tx.QueryRowContext(ctx, r.DB.Rebind("SELECT next_run_at, lease_until FROM jobs WHERE name = ?"), j.Name).Scan(&nt, &lease); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT next_run_at, lease_until FROM jobs WHERE name = ?", j.Name).Scan(&nt, &lease); err != nil {
 			return err
 		}
 		next = nt.Time
@@ -86,9 +76,9 @@ func (r *Runner) finish(ctx context.Context, j Job, start time.Time, runErr erro
 		msg = runErr.Error()
 	}
 	end := r.Now()
-	return r.DB.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, r.DB.Rebind(`UPDATE jobs SET last_run_at = ?, next_run_at = ?, lease_until = NULL, last_error = ?,
-			last_duration_ms = ?, runs = runs + 1, updated_at = ? WHERE name = ?`),
+	return r.DB.Tx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE jobs SET last_run_at = ?, next_run_at = ?, lease_until = NULL, last_error = ?,
+			last_duration_ms = ?, runs = runs + 1, updated_at = ? WHERE name = ?`,
 			start, start.Add(j.Every), msg, end.Sub(start).Milliseconds(), end, j.Name)
 		return err
 	})
@@ -117,7 +107,7 @@ type State struct {
 
 // States reads the rows of every job that ran at least once.
 func (r *Runner) States(ctx context.Context) ([]State, error) {
-	rows, err := r.DB.R.QueryContext(ctx, "SELECT name, last_run_at, next_run_at, COALESCE(last_error, ''), last_duration_ms, runs, lease_until FROM jobs ORDER BY name")
+	rows, err := r.DB.QueryContext(ctx, "SELECT name, last_run_at, next_run_at, COALESCE(last_error, ''), last_duration_ms, runs, lease_until FROM jobs ORDER BY name")
 	if err != nil {
 		return nil, err
 	}

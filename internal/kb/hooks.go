@@ -32,7 +32,7 @@ func articleAfterWrite(w *record.Write) error {
 		return nil
 	}
 	var n int64
-	if err := w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT COALESCE(MAX(revision), 0) FROM kb_article_revisions WHERE article_id = ?"), w.New.ID).Scan(&n); err != nil {
+	if err := w.Tx.QueryRowContext(w.Ctx, "SELECT COALESCE(MAX(revision), 0) FROM kb_article_revisions WHERE article_id = ?", w.New.ID).Scan(&n); err != nil {
 		return err
 	}
 	var user, from any
@@ -42,8 +42,8 @@ func articleAfterWrite(w *record.Write) error {
 	if rev, ok := w.Ctx.Value(restoreKey{}).(int64); ok {
 		from = rev
 	}
-	_, err := w.Tx.ExecContext(w.Ctx, w.DB.Rebind(`INSERT INTO kb_article_revisions
-		(article_id, revision, title, body, user_id, user_name, restored_from, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err := w.Tx.ExecContext(w.Ctx, `INSERT INTO kb_article_revisions
+		(article_id, revision, title, body, user_id, user_name, restored_from, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		w.New.ID, n+1, w.New.String("title"), w.New.Values["body"], user, w.Actor.Login, from, w.Service.Now())
 	return err
 }
@@ -91,7 +91,7 @@ func linkBeforeWrite(w *record.Write) error {
 		w.Errors.Add("article_id", "err.reference_other_org")
 	}
 	var n int
-	err = w.Tx.QueryRowContext(w.Ctx, w.DB.Rebind("SELECT COUNT(*) FROM kb_article_tickets WHERE article_id = ? AND ticket_id = ? AND id <> ?"), aid, tid, w.New.ID).Scan(&n)
+	err = w.Tx.QueryRowContext(w.Ctx, "SELECT COUNT(*) FROM kb_article_tickets WHERE article_id = ? AND ticket_id = ? AND id <> ?", aid, tid, w.New.ID).Scan(&n)
 	if err != nil {
 		return err
 	}

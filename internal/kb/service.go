@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // Service gives the knowledge-base actions beside the generic record routes.
@@ -63,7 +64,7 @@ func (s *Service) revisions(ctx context.Context, id, only int64) ([]Revision, er
 		q += " AND revision = ?"
 		args = append(args, only)
 	}
-	rows, err := s.Rec.DB.R.QueryContext(ctx, s.Rec.DB.Rebind(q+" ORDER BY revision DESC"), args...)
+	rows, err := s.Rec.DB.QueryContext(ctx, q+" ORDER BY revision DESC", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +141,7 @@ func (s *Service) View(ctx context.Context, a *record.Actor, id int64) (*Rendere
 		return nil, err
 	}
 	// Outside the record write path: a view is neither a change nor a new version.
-	if _, err := s.Rec.DB.W.ExecContext(ctx, s.Rec.DB.Rebind("UPDATE kb_articles SET views = views + 1 WHERE id = ?"), id); err != nil {
+	if _, err := s.Rec.DB.Exec(ctx, "UPDATE kb_articles SET views = views + 1 WHERE id = ?", id); err != nil {
 		return nil, err
 	}
 	return &Rendered{ID: art.ID, Title: art.String("title"), HTML: h, Views: art.Int("views") + 1}, nil
@@ -168,7 +169,7 @@ func (s *Service) FromTicket(ctx context.Context, a *record.Actor, ticketID int6
 	}
 	body.WriteString("## " + h.Solution + "\n\n" + sol + "\n")
 	var art *record.Record
-	err = s.Rec.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
 		art, err = s.Rec.CreateTx(ctx, tx, a, s.articles(), record.Input{"title": tk.String("title"), "body": body.String(),
 			"organization_id": tk.OrgID, "visibility": Internal, "published": false})
 		if err != nil {
@@ -188,7 +189,7 @@ func (s *Service) FromTicket(ctx context.Context, a *record.Actor, ticketID int6
 // action that implies the link.
 func (s *Service) Link(ctx context.Context, a *record.Actor, articleID, ticketID int64) error {
 	var n int
-	err := s.Rec.DB.R.QueryRowContext(ctx, s.Rec.DB.Rebind("SELECT COUNT(*) FROM kb_article_tickets WHERE article_id = ? AND ticket_id = ?"), articleID, ticketID).Scan(&n)
+	err := s.Rec.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM kb_article_tickets WHERE article_id = ? AND ticket_id = ?", articleID, ticketID).Scan(&n)
 	if err != nil || n > 0 {
 		return err
 	}

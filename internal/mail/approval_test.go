@@ -37,7 +37,7 @@ func TestApprovalRequestIsMailed(t *testing.T) {
 		n.Install(env.App.Reg)
 		tk := alice.Must(201, "POST", "/api/v1/tickets", map[string]any{"title": "Nouvel écran", "type": "request"}).ID()
 		bob.Must(201, "POST", apitest.Path("/api/v1/tickets/%d/approvals", tk), map[string]any{"user_id": mgr.UserID, "comment": "Ligne budgétaire 12"})
-		rows, err := env.App.DB.R.QueryContext(ctx, env.App.DB.Rebind("SELECT recipient, subject, body FROM mail_outbox WHERE event = ?"), "approval")
+		rows, err := env.App.DB.QueryContext(ctx, "SELECT recipient, subject, body FROM mail_outbox WHERE event = ?", "approval")
 		if err != nil {
 			t.Fatal(err)
 		}

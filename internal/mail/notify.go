@@ -3,7 +3,6 @@ package mail
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"net/mail"
@@ -53,7 +52,7 @@ type recipient struct {
 
 // Notify queues the messages an event calls for, in the event's transaction. It is
 // also what an SLA watcher calls with SLAWarning and SLABreached events.
-func (n *Notifier) Notify(ctx context.Context, tx *sql.Tx, ev helpdesk.Event) error {
+func (n *Notifier) Notify(ctx context.Context, tx *store.Tx, ev helpdesk.Event) error {
 	ids, err := n.audience(ctx, tx, ev)
 	if err != nil || len(ids) == 0 {
 		return err
@@ -77,7 +76,7 @@ func (n *Notifier) Notify(ctx context.Context, tx *sql.Tx, ev helpdesk.Event) er
 // audience lists who hears of an event, by user id: the requester of what concerns
 // them, the assignees (the user and the group's members) of the work, never the
 // author of the change, and never the requester of a private follow-up.
-func (n *Notifier) audience(ctx context.Context, tx *sql.Tx, ev helpdesk.Event) ([]int64, error) {
+func (n *Notifier) audience(ctx context.Context, tx *store.Tx, ev helpdesk.Event) ([]int64, error) {
 	tk := ev.Ticket
 	requester, assignee, group := tk.Int("user_id"), tk.Int("assigned_user_id"), tk.Int("assigned_group_id")
 	var want []int64
@@ -111,7 +110,7 @@ func (n *Notifier) audience(ctx context.Context, tx *sql.Tx, ev helpdesk.Event) 
 		if g == 0 {
 			continue
 		}
-		rows, err := tx.QueryContext(ctx, n.DB.Rebind("SELECT user_id FROM group_members WHERE group_id = ? AND deleted_at IS NULL"), g)
+		rows, err := tx.QueryContext(ctx, "SELECT user_id FROM group_members WHERE group_id = ? AND deleted_at IS NULL", g)
 		if err != nil {
 			return nil, err
 		}
@@ -146,14 +145,14 @@ func (n *Notifier) audience(ctx context.Context, tx *sql.Tx, ev helpdesk.Event) 
 
 // users reads the recipients among ids who can and want to receive mail: active,
 // not in the trash, with an address, not opted out.
-func (n *Notifier) users(ctx context.Context, tx *sql.Tx, ids []int64) ([]recipient, error) {
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+func (n *Notifier) users(ctx context.Context, tx *store.Tx, ids []int64) ([]recipient, error) {
+	ph := store.Placeholders(len(ids))
 	args := []any{true, true}
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := tx.QueryContext(ctx, n.DB.Rebind(`SELECT id, email, login, COALESCE(firstname, ''), COALESCE(lastname, ''), COALESCE(language, '')
-		FROM users WHERE active = ? AND notify_by_mail = ? AND deleted_at IS NULL AND email IS NOT NULL AND email <> '' AND id IN (`+ph+`) ORDER BY id`), args...)
+	rows, err := tx.QueryContext(ctx, `SELECT id, email, login, COALESCE(firstname, ''), COALESCE(lastname, ''), COALESCE(language, '')
+		FROM users WHERE active = ? AND notify_by_mail = ? AND deleted_at IS NULL AND email IS NOT NULL AND email <> '' AND id IN (`+ph+`) ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +177,7 @@ func (n *Notifier) users(ctx context.Context, tx *sql.Tx, ids []int64) ([]recipi
 }
 
 // queue renders one message for one recipient and stores it in the outbox.
-func (n *Notifier) queue(ctx context.Context, tx *sql.Tx, ev helpdesk.Event, f *facts, r recipient) error {
+func (n *Notifier) queue(ctx context.Context, tx *store.Tx, ev helpdesk.Event, f *facts, r recipient) error {
 	msg, err := n.render(ev, f, r)
 	if err != nil {
 		return err
@@ -189,8 +188,8 @@ func (n *Notifier) queue(ctx context.Context, tx *sql.Tx, ev helpdesk.Event, f *
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, n.DB.Rebind(`INSERT INTO mail_outbox (message_id, ticket_id, user_id, event, sender, recipient, lang, subject, body, state, attempts, claim, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, 0, ?, ?)`),
+	_, err = tx.ExecContext(ctx, `INSERT INTO mail_outbox (message_id, ticket_id, user_id, event, sender, recipient, lang, subject, body, state, attempts, claim, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, 0, ?, ?)`,
 		id, ev.Ticket.ID, r.UserID, string(ev.Kind), n.From.Address, r.Email, r.Lang, msg.Subject, raw, now, now)
 	return err
 }

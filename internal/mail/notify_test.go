@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"database/sql"
 	"errors"
 	"io"
 	"log"
@@ -23,6 +22,7 @@ import (
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/record"
+	"parc/internal/store"
 	"parc/internal/storetest"
 )
 
@@ -172,7 +172,7 @@ func TestNotificationsOverSMTP(t *testing.T) {
 		// Bob solves: Alice.
 		bob.Must(200, "PUT", apitest.Path("/api/v1/tickets/%d/solution", tk), map[string]any{"solution": "Câble remplacé.", "solution_type": "fixed"})
 		// An SLA watcher reports a breach: the group (Bob).
-		err = env.App.DB.Tx(ctx, func(tx *sql.Tx) error {
+		err = env.App.DB.Tx(ctx, func(tx *store.Tx) error {
 			r, err := env.App.Records.GetTx(ctx, tx, env.Sys, env.App.Reg.MustType("tickets"), tk)
 			if err != nil {
 				return err
@@ -238,7 +238,7 @@ func TestNotificationsOverSMTP(t *testing.T) {
 				}
 				mid, _ := h.MessageID()
 				var state string
-				env.App.DB.R.QueryRow(env.App.DB.Rebind("SELECT state FROM mail_outbox WHERE message_id = ? AND recipient = ?"), mid, w.to).Scan(&state)
+				env.App.DB.QueryRowContext(context.Background(), "SELECT state FROM mail_outbox WHERE message_id = ? AND recipient = ?", mid, w.to).Scan(&state)
 				if state != "sent" || h.Get("Auto-Submitted") != "auto-generated" {
 					t.Errorf("%s %q: Message-ID %s recorded as %q", w.to, subj, mid, state)
 				}

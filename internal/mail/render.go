@@ -3,7 +3,6 @@ package mail
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"embed"
 	htmltemplate "html/template"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"parc/internal/helpdesk"
+	"parc/internal/store"
 )
 
 //go:embed templates
@@ -52,7 +52,7 @@ type view struct {
 	ID, Priority                                           int64
 }
 
-func (n *Notifier) facts(ctx context.Context, tx *sql.Tx, ev helpdesk.Event) (*facts, error) {
+func (n *Notifier) facts(ctx context.Context, tx *store.Tx, ev helpdesk.Event) (*facts, error) {
 	tk := ev.Ticket
 	f := &facts{ID: tk.ID, Title: tk.String("title"), Status: tk.String("status"), Priority: tk.Int("priority"), Author: "parc"}
 	if ev.Actor != nil && !ev.Actor.System && ev.Actor.UserID != 0 {

@@ -65,8 +65,8 @@ type outgoing struct {
 // many went out.
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	now := s.Now()
-	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind(`SELECT id, claim, attempts, sender, recipient, body, message_id FROM mail_outbox
-		WHERE state IN ('queued', 'sending') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 100`), now)
+	rows, err := s.DB.QueryContext(ctx, `SELECT id, claim, attempts, sender, recipient, body, message_id FROM mail_outbox
+		WHERE state IN ('queued', 'sending') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 100`, now)
 	if err != nil {
 		return 0, err
 	}
@@ -118,7 +118,7 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 			}
 			continue
 		}
-		if _, err := s.DB.W.ExecContext(ctx, s.DB.Rebind("UPDATE mail_outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?"), s.Now(), o.id); err != nil {
+		if _, err := s.DB.Exec(ctx, "UPDATE mail_outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?", s.Now(), o.id); err != nil {
 			return sent, err
 		}
 		sent++
@@ -129,8 +129,8 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 
 // claim takes a message for this sender and counts the attempt.
 func (s *Sender) claim(ctx context.Context, o *outgoing) (bool, error) {
-	res, err := s.DB.W.ExecContext(ctx, s.DB.Rebind(`UPDATE mail_outbox SET state = 'sending', claim = claim + 1, attempts = attempts + 1, next_attempt_at = ?
-		WHERE id = ? AND claim = ? AND state IN ('queued', 'sending')`), s.Now().Add(s.Lease), o.id, o.claim)
+	res, err := s.DB.Exec(ctx, `UPDATE mail_outbox SET state = 'sending', claim = claim + 1, attempts = attempts + 1, next_attempt_at = ?
+		WHERE id = ? AND claim = ? AND state IN ('queued', 'sending')`, s.Now().Add(s.Lease), o.id, o.claim)
 	if err != nil {
 		return false, err
 	}
@@ -153,7 +153,7 @@ func (s *Sender) failed(ctx context.Context, o outgoing, cause error) {
 		msg = msg[:1000]
 	}
 	s.Log.Warn("mail not sent", "to", o.to, "message_id", o.mid, "attempt", o.attempts, "state", state, "err", msg)
-	if _, err := s.DB.W.ExecContext(ctx, s.DB.Rebind("UPDATE mail_outbox SET state = ?, next_attempt_at = ?, last_error = ? WHERE id = ?"), state, next, msg, o.id); err != nil {
+	if _, err := s.DB.Exec(ctx, "UPDATE mail_outbox SET state = ?, next_attempt_at = ?, last_error = ? WHERE id = ?", state, next, msg, o.id); err != nil {
 		s.Log.Warn("mail outbox", "err", err)
 	}
 }

@@ -47,15 +47,15 @@ func TestSMTPOverTLS(t *testing.T) {
 				t.Fatal(err)
 			}
 			mid := "tls." + tc.name + "@example.org"
-			if _, err := db.W.Exec(db.Rebind(`INSERT INTO mail_outbox (message_id, event, sender, recipient, lang, subject, body, next_attempt_at, created_at)
-				VALUES (?, 'created', 'parc@example.org', 'alice@example.org', 'en', 'TLS', ?, ?, ?)`),
+			if _, err := db.Exec(context.Background(), `INSERT INTO mail_outbox (message_id, event, sender, recipient, lang, subject, body, next_attempt_at, created_at)
+				VALUES (?, 'created', 'parc@example.org', 'alice@example.org', 'en', 'TLS', ?, ?, ?)`,
 				mid, "From: parc@example.org\r\nTo: alice@example.org\r\nSubject: TLS\r\nMessage-ID: <"+mid+">\r\n\r\nOver "+tc.name+".\r\n",
 				time.Now().UTC(), time.Now().UTC()); err != nil {
 				t.Fatal(err)
 			}
 			state := func() (string, string) {
 				var st, last string
-				db.R.QueryRow(db.Rebind("SELECT state, COALESCE(last_error, '') FROM mail_outbox WHERE message_id = ?"), mid).Scan(&st, &last)
+				db.QueryRowContext(context.Background(), "SELECT state, COALESCE(last_error, '') FROM mail_outbox WHERE message_id = ?", mid).Scan(&st, &last)
 				return st, last
 			}
 

@@ -17,6 +17,7 @@ import (
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // Unknown-sender policies.
@@ -146,7 +147,7 @@ var errAlreadyDone = errors.New("mail already processed")
 // transaction.
 func (g *Gateway) apply(ctx context.Context, rec inbound, p *parsed, users []int64) (Result, error) {
 	var res Result
-	err := g.App.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := g.App.DB.Tx(ctx, func(tx *store.Tx) error {
 		res = Result{}
 		if done, err := g.processedTx(ctx, tx, rec.Key); err != nil || done {
 			if err == nil {
@@ -190,7 +191,7 @@ var ticketRef = regexp.MustCompile(`(?i)\[parc #(\d{1,18})\]`)
 // or mails that opened it or followed it up), else by "[parc #N]" in the subject;
 // the sender must be its requester, its assigned technician or a member of its
 // group, and see it. Anyone else starts a ticket of their own.
-func (g *Gateway) replyTarget(ctx context.Context, tx *sql.Tx, p *parsed, users []int64) (int64, *record.Actor, error) {
+func (g *Gateway) replyTarget(ctx context.Context, tx *store.Tx, p *parsed, users []int64) (int64, *record.Actor, error) {
 	ticket, err := g.threadTicket(ctx, tx, p.References)
 	if err != nil {
 		return 0, nil, err
@@ -225,14 +226,14 @@ func (g *Gateway) replyTarget(ctx context.Context, tx *sql.Tx, p *parsed, users 
 }
 
 // threadTicket finds the ticket of the first referenced message parc knows.
-func (g *Gateway) threadTicket(ctx context.Context, tx *sql.Tx, refs []string) (int64, error) {
+func (g *Gateway) threadTicket(ctx context.Context, tx *store.Tx, refs []string) (int64, error) {
 	if len(refs) > 50 {
 		refs = refs[len(refs)-50:]
 	}
 	for _, id := range refs {
 		var t sql.NullInt64
-		err := tx.QueryRowContext(ctx, g.App.DB.Rebind(`SELECT ticket_id FROM mail_outbox WHERE message_id = ? AND ticket_id IS NOT NULL
-			UNION ALL SELECT ticket_id FROM mail_inbound WHERE message_id = ? AND ticket_id IS NOT NULL`), id, id).Scan(&t)
+		err := tx.QueryRowContext(ctx, `SELECT ticket_id FROM mail_outbox WHERE message_id = ? AND ticket_id IS NOT NULL
+			UNION ALL SELECT ticket_id FROM mail_inbound WHERE message_id = ? AND ticket_id IS NOT NULL`, id, id).Scan(&t)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
@@ -246,16 +247,16 @@ func (g *Gateway) threadTicket(ctx context.Context, tx *sql.Tx, refs []string) (
 
 // participant reports whether a user is the ticket's requester, assigned
 // technician or a member of its assigned group.
-func (g *Gateway) participant(ctx context.Context, tx *sql.Tx, ticket, uid int64) (bool, error) {
+func (g *Gateway) participant(ctx context.Context, tx *store.Tx, ticket, uid int64) (bool, error) {
 	var n int
-	err := tx.QueryRowContext(ctx, g.App.DB.Rebind(`SELECT COUNT(*) FROM tickets t WHERE t.id = ? AND t.deleted_at IS NULL AND (t.user_id = ? OR t.assigned_user_id = ?
-		OR EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = t.assigned_group_id AND m.user_id = ? AND m.deleted_at IS NULL))`), ticket, uid, uid, uid).Scan(&n)
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets t WHERE t.id = ? AND t.deleted_at IS NULL AND (t.user_id = ? OR t.assigned_user_id = ?
+		OR EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = t.assigned_group_id AND m.user_id = ? AND m.deleted_at IS NULL))`, ticket, uid, uid, uid).Scan(&n)
 	return n > 0, err
 }
 
 // newTicket opens a ticket for the sender (the first of their accounts that may),
 // or, for an unknown sender under UnknownCreate, without requester in DefaultOrg.
-func (g *Gateway) newTicket(ctx context.Context, tx *sql.Tx, p *parsed, users []int64) (*record.Record, error) {
+func (g *Gateway) newTicket(ctx context.Context, tx *store.Tx, p *parsed, users []int64) (*record.Record, error) {
 	tickets := g.App.Reg.MustType("tickets")
 	title := p.Subject
 	if title == "" {
@@ -280,7 +281,7 @@ func (g *Gateway) newTicket(ctx context.Context, tx *sql.Tx, p *parsed, users []
 		in := record.Input{"title": in["title"], "type": "incident", "description": g.body(p, p.Text, a.Lang)}
 		// Filed in the sender's own organisation when they may open tickets there.
 		var org int64
-		if err := tx.QueryRowContext(ctx, g.App.DB.Rebind("SELECT organization_id FROM users WHERE id = ?"), uid).Scan(&org); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT organization_id FROM users WHERE id = ?", uid).Scan(&org); err != nil {
 			return nil, err
 		}
 		if a.CanIn(tickets, record.Create, org) {

@@ -73,7 +73,7 @@ func (f *fixture) pass(t *testing.T) {
 func (f *fixture) count(t *testing.T, q string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := f.env.App.DB.R.QueryRow(f.env.App.DB.Rebind(q), args...).Scan(&n); err != nil {
+	if err := f.env.App.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
@@ -82,7 +82,7 @@ func (f *fixture) count(t *testing.T, q string, args ...any) int {
 func (f *fixture) str(t *testing.T, q string, args ...any) string {
 	t.Helper()
 	var s sql.NullString
-	if err := f.env.App.DB.R.QueryRow(f.env.App.DB.Rebind(q), args...).Scan(&s); err != nil {
+	if err := f.env.App.DB.QueryRowContext(context.Background(), q, args...).Scan(&s); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return s.String
@@ -93,7 +93,7 @@ func (f *fixture) outcome(t *testing.T, mid string) (string, int64) {
 	t.Helper()
 	var out string
 	var ticket sql.NullInt64
-	err := f.env.App.DB.R.QueryRow(f.env.App.DB.Rebind("SELECT outcome, ticket_id FROM mail_inbound WHERE message_id = ?"), mid).Scan(&out, &ticket)
+	err := f.env.App.DB.QueryRowContext(context.Background(), "SELECT outcome, ticket_id FROM mail_inbound WHERE message_id = ?", mid).Scan(&out, &ticket)
 	if err != nil {
 		t.Fatalf("mail %s: %v", mid, err)
 	}

@@ -3,7 +3,6 @@ package mailgate
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 
@@ -21,12 +20,12 @@ type inbound struct {
 }
 
 func (g *Gateway) processed(ctx context.Context, key string) (bool, error) {
-	return g.processedTx(ctx, g.App.DB.R, key)
+	return g.processedTx(ctx, g.App.DB, key)
 }
 
 func (g *Gateway) processedTx(ctx context.Context, q store.Querier, key string) (bool, error) {
 	var n int
-	err := q.QueryRowContext(ctx, g.App.DB.Rebind("SELECT COUNT(*) FROM mail_inbound WHERE message_key = ?"), key).Scan(&n)
+	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM mail_inbound WHERE message_key = ?", key).Scan(&n)
 	return n > 0, err
 }
 
@@ -45,9 +44,9 @@ func nullString(s string) any {
 }
 
 // record writes the mail's record inside the transaction of what it became.
-func (g *Gateway) record(ctx context.Context, tx *sql.Tx, r inbound) error {
-	_, err := tx.ExecContext(ctx, g.App.DB.Rebind(`INSERT INTO mail_inbound (message_key, message_id, mailbox, uid_validity, uid, sender, subject, outcome, reason, ticket_id, followup_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+func (g *Gateway) record(ctx context.Context, tx *store.Tx, r inbound) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO mail_inbound (message_key, message_id, mailbox, uid_validity, uid, sender, subject, outcome, reason, ticket_id, followup_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Key, nullString(r.MessageID), r.Src.Mailbox, nullable(int64(r.Src.UIDValidity)), nullable(int64(r.Src.UID)),
 		nullString(truncate(r.Sender, 320)), nullString(truncate(r.Subject, 500)), r.Outcome, nullString(truncate(r.Reason, 1000)),
 		nullable(r.TicketID), nullable(r.FollowupID), g.App.Records.Now())
@@ -58,7 +57,7 @@ func (g *Gateway) record(ctx context.Context, tx *sql.Tx, r inbound) error {
 // logs why, so that it is neither retried nor lost from sight.
 func (g *Gateway) refuse(ctx context.Context, r inbound, outcome, reason string) (Result, error) {
 	r.Outcome, r.Reason = outcome, reason
-	err := g.App.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := g.App.DB.Tx(ctx, func(tx *store.Tx) error {
 		if done, err := g.processedTx(ctx, tx, r.Key); err != nil || done {
 			return err
 		}
@@ -73,19 +72,19 @@ func (g *Gateway) refuse(ctx context.Context, r inbound, outcome, reason string)
 }
 
 // keepFiles stores the mail's attachments with its ticket (and follow-up).
-func (g *Gateway) keepFiles(ctx context.Context, tx *sql.Tx, p *parsed, res Result) error {
+func (g *Gateway) keepFiles(ctx context.Context, tx *store.Tx, p *parsed, res Result) error {
 	if len(p.Files) == 0 {
 		return nil
 	}
 	var org int64
-	if err := tx.QueryRowContext(ctx, g.App.DB.Rebind("SELECT organization_id FROM tickets WHERE id = ?"), res.TicketID).Scan(&org); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT organization_id FROM tickets WHERE id = ?", res.TicketID).Scan(&org); err != nil {
 		return err
 	}
 	now := g.App.Records.Now()
 	for _, f := range p.Files {
 		sum := sha256.Sum256(f.Data)
-		if _, err := tx.ExecContext(ctx, g.App.DB.Rebind(`INSERT INTO ticket_attachments (organization_id, ticket_id, followup_id, filename, content_type, size, sha256, content, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), org, res.TicketID, nullable(res.FollowupID), f.Name, f.Type, f.Size, hex.EncodeToString(sum[:]), f.Data, now); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_attachments (organization_id, ticket_id, followup_id, filename, content_type, size, sha256, content, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, org, res.TicketID, nullable(res.FollowupID), f.Name, f.Type, f.Size, hex.EncodeToString(sum[:]), f.Data, now); err != nil {
 			return err
 		}
 	}
@@ -95,7 +94,7 @@ func (g *Gateway) keepFiles(ctx context.Context, tx *sql.Tx, p *parsed, res Resu
 // usersByEmail finds the active users with this address, oldest account first.
 func (g *Gateway) usersByEmail(ctx context.Context, addr string) ([]int64, error) {
 	db := g.App.DB
-	return db.IDs(ctx, db.R, "SELECT id FROM users WHERE lower(email) = ? AND active = ? AND deleted_at IS NULL ORDER BY id", addr, true)
+	return db.IDs(ctx, db, "SELECT id FROM users WHERE lower(email) = ? AND active = ? AND deleted_at IS NULL ORDER BY id", addr, true)
 }
 
 // refuseBig records a mail refused for its size from its header alone.

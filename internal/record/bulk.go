@@ -2,7 +2,8 @@ package record
 
 import (
 	"context"
-	"database/sql"
+
+	"parc/internal/store"
 )
 
 // MaxBulk is the most records one bulk update may touch.
@@ -24,7 +25,7 @@ func (s *Service) BulkUpdate(ctx context.Context, a *Actor, t *Type, ids []int64
 		delete(in, "version")
 	}
 	n := 0
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
 		n = 0
 		seen := map[int64]bool{}
 		for _, id := range ids {

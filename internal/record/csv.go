@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"parc/internal/store"
 )
 
 // CSV limits.
@@ -176,7 +178,7 @@ func (s *Service) ImportCSV(ctx context.Context, a *Actor, t *Type, r io.Reader,
 		}
 	}
 	errStop := errors.New("stop")
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
 		// A retried transaction reads the file again from its first line.
 		res.Created, res.Rows = 0, 0
 		res.Errors = res.Errors[:0]
@@ -353,7 +355,7 @@ func (s *Service) labelIndex(ctx context.Context, a *Actor, t *Type) (map[string
 	if !ok {
 		return out, nil
 	}
-	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind("SELECT id, "+t.LabelExpr()+" FROM "+t.Table+" WHERE deleted_at IS NULL AND "+where), args...)
+	rows, err := s.DB.QueryContext(ctx, "SELECT id, "+t.LabelExpr()+" FROM "+t.Table+" WHERE deleted_at IS NULL AND "+where, args...)
 	if err != nil {
 		return nil, err
 	}

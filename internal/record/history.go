@@ -43,11 +43,11 @@ type Entry struct {
 // AddHistoryTx writes history entries for changes a type's own code made (components,
 // installed software...) inside the caller's transaction. With no changes it writes one
 // entry for the action itself.
-func (s *Service) AddHistoryTx(ctx context.Context, tx *sql.Tx, a *Actor, r *Record, action string, changes []Change) error {
+func (s *Service) AddHistoryTx(ctx context.Context, tx *store.Tx, a *Actor, r *Record, action string, changes []Change) error {
 	return s.addHistory(ctx, tx, a, r, action, changes)
 }
 
-func (s *Service) addHistory(ctx context.Context, tx *sql.Tx, a *Actor, r *Record, action string, changes []Change) error {
+func (s *Service) addHistory(ctx context.Context, tx *store.Tx, a *Actor, r *Record, action string, changes []Change) error {
 	origin := a.Origin
 	if origin == "" {
 		origin = OriginWeb
@@ -67,23 +67,17 @@ func (s *Service) addHistory(ctx context.Context, tx *sql.Tx, a *Actor, r *Recor
 		return nil
 	}
 	if len(changes) == 0 {
-		_, err := tx.ExecContext(ctx, s.DB.Rebind("INSERT INTO history "+cols+" VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, ?)"),
+		_, err := tx.ExecContext(ctx, "INSERT INTO history "+cols+" VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, ?)",
 			r.Type.Name, r.ID, org, action, origin, user, name, now)
 		return err
 	}
 	// Batches stay under both stores' limit on statement parameters.
 	for chunk := range slices.Chunk(changes, 500) {
-		var b strings.Builder
-		b.WriteString("INSERT INTO history " + cols + " VALUES ")
 		args := make([]any, 0, len(chunk)*11)
-		for i, c := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		for _, c := range chunk {
 			args = append(args, r.Type.Name, r.ID, org, action, c.Field, nullable(c.Old), nullable(c.New), origin, user, name, now)
 		}
-		if _, err := tx.ExecContext(ctx, s.DB.Rebind(b.String()), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO history "+cols+" VALUES "+store.Rows(len(chunk), 11), args...); err != nil {
 			return err
 		}
 	}
@@ -100,7 +94,7 @@ func nullable(s string) any {
 // History lists a record's changes, newest first, for an actor who may read it.
 // beforeID pages back: only entries older than it are returned.
 func (s *Service) History(ctx context.Context, a *Actor, t *Type, id int64, limit int, beforeID int64) ([]Entry, error) {
-	if _, err := s.load(ctx, s.DB.R, a, t, id, Read); err != nil {
+	if _, err := s.load(ctx, s.DB, a, t, id, Read); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 500 {
@@ -114,7 +108,7 @@ func (s *Service) History(ctx context.Context, a *Actor, t *Type, id int64, limi
 	}
 	q += " ORDER BY id DESC LIMIT ?"
 	args = append(args, limit)
-	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind(q), args...)
+	rows, err := s.DB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -205,13 +199,13 @@ func (s *Service) labelsOf(ctx context.Context, want map[*Type]map[int64]string)
 	var parts []string
 	var args []any
 	for i, t := range types {
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(want[t])), ",")
+		ph := store.Placeholders(len(want[t]))
 		parts = append(parts, "SELECT "+strconv.Itoa(i)+", id, "+t.LabelExpr()+" FROM "+t.Table+" WHERE id IN ("+ph+")")
 		for id := range want[t] {
 			args = append(args, id)
 		}
 	}
-	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind(strings.Join(parts, " UNION ALL ")), args...)
+	rows, err := s.DB.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return err
 	}
@@ -298,7 +292,7 @@ func (s *Service) fillDisplay(ctx context.Context, rs []*Record) error {
 // Setting reads one setting, "" when unset.
 func (s *Service) Setting(ctx context.Context, q store.Querier, key string) (string, error) {
 	var v string
-	err := q.QueryRowContext(ctx, s.DB.Rebind("SELECT value FROM settings WHERE key = ?"), key).Scan(&v)
+	err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
 	if err == sql.ErrNoRows {
 		return "", nil
 	}
@@ -307,6 +301,6 @@ func (s *Service) Setting(ctx context.Context, q store.Querier, key string) (str
 
 // SetSetting writes one setting.
 func (s *Service) SetSetting(ctx context.Context, key, value string) error {
-	_, err := s.DB.W.ExecContext(ctx, s.DB.Rebind("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"), key, value)
+	_, err := s.DB.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value)
 	return err
 }

@@ -238,7 +238,7 @@ func (s *Service) List(ctx context.Context, a *Actor, t *Type, q ListQuery) (*Pa
 		// Counting stops at CountCap: an exact count of a large table costs a full scan
 		// on every page view, and past ten thousand "more than" is what a person reads.
 		cq := "SELECT COUNT(*) FROM (SELECT 1 FROM " + t.Table + " WHERE " + base + " LIMIT ?) capped"
-		if err := s.DB.R.QueryRowContext(ctx, s.DB.Rebind(cq), append(append([]any{}, args...), CountCap+1)...).Scan(&page.Total); err != nil {
+		if err := s.DB.QueryRowContext(ctx, cq, append(append([]any{}, args...), CountCap+1)...).Scan(&page.Total); err != nil {
 			return nil, err
 		}
 		if page.Total > CountCap {
@@ -397,7 +397,7 @@ func (s *Service) selectiveText(ctx context.Context, t *Type, text string) (stri
 	}
 	phrase := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
 	var hits int
-	err := s.DB.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+t.Table+"_fts WHERE "+t.Table+"_fts MATCH ? LIMIT ?) x", phrase, textIndexLimit).Scan(&hits)
+	err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+t.Table+"_fts WHERE "+t.Table+"_fts MATCH ? LIMIT ?) x", phrase, textIndexLimit).Scan(&hits)
 	return phrase, err == nil && hits < textIndexLimit
 }
 
@@ -510,7 +510,7 @@ func (s *Service) readPage(ctx context.Context, t *Type, where string, args []an
 }
 
 func (s *Service) queryRecords(ctx context.Context, t *Type, q string, args []any) ([]*Record, error) {
-	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind(q), args...)
+	rows, err := s.DB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func (s *Service) applyNamingPlan(w *Write) error {
 	if strings.Contains(prefix, "{org}") {
 		var code sql.NullString
 		var name string
-		if err := w.Tx.QueryRowContext(w.Ctx, s.DB.Rebind("SELECT code, name FROM organizations WHERE id = ?"), w.New.OrgID).Scan(&code, &name); err != nil {
+		if err := w.Tx.QueryRowContext(w.Ctx, "SELECT code, name FROM organizations WHERE id = ?", w.New.OrgID).Scan(&code, &name); err != nil {
 			return err
 		}
 		if code.String != "" {
@@ -66,7 +66,7 @@ func (s *Service) applyNamingPlan(w *Write) error {
 	key := w.Type.Name + ":" + prefix
 	for i := 0; i < 1000; i++ {
 		var n int64
-		err := w.Tx.QueryRowContext(w.Ctx, s.DB.Rebind("INSERT INTO counters (key, value) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET value = counters.value + 1 RETURNING value"), key).Scan(&n)
+		err := w.Tx.QueryRowContext(w.Ctx, "INSERT INTO counters (key, value) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET value = counters.value + 1 RETURNING value", key).Scan(&n)
 		if err != nil {
 			return err
 		}
@@ -78,7 +78,7 @@ func (s *Service) applyNamingPlan(w *Write) error {
 			args = append(args, w.New.OrgID)
 		}
 		var taken int
-		if err := w.Tx.QueryRowContext(w.Ctx, s.DB.Rebind(q), args...).Scan(&taken); err != nil {
+		if err := w.Tx.QueryRowContext(w.Ctx, q, args...).Scan(&taken); err != nil {
 			return err
 		}
 		if taken == 0 {
@@ -98,7 +98,7 @@ func (s *Service) siteCode(w *Write) (string, error) {
 		var parent sql.NullInt64
 		var kind, name string
 		var code sql.NullString
-		err := w.Tx.QueryRowContext(w.Ctx, s.DB.Rebind("SELECT parent_id, kind, name, code FROM locations WHERE id = ?"), id).Scan(&parent, &kind, &name, &code)
+		err := w.Tx.QueryRowContext(w.Ctx, "SELECT parent_id, kind, name, code FROM locations WHERE id = ?", id).Scan(&parent, &kind, &name, &code)
 		if err == sql.ErrNoRows {
 			break
 		}

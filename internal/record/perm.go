@@ -101,7 +101,7 @@ type OrgTree struct {
 
 // LoadOrgTree reads the organisation tree; it is small (one row per organisation).
 func LoadOrgTree(ctx context.Context, db *store.DB) (*OrgTree, error) {
-	rows, err := db.R.QueryContext(ctx, "SELECT id, COALESCE(parent_id, 0), name, path FROM organizations WHERE deleted_at IS NULL ORDER BY path")
+	rows, err := db.QueryContext(ctx, "SELECT id, COALESCE(parent_id, 0), name, path FROM organizations WHERE deleted_at IS NULL ORDER BY path")
 	if err != nil {
 		return nil, err
 	}

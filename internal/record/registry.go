@@ -5,7 +5,6 @@ package record
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -68,7 +67,7 @@ func (f *Field) LabelKey() string {
 // Write is what a hook sees of a create or update.
 type Write struct {
 	Ctx    context.Context
-	Tx     *sql.Tx
+	Tx     *store.Tx
 	DB     *store.DB
 	Actor  *Actor
 	Type   *Type
@@ -94,7 +93,7 @@ type Hooks struct {
 	// AfterWrite runs in the same transaction once the row is stored.
 	AfterWrite func(w *Write) error
 	// BeforeDelete may refuse to trash or purge a record.
-	BeforeDelete func(ctx context.Context, tx *sql.Tx, db *store.DB, r *Record, purge bool) error
+	BeforeDelete func(ctx context.Context, tx *store.Tx, db *store.DB, r *Record, purge bool) error
 }
 
 // ThenAfterWrite adds fn after the type's own AfterWrite (and any added before):

@@ -19,7 +19,7 @@ type SavedSearch struct {
 
 // SavedSearches lists the actor's saved searches for a type.
 func (s *Service) SavedSearches(ctx context.Context, a *Actor, t *Type) ([]SavedSearch, error) {
-	rows, err := s.DB.R.QueryContext(ctx, s.DB.Rebind("SELECT id, name, query, created_at FROM saved_searches WHERE user_id = ? AND record_type = ? ORDER BY name, id"), a.UserID, t.Name)
+	rows, err := s.DB.QueryContext(ctx, "SELECT id, name, query, created_at FROM saved_searches WHERE user_id = ? AND record_type = ? ORDER BY name, id", a.UserID, t.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (s *Service) SaveSearch(ctx context.Context, a *Actor, t *Type, name, query
 	}
 	v.Del("cursor")
 	ss := &SavedSearch{Type: t.Name, Name: name, Query: v.Encode(), CreatedAt: s.Now()}
-	id, err := s.DB.InsertID(ctx, s.DB.W, "INSERT INTO saved_searches (user_id, record_type, name, query, created_at) VALUES (?, ?, ?, ?, ?)", a.UserID, t.Name, ss.Name, ss.Query, ss.CreatedAt)
+	id, err := s.DB.Insert(ctx, "INSERT INTO saved_searches (user_id, record_type, name, query, created_at) VALUES (?, ?, ?, ?, ?)", a.UserID, t.Name, ss.Name, ss.Query, ss.CreatedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (s *Service) SaveSearch(ctx context.Context, a *Actor, t *Type, name, query
 
 // DeleteSavedSearch removes one of the actor's saved searches.
 func (s *Service) DeleteSavedSearch(ctx context.Context, a *Actor, id int64) error {
-	res, err := s.DB.W.ExecContext(ctx, s.DB.Rebind("DELETE FROM saved_searches WHERE id = ? AND user_id = ?"), id, a.UserID)
+	res, err := s.DB.Exec(ctx, "DELETE FROM saved_searches WHERE id = ? AND user_id = ?", id, a.UserID)
 	if err != nil {
 		return err
 	}

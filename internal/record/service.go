@@ -124,7 +124,7 @@ func (s *Service) load(ctx context.Context, q store.Querier, a *Actor, t *Type, 
 		return nil, ErrNotFound()
 	}
 	query := "SELECT " + t.columns() + " FROM " + t.Table + " WHERE id = ? AND " + where
-	r, err := scanRecord(t, q.QueryRowContext(ctx, s.DB.Rebind(query), append([]any{id}, args...)...))
+	r, err := scanRecord(t, q.QueryRowContext(ctx, query, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound()
 	}
@@ -137,7 +137,7 @@ func (s *Service) load(ctx context.Context, q store.Querier, a *Actor, t *Type, 
 // the version it had read before the first committed, and an update that named no
 // version (a follow-up taking its ticket) failed as a conflict. SQLite's single
 // writer already runs them one after the other.
-func (s *Service) loadForUpdate(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, id int64) (*Record, error) {
+func (s *Service) loadForUpdate(ctx context.Context, tx *store.Tx, a *Actor, t *Type, id int64) (*Record, error) {
 	if s.DB.Dialect != store.Postgres {
 		return s.load(ctx, tx, a, t, id, Read)
 	}
@@ -146,7 +146,7 @@ func (s *Service) loadForUpdate(ctx context.Context, tx *sql.Tx, a *Actor, t *Ty
 		return nil, ErrNotFound()
 	}
 	query := "SELECT " + t.columns() + " FROM " + t.Table + " WHERE id = ? AND " + where + " FOR NO KEY UPDATE"
-	r, err := scanRecord(t, tx.QueryRowContext(ctx, s.DB.Rebind(query), append([]any{id}, args...)...))
+	r, err := scanRecord(t, tx.QueryRowContext(ctx, query, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound()
 	}
@@ -155,13 +155,13 @@ func (s *Service) loadForUpdate(ctx context.Context, tx *sql.Tx, a *Actor, t *Ty
 
 // GetTx reads one record the actor may see inside the caller's transaction (trashed
 // records included), without the labels of its references.
-func (s *Service) GetTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, id int64) (*Record, error) {
+func (s *Service) GetTx(ctx context.Context, tx *store.Tx, a *Actor, t *Type, id int64) (*Record, error) {
 	return s.load(ctx, tx, a, t, id, Read)
 }
 
 // Get reads one record the actor may see.
 func (s *Service) Get(ctx context.Context, a *Actor, t *Type, id int64) (*Record, error) {
-	r, err := s.load(ctx, s.DB.R, a, t, id, Read)
+	r, err := s.load(ctx, s.DB, a, t, id, Read)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +245,7 @@ func contains(list []string, s string) bool {
 // Create stores a new record.
 func (s *Service) Create(ctx context.Context, a *Actor, t *Type, in Input) (*Record, error) {
 	var out *Record
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
 		r, err := s.CreateTx(ctx, tx, a, t, in)
 		out = r
 		return err
@@ -257,7 +257,7 @@ func (s *Service) Create(ctx context.Context, a *Actor, t *Type, in Input) (*Rec
 }
 
 // CreateTx stores a new record inside the caller's transaction.
-func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, in Input) (*Record, error) {
+func (s *Service) CreateTx(ctx context.Context, tx *store.Tx, a *Actor, t *Type, in Input) (*Record, error) {
 	if !a.Can(t, Create) || t.SystemOnly && !a.System {
 		return nil, ErrForbidden()
 	}
@@ -310,7 +310,7 @@ func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, i
 		cols = append(cols, f.Name)
 		args = append(args, dbValue(v))
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")
+	ph := store.Placeholders(len(cols))
 	id, err := s.DB.InsertID(ctx, tx, "INSERT INTO "+t.Table+" ("+strings.Join(cols, ", ")+") VALUES ("+ph+")", args...)
 	if err != nil {
 		return nil, err
@@ -418,7 +418,7 @@ func (s *Service) checkRefs(w *Write, refs []*Field) error {
 	}
 	got := map[int]found{}
 	if len(parts) > 0 {
-		rows, err := w.Tx.QueryContext(w.Ctx, s.DB.Rebind(strings.Join(parts, " UNION ALL ")), args...)
+		rows, err := w.Tx.QueryContext(w.Ctx, strings.Join(parts, " UNION ALL "), args...)
 		if err != nil {
 			return err
 		}
@@ -469,7 +469,7 @@ func (s *Service) checkUnique(w *Write) error {
 			args = append(args, r.OrgID)
 		}
 		var other int64
-		err := w.Tx.QueryRowContext(w.Ctx, s.DB.Rebind(q+" LIMIT 1"), args...).Scan(&other)
+		err := w.Tx.QueryRowContext(w.Ctx, q+" LIMIT 1", args...).Scan(&other)
 		if err == nil {
 			w.Errors.Add(f.Name, "err.duplicate")
 		} else if !errors.Is(err, sql.ErrNoRows) {
@@ -483,7 +483,7 @@ func (s *Service) checkUnique(w *Write) error {
 // the stored one, else the update is refused with a conflict.
 func (s *Service) Update(ctx context.Context, a *Actor, t *Type, id int64, in Input) (*Record, error) {
 	var out *Record
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
 		r, err := s.UpdateTx(ctx, tx, a, t, id, in)
 		out = r
 		return err
@@ -495,7 +495,7 @@ func (s *Service) Update(ctx context.Context, a *Actor, t *Type, id int64, in In
 }
 
 // UpdateTx is Update inside the caller's transaction.
-func (s *Service) UpdateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, id int64, in Input) (*Record, error) {
+func (s *Service) UpdateTx(ctx context.Context, tx *store.Tx, a *Actor, t *Type, id int64, in Input) (*Record, error) {
 	old, err := s.loadForUpdate(ctx, tx, a, t, id)
 	if err != nil {
 		return nil, err
@@ -548,7 +548,7 @@ func (s *Service) UpdateTx(ctx context.Context, tx *sql.Tx, a *Actor, t *Type, i
 		}
 	}
 	args = append(args, id, old.Version)
-	res, err := tx.ExecContext(ctx, s.DB.Rebind("UPDATE "+t.Table+" SET "+strings.Join(sets, ", ")+" WHERE id = ? AND version = ?"), args...)
+	res, err := tx.ExecContext(ctx, "UPDATE "+t.Table+" SET "+strings.Join(sets, ", ")+" WHERE id = ? AND version = ?", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -607,7 +607,7 @@ func (s *Service) Trash(ctx context.Context, a *Actor, t *Type, id int64) error 
 	if t.NoTrash {
 		return s.purge(ctx, a, t, id, true)
 	}
-	return s.mapDBError(t, s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.mapDBError(t, s.DB.Tx(ctx, func(tx *store.Tx) error {
 		r, err := s.load(ctx, tx, a, t, id, Read)
 		if err != nil {
 			return err
@@ -624,7 +624,7 @@ func (s *Service) Trash(ctx context.Context, a *Actor, t *Type, id int64) error 
 			}
 		}
 		now := s.Now()
-		if _, err := tx.ExecContext(ctx, s.DB.Rebind("UPDATE "+t.Table+" SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?"), now, now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE "+t.Table+" SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?", now, now, id); err != nil {
 			return err
 		}
 		return s.addHistory(ctx, tx, a, r, "trash", nil)
@@ -633,7 +633,7 @@ func (s *Service) Trash(ctx context.Context, a *Actor, t *Type, id int64) error 
 
 // Restore takes a record out of the trash.
 func (s *Service) Restore(ctx context.Context, a *Actor, t *Type, id int64) error {
-	return s.mapDBError(t, s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.mapDBError(t, s.DB.Tx(ctx, func(tx *store.Tx) error {
 		r, err := s.load(ctx, tx, a, t, id, Read)
 		if err != nil {
 			return err
@@ -652,7 +652,7 @@ func (s *Service) Restore(ctx context.Context, a *Actor, t *Type, id int64) erro
 			return err
 		}
 		now := s.Now()
-		if _, err := tx.ExecContext(ctx, s.DB.Rebind("UPDATE "+t.Table+" SET deleted_at = NULL, updated_at = ?, version = version + 1 WHERE id = ?"), now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE "+t.Table+" SET deleted_at = NULL, updated_at = ?, version = version + 1 WHERE id = ?", now, id); err != nil {
 			return err
 		}
 		return s.addHistory(ctx, tx, a, r, "restore", nil)
@@ -665,7 +665,7 @@ func (s *Service) Purge(ctx context.Context, a *Actor, t *Type, id int64) error 
 }
 
 func (s *Service) purge(ctx context.Context, a *Actor, t *Type, id int64, direct bool) error {
-	return s.mapDBError(t, s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.mapDBError(t, s.DB.Tx(ctx, func(tx *store.Tx) error {
 		r, err := s.load(ctx, tx, a, t, id, Read)
 		if err != nil {
 			return err
@@ -685,7 +685,7 @@ func (s *Service) purge(ctx context.Context, a *Actor, t *Type, id int64, direct
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, s.DB.Rebind("DELETE FROM "+t.Table+" WHERE id = ?"), id); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.Table+" WHERE id = ?", id); err != nil {
 			if store.IsForeignKeyViolation(err) {
 				return E(CodeConflict, "err.still_referenced")
 			}

@@ -11,6 +11,7 @@ import (
 
 	"parc/internal/app"
 	"parc/internal/record"
+	"parc/internal/store"
 	"parc/internal/storetest"
 )
 
@@ -346,21 +347,20 @@ func TestFreeTextOnACommonWord(t *testing.T) {
 		a, sys := newApp(t, kind)
 		ctx := context.Background()
 		now := a.Records.Now()
-		tx, err := a.DB.W.Begin()
+		ins := "INSERT INTO computers (organization_id, name, os_name, version, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)"
+		err := a.DB.Tx(ctx, func(tx *store.Tx) error {
+			for i := 0; i < 2100; i++ {
+				os := "Windows 11 Professionnel"
+				if i%700 == 0 {
+					os = "Debian GNU/Linux"
+				}
+				if _, err := tx.ExecContext(ctx, ins, sys.Tree.Root, fmt.Sprintf("PC-%05d", 3000-i), os, now, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 		if err != nil {
-			t.Fatal(err)
-		}
-		ins := a.DB.Rebind("INSERT INTO computers (organization_id, name, os_name, version, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)")
-		for i := 0; i < 2100; i++ {
-			os := "Windows 11 Professionnel"
-			if i%700 == 0 {
-				os = "Debian GNU/Linux"
-			}
-			if _, err := tx.Exec(ins, sys.Tree.Root, fmt.Sprintf("PC-%05d", 3000-i), os, now, now); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := tx.Commit(); err != nil {
 			t.Fatal(err)
 		}
 		comp := a.Reg.MustType("computers")

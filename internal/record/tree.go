@@ -9,7 +9,7 @@ func RefuseCycles(field, msg string) func(w *Write) error {
 		if w.Create || parent == 0 || (w.Old != nil && Equal(w.Old.Values[field], w.New.Values[field])) {
 			return nil
 		}
-		q := w.DB.Rebind("SELECT " + field + " FROM " + w.Type.Table + " WHERE id = ?")
+		q := "SELECT " + field + " FROM " + w.Type.Table + " WHERE id = ?"
 		for depth := 0; parent != 0 && depth < 64; depth++ {
 			if parent == w.New.ID {
 				w.Errors.Add(field, msg)

@@ -2,9 +2,9 @@ package search
 
 import (
 	"context"
-	"database/sql"
 
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // backfilledKey is the setting that records that every existing record was indexed.
@@ -13,7 +13,7 @@ const backfilledKey = "search.backfilled"
 // Backfill indexes the records written before the index existed (a store upgraded
 // to migration 0007), once: later writes index themselves.
 func Backfill(ctx context.Context, rec *record.Service) error {
-	done, err := rec.Setting(ctx, rec.DB.R, backfilledKey)
+	done, err := rec.Setting(ctx, rec.DB, backfilledKey)
 	if err != nil || done != "" {
 		return err
 	}
@@ -43,7 +43,7 @@ func backfillKind(ctx context.Context, rec *record.Service, kind string, trash b
 		if len(page.Records) == 0 {
 			return nil
 		}
-		err = rec.DB.Tx(ctx, func(tx *sql.Tx) error {
+		err = rec.DB.Tx(ctx, func(tx *store.Tx) error {
 			for _, r := range page.Records {
 				if err := upsert(ctx, tx, rec.DB, kind, src, r); err != nil {
 					return err

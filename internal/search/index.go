@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"database/sql"
 
 	"parc/internal/record"
 	"parc/internal/store"
@@ -40,7 +39,7 @@ func Attach(types []*record.Type) {
 			return upsert(w.Ctx, w.Tx, w.DB, kind, src, w.New)
 		})
 		before := t.Hooks.BeforeDelete
-		t.Hooks.BeforeDelete = func(ctx context.Context, tx *sql.Tx, db *store.DB, r *record.Record, purge bool) error {
+		t.Hooks.BeforeDelete = func(ctx context.Context, tx *store.Tx, db *store.DB, r *record.Record, purge bool) error {
 			if before != nil {
 				if err := before(ctx, tx, db, r, purge); err != nil {
 					return err
@@ -53,10 +52,10 @@ func Attach(types []*record.Type) {
 			if kind == "tickets" {
 				// The follow-ups go with their ticket.
 				q = "DELETE FROM search_docs WHERE (kind = ? AND record_id = ?) OR (kind = 'ticket-followups' AND ticket_id = ?)"
-				_, err := tx.ExecContext(ctx, db.Rebind(q), kind, r.ID, r.ID)
+				_, err := tx.ExecContext(ctx, q, kind, r.ID, r.ID)
 				return err
 			}
-			_, err := tx.ExecContext(ctx, db.Rebind(q), kind, r.ID)
+			_, err := tx.ExecContext(ctx, q, kind, r.ID)
 			return err
 		}
 	}
@@ -66,7 +65,7 @@ func same(w *record.Write, field string) bool {
 	return field == "" || record.Equal(w.Old.Values[field], w.New.Values[field])
 }
 
-func upsert(ctx context.Context, tx *sql.Tx, db *store.DB, kind string, src source, r *record.Record) error {
+func upsert(ctx context.Context, tx *store.Tx, db *store.DB, kind string, src source, r *record.Record) error {
 	var title, body string
 	if src.title != "" {
 		title = Analyze(r.String(src.title))
@@ -82,8 +81,8 @@ func upsert(ctx context.Context, tx *sql.Tx, db *store.DB, kind string, src sour
 	default:
 		ticket = r.Values[src.ticket]
 	}
-	_, err := tx.ExecContext(ctx, db.Rebind(`INSERT INTO search_docs (kind, record_id, ticket_id, title, body) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (kind, record_id) DO UPDATE SET ticket_id = excluded.ticket_id, title = excluded.title, body = excluded.body`),
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_docs (kind, record_id, ticket_id, title, body) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (kind, record_id) DO UPDATE SET ticket_id = excluded.ticket_id, title = excluded.title, body = excluded.body`,
 		kind, r.ID, ticket, title, body)
 	return err
 }

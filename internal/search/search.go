@@ -242,7 +242,7 @@ func (s *Service) branch(a *record.Actor, kind string, p Params) (branch, bool) 
 func (s *Service) fewTickets(ctx context.Context, c cond) (int, error) {
 	var n int
 	// Trashed tickets are counted: the organisation index alone answers.
-	err := s.Rec.DB.R.QueryRowContext(ctx, s.Rec.DB.Rebind("SELECT COUNT(*) FROM (SELECT 1 FROM tickets tk WHERE "+c.cond+" LIMIT ?) x"),
+	err := s.Rec.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM tickets tk WHERE "+c.cond+" LIMIT ?) x",
 		append(append([]any{}, c.args...), narrowTickets+1)...).Scan(&n)
 	if n <= narrowTickets {
 		return 1, err
@@ -259,7 +259,7 @@ type scored struct {
 // narrow ranks the matches among the documents of one kind the caller may read:
 // the store lists those documents, then matches and scores only them.
 func (s *Service) narrow(ctx context.Context, q *Query, kind string, b branch, limit int) ([]Hit, error) {
-	ids, err := s.Rec.DB.IDs(ctx, s.Rec.DB.R, "SELECT d.id FROM search_docs d "+b.join+" WHERE d.kind = ? AND "+b.where,
+	ids, err := s.Rec.DB.IDs(ctx, s.Rec.DB, "SELECT d.id FROM search_docs d "+b.join+" WHERE d.kind = ? AND "+b.where,
 		append([]any{kind}, b.args...)...)
 	if err != nil || len(ids) == 0 {
 		return nil, err
@@ -336,7 +336,7 @@ func (s *Service) widePostgres(ctx context.Context, q *Query, kinds []kindBranch
 		names[i] = "'" + k.kind + "'" // from Kinds, never from input
 	}
 	var hi int64
-	if err := s.Rec.DB.R.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM search_docs").Scan(&hi); err != nil {
+	if err := s.Rec.DB.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM search_docs").Scan(&hi); err != nil {
 		return nil, false, err
 	}
 	kept := map[string][]scored{}
@@ -347,7 +347,7 @@ func (s *Service) widePostgres(ctx context.Context, q *Query, kinds []kindBranch
 			break
 		}
 		lo := max(hi-span, 0)
-		rows, err := s.Rec.DB.R.QueryContext(ctx, `SELECT d.id, ts_rank(d.tsv, q), COUNT(*) OVER () FROM to_tsquery('simple', $1) q, search_docs d
+		rows, err := s.Rec.DB.QueryContext(ctx, `SELECT d.id, ts_rank(d.tsv, q), COUNT(*) OVER () FROM to_tsquery('simple', $1) q, search_docs d
 			WHERE d.tsv @@ q AND d.kind IN (`+strings.Join(names, ",")+`) AND d.id > $2 AND d.id <= $3 ORDER BY 2 DESC, d.id DESC LIMIT $4`,
 			q.TSQuery(), lo, hi, candidates)
 		if err != nil {
@@ -447,7 +447,7 @@ func (s *Service) readable(ctx context.Context, kind string, b branch, docs []sc
 	for i, d := range docs {
 		ids[i] = d.id
 	}
-	rows, err := s.Rec.DB.R.QueryContext(ctx, s.Rec.DB.Rebind("SELECT d.id FROM search_docs d "+b.join+" WHERE d.id IN ("+ints(ids)+") AND d.kind = ? AND "+b.where),
+	rows, err := s.Rec.DB.QueryContext(ctx, "SELECT d.id FROM search_docs d "+b.join+" WHERE d.id IN ("+ints(ids)+") AND d.kind = ? AND "+b.where,
 		append([]any{kind}, b.args...)...)
 	if err != nil {
 		return nil, err
@@ -475,7 +475,7 @@ func sortScored(cs []scored) {
 
 // scores reads (id, score) rows.
 func (s *Service) scores(ctx context.Context, sqlText string, args ...any) ([]scored, error) {
-	rows, err := s.Rec.DB.R.QueryContext(ctx, s.Rec.DB.Rebind(sqlText), args...)
+	rows, err := s.Rec.DB.QueryContext(ctx, sqlText, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -503,7 +503,7 @@ func (s *Service) hits(ctx context.Context, q *Query, kind string, b branch, doc
 		score[d.id], ids[i] = d.score, d.id
 	}
 	sqlText := "SELECT d.id, " + b.cols + " FROM search_docs d " + b.join + " WHERE d.id IN (" + ints(ids) + ") AND d.kind = ? AND " + b.where
-	rows, err := s.Rec.DB.R.QueryContext(ctx, s.Rec.DB.Rebind(sqlText), append([]any{kind}, b.args...)...)
+	rows, err := s.Rec.DB.QueryContext(ctx, sqlText, append([]any{kind}, b.args...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -2,13 +2,13 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"parc/internal/store"
 	"parc/internal/storetest"
 )
 
@@ -51,7 +51,7 @@ func TestBusyBoundFollowsTheWriter(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	done := make(chan error)
 	go func() {
-		done <- db.Tx(ctx, func(tx *sql.Tx) error {
+		done <- db.Tx(ctx, func(tx *store.Tx) error {
 			close(started)
 			<-release
 			return nil

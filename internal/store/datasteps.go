@@ -2,66 +2,29 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"slices"
-	"strings"
-
-	"parc/internal/softver"
+	"fmt"
 )
 
-// dataSteps are migration steps written in Go, for data SQL cannot compute alike on
-// both dialects. Each runs after the SQL of the migration of the same number, in
-// its transaction.
-var dataSteps = map[int]func(ctx context.Context, tx *sql.Tx, db *DB) error{
-	13: recomputeVersionKeys,
+// DataStep is a migration step written in Go, for data SQL cannot compute alike on
+// both dialects, or that follows a rule of the domain (how software versions are
+// keyed, say): it runs after the SQL of the migration of its number, in its
+// transaction. The packages that own the rule supply their steps through
+// Config.DataSteps, so that the store imports no domain package.
+type DataStep func(ctx context.Context, tx *Tx) error
+
+// dataStepsExpected names the migrations that must be followed by a data step.
+// Migrating without it is refused (instead of leaving the data stale), so that an
+// opener that forgot Config.DataSteps fails on a store that needs the step.
+var dataStepsExpected = map[int]string{
+	13: "recompute the software version keys",
 }
 
-// recomputeVersionKeys rewrites every installation's version_key with softver.Key:
-// the keys of the distinct versions go into a temporary table, and one UPDATE joins it.
-func recomputeVersionKeys(ctx context.Context, tx *sql.Tx, db *DB) error {
-	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT version FROM software_installations")
-	if err != nil {
-		return err
+// dataStep returns the data step of migration version, if it has one, or the
+// error of one expected but not supplied.
+func (db *DB) dataStep(version int) (DataStep, error) {
+	step := db.steps[version]
+	if what, ok := dataStepsExpected[version]; ok && step == nil {
+		return nil, fmt.Errorf("needs its data step (%s), which the store was opened without (store.Config.DataSteps)", what)
 	}
-	var versions []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return err
-		}
-		versions = append(versions, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(versions) == 0 {
-		return err
-	}
-	create := "CREATE TEMPORARY TABLE version_keys (version TEXT PRIMARY KEY, version_key TEXT NOT NULL)"
-	if db.Dialect == Postgres {
-		create += " ON COMMIT DROP"
-	}
-	if _, err := tx.ExecContext(ctx, create); err != nil {
-		return err
-	}
-	for chunk := range slices.Chunk(versions, 400) {
-		args := make([]any, 0, 2*len(chunk))
-		for _, v := range chunk {
-			args = append(args, v, softver.Key(v))
-		}
-		q := "INSERT INTO version_keys (version, version_key) VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(chunk)), ", ")
-		if _, err := tx.ExecContext(ctx, db.Rebind(q), args...); err != nil {
-			return err
-		}
-	}
-	update := `UPDATE software_installations SET version_key = (SELECT k.version_key FROM version_keys k WHERE k.version = software_installations.version)`
-	if db.Dialect == Postgres {
-		update = `UPDATE software_installations i SET version_key = k.version_key FROM version_keys k WHERE k.version = i.version AND i.version_key <> k.version_key`
-	}
-	if _, err := tx.ExecContext(ctx, update); err != nil {
-		return err
-	}
-	if db.Dialect == SQLite {
-		_, err = tx.ExecContext(ctx, "DROP TABLE version_keys")
-	}
-	return err
+	return step, nil
 }

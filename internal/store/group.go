@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -36,7 +35,7 @@ type groupCommit struct {
 
 type txReq struct {
 	ctx    context.Context
-	fn     func(*sql.Tx) error
+	fn     func(*Tx) error
 	result chan txResult
 }
 
@@ -51,7 +50,7 @@ func newGroupCommit(db *DB) *groupCommit {
 	return g
 }
 
-func (g *groupCommit) run(ctx context.Context, fn func(*sql.Tx) error) error {
+func (g *groupCommit) run(ctx context.Context, fn func(*Tx) error) error {
 	req := &txReq{ctx: ctx, fn: fn, result: make(chan txResult, 1)}
 	select {
 	case g.reqs <- req:
@@ -140,6 +139,7 @@ func (g *groupCommit) group(batch []*txReq) []txResult {
 	if err != nil {
 		return alone(all)
 	}
+	shared := &Tx{tx: tx, d: g.db.Dialect}
 	changes := func() (int64, error) {
 		var n int64
 		err := tx.QueryRowContext(ctx, "SELECT total_changes()").Scan(&n)
@@ -155,7 +155,7 @@ func (g *groupCommit) group(batch []*txReq) []txResult {
 			tx.Rollback()
 			return alone(all)
 		}
-		res := protect(func() error { return r.fn(tx) })
+		res := protect(func() error { return r.fn(shared) })
 		out[i] = res
 		if res.err == nil && res.panic == nil {
 			continue

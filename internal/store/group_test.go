@@ -2,13 +2,13 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"parc/internal/store"
 	"parc/internal/storetest"
 )
 
@@ -20,7 +20,7 @@ func TestConcurrentTransactionsEachKeepTheirOutcome(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		db := storetest.OpenTest(t, kind)
 		ctx := context.Background()
-		ins := db.Rebind("INSERT INTO settings (key, value) VALUES (?, ?)")
+		ins := "INSERT INTO settings (key, value) VALUES (?, ?)"
 		const n = 200
 		errs := make([]error, n)
 		panics := make([]any, n)
@@ -30,7 +30,7 @@ func TestConcurrentTransactionsEachKeepTheirOutcome(t *testing.T) {
 			go func(i int) {
 				defer wg.Done()
 				defer func() { panics[i] = recover() }()
-				errs[i] = db.Tx(ctx, func(tx *sql.Tx) error {
+				errs[i] = db.Tx(ctx, func(tx *store.Tx) error {
 					key := fmt.Sprint("k", i)
 					if i%10 == 3 {
 						key = "shared" // only one of these may win
@@ -109,7 +109,7 @@ func TestConcurrentTransactionsEachKeepTheirOutcome(t *testing.T) {
 func TestTxAfterCloseFails(t *testing.T) {
 	db := storetest.OpenTest(t, "sqlite")
 	db.Close()
-	if err := db.Tx(context.Background(), func(*sql.Tx) error { return nil }); err == nil {
+	if err := db.Tx(context.Background(), func(*store.Tx) error { return nil }); err == nil {
 		t.Fatal("transaction on a closed store succeeded")
 	}
 }
@@ -126,15 +126,15 @@ func TestPanickingTransactionReleasesTheWriter(t *testing.T) {
 					t.Error("the panic did not reach the caller")
 				}
 			}()
-			db.Tx(ctx, func(tx *sql.Tx) error {
-				tx.ExecContext(ctx, db.Rebind("INSERT INTO settings (key, value) VALUES (?, ?)"), "panicked", "v")
+			db.Tx(ctx, func(tx *store.Tx) error {
+				tx.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES (?, ?)", "panicked", "v")
 				panic("boom")
 			})
 		}()
 		done := make(chan error, 1)
 		go func() {
-			done <- db.Tx(ctx, func(tx *sql.Tx) error {
-				_, err := tx.ExecContext(ctx, db.Rebind("INSERT INTO settings (key, value) VALUES (?, ?)"), "after", "v")
+			done <- db.Tx(ctx, func(tx *store.Tx) error {
+				_, err := tx.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES (?, ?)", "after", "v")
 				return err
 			})
 		}()

@@ -127,6 +127,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 func (db *DB) apply(ctx context.Context, conn *sql.Conn, m Migration) error {
+	step, err := db.dataStep(m.Version)
+	if err != nil {
+		return err
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -137,12 +141,12 @@ func (db *DB) apply(ctx context.Context, conn *sql.Conn, m Migration) error {
 			return fmt.Errorf("%w\nin: %s", err, stmt)
 		}
 	}
-	if step := dataSteps[m.Version]; step != nil {
-		if err := step(ctx, tx, db); err != nil {
+	if step != nil {
+		if err := step(ctx, &Tx{tx: tx, d: db.Dialect}); err != nil {
 			return fmt.Errorf("data step: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, db.Rebind("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"), m.Version, m.Name, time.Now().UTC()); err != nil {
+	if _, err := tx.ExecContext(ctx, rebind(db.Dialect, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"), m.Version, m.Name, time.Now().UTC()); err != nil {
 		return err
 	}
 	return tx.Commit()

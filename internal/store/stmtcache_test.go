@@ -2,13 +2,13 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"parc/internal/store"
 	"parc/internal/storetest"
 )
 
@@ -97,7 +97,7 @@ func TestWALStaysBoundedUnderBulkWrites(t *testing.T) {
 	ctx := context.Background()
 	blob := strings.Repeat("x", 3000)
 	for tx := 0; tx < 80; tx++ {
-		err := db.Tx(ctx, func(q *sql.Tx) error {
+		err := db.Tx(ctx, func(q *store.Tx) error {
 			for i := 0; i < 500; i++ {
 				if _, err := q.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES (?, ?)", fmt.Sprint("bulk", tx, "-", i), blob); err != nil {
 					return err

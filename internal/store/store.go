@@ -34,16 +34,26 @@ type Config struct {
 	DatabaseURL string
 	// DataDir holds parc.db when SQLite is used.
 	DataDir string
+	// DataSteps are the Go data steps of migrations, by migration number, which
+	// the callers that own the data supply (see DataStep).
+	DataSteps map[int]DataStep
 }
 
-// DB is the open store. Writes go through W; reads may use R. With SQLite, W has a
-// single connection so that writers queue in Go instead of failing with "database is locked".
+// DB is the open store. Writes go through Tx (or Maintain, for the few statements
+// a transaction cannot hold); reads through QueryContext and QueryRowContext, or
+// through the Tx of the transaction they belong to. All take '?' placeholders.
 type DB struct {
 	Dialect Dialect
-	W       *sql.DB
-	R       *sql.DB
+	// W and R are the raw pools, for the store itself and for tests: W is the
+	// writer (one connection with SQLite, so that writers queue in Go instead of
+	// failing with "database is locked"), R the readers (the same pool on
+	// PostgreSQL). Their queries are not rebound.
+	W *sql.DB
+	R *sql.DB
 	// Path is the SQLite file (empty for PostgreSQL).
 	Path string
+	// steps are the migrations' data steps (Config.DataSteps).
+	steps map[int]DataStep
 	// group commits concurrent SQLite transactions together (nil on PostgreSQL).
 	group *groupCommit
 	ckpt  *checkpointer
@@ -97,7 +107,7 @@ func open(ctx context.Context, cfg Config) (*DB, error) {
 			pool.Close()
 			return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(cfg.DatabaseURL), err)
 		}
-		return &DB{Dialect: Postgres, W: pool, R: pool}, nil
+		return &DB{Dialect: Postgres, W: pool, R: pool, steps: cfg.DataSteps}, nil
 	}
 	dir := cfg.DataDir
 	if dir == "" {
@@ -107,7 +117,12 @@ func open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	path := filepath.Join(dir, "parc.db")
-	return openSQLite(ctx, path)
+	db, err := openSQLite(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	db.steps = cfg.DataSteps
+	return db, nil
 }
 
 // readConns is the size of the SQLite reader pool.
@@ -165,34 +180,6 @@ func (db *DB) Close() error {
 	return err
 }
 
-// Rebind turns the portable '?' placeholders into the dialect's own.
-func (db *DB) Rebind(q string) string { return Rebind(db.Dialect, q) }
-
-// Rebind turns '?' placeholders into $1, $2... for PostgreSQL, leaving quoted text alone.
-func Rebind(d Dialect, q string) string {
-	if d != Postgres || !strings.Contains(q, "?") {
-		return q
-	}
-	var b strings.Builder
-	b.Grow(len(q) + 16)
-	n := 0
-	inStr := false
-	for i := 0; i < len(q); i++ {
-		c := q[i]
-		if c == '\'' {
-			inStr = !inStr
-		}
-		if c == '?' && !inStr {
-			n++
-			b.WriteByte('$')
-			b.WriteString(fmt.Sprint(n))
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
 // ILike returns the case-insensitive LIKE operator of the dialect.
 func (db *DB) ILike() string {
 	if db.Dialect == Postgres {
@@ -201,17 +188,10 @@ func (db *DB) ILike() string {
 	return "LIKE"
 }
 
-// Querier is what both *sql.DB and *sql.Tx offer.
-type Querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // IDs runs a query whose one column is an id and returns the ids in order. The
 // query uses '?' placeholders.
 func (db *DB) IDs(ctx context.Context, q Querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, db.Rebind(query), args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -233,16 +213,31 @@ func IsForeignKeyViolation(err error) bool {
 	return strings.Contains(m, "FOREIGN KEY constraint failed") || strings.Contains(m, "SQLSTATE 23503")
 }
 
-// Tx runs fn in a write transaction, committing when it returns nil. On SQLite,
-// concurrent calls are grouped into one transaction (see group.go).
-func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// Tx runs fn in a write transaction and commits when fn returns nil; an error
+// from fn rolls its writes back and is returned. fn's contract:
+//
+//   - fn may run more than once. A serialisation failure or deadlock on
+//     PostgreSQL, or SQLITE_BUSY, runs it again; on SQLite, a grouped member
+//     that failed after writing, or a group that could not commit, makes the
+//     others of its group run again.
+//   - On SQLite, concurrent calls are grouped into one transaction (see
+//     group.go): fn may see, and build on, the uncommitted writes of the
+//     members that ran before it in its group, which are committed or undone
+//     together with its own.
+//   - So fn must have no effect outside the transaction: no mail sent, no cache
+//     or shared variable updated, no channel or goroutine fed, no file written.
+//     Results it hands back through captured variables must be set afresh on
+//     each run (not appended to), and only used once Tx returned nil. Work with
+//     outside effects belongs after Tx returns.
+//   - fn must not keep tx after it returns.
+func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	if db.group != nil {
 		return db.group.run(ctx, fn)
 	}
 	return db.txRetry(ctx, fn)
 }
 
-func (db *DB) txRetry(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (db *DB) txRetry(ctx context.Context, fn func(tx *Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := db.tx(ctx, fn)
 		if err != nil && attempt < 4 && db.IsRetryable(err) {
@@ -253,7 +248,7 @@ func (db *DB) txRetry(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 }
 
-func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (db *DB) tx(ctx context.Context, fn func(tx *Tx) error) error {
 	tx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -266,17 +261,17 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 			panic(p)
 		}
 	}()
-	if err := fn(tx); err != nil {
+	if err := fn(&Tx{tx: tx, d: db.Dialect}); err != nil {
 		tx.Rollback()
 		return err
 	}
 	return tx.Commit()
 }
 
-// InsertID runs an INSERT ... RETURNING id and gives the new id.
-func (db *DB) InsertID(ctx context.Context, q Querier, query string, args ...any) (int64, error) {
+// InsertID runs an INSERT ... RETURNING id in the transaction and gives the new id.
+func (db *DB) InsertID(ctx context.Context, q *Tx, query string, args ...any) (int64, error) {
 	var id int64
-	err := q.QueryRowContext(ctx, db.Rebind(query+" RETURNING id"), args...).Scan(&id)
+	err := q.QueryRowContext(ctx, query+" RETURNING id", args...).Scan(&id)
 	return id, err
 }
 

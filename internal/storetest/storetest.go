@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"parc/internal/asset"
 	"parc/internal/store"
 )
 
@@ -42,7 +43,7 @@ func OpenTest(t testing.TB, kind string) *store.DB {
 func TestConfig(t testing.TB, kind string) store.Config {
 	t.Helper()
 	if kind != "postgres" {
-		return store.Config{DataDir: t.TempDir()}
+		return store.Config{DataDir: t.TempDir(), DataSteps: asset.DataSteps()}
 	}
 	base := os.Getenv("PARC_TEST_POSTGRES")
 	if base == "" {
@@ -75,7 +76,7 @@ func TestConfig(t testing.TB, kind string) store.Config {
 		t.Fatalf("PARC_TEST_POSTGRES: %v", err)
 	}
 	u.Path = "/" + name
-	return store.Config{DatabaseURL: u.String()}
+	return store.Config{DatabaseURL: u.String(), DataSteps: asset.DataSteps()}
 }
 
 // EachStore runs fn as a subtest on every test store.

@@ -426,7 +426,7 @@ func TestBulkSavedSearchesCSVAndAccount(t *testing.T) {
 				`id="f-default-org-err"`, `<p class="hint" id="f-default-state-hint">`)
 		p = b.post("/settings/inventory", url.Values{"_csrf": {tok}, "default_organization_id": {itoa(quarantine)}, "default_state_id": {"0"}})
 		b.follow(p).must(t, 200, esc("Réglages de l'inventaire enregistrés."), `value="`+itoa(quarantine)+`" selected`)
-		if v, _ := e.app.Records.Setting(context.Background(), e.app.DB.R, ingest.DefaultOrgSetting); v != itoa(quarantine) {
+		if v, _ := e.app.Records.Setting(context.Background(), e.app.DB, ingest.DefaultOrgSetting); v != itoa(quarantine) {
 			t.Errorf("default organisation setting %q, want %d", v, quarantine)
 		}
 

@@ -104,7 +104,7 @@ func (u *UI) hasInventory(c *req, rec *record.Record) (bool, error) {
 		return true, nil
 	}
 	var n int
-	err := u.App.DB.R.QueryRowContext(c.R.Context(), u.App.DB.Rebind("SELECT COUNT(*) FROM computer_components WHERE computer_id = ?"), rec.ID).Scan(&n)
+	err := u.App.DB.QueryRowContext(c.R.Context(), "SELECT COUNT(*) FROM computer_components WHERE computer_id = ?", rec.ID).Scan(&n)
 	return n > 0, err
 }
 
@@ -664,8 +664,8 @@ func (u *UI) installedVersions(c *req, name string, ids []int64) (map[int64][]st
 		marks[i] = "?"
 		args = append(args, id)
 	}
-	rows, err := u.App.DB.R.QueryContext(c.R.Context(), u.App.DB.Rebind(`SELECT i.computer_id, i.version FROM software_installations i
-		JOIN software s ON s.id = i.software_id WHERE s.name_key = ? AND i.computer_id IN (`+strings.Join(marks, ", ")+`) ORDER BY i.computer_id, i.version_key`), args...)
+	rows, err := u.App.DB.QueryContext(c.R.Context(), `SELECT i.computer_id, i.version FROM software_installations i
+		JOIN software s ON s.id = i.software_id WHERE s.name_key = ? AND i.computer_id IN (`+strings.Join(marks, ", ")+`) ORDER BY i.computer_id, i.version_key`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"database/sql"
 	"errors"
 	"io"
 	"maps"
@@ -12,6 +11,7 @@ import (
 
 	"parc/internal/helpdesk"
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // maxFiles bounds the attachments of one new ticket.
@@ -102,7 +102,7 @@ func (u *UI) portalCreate(c *req) error {
 	hd := u.Helpdesk
 	ctx := c.R.Context()
 	var id int64
-	err = u.App.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = u.App.DB.Tx(ctx, func(tx *store.Tx) error {
 		tk, err := u.App.Records.CreateTx(ctx, tx, c.Actor, u.App.Reg.MustType("tickets"), in)
 		if err != nil {
 			return err

@@ -63,7 +63,7 @@ func (u *UI) report(c *req) error {
 		return err
 	}
 	var total int64
-	if err := u.App.DB.R.QueryRowContext(ctx, u.App.DB.Rebind("SELECT COALESCE(SUM(duration_minutes), 0) FROM ticket_tasks WHERE ticket_id = ? AND deleted_at IS NULL"), id).Scan(&total); err != nil {
+	if err := u.App.DB.QueryRowContext(ctx, "SELECT COALESCE(SUM(duration_minutes), 0) FROM ticket_tasks WHERE ticket_id = ? AND deleted_at IS NULL", id).Scan(&total); err != nil {
 		return err
 	}
 	p.TotalTime = fmtMinutes(c, total)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"database/sql"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"parc/internal/helpdesk"
 	"parc/internal/record"
+	"parc/internal/store"
 )
 
 // ticketForm is one form of the technician's ticket page: the tab it sits on, the
@@ -174,7 +174,7 @@ func (u *UI) solve(c *req, hd *helpdesk.Service, id int64) (string, error) {
 	}
 	// The parts and the solution are written together: a refused solution leaves
 	// the parts unwritten too.
-	err := u.App.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := u.App.DB.Tx(ctx, func(tx *store.Tx) error {
 		if parts := f("parts_used"); parts != "" {
 			if _, err := u.App.Records.UpdateTx(ctx, tx, c.Actor, u.App.Reg.MustType("tickets"), id, record.Input{"parts_used": parts}); err != nil {
 				return err

@@ -2,7 +2,6 @@ package ui_test
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"parc/internal/helpdesk"
 	"parc/internal/record"
+	"parc/internal/store"
 	"parc/internal/storetest"
 )
 
@@ -25,7 +25,7 @@ func TestTechnicianSeesTicketAttachments(t *testing.T) {
 			t.Fatal(err)
 		}
 		hd := helpdesk.NewService(e.app.Records)
-		err = e.app.DB.Tx(ctx, func(tx *sql.Tx) error {
+		err = e.app.DB.Tx(ctx, func(tx *store.Tx) error {
 			return hd.AddFilesTx(ctx, tx, tk, 0, []helpdesk.File{{Name: "photo-ecran.png", Type: "image/png", Content: []byte("\x89PNG fake")}})
 		})
 		if err != nil {
@@ -68,7 +68,7 @@ func TestTaskFormAssignsAndPlans(t *testing.T) {
 		}
 		var who int64
 		var start any
-		if err := e.app.DB.R.QueryRowContext(ctx, e.app.DB.Rebind("SELECT user_id, planned_start FROM ticket_tasks WHERE ticket_id = ?"), id).Scan(&who, &start); err != nil {
+		if err := e.app.DB.QueryRowContext(ctx, "SELECT user_id, planned_start FROM ticket_tasks WHERE ticket_id = ?", id).Scan(&who, &start); err != nil {
 			t.Fatal(err)
 		}
 		if who != bob.ID || start == nil {

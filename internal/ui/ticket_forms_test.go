@@ -26,11 +26,11 @@ func (e *env) ticketState(id int64) ticketState {
 	db := e.app.DB
 	var s ticketState
 	var parts *string
-	err := db.R.QueryRowContext(ctx, db.Rebind(`SELECT version, status, parts_used,
+	err := db.QueryRowContext(ctx, `SELECT version, status, parts_used,
 		(SELECT COUNT(*) FROM ticket_followups WHERE ticket_id = t.id),
 		(SELECT COUNT(*) FROM ticket_tasks WHERE ticket_id = t.id),
 		(SELECT COUNT(*) FROM history WHERE record_type = 'tickets' AND record_id = t.id)
-		FROM tickets t WHERE id = ?`), id).Scan(&s.version, &s.status, &parts, &s.followups, &s.tasks, &s.events)
+		FROM tickets t WHERE id = ?`, id).Scan(&s.version, &s.status, &parts, &s.followups, &s.tasks, &s.events)
 	if err != nil {
 		e.t.Fatal(err)
 	}

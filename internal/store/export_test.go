@@ -1,0 +1,4 @@
+package store
+
+// Rebind is rebind, for the tests of package store_test.
+var Rebind = rebind
