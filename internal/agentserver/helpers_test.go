@@ -235,6 +235,10 @@ func (f *fakeIngester) Ingest(_ context.Context, inv *inventory.Inventory, meta 
 	if f.err != nil {
 		return nil, f.err
 	}
+	// Ingest validates what it is given (the server does not, see exchange.store).
+	if err := inv.Validate(); err != nil {
+		return nil, err
+	}
 	f.invs = append(f.invs, inv)
 	f.meta = append(f.meta, meta)
 	return &ingest.Result{ComputerID: int64(len(f.invs)), Created: true, Changed: inv.Sections}, nil

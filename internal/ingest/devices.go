@@ -199,6 +199,10 @@ func (r *run) matchDevice(t *record.Type, org int64) (int64, error) {
 // its computer: the agent that sent a device's inventory (often the one that queried
 // it over SNMP) gets no row for it.
 func (r *run) touchAgent() error {
-	_, err := r.tx.ExecContext(r.ctx, r.q("UPDATE agents SET last_contact_at = ? WHERE device_id = ?"), r.now, r.inv.DeviceID)
+	id, _, err := agentRow(r.ctx, r.tx, r.db, r.inv.DeviceID, r.meta.AgentID)
+	if err != nil || id == 0 {
+		return err
+	}
+	_, err = r.tx.ExecContext(r.ctx, r.q("UPDATE agents SET last_contact_at = ? WHERE id = ?"), r.now, id)
 	return err
 }

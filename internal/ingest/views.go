@@ -123,15 +123,21 @@ func (s *Service) Raw(ctx context.Context, a *record.Actor, computerID int64) (d
 
 // Contact notes that a known agent called in (a PROLOG or a GLPI Agent contact), so that
 // stale agents are told apart from agents that call but have nothing new to send.
-// Unknown device ids are ignored: an agent exists once it has sent an inventory.
-func (s *Service) Contact(ctx context.Context, deviceID, remoteIP string) error {
-	if deviceID == "" {
+// Unknown agents are ignored: an agent exists once it has sent an inventory. GLPI
+// Agent is known by its own id (agentID, its GLPI-Agent-ID) when it has one.
+func (s *Service) Contact(ctx context.Context, deviceID, agentID, remoteIP string) error {
+	if deviceID == "" && agentID == "" {
 		return nil
 	}
 	var ip any
 	if remoteIP != "" {
 		ip = remoteIP
 	}
-	_, err := s.App.DB.W.ExecContext(ctx, s.App.DB.Rebind("UPDATE agents SET last_contact_at = ?, remote_ip = COALESCE(?, remote_ip) WHERE device_id = ?"), s.Now(), ip, deviceID)
+	db := s.App.DB
+	id, _, err := agentRow(ctx, db.R, db, deviceID, agentID)
+	if err != nil || id == 0 {
+		return err
+	}
+	_, err = db.W.ExecContext(ctx, db.Rebind("UPDATE agents SET last_contact_at = ?, remote_ip = COALESCE(?, remote_ip) WHERE id = ?"), s.Now(), ip, id)
 	return err
 }
