@@ -49,7 +49,7 @@ func (l *logBuffer) String() string {
 }
 
 // env is a store, the agent server over it, and an HTTP server with only the agent
-// endpoints mounted on a plain mux (as web.New will mount them).
+// endpoints (Handler: the mux, and the requests to "/" the server claims).
 type env struct {
 	t   testing.TB
 	app *app.App
@@ -72,9 +72,7 @@ func newEnv(t testing.TB, kind string, opt Options) *env {
 		t.Fatal(err)
 	}
 	as := New(a, ingest.New(a), opt)
-	mux := http.NewServeMux()
-	as.Register(mux)
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewServer(as.Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, app: a, srv: srv, as: as, sys: sys, log: logs}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"parc/internal/record"
@@ -140,4 +141,35 @@ func (s *Service) Contact(ctx context.Context, deviceID, agentID, remoteIP strin
 	}
 	_, err = db.W.ExecContext(ctx, db.Rebind("UPDATE agents SET last_contact_at = ?, remote_ip = COALESCE(?, remote_ip) WHERE id = ?"), s.Now(), ip, id)
 	return err
+}
+
+// Ports lists a network equipment's ports, by number, as components of kind "port"
+// (designation the port's name, serial its MAC address), for an actor who may read
+// the equipment.
+func (s *Service) Ports(ctx context.Context, a *record.Actor, id int64) ([]Component, error) {
+	if _, err := s.App.Records.Get(ctx, a, s.App.Reg.MustType("network-equipment"), id); err != nil {
+		return nil, err
+	}
+	rows, err := s.App.DB.R.QueryContext(ctx, s.App.DB.Rebind(`SELECT number, name, description, alias, mac, if_type, speed_mbps, mtu, status, ips
+		FROM network_equipment_ports WHERE network_equipment_id = ? ORDER BY number, id`), id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Component{}
+	for rows.Next() {
+		var p devicePort
+		if err := rows.Scan(&p.Number, &p.Name, &p.Description, &p.Alias, &p.MAC, &p.IfType, &p.SpeedMbps, &p.MTU, &p.Status, &p.IPs); err != nil {
+			return nil, err
+		}
+		var ips []string
+		if p.IPs != "" {
+			ips = strings.Split(p.IPs, ",")
+		}
+		status := map[int]string{1: "up", 2: "down"}[p.Status]
+		d, _ := json.Marshal(map[string]any{"number": p.Number, "description": firstOf(p.Alias, p.Description), "mac": p.MAC, "ips": ips,
+			"speed_mbps": p.SpeedMbps, "status": status, "virtual": virtualIfTypes[p.IfType]})
+		out = append(out, Component{Kind: "port", Designation: firstOf(p.Name, p.Description, strconv.Itoa(p.Number)), Serial: p.MAC, Details: d})
+	}
+	return out, rows.Err()
 }
