@@ -2,8 +2,10 @@
 // the interface, and answers each agent in its own protocol:
 //
 //   - FusionInventory agent and GLPI Agent, XML (PROLOG, INVENTORY...) and GLPI Agent's
-//     native JSON (contact, inventory...), on the URLs GLPI serves them on:
-//     /front/inventory.php, /plugins/fusioninventory/ and /marketplace/glpiinventory/;
+//     native JSON (contact, inventory...), on the URLs GLPI serves them on: the root
+//     URL (see Claim), /front/inventory.php, /plugins/fusioninventory/ and
+//     /marketplace/glpiinventory/. A PROLOG from GLPI Agent (its GLPI-Agent-ID header)
+//     is answered in JSON, as GLPI 10 does, which moves the agent to its JSON protocol;
 //   - OCS Inventory agent, XML, on /ocsinventory;
 //   - parc's own agent, JSON (docs/agent-protocol.md), on /api/v1/agent/inventory.
 //

@@ -31,7 +31,12 @@ func benchStore(b *testing.B) *app.App {
 
 // machine returns the fixture made into machine n, with extra packages to reach size.
 func machine(b *testing.B, raw []byte, n, packages int) *inventory.Inventory {
-	inv, err := fusion.ParseInventory(raw)
+	return machineOf(b, fusion.ParseInventory, raw, n, packages)
+}
+
+// machineOf is machine for a document of any protocol.
+func machineOf(b *testing.B, parse func([]byte) (*inventory.Inventory, error), raw []byte, n, packages int) *inventory.Inventory {
+	inv, err := parse(raw)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -61,10 +66,16 @@ const (
 func benchIngest(b *testing.B, packages int, mode string) { benchIngestOf(b, fixture, packages, mode) }
 
 func benchIngestOf(b *testing.B, file string, packages int, mode string) {
+	benchIngestDoc(b, fusion.ParseInventory, inventorytest.Read(b, file), packages, mode)
+}
+
+func benchIngestDoc(b *testing.B, parse func([]byte) (*inventory.Inventory, error), raw []byte, packages int, mode string) {
 	a := benchStore(b)
 	s := ingest.New(a)
-	raw := inventorytest.Read(b, file)
 	ctx := context.Background()
+	machine := func(b *testing.B, raw []byte, n, packages int) *inventory.Inventory {
+		return machineOf(b, parse, raw, n, packages)
+	}
 	base := machine(b, raw, 0, packages)
 	if mode != "new" {
 		if _, err := s.Ingest(ctx, base, ingest.Meta{Raw: raw}); err != nil {

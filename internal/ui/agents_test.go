@@ -61,7 +61,7 @@ func TestAgentsPage(t *testing.T) {
 			json.Hardware.Name, xml.Hardware.Name, "Stale agents")
 		p.lacks(t, ">glpi<", ">fusioninventory<", ">true<", ">false<")
 		// Filter on the protocol.
-		tech.get("/agents?" + url.Values{"filter": {"format:eq:glpi"}}.Encode()).must(t, 200, json.DeviceID).lacks(t, xml.DeviceID)
+		tech.get("/agents?"+url.Values{"filter": {"format:eq:glpi"}}.Encode()).must(t, 200, json.DeviceID).lacks(t, xml.DeviceID)
 		// The quick link to silent agents lists the silent one only.
 		m := regexp.MustCompile(`href="(/agents\?filter=last_contact_at[^"]+)"`).FindStringSubmatch(p.Body)
 		if m == nil {
