@@ -132,11 +132,13 @@ func BenchmarkIngestUnchangedLarge(b *testing.B)     { benchIngestOf(b, fixtureL
 func BenchmarkParseFusion(b *testing.B) {
 	raw := inventorytest.Read(b, fixture)
 	b.ReportAllocs()
+	cpu0 := cpuMS()
 	for i := 0; i < b.N; i++ {
 		if _, err := fusion.ParseInventory(raw); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((cpuMS()-cpu0)/float64(b.N), "cpu-ms/op")
 }
 
 // benchParallel sends new machines from 16 goroutines, as many
