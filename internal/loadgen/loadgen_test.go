@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -160,11 +161,11 @@ func benchHTTP(b *testing.B, json, unchanged bool) {
 		w.Close()
 		return z.Bytes()
 	}
-	send := func(body []byte) {
+	send := func(n int, body []byte) {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+agentserver.PathGLPI, bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-compress-zlib")
-		if json {
-			req.Header.Set("GLPI-Agent-ID", "3a609a2e-947f-4e6a-9af9-32c024ac3944")
+		if json { // each machine's agent has its own id
+			req.Header.Set("GLPI-Agent-ID", fmt.Sprintf("3a609a2e-947f-4e6a-9af9-%012d", n))
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -181,7 +182,7 @@ func benchHTTP(b *testing.B, json, unchanged bool) {
 		if unchanged {
 			if i == 0 {
 				docs[0] = doc(1)
-				send(docs[0])
+				send(1, docs[0])
 			} else {
 				docs[i] = docs[0]
 			}
@@ -192,7 +193,17 @@ func benchHTTP(b *testing.B, json, unchanged bool) {
 	b.ResetTimer()
 	cpu0 := cpuMS()
 	for i := range docs {
-		send(docs[i])
+		n := i + 1
+		if unchanged {
+			n = 1
+		}
+		send(n, docs[i])
+	}
+	if want := b.N; !unchanged {
+		var got int
+		if err := a.DB.R.QueryRow("SELECT COUNT(*) FROM computers").Scan(&got); err != nil || got != want {
+			b.Fatalf("%d computers stored for %d new machines (%v)", got, want, err)
+		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inventories/s")
 	b.ReportMetric((cpuMS()-cpu0)/float64(b.N), "cpu-ms/op")
