@@ -1,8 +1,12 @@
 package agentserver
 
 import (
+	"context"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -170,8 +174,33 @@ func testRealGLPIAgent(t *testing.T, kind string, a *realAgent, local *inventory
 	}
 	e.checkLocal(t, local, "second run")
 
+	// The agents page says so, in words, to a technician.
+	if _, err := e.app.Auth.CreateUser(context.Background(), e.sys, "tech", "tech-password-1", "technician", e.sys.Tree.Root); err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	if resp, err := browser.PostForm(srv.URL+"/login", url.Values{"login": {"tech"}, "password": {"tech-password-1"}}); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/agents", nil)
+	req.Header.Set("Accept-Language", "en")
+	resp, err := browser.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"GLPI Agent (JSON)", uuid2, device2} {
+		if resp.StatusCode != 200 || !strings.Contains(string(page), want) {
+			t.Errorf("the agents page (%d) lacks %q", resp.StatusCode, want)
+		}
+	}
+
 	// The root URL stays the web interface for everything else.
-	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Get(srv.URL + "/")
+	resp, err = (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Get(srv.URL + "/")
 	if err != nil {
 		t.Fatal(err)
 	}
