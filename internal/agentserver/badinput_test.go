@@ -109,6 +109,14 @@ func TestBadInputIsRefused(t *testing.T) {
 		{"truncated zlib", PathGLPI, truncated, ctFusion, 400, "xml", "corrupt"},
 		{"corrupt zlib", PathOCS, corrupt, ctOCS, 400, "xml", "corrupt"},
 		{"network device", PathGLPI, zlibBytes(t, network), ctFusion, 400, "xml", "NetworkEquipment"},
+		{"root: contact without deviceid", PathRoot, zlibBytes(t, []byte(`{"action":"contact","name":"GLPI-Agent","installed-tasks":["inventory"]}`)), ctFusion, 400, "glpi", "deviceid"},
+		{"root: unknown action", PathRoot, []byte(`{"action":"register","deviceid":"a"}`), "application/json", 415, "glpi", "register"},
+		{"root: malformed JSON", PathRoot, zlibBytes(t, []byte(`{"action":"inventory","deviceid":"x","content":{"hardware":`)), ctFusion, 400, "glpi", "JSON"},
+		{"root: missing deviceid", PathRoot, noDeviceJSON, "application/json", 400, "glpi", "deviceid"},
+		{"root: inventory without content", PathRoot, []byte(`{"action":"inventory","deviceid":"a"}`), "application/json", 400, "glpi", "content"},
+		{"root: deep JSON", PathRoot, []byte(`{"action":"inventory","deviceid":"a","content":{"x":` + nested("[", "]", 100) + `}}`), "application/json", 400, "glpi", "deeper"},
+		{"root: gzip bomb", PathRoot, gzBomb, "application/json", 413, "glpi", "decompresses to more than"},
+		{"root: zlib bomb", PathRoot, bigBomb, ctFusion, 413, "xml", "decompresses to more than"},
 		{"parc: no protocol", PathParc, []byte(`{"device_id":"a","inventory":{}}`), "application/json", 400, "parc", "protocol"},
 		{"parc: future version", PathParc, parcDoc("parc-agent/2", "a", goodParcInv), "application/json", 400, "parc", `"parc-agent/2" is not supported`},
 		{"parc: other protocol", PathParc, parcDoc("glpi", "a", goodParcInv), "application/json", 400, "parc", "unknown protocol"},
@@ -199,6 +207,8 @@ func TestOversizedBodies(t *testing.T) {
 		message string
 	}{
 		{"announced", bytes.NewReader(big), int64(len(big)), PathGLPI, wire.None, "more than the 1048576"},
+		{"announced, root", bytes.NewReader(big), int64(len(big)), PathRoot, wire.None, "more than the 1048576"},
+		{"chunked, root", io.MultiReader(bytes.NewReader(big)), -1, PathRoot, wire.None, "larger than the 1048576"},
 		{"chunked", io.MultiReader(bytes.NewReader(big)), -1, PathOCS, wire.None, "larger than the 1048576"},
 		{"plain, under the caps", bytes.NewReader(big[:(1<<20)-10]), int64((1 << 20) - 10), PathParc, wire.None, ""},
 		{"zlib", bytes.NewReader(zlibBytes(t, big)), -1, PathGLPI, wire.Zlib, "decompresses to more than the 2097152"},

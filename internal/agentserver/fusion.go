@@ -27,6 +27,38 @@ func (s *Server) serveFusion(w http.ResponseWriter, r *http.Request) {
 	if x.sniff() == wire.JSON {
 		x.proto = protoGLPI
 	}
+	s.fusion(x)
+}
+
+// serveRoot answers a POST to the root URL: an inventory exchange when it carries an
+// agent document, told by the body's compression and first bytes, its Content-Type or
+// GLPI Agent's header, as on GLPI's URLs; anything else gets the web interface's
+// answer to a POST there (405, nothing reads it), and no token challenge.
+func (s *Server) serveRoot(w http.ResponseWriter, r *http.Request) {
+	x := s.begin(w, r, protoFusion)
+	syn := x.sniff()
+	if syn == wire.Unknown && x.comp == wire.None && !agentMediaType(mediaType(r)) && agentID(r) == "" {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	if syn == wire.JSON {
+		x.proto = protoGLPI
+	}
+	s.fusion(x)
+}
+
+// agentMediaType reports whether a Content-Type is one agents label their documents
+// with (a browser's form posts are not).
+func agentMediaType(ct string) bool {
+	return strings.HasPrefix(ct, "application/x-compress") || strings.HasPrefix(ct, "application/x-zlib") ||
+		strings.HasPrefix(ct, "application/x-deflate") || strings.HasPrefix(ct, "application/x-gzip") ||
+		ct == "application/json" || ct == "application/xml" || ct == "text/xml"
+}
+
+// fusion reads, then answers, a request of FusionInventory or GLPI Agent.
+func (s *Server) fusion(x *exchange) {
+	r := x.r
 	if f := x.authorize(); f != nil {
 		x.fail(f)
 		return
@@ -56,6 +88,12 @@ func (s *Server) fusionXML(x *exchange) {
 	x.device = m.DeviceID
 	if m.Query == fusion.QueryProlog {
 		x.contacted()
+		if agentID(x.r) != "" {
+			// GLPI Agent says it speaks its JSON protocol: a JSON answer, as GLPI 10
+			// gives, moves it to that protocol (CONTACT, then JSON inventories).
+			x.sendJSON(http.StatusOK, statusReply{Status: "ok", Expiration: s.opt.Freq})
+			return
+		}
 		x.send(http.StatusOK, wire.XML, s.prologReply())
 		return
 	}
@@ -105,6 +143,10 @@ func (s *Server) glpiJSON(x *exchange) {
 	}
 	x.device = m.DeviceID
 	if m.Action == glpi.ActionContact {
+		if strings.TrimSpace(m.DeviceID) == "" {
+			x.fail(fail(http.StatusBadRequest, "the contact request has no deviceid: the agent must send its device id"))
+			return
+		}
 		reply := contactReply{Status: "ok", Expiration: s.opt.Freq,
 			Tasks: map[string]taskInfo{"inventory": {Server: "glpi", Version: glpiFormatVersion}}}
 		for _, t := range append(m.Contact.EnabledTasks, m.Contact.InstalledTasks...) {
@@ -122,6 +164,55 @@ func (s *Server) glpiJSON(x *exchange) {
 		return
 	}
 	x.sendJSON(http.StatusOK, statusReply{Status: "ok", Expiration: s.opt.Freq})
+}
+
+// serveStatus answers the GET requests of the agents' protocols: GLPI Agent asks with
+// a GLPI-Request-ID header how a request the server left pending went, and
+// FusionInventory's task modules ask for their configuration (action=getConfig).
+// parc answers every request once it is done, never "pending", so no status is ever
+// waiting; it runs no task beyond the inventory, so there is no configuration.
+func (s *Server) serveStatus(w http.ResponseWriter, r *http.Request) {
+	x := s.begin(w, r, protoGLPI)
+	if f := x.authorize(); f != nil {
+		x.fail(f)
+		return
+	}
+	switch {
+	case r.URL.Query().Get("action") == "getConfig":
+		x.send(http.StatusOK, wire.JSON, []byte("{}"))
+	case r.Header.Get("GLPI-Request-ID") != "":
+		x.fail(fail(http.StatusNotFound, "no request %s is pending: this server answers each request once it is done", clipValue(r.Header.Get("GLPI-Request-ID"))))
+	default:
+		x.w.Header().Set("Allow", "POST")
+		x.fail(fail(http.StatusMethodNotAllowed, "agents send their requests to this URL with POST"))
+	}
+}
+
+// isStatusRequest reports whether a GET is one of serveStatus's.
+func isStatusRequest(r *http.Request) bool {
+	return r.Header.Get("GLPI-Request-ID") != "" || r.URL.Query().Get("action") == "getConfig"
+}
+
+// agentID reads GLPI Agent's GLPI-Agent-ID header: a UUID, returned in lower case;
+// anything else is no agent id.
+func agentID(r *http.Request) string {
+	v := strings.ToLower(strings.TrimSpace(r.Header.Get("GLPI-Agent-ID")))
+	if len(v) != 36 {
+		return ""
+	}
+	for i, c := range v {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return ""
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+				return ""
+			}
+		}
+	}
+	return v
 }
 
 func (x *exchange) sendJSON(status int, v any) {

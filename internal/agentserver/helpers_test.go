@@ -13,13 +13,17 @@ import (
 	"sync"
 	"testing"
 
+	"parc/internal/api"
 	"parc/internal/asset"
 	"parc/internal/core"
+	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/inventory"
 	"parc/internal/inventory/wire"
 	"parc/internal/record"
 	"parc/internal/storetest"
+	"parc/internal/ui"
+	"parc/internal/web"
 )
 
 // Real agents' request headers, as recorded (inventory-protocols.md).
@@ -49,7 +53,7 @@ func (l *logBuffer) String() string {
 }
 
 // env is a store, the agent server over it, and an HTTP server with only the agent
-// endpoints mounted on a plain mux (as web.New will mount them).
+// endpoints (Handler: the mux, and the requests to "/" the server claims).
 type env struct {
 	t   testing.TB
 	app *core.Core
@@ -72,9 +76,7 @@ func newEnv(t testing.TB, kind string, opt Options) *env {
 		t.Fatal(err)
 	}
 	as := New(a, ingest.New(a), opt)
-	mux := http.NewServeMux()
-	as.Register(mux)
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewServer(as.Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, app: a, srv: srv, as: as, sys: sys, log: logs}
 }
@@ -235,6 +237,10 @@ func (f *fakeIngester) Ingest(_ context.Context, inv *inventory.Inventory, meta 
 	if f.err != nil {
 		return nil, f.err
 	}
+	// Ingest validates what it is given (the server does not, see exchange.store).
+	if err := inv.Validate(); err != nil {
+		return nil, err
+	}
 	f.invs = append(f.invs, inv)
 	f.meta = append(f.meta, meta)
 	return &ingest.Result{ComputerID: int64(len(f.invs)), Created: true, Changed: inv.Sections}, nil
@@ -258,4 +264,12 @@ func newFake(t testing.TB, opt Options) (*fakeIngester, *env) {
 	srv := httptest.NewServer(as.Handler())
 	t.Cleanup(srv.Close)
 	return f, &env{t: t, srv: srv, as: as, log: logs}
+}
+
+// webServer mounts the API, the pages and the agent server as on parc's own web
+// server (internal/app builds that one; tests of this package cannot import it).
+func (e *env) webServer(as *Server) *web.Server {
+	cat := i18n.MustLoad()
+	ing := as.ing.(*ingest.Service)
+	return web.New(e.app, cat, api.New(e.app, cat, api.Services{Inventory: ing}), ui.New(e.app, cat, ui.Services{Inventory: ing}), as)
 }

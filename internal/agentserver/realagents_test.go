@@ -20,6 +20,7 @@ import (
 	"parc/internal/inventory"
 	"parc/internal/inventory/fusion"
 	"parc/internal/inventory/ocs"
+	"parc/internal/record"
 	"parc/internal/storetest"
 )
 
@@ -176,6 +177,29 @@ func (a *realAgent) localInventory(t *testing.T) *inventory.Inventory {
 	return inv
 }
 
+// checkLocal compares the one computer stored with the agent's local inventory: the
+// identity, memory and software are those the agent wrote locally.
+func (e *env) checkLocal(t *testing.T, local *inventory.Inventory, when string) *record.Record {
+	t.Helper()
+	id := local.Identity()
+	c := e.computer(id.Name)
+	for _, f := range []struct{ field, got, want string }{
+		{"serial", c.String("serial"), id.Serial},
+		{"uuid", c.String("uuid"), id.UUID},
+		{"mac_addresses", c.String("mac_addresses"), strings.Join(id.MACs, ", ")},
+		{"memory_mb", fmt.Sprint(c.Int("memory_mb")), fmt.Sprint(local.TotalMemoryMB())},
+		{"software_count", fmt.Sprint(c.Int("software_count")), fmt.Sprint(expectedInstalls(local))},
+	} {
+		if f.got != f.want {
+			t.Errorf("%s: %s = %q, the agent's local inventory says %q", when, f.field, f.got, f.want)
+		}
+	}
+	if got, want := e.installs(c.ID), expectedInstalls(local); got != want {
+		t.Errorf("%s: %d installations stored, the local inventory has %d", when, got, want)
+	}
+	return c
+}
+
 // switchable serves the current handler: a re-run reaches the same URL (OCS keeps a
 // DEVICEID per server URL) while the server changes options.
 // It logs each request, for the test's verbose output.
@@ -246,24 +270,7 @@ func testRealAgent(t *testing.T, kind string, a *realAgent) {
 	local := a.local
 	id := local.Identity()
 	c := e.computer(id.Name)
-	check := func(when string) {
-		t.Helper()
-		c = e.computer(id.Name)
-		for _, f := range []struct{ field, got, want string }{
-			{"serial", c.String("serial"), id.Serial},
-			{"uuid", c.String("uuid"), id.UUID},
-			{"mac_addresses", c.String("mac_addresses"), strings.Join(id.MACs, ", ")},
-			{"memory_mb", fmt.Sprint(c.Int("memory_mb")), fmt.Sprint(local.TotalMemoryMB())},
-			{"software_count", fmt.Sprint(c.Int("software_count")), fmt.Sprint(expectedInstalls(local))},
-		} {
-			if f.got != f.want {
-				t.Errorf("%s: %s = %q, the agent's local inventory says %q", when, f.field, f.got, f.want)
-			}
-		}
-		if got, want := e.installs(c.ID), expectedInstalls(local); got != want {
-			t.Errorf("%s: %d installations stored, the local inventory has %d", when, got, want)
-		}
-	}
+	check := func(when string) { c = e.checkLocal(t, local, when) }
 	check("first run")
 	var seen1 time.Time
 	if err := e.app.DB.QueryRowContext(context.Background(), "SELECT received_at FROM inventory_state WHERE computer_id = ?", c.ID).Scan(&seen1); err != nil {

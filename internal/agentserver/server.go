@@ -2,8 +2,10 @@
 // the interface, and answers each agent in its own protocol:
 //
 //   - FusionInventory agent and GLPI Agent, XML (PROLOG, INVENTORY...) and GLPI Agent's
-//     native JSON (contact, inventory...), on the URLs GLPI serves them on:
-//     /front/inventory.php, /plugins/fusioninventory/ and /marketplace/glpiinventory/;
+//     native JSON (contact, inventory...), on the URLs GLPI serves them on: the root
+//     URL (see Claim), /front/inventory.php, /plugins/fusioninventory/ and
+//     /marketplace/glpiinventory/. A PROLOG from GLPI Agent (its GLPI-Agent-ID header)
+//     is answered in JSON, as GLPI 10 does, which moves the agent to its JSON protocol;
 //   - OCS Inventory agent, XML, on /ocsinventory;
 //   - parc's own agent, JSON (docs/agent-protocol.md), on /api/v1/agent/inventory.
 //
@@ -53,6 +55,9 @@ const (
 	PathGLPIPlugin = "/marketplace/glpiinventory/"
 	PathOCS        = "/ocsinventory"
 	PathParc       = "/api/v1/agent/inventory"
+	// PathRoot is the server's root URL, which GLPI Agent's documentation gives GLPI
+	// 10+ users; the web interface's too (see Claim).
+	PathRoot = "/"
 )
 
 // Defaults of Options.
@@ -133,14 +138,15 @@ func New(a *core.Core, ing Ingester, opt Options) *Server {
 	return s
 }
 
-// Register adds the agent endpoints to mux.
+// Register adds the agent endpoints to mux. Requests to the root URL ("/", shared
+// with the web interface) are taken by Claim.
 func (s *Server) Register(mux *http.ServeMux) {
 	xml := http.HandlerFunc(s.serveFusion)
-	mux.Handle("POST "+PathGLPI, xml)
-	mux.Handle("POST "+strings.TrimSuffix(PathFusion, "/"), xml)
-	mux.Handle("POST "+PathFusion, xml)
-	mux.Handle("POST "+strings.TrimSuffix(PathGLPIPlugin, "/"), xml)
-	mux.Handle("POST "+PathGLPIPlugin, xml)
+	status := http.HandlerFunc(s.serveStatus)
+	for _, p := range []string{PathGLPI, strings.TrimSuffix(PathFusion, "/"), PathFusion, strings.TrimSuffix(PathGLPIPlugin, "/"), PathGLPIPlugin} {
+		mux.Handle("POST "+p, xml)
+		mux.Handle("GET "+p, status)
+	}
 	mux.HandleFunc("POST "+PathOCS, s.serveOCS)
 	mux.HandleFunc("POST "+PathOCS+"/", s.serveOCS)
 	mux.HandleFunc("POST "+PathParc, s.serveParc)
@@ -159,11 +165,37 @@ func (s *Server) PublicPaths() []string {
 	}
 }
 
+// Claim takes the agents' requests to the server's root URL, the one GLPI Agent's
+// documentation tells GLPI 10+ users to configure: every POST (serveRoot answers
+// those that carry no agent document as the web interface would), and the GET status
+// requests of GLPI Agent's protocol (a GLPI-Request-ID header, or FusionInventory's
+// action=getConfig). Other requests to "/" are the web interface's.
+func (s *Server) Claim(r *http.Request) http.Handler {
+	if r.URL.Path != PathRoot {
+		return nil
+	}
+	switch r.Method {
+	case http.MethodPost:
+		return http.HandlerFunc(s.serveRoot)
+	case http.MethodGet:
+		if isStatusRequest(r) {
+			return http.HandlerFunc(s.serveStatus)
+		}
+	}
+	return nil
+}
+
 // Handler returns the agent endpoints alone, for tests and for a listener of their own.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.Register(mux)
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := s.Claim(r); h != nil {
+			h.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // protocol names the family of a request, for replies and logs.
@@ -220,7 +252,7 @@ func parseBusy[T any](x *exchange, parse func([]byte, inventory.Limits) (T, erro
 // contacted records that a known agent called in, when the ingester keeps such times.
 func (x *exchange) contacted() {
 	c, ok := x.s.ing.(interface {
-		Contact(ctx context.Context, deviceID, remoteIP string) error
+		Contact(ctx context.Context, deviceID, agentID, remoteIP string) error
 	})
 	if !ok {
 		return
@@ -229,7 +261,7 @@ func (x *exchange) contacted() {
 	if h, _, err := net.SplitHostPort(ip); err == nil {
 		ip = h
 	}
-	if err := c.Contact(x.r.Context(), x.device, ip); err != nil {
+	if err := c.Contact(x.r.Context(), x.device, agentID(x.r), ip); err != nil {
 		x.s.log.Warn("agent contact not recorded", "device_id", x.device, "err", err)
 	}
 }
@@ -400,7 +432,8 @@ func parseFailure(err error) *failure {
 	return fail(http.StatusBadRequest, "%s", msg)
 }
 
-// store validates and ingests an inventory, with the facts the transport knows.
+// store ingests an inventory, with the facts the transport knows. Ingest validates
+// it (once: the parsers do not); a refusal keeps the list of problems.
 func (x *exchange) store(inv *inventory.Inventory) (*ingest.Result, *failure) {
 	if inv.DeviceID != "" {
 		x.device = inv.DeviceID
@@ -408,14 +441,12 @@ func (x *exchange) store(inv *inventory.Inventory) (*ingest.Result, *failure) {
 	if inv.Agent.Name == "" && inv.Agent.Version == "" {
 		inv.Agent = inventory.ParseAgent(x.r.UserAgent())
 	}
-	if err := inv.Validate(); err != nil {
-		return nil, parseFailure(err)
-	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(x.r.Context()), x.s.opt.IngestTimeout)
 	defer cancel()
 	res, err := x.s.ing.Ingest(ctx, inv, ingest.Meta{
 		RemoteIP:  httpctx.ClientIP(x.r),
 		UserAgent: x.r.UserAgent(),
+		AgentID:   agentID(x.r),
 		Raw:       x.body,
 	})
 	if err != nil {
@@ -425,6 +456,10 @@ func (x *exchange) store(inv *inventory.Inventory) (*ingest.Result, *failure) {
 }
 
 func (s *Server) ingestFailure(err error) *failure {
+	var ve *inventory.ValidationError
+	if errors.As(err, &ve) {
+		return &failure{status: http.StatusBadRequest, message: ve.Error(), problems: ve.Problems}
+	}
 	e, ok := record.AsError(err)
 	if !ok {
 		return &failure{status: http.StatusInternalServerError, message: "internal error: the inventory was not stored", cause: err}

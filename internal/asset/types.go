@@ -143,14 +143,17 @@ func declared() []*record.Type {
 			DefaultSort: "-last_contact_at",
 			Fields: []*record.Field{
 				{Name: "device_id", Kind: record.Text, Required: true, ReadOnly: true, Search: true, Sort: true, List: true},
+				// GLPI Agent's own id (GLPI-Agent-ID), kept across device id changes.
+				{Name: "agent_uuid", Kind: record.Text, ReadOnly: true, Search: true, Sort: true, List: true},
 				{Name: "computer_id", Kind: record.Ref, Ref: "computers", ReadOnly: true, Sort: true, List: true},
-				{Name: "format", Kind: record.Text, Required: true, ReadOnly: true, Sort: true, List: true},
+				// The protocol of the agent's last inventory (inventory.Format).
+				{Name: "format", Kind: record.Enum, Options: []string{"fusioninventory", "glpi", "ocs", "parc"}, Required: true, ReadOnly: true, Sort: true, List: true},
 				{Name: "agent_name", Kind: record.Text, ReadOnly: true, Sort: true},
 				{Name: "agent_version", Kind: record.Text, ReadOnly: true, Sort: true, List: true},
 				{Name: "tag", Kind: record.Text, ReadOnly: true, Sort: true, Search: true},
 				{Name: "remote_ip", Kind: record.Text, ReadOnly: true, Search: true, List: true},
 				{Name: "last_contact_at", Kind: record.DateTime, ReadOnly: true, Sort: true, List: true, NoHistory: true},
-				{Name: "last_inventory_at", Kind: record.DateTime, ReadOnly: true, Sort: true, NoHistory: true},
+				{Name: "last_inventory_at", Kind: record.DateTime, ReadOnly: true, Sort: true, List: true, NoHistory: true},
 			}},
 		{Name: "software", Table: "software", Singular: "software", Area: record.AreaAssets, Scope: record.Global, NameField: "name",
 			Fields: []*record.Field{

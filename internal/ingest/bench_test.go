@@ -31,7 +31,12 @@ func benchStore(b *testing.B) *app.App {
 
 // machine returns the fixture made into machine n, with extra packages to reach size.
 func machine(b *testing.B, raw []byte, n, packages int) *inventory.Inventory {
-	inv, err := fusion.ParseInventory(raw)
+	return machineOf(b, fusion.ParseInventory, raw, n, packages)
+}
+
+// machineOf is machine for a document of any protocol.
+func machineOf(b *testing.B, parse func([]byte) (*inventory.Inventory, error), raw []byte, n, packages int) *inventory.Inventory {
+	inv, err := parse(raw)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -61,10 +66,16 @@ const (
 func benchIngest(b *testing.B, packages int, mode string) { benchIngestOf(b, fixture, packages, mode) }
 
 func benchIngestOf(b *testing.B, file string, packages int, mode string) {
+	benchIngestDoc(b, fusion.ParseInventory, inventorytest.Read(b, file), packages, mode)
+}
+
+func benchIngestDoc(b *testing.B, parse func([]byte) (*inventory.Inventory, error), raw []byte, packages int, mode string) {
 	a := benchStore(b)
 	s := a.Inventory
-	raw := inventorytest.Read(b, file)
 	ctx := context.Background()
+	machine := func(b *testing.B, raw []byte, n, packages int) *inventory.Inventory {
+		return machineOf(b, parse, raw, n, packages)
+	}
 	base := machine(b, raw, 0, packages)
 	if mode != "new" {
 		if _, err := s.Ingest(ctx, base, ingest.Meta{Raw: raw}); err != nil {
@@ -121,11 +132,13 @@ func BenchmarkIngestUnchangedLarge(b *testing.B)     { benchIngestOf(b, fixtureL
 func BenchmarkParseFusion(b *testing.B) {
 	raw := inventorytest.Read(b, fixture)
 	b.ReportAllocs()
+	cpu0 := cpuMS()
 	for i := 0; i < b.N; i++ {
 		if _, err := fusion.ParseInventory(raw); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((cpuMS()-cpu0)/float64(b.N), "cpu-ms/op")
 }
 
 // benchParallel sends new machines from 16 goroutines, as many

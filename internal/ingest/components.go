@@ -60,6 +60,9 @@ var componentSections = map[inventory.Section]string{
 	inventory.SectionMonitors:        "monitor",
 	inventory.SectionAntivirus:       "antivirus",
 	inventory.SectionVirtualMachines: "vm",
+	inventory.SectionFirmwares:       "firmware",
+	inventory.SectionRemoteMgmt:      "remote_mgmt",
+	inventory.SectionPowerSupplies:   "powersupply",
 }
 
 func details(v any) string {
@@ -156,6 +159,27 @@ func wanted(inv *inventory.Inventory, sec inventory.Section) []component {
 		for _, v := range inv.VirtualMachines {
 			add(firstOf(v.UUID, v.Name), component{Designation: v.Name, SizeMB: int64(v.MemoryMB),
 				Details: details(map[string]any{"uuid": v.UUID, "status": v.Status, "vmtype": v.VMType, "vcpus": v.VCPUs})})
+		}
+	case inventory.SectionFirmwares:
+		for _, f := range inv.Firmwares {
+			add(f.Type+"|"+f.Name, component{Designation: firstOf(f.Name, f.Description, f.Type), Manufacturer: f.Manufacturer,
+				Details: details(map[string]any{"version": f.Version, "type": f.Type, "date": f.Date})})
+		}
+	case inventory.SectionRemoteMgmt:
+		// The identifier is what a technician connects with: it is the designation.
+		for _, m := range inv.RemoteMgmt {
+			add(m.Type+"|"+m.ID, component{Designation: m.ID,
+				Details: details(map[string]any{"type": m.Type, "version": m.Version})})
+		}
+	case inventory.SectionPowerSupplies:
+		for _, p := range inv.PowerSupplies {
+			key := p.Serial
+			if key == "" || inventory.IsDummySerial(key) {
+				key = p.Location + "|" + p.Name + "|" + p.PartNumber
+			}
+			add(key, component{Designation: firstOf(p.Name, p.Model, p.PartNumber), Manufacturer: p.Manufacturer, Serial: p.Serial,
+				Details: details(map[string]any{"model": p.Model, "part_number": p.PartNumber, "power_max_w": p.PowerMaxW,
+					"hot_replaceable": p.HotReplaceable, "plugged": p.Plugged, "status": p.Status, "location": p.Location})})
 		}
 	}
 	// Identical keys (two DIMMs without serial in unnamed slots...) get a rank.

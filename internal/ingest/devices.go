@@ -59,6 +59,9 @@ func (r *run) applyDevice(d device) error {
 			return err
 		}
 		r.res.ID, r.res.Created, r.res.Changed = rec.ID, true, r.inv.Sections
+		if _, err := r.applyPorts(d, rec.ID); err != nil {
+			return err
+		}
 		return r.touchAgent()
 	}
 	old, err := r.s.App.Records.GetTx(r.ctx, r.tx, r.actor, t, id)
@@ -74,10 +77,80 @@ func (r *run) applyDevice(d device) error {
 		return err
 	}
 	r.res.ID = id
-	if rec.Version != old.Version {
+	portsChanged, err := r.applyPorts(d, id)
+	if err != nil {
+		return err
+	}
+	if rec.Version != old.Version || portsChanged {
 		r.res.Changed = r.inv.Sections
 	}
 	return r.touchAgent()
+}
+
+// devicePort is one row of network_equipment_ports.
+type devicePort struct {
+	Number                         int
+	Name, Description, Alias       string
+	MAC                            string
+	IfType, SpeedMbps, MTU, Status int
+	IPs                            string
+}
+
+// applyPorts keeps the ports a network equipment's inventory reports: when the
+// reported list differs from the stored one, it replaces it (ports come and go with
+// modules, and have no identity of their own beyond their index); an unchanged list
+// writes nothing. It reports whether it wrote.
+func (r *run) applyPorts(d device, id int64) (bool, error) {
+	if d.typ != "network-equipment" || !r.inv.Has(inventory.SectionPorts) {
+		return false, nil
+	}
+	want := make([]devicePort, 0, len(r.inv.Ports))
+	for _, p := range r.inv.Ports {
+		ips := slices.Clone(p.IPs)
+		slices.Sort(ips)
+		want = append(want, devicePort{Number: p.Number, Name: clip(p.Name, 255), Description: clip(p.Description, 255), Alias: clip(p.Alias, 255),
+			MAC: p.MAC, IfType: p.IfType, SpeedMbps: p.SpeedMbps, MTU: p.MTU, Status: p.Status, IPs: clip(strings.Join(ips, ","), 4000)})
+	}
+	slices.SortStableFunc(want, comparePorts)
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT number, name, description, alias, mac, if_type, speed_mbps, mtu, status, ips
+		FROM network_equipment_ports WHERE network_equipment_id = ?`, id)
+	if err != nil {
+		return false, err
+	}
+	var have []devicePort
+	for rows.Next() {
+		var p devicePort
+		if err := rows.Scan(&p.Number, &p.Name, &p.Description, &p.Alias, &p.MAC, &p.IfType, &p.SpeedMbps, &p.MTU, &p.Status, &p.IPs); err != nil {
+			rows.Close()
+			return false, err
+		}
+		have = append(have, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	slices.SortStableFunc(have, comparePorts)
+	if slices.Equal(have, want) {
+		return false, nil
+	}
+	if _, err := r.tx.ExecContext(r.ctx, "DELETE FROM network_equipment_ports WHERE network_equipment_id = ?", id); err != nil {
+		return false, err
+	}
+	for _, p := range want {
+		if _, err := r.tx.ExecContext(r.ctx, `INSERT INTO network_equipment_ports (network_equipment_id, number, name, description, alias, mac, if_type, speed_mbps, mtu, status, ips)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, p.Number, p.Name, p.Description, p.Alias, p.MAC, p.IfType, p.SpeedMbps, p.MTU, p.Status, p.IPs); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func comparePorts(a, b devicePort) int {
+	if a.Number != b.Number {
+		return a.Number - b.Number
+	}
+	return strings.Compare(a.Name+"\x00"+a.MAC, b.Name+"\x00"+b.MAC)
 }
 
 // deviceInput lists the fields the inventory reports, for the fields type t has.
@@ -199,6 +272,10 @@ func (r *run) matchDevice(t *record.Type, org int64) (int64, error) {
 // its computer: the agent that sent a device's inventory (often the one that queried
 // it over SNMP) gets no row for it.
 func (r *run) touchAgent() error {
-	_, err := r.tx.ExecContext(r.ctx, "UPDATE agents SET last_contact_at = ? WHERE device_id = ?", r.now, r.inv.DeviceID)
+	id, _, err := agentRow(r.ctx, r.tx, r.inv.DeviceID, r.meta.AgentID)
+	if err != nil || id == 0 {
+		return err
+	}
+	_, err = r.tx.ExecContext(r.ctx, "UPDATE agents SET last_contact_at = ? WHERE id = ?", r.now, id)
 	return err
 }

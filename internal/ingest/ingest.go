@@ -17,6 +17,10 @@ import (
 type Meta struct {
 	RemoteIP  string
 	UserAgent string
+	// AgentID is GLPI Agent's own id (its GLPI-Agent-ID header, a UUID in lower case):
+	// it stays when the agent's device id changes (a renamed machine), so the agent
+	// row follows it. Empty for the other agents.
+	AgentID string
 	// Raw is the document as received (decompressed), kept for download.
 	Raw []byte
 }

@@ -51,10 +51,15 @@ type prepared struct {
 func (s *Service) prepare(ctx context.Context, inv *inventory.Inventory, meta Meta, hashes map[string]string) (*prepared, error) {
 	db := s.App.DB
 	var stored string
-	err := db.QueryRowContext(ctx, `SELECT st.section_hashes FROM agents a JOIN inventory_state st ON st.computer_id = a.computer_id
-		WHERE a.device_id = ?`, inv.DeviceID).Scan(&stored)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	_, comp, err := agentRow(ctx, db, inv.DeviceID, meta.AgentID)
+	if err != nil {
 		return nil, err
+	}
+	if comp != 0 {
+		err = db.QueryRowContext(ctx, "SELECT section_hashes FROM inventory_state WHERE computer_id = ?", comp).Scan(&stored)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
 	}
 	old := map[string]string{}
 	json.Unmarshal([]byte(stored), &old)
@@ -91,7 +96,7 @@ func compressRaw(raw []byte) []byte {
 
 func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Meta) (*Result, error) {
 	if err := inv.Validate(); err != nil {
-		return nil, record.E(record.CodeInvalid, "err.inventory_invalid", err.Error())
+		return nil, &invalidError{rec: record.E(record.CodeInvalid, "err.inventory_invalid", err.Error()), val: err}
 	}
 	if inv.Action == inventory.ActionNetDiscovery {
 		// A discovery only says a device answers at an address: not an inventory.
@@ -125,6 +130,18 @@ func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Met
 	}
 	return res, err
 }
+
+// invalidError refuses an inventory that fails validation: a *record.Error for callers
+// that speak the record framework, and the *inventory.ValidationError with its list
+// of problems for those that report them (errors.As finds either). Validation happens
+// here only, once per inventory.
+type invalidError struct {
+	rec *record.Error
+	val error
+}
+
+func (e *invalidError) Error() string   { return e.rec.Error() }
+func (e *invalidError) Unwrap() []error { return []error{e.rec, e.val} }
 
 // store applies the inventory in one transaction.
 func (s *Service) store(ctx context.Context, inv *inventory.Inventory, meta Meta, tree *record.OrgTree, hashes map[string]string, pre *prepared, dev device, isDevice bool) (*Result, error) {
@@ -281,24 +298,48 @@ func (r *run) saveState(id int64, hashes map[string]string) error {
 	return err
 }
 
-func (r *run) saveAgent(computerID int64) error {
-	var agentID int64
-	err := r.tx.QueryRowContext(r.ctx, "SELECT id FROM agents WHERE device_id = ?", r.inv.DeviceID).Scan(&agentID)
-	name, version := r.inv.Agent.Name, r.inv.Agent.Version
-	if errors.Is(err, sql.ErrNoRows) {
-		agentID, err = r.db.InsertID(r.ctx, r.tx, `INSERT INTO agents (organization_id, device_id, computer_id, format, agent_name, agent_version, tag, remote_ip,
-			last_contact_at, last_inventory_at, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-			r.comp.OrgID, r.inv.DeviceID, computerID, string(r.inv.Format), name, version, nullable(r.inv.Tag), nullable(r.meta.RemoteIP), r.now, r.now, r.now, r.now)
-		r.res.AgentID = agentID
-		return err
+// agentRow finds the agent row of this inventory's agent: by GLPI Agent's own id
+// when it sent one (its device id changes when the machine is renamed), else by
+// device id. Zero when the agent is new.
+func agentRow(ctx context.Context, q store.Querier, deviceID, agentID string) (id, computerID int64, err error) {
+	var comp sql.NullInt64
+	if agentID != "" {
+		err = q.QueryRowContext(ctx, "SELECT id, computer_id FROM agents WHERE agent_uuid = ?", agentID).Scan(&id, &comp)
+		if err == nil || !errors.Is(err, sql.ErrNoRows) {
+			return id, comp.Int64, err
+		}
 	}
+	err = q.QueryRowContext(ctx, "SELECT id, computer_id FROM agents WHERE device_id = ?", deviceID).Scan(&id, &comp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	}
+	return id, comp.Int64, err
+}
+
+func (r *run) saveAgent(computerID int64) error {
+	agentID, _, err := agentRow(r.ctx, r.tx, r.inv.DeviceID, r.meta.AgentID)
 	if err != nil {
 		return err
 	}
+	name, version := r.inv.Agent.Name, r.inv.Agent.Version
+	if agentID == 0 {
+		agentID, err = r.db.InsertID(r.ctx, r.tx, `INSERT INTO agents (organization_id, device_id, agent_uuid, computer_id, format, agent_name, agent_version, tag, remote_ip,
+			last_contact_at, last_inventory_at, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			r.comp.OrgID, r.inv.DeviceID, nullable(r.meta.AgentID), computerID, string(r.inv.Format), name, version, nullable(r.inv.Tag), nullable(r.meta.RemoteIP), r.now, r.now, r.now, r.now)
+		r.res.AgentID = agentID
+		return err
+	}
+	if r.meta.AgentID != "" {
+		// The agent came back under a new device id: an older row under that device
+		// id (the same installation before it sent its GLPI-Agent-ID) gives way.
+		if _, err := r.tx.ExecContext(r.ctx, "DELETE FROM agents WHERE device_id = ? AND id <> ?", r.inv.DeviceID, agentID); err != nil {
+			return err
+		}
+	}
 	r.res.AgentID = agentID
-	_, err = r.tx.ExecContext(r.ctx, `UPDATE agents SET organization_id = ?, computer_id = ?, format = ?, agent_name = ?, agent_version = ?, tag = ?, remote_ip = ?,
+	_, err = r.tx.ExecContext(r.ctx, `UPDATE agents SET organization_id = ?, device_id = ?, agent_uuid = COALESCE(?, agent_uuid), computer_id = ?, format = ?, agent_name = ?, agent_version = ?, tag = ?, remote_ip = ?,
 		last_contact_at = ?, last_inventory_at = ?, updated_at = ?, version = version + 1, deleted_at = NULL WHERE id = ?`,
-		r.comp.OrgID, computerID, string(r.inv.Format), name, version, nullable(r.inv.Tag), nullable(r.meta.RemoteIP), r.now, r.now, r.now, agentID)
+		r.comp.OrgID, r.inv.DeviceID, nullable(r.meta.AgentID), computerID, string(r.inv.Format), name, version, nullable(r.inv.Tag), nullable(r.meta.RemoteIP), r.now, r.now, r.now, agentID)
 	return err
 }
 

@@ -84,12 +84,11 @@ func (r *run) match() (int64, error) {
 	}
 	// The agent's own link, when no rule recognised the machine (its serial went
 	// missing, say): the same installation keeps reporting the same computer.
-	var linked sql.NullInt64
-	err = r.tx.QueryRowContext(r.ctx, "SELECT a.computer_id FROM agents a JOIN computers c ON c.id = a.computer_id AND c.deleted_at IS NULL WHERE a.device_id = ?", r.inv.DeviceID).Scan(&linked)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	_, linked, err := agentRow(r.ctx, r.tx, r.inv.DeviceID, r.meta.AgentID)
+	if err != nil || linked == 0 {
 		return 0, err
 	}
-	return linked.Int64, nil
+	return r.findComputer("id = ?", linked)
 }
 
 func (r *run) findComputer(cond string, args ...any) (int64, error) {

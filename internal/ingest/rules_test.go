@@ -151,10 +151,10 @@ func TestContactMovesTheAgentsLastContact(t *testing.T) {
 		}
 		later := time.Now().UTC().Add(48 * time.Hour).Truncate(time.Second)
 		s.Now = func() time.Time { return later }
-		if err := s.Contact(ctx, inv.DeviceID, "192.0.2.7"); err != nil {
+		if err := s.Contact(ctx, inv.DeviceID, "", "192.0.2.7"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Contact(ctx, "unknown-device", "192.0.2.8"); err != nil {
+		if err := s.Contact(ctx, "unknown-device", "", "192.0.2.8"); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, a, "SELECT COUNT(*) FROM agents WHERE remote_ip = '192.0.2.7' AND last_contact_at > last_inventory_at"); n != 1 {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"parc/internal/record"
@@ -123,15 +124,52 @@ func (s *Service) Raw(ctx context.Context, a *record.Actor, computerID int64) (d
 
 // Contact notes that a known agent called in (a PROLOG or a GLPI Agent contact), so that
 // stale agents are told apart from agents that call but have nothing new to send.
-// Unknown device ids are ignored: an agent exists once it has sent an inventory.
-func (s *Service) Contact(ctx context.Context, deviceID, remoteIP string) error {
-	if deviceID == "" {
+// Unknown agents are ignored: an agent exists once it has sent an inventory. GLPI
+// Agent is known by its own id (agentID, its GLPI-Agent-ID) when it has one.
+func (s *Service) Contact(ctx context.Context, deviceID, agentID, remoteIP string) error {
+	if deviceID == "" && agentID == "" {
 		return nil
 	}
 	var ip any
 	if remoteIP != "" {
 		ip = remoteIP
 	}
-	_, err := s.App.DB.Exec(ctx, "UPDATE agents SET last_contact_at = ?, remote_ip = COALESCE(?, remote_ip) WHERE device_id = ?", s.Now(), ip, deviceID)
+	db := s.App.DB
+	id, _, err := agentRow(ctx, db, deviceID, agentID)
+	if err != nil || id == 0 {
+		return err
+	}
+	_, err = db.Exec(ctx, "UPDATE agents SET last_contact_at = ?, remote_ip = COALESCE(?, remote_ip) WHERE id = ?", s.Now(), ip, id)
 	return err
+}
+
+// Ports lists a network equipment's ports, by number, as components of kind "port"
+// (designation the port's name, serial its MAC address), for an actor who may read
+// the equipment.
+func (s *Service) Ports(ctx context.Context, a *record.Actor, id int64) ([]Component, error) {
+	if _, err := s.App.Records.Get(ctx, a, s.App.Reg.MustType("network-equipment"), id); err != nil {
+		return nil, err
+	}
+	rows, err := s.App.DB.QueryContext(ctx, `SELECT number, name, description, alias, mac, if_type, speed_mbps, mtu, status, ips
+		FROM network_equipment_ports WHERE network_equipment_id = ? ORDER BY number, id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Component{}
+	for rows.Next() {
+		var p devicePort
+		if err := rows.Scan(&p.Number, &p.Name, &p.Description, &p.Alias, &p.MAC, &p.IfType, &p.SpeedMbps, &p.MTU, &p.Status, &p.IPs); err != nil {
+			return nil, err
+		}
+		var ips []string
+		if p.IPs != "" {
+			ips = strings.Split(p.IPs, ",")
+		}
+		status := map[int]string{1: "up", 2: "down"}[p.Status]
+		d, _ := json.Marshal(map[string]any{"number": p.Number, "description": firstOf(p.Alias, p.Description), "mac": p.MAC, "ips": ips,
+			"speed_mbps": p.SpeedMbps, "status": status, "virtual": virtualIfTypes[p.IfType]})
+		out = append(out, Component{Kind: "port", Designation: firstOf(p.Name, p.Description, strconv.Itoa(p.Number)), Serial: p.MAC, Details: d})
+	}
+	return out, rows.Err()
 }

@@ -81,6 +81,10 @@ func (inv *Inventory) sectionHash(s Section) string {
 		return hashSet(inv.Videos, nil)
 	case SectionFirmwares:
 		return hashSet(inv.Firmwares, nil)
+	case SectionRemoteMgmt:
+		return hashSet(inv.RemoteMgmt, nil)
+	case SectionPowerSupplies:
+		return hashSet(inv.PowerSupplies, nil)
 	case SectionPorts:
 		return hashSet(inv.Ports, func(p Port) Port {
 			p.IPs = sorted(p.IPs)

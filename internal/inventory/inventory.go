@@ -86,6 +86,8 @@ type Inventory struct {
 	Controllers     []Controller     `json:"controllers,omitempty"`
 	Videos          []Video          `json:"videos,omitempty"`
 	Firmwares       []Firmware       `json:"firmwares,omitempty"`
+	RemoteMgmt      []RemoteMgmt     `json:"remote_mgmt,omitempty"`
+	PowerSupplies   []PowerSupply    `json:"powersupplies,omitempty"`
 	// Device is the SNMP view of a network device or printer (netinventory and
 	// netdiscovery); nil for computers and phones.
 	Device *NetworkDevice `json:"network_device,omitempty"`
@@ -351,6 +353,28 @@ type Firmware struct {
 	Type         string `json:"type,omitempty"`
 	Description  string `json:"description,omitempty"`
 	Date         string `json:"date,omitempty"`
+}
+
+// RemoteMgmt is a remote-control tool installed on the device, with the identifier a
+// technician connects to it by (TeamViewer, AnyDesk, RustDesk, SupRemo, MeshCentral...).
+type RemoteMgmt struct {
+	Type    string `json:"type"` // lower case, as reported: teamviewer, anydesk...
+	ID      string `json:"id"`
+	Version string `json:"version,omitempty"`
+}
+
+// PowerSupply is a power supply unit of a server.
+type PowerSupply struct {
+	Name           string `json:"name,omitempty"`
+	Manufacturer   string `json:"manufacturer,omitempty"`
+	Model          string `json:"model,omitempty"`
+	PartNumber     string `json:"part_number,omitempty"`
+	Serial         string `json:"serial,omitempty"`
+	PowerMaxW      int    `json:"power_max_w,omitempty"`
+	HotReplaceable bool   `json:"hot_replaceable,omitempty"`
+	Plugged        bool   `json:"plugged,omitempty"`
+	Status         string `json:"status,omitempty"`
+	Location       string `json:"location,omitempty"`
 }
 
 // NetworkDevice is a network device or printer as seen over SNMP.

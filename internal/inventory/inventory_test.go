@@ -74,7 +74,7 @@ func TestSections(t *testing.T) {
 		t.Error("Has")
 	}
 	all := inventory.AllSections()
-	if !slices.IsSorted(all) || len(all) != 21 {
+	if !slices.IsSorted(all) || len(all) != 23 {
 		t.Errorf("AllSections %v", all)
 	}
 	// Every section is hashed from its own data: none falls to the default case, which

@@ -25,6 +25,8 @@ const (
 	SectionControllers     Section = "controllers"
 	SectionVideos          Section = "videos"
 	SectionFirmwares       Section = "firmwares"
+	SectionRemoteMgmt      Section = "remote_mgmt"
+	SectionPowerSupplies   Section = "powersupplies"
 	SectionNetworkDevice   Section = "network_device"
 	SectionPorts           Section = "network_ports"
 )
@@ -36,7 +38,7 @@ func AllSections() []Section {
 		SectionStorages, SectionVolumes, SectionNetworks, SectionSoftwares, SectionUsers,
 		SectionLocalUsers, SectionLocalGroups, SectionMonitors, SectionBatteries,
 		SectionVirtualMachines, SectionAntivirus, SectionControllers, SectionVideos,
-		SectionFirmwares, SectionNetworkDevice, SectionPorts,
+		SectionFirmwares, SectionNetworkDevice, SectionPorts, SectionRemoteMgmt, SectionPowerSupplies,
 	}
 	slices.Sort(s)
 	return s

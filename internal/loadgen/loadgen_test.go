@@ -2,13 +2,18 @@ package loadgen_test
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"syscall"
 	"testing"
 	"time"
 
+	"parc/internal/agentserver"
 	"parc/internal/app"
 	"parc/internal/inventory/inventorytest"
 	"parc/internal/loadgen"
@@ -116,4 +121,98 @@ func BenchmarkFusionNewMachinesHTTP(b *testing.B) {
 		b.Fatalf("%v %+v", err, rep)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inventories/s")
+}
+
+// BenchmarkHTTPNewMachines and BenchmarkHTTPUnchanged compare the XML and JSON paths
+// end to end (decompression, parse, store) on one document: the real agent's
+// inventory of the Debian virtual machine (774 packages), as FusionInventory sends it
+// (XML) and as GLPI Agent sends it (JSON, see inventorytest.GLPIJSON), zlib-compressed,
+// one request at a time. The documents are made before the timer starts.
+func BenchmarkHTTPNewMachines(b *testing.B) {
+	b.Run("xml", func(b *testing.B) { benchHTTP(b, false, false) })
+	b.Run("json", func(b *testing.B) { benchHTTP(b, true, false) })
+}
+
+func BenchmarkHTTPUnchanged(b *testing.B) {
+	b.Run("xml", func(b *testing.B) { benchHTTP(b, false, true) })
+	b.Run("json", func(b *testing.B) { benchHTTP(b, true, true) })
+}
+
+func benchHTTP(b *testing.B, json, unchanged bool) {
+	a := app.New(storetest.OpenTest(b, "sqlite"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	if _, err := a.Bootstrap(ctx, "en"); err != nil {
+		b.Fatal(err)
+	}
+	f, err := loadgen.NewFusion(inventorytest.Read(b, "fusioninventory-2.6-debian12-vm.xml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(a.HTTP())
+	defer srv.Close()
+	doc := func(n int) []byte {
+		d := f.Document(n, 0, 0)
+		if json {
+			d = inventorytest.GLPIJSON(b, d)
+		}
+		var z bytes.Buffer
+		w := zlib.NewWriter(&z)
+		w.Write(d)
+		w.Close()
+		return z.Bytes()
+	}
+	send := func(n int, body []byte) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+agentserver.PathGLPI, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-compress-zlib")
+		if json { // each machine's agent has its own id
+			req.Header.Set("GLPI-Agent-ID", fmt.Sprintf("3a609a2e-947f-4e6a-9af9-%012d", n))
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+	docs := make([][]byte, b.N)
+	for i := range docs {
+		if unchanged {
+			if i == 0 {
+				docs[0] = doc(1)
+				send(1, docs[0])
+			} else {
+				docs[i] = docs[0]
+			}
+			continue
+		}
+		docs[i] = doc(i + 1)
+	}
+	b.ResetTimer()
+	cpu0 := cpuMS()
+	for i := range docs {
+		n := i + 1
+		if unchanged {
+			n = 1
+		}
+		send(n, docs[i])
+	}
+	if want := b.N; !unchanged {
+		var got int
+		if err := a.DB.R.QueryRow("SELECT COUNT(*) FROM computers").Scan(&got); err != nil || got != want {
+			b.Fatalf("%d computers stored for %d new machines (%v)", got, want, err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inventories/s")
+	b.ReportMetric((cpuMS()-cpu0)/float64(b.N), "cpu-ms/op")
+}
+
+// cpuMS is the process's CPU time in milliseconds: steadier than wall-clock time on a
+// shared machine.
+func cpuMS() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6
 }

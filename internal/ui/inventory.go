@@ -261,7 +261,8 @@ type ComponentGroup struct {
 }
 
 // componentKinds are the kinds of components in the order the tab shows them.
-var componentKinds = []string{"cpu", "memory", "storage", "volume", "network", "video", "controller", "battery", "monitor", "antivirus", "vm"}
+var componentKinds = []string{"cpu", "memory", "storage", "volume", "network", "video", "controller", "battery", "powersupply", "monitor",
+	"antivirus", "remote_mgmt", "firmware", "vm", "port"}
 
 // kindName is the translated name of a kind of component, one or several.
 func kindName(c *req, kind string, plural bool) string {
@@ -440,6 +441,37 @@ var componentCols = map[string][]compCol{
 		colWh("real_capacity", "real_capacity_mwh"), colSerial},
 	"monitor":   {colDesignation("name"), colManufacturer, colText("model", "model"), colSerial, colText("port", "port")},
 	"antivirus": {colDesignation("name"), colManufacturer, colBool("enabled", "enabled"), colBool("uptodate", "uptodate"), colText("base_version", "base_version")},
+	"remote_mgmt": {{key: "tool", get: func(c *req, _ *ingest.Component, d compDetails) string {
+		if key := "ui.comp.tool." + d.str("type"); d.str("type") != "" && c.cat.Has(c.Lang, key) {
+			return c.T(key)
+		}
+		return d.str("type")
+	}}, colDesignation("remote_id"), colText("version", "version")},
+	"firmware": {colDesignation("name"), colManufacturer, colText("type", "type"), colText("version", "version"), colText("date", "date")},
+	"powersupply": {colDesignation("name"), colManufacturer, colText("model", "model"), colText("part_number", "part_number"),
+		{key: "power", class: "num", get: func(c *req, _ *ingest.Component, d compDetails) string {
+			if n := d.num("power_max_w"); n > 0 {
+				return c.T("ui.unit.watts", fmtInt(c.Lang, n))
+			}
+			return ""
+		}},
+		colBool("hot_replaceable", "hot_replaceable"), colBool("plugged", "plugged"), colText("status", "status"), colSerial},
+	"port": {colInt("number", "number"), colDesignation("name"), colText("description", "description"),
+		{key: "mac", get: func(_ *req, x *ingest.Component, _ compDetails) string { return x.Serial }},
+		{key: "ips", class: "wrap", get: func(_ *req, _ *ingest.Component, d compDetails) string { return strings.Join(d.list("ips"), ", ") }},
+		{key: "speed", class: "num", get: func(c *req, _ *ingest.Component, d compDetails) string {
+			if n := d.num("speed_mbps"); n > 0 {
+				return fmtSpeed(c, n)
+			}
+			return ""
+		}},
+		{key: "status", get: func(c *req, _ *ingest.Component, d compDetails) string {
+			if s := d.str("status"); s != "" {
+				return c.T("ui.comp.status." + s)
+			}
+			return ""
+		}},
+		colBool("virtual", "virtual")},
 	"vm": {colDesignation("name"), colText("vmtype", "vmtype"), colText("status", "status"), colInt("vcpus", "vcpus"),
 		{key: "memory", class: "num", get: func(c *req, x *ingest.Component, _ compDetails) string {
 			if x.SizeMB <= 0 {
@@ -459,6 +491,11 @@ func (u *UI) componentGroups(c *req, id int64) ([]ComponentGroup, error) {
 	if err != nil {
 		return nil, err
 	}
+	return u.groups(c, cs), nil
+}
+
+// groups lays components out kind by kind.
+func (u *UI) groups(c *req, cs []ingest.Component) []ComponentGroup {
 	byKind := map[string][]ingest.Component{}
 	kinds := slices.Clone(componentKinds)
 	for _, x := range cs {
@@ -505,7 +542,7 @@ func (u *UI) componentGroups(c *req, id int64) ([]ComponentGroup, error) {
 		}
 		out = append(out, g)
 	}
-	return out, nil
+	return out
 }
 
 // SoftwareTab is the installed software of a computer.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"parc/internal/ingest"
 	"parc/internal/record"
 )
 
@@ -166,6 +167,15 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 		}
 	}
 	p.Tabs = append(p.Tabs, Tab{Key: "details", Label: c.T("ui.item.tab_details"), Href: href})
+	var ports []ingest.Component
+	if t.Name == "network-equipment" {
+		if ports, err = u.Inventory.Ports(c.R.Context(), c.Actor, id); err != nil {
+			return err
+		}
+	}
+	if len(ports) > 0 {
+		p.Tabs = append(p.Tabs, Tab{Key: "components", Label: c.T("ui.inv.tab_ports", fmtInt(c.Lang, int64(len(ports)))), Href: href + "?tab=components"})
+	}
 	if hasInv {
 		p.Tabs = append(p.Tabs, Tab{Key: "components", Label: c.T("ui.inv.tab_components"), Href: href + "?tab=components"})
 		p.Tabs = append(p.Tabs, Tab{Key: "software", Label: c.T("ui.inv.tab_software", fmtInt(c.Lang, rec.Int("software_count"))), Href: href + "?tab=software"})
@@ -242,7 +252,9 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 			p.Blocks = append(p.Blocks, b)
 		}
 	case "components":
-		if p.Components, err = u.componentGroups(c, id); err != nil {
+		if len(ports) > 0 {
+			p.Components = u.groups(c, ports)
+		} else if p.Components, err = u.componentGroups(c, id); err != nil {
 			return err
 		}
 	case "software":

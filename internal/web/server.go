@@ -43,6 +43,18 @@ type PublicRegistrar interface {
 	PublicPaths() []string
 }
 
+// Claimer is a Registrar that also answers some requests on paths that belong to
+// others: the agent server takes the agents' requests to "/" (GLPI Agent's default
+// URL), which is otherwise the dashboard. A claimed request skips user
+// authentication, language and CSRF checks, as a public path does; cross-origin
+// protection still applies.
+type Claimer interface {
+	Registrar
+	// Claim returns the handler of a request it takes, nil for the others. It must
+	// decide from the method, URL and headers only, never by reading the body.
+	Claim(r *http.Request) http.Handler
+}
+
 // Server is parc's HTTP front.
 type Server struct {
 	App *core.Core
@@ -55,6 +67,8 @@ type Server struct {
 	handler http.Handler
 	// public lists the paths that skip user authentication (see PublicRegistrar).
 	public []string
+	// claimers take requests before authentication (see Claimer).
+	claimers []Claimer
 	// pageError renders errors of HTML pages (set when the UI is mounted).
 	pageError func(w http.ResponseWriter, r *http.Request, err error)
 	metrics   *prometheus.Registry
@@ -87,6 +101,9 @@ func New(a *core.Core, cat *i18n.Catalog, apiRoutes APIRoutes, extra ...Registra
 		if p, ok := r.(PublicRegistrar); ok {
 			s.public = append(s.public, p.PublicPaths()...)
 		}
+		if c, ok := r.(Claimer); ok {
+			s.claimers = append(s.claimers, c)
+		}
 		if pe, ok := r.(interface {
 			RenderError(http.ResponseWriter, *http.Request, error)
 		}); ok {
@@ -98,6 +115,7 @@ func New(a *core.Core, cat *i18n.Catalog, apiRoutes APIRoutes, extra ...Registra
 	h = s.csrf(h)
 	h = s.language(h)
 	h = s.authenticate(h)
+	h = s.claimed(h)
 	h = cop.Handler(h)
 	h = s.observe(mux, h)
 	s.handler = h
@@ -198,6 +216,22 @@ func (s *Server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
 			s.Log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", code, "duration_ms", d.Milliseconds(), "ip", httpctx.ClientIP(r))
 		}()
 		next.ServeHTTP(sw, r)
+	})
+}
+
+// claimed serves the requests a Claimer takes; the others go on to next.
+func (s *Server) claimed(next http.Handler) http.Handler {
+	if len(s.claimers) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, c := range s.claimers {
+			if h := c.Claim(r); h != nil {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -2,6 +2,7 @@ package fusion
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -247,15 +248,15 @@ func TestSampleFedoraLaptop(t *testing.T) {
 	}
 }
 
-// fusion-2: an HP laptop under Windows 8.1; fusion-12 is the same with POWERSUPPLIES,
-// which parc does not keep.
+// fusion-2: an HP laptop under Windows 8.1; fusion-12 is the same with POWERSUPPLIES.
 func TestSampleWindowsLaptop(t *testing.T) {
 	inv := parseFile(t, "glpi-inventory-format/fusion-2.xml")
 	it.Eq(t, "deviceid", inv.DeviceID, "pc-arg-23.cedre.local-2017-04-18-09-26-44")
 	it.Eq(t, "agent", inv.Agent, inventory.Agent{Name: "FusionInventory-Agent", Version: "2.3.19"})
 	it.Eq(t, "tag", inv.Tag, "3923")
 	it.Eq(t, "sections", it.SectionList(inv), "antivirus,batteries,bios,controllers,cpus,drives,hardware,local_groups,"+
-		"local_users,memories,monitors,networks,operatingsystem,softwares,storages,users,videos")
+		"local_users,memories,monitors,networks,operatingsystem,remote_mgmt,softwares,storages,users,videos")
+	it.Eq(t, "remote management", fmt.Sprint(inv.RemoteMgmt), fmt.Sprint([]inventory.RemoteMgmt{{Type: "teamviewer", ID: "407026896"}}))
 	it.Eq(t, "serial", inv.Serial(), "CZC0479792")
 	it.Eq(t, "uuid", inv.Hardware.UUID, "33E737A8-F827-11DF-9297-47C0A301005A")
 	it.Eq(t, "model", inv.Model(), "HP EliteBook 2540p")
@@ -308,7 +309,10 @@ func TestSampleWindowsLaptop(t *testing.T) {
 	}
 
 	same := parseFile(t, "glpi-inventory-format/fusion-12.xml")
+	it.Eq(t, "power supply", same.PowerSupplies[0], inventory.PowerSupply{Name: "PWR SPLY,750W,RDNT,DELTA", Manufacturer: "DELL",
+		PartNumber: "05RHVVA00", Serial: "CN179726BLFFQ8", PowerMaxW: 750, HotReplaceable: true, Plugged: true, Status: "Present, Unknown"})
 	a, b := inv.SectionHashes(), same.SectionHashes()
+	delete(b, string(inventory.SectionPowerSupplies))
 	if len(a) != len(b) {
 		t.Fatalf("%d and %d sections", len(a), len(b))
 	}

@@ -2,6 +2,7 @@ package glpi
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -41,7 +42,8 @@ func TestComputer1(t *testing.T) {
 	it.Eq(t, "partial", inv.Partial, false)
 	it.Eq(t, "agent", inv.Agent, inventory.Agent{Name: "FusionInventory-Agent", Version: "2.5.2-1.fc31"})
 	it.Eq(t, "sections", it.SectionList(inv), "batteries,bios,controllers,cpus,drives,hardware,memories,monitors,"+
-		"networks,operatingsystem,softwares,storages,users")
+		"networks,operatingsystem,remote_mgmt,softwares,storages,users")
+	it.Eq(t, "remote management", fmt.Sprint(inv.RemoteMgmt), fmt.Sprint([]inventory.RemoteMgmt{{Type: "teamviewer", ID: "123456789"}}))
 	it.Eq(t, "serial", inv.Serial(), "640HP72")
 	it.Eq(t, "uuid", inv.Hardware.UUID, "4c4c4544-0034-3010-8048-b6c04f503732")
 	it.Eq(t, "bios", inv.BIOS, inventory.BIOS{SystemManufacturer: "Dell Inc.", SystemModel: "XPS 13 9350", SystemSerial: "640HP72",

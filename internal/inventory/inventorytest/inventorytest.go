@@ -4,8 +4,11 @@
 package inventorytest
 
 import (
+	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -173,4 +176,92 @@ func CheckInventory(tb testing.TB, inv *inventory.Inventory) {
 	if _, err := json.Marshal(inv); err != nil {
 		tb.Fatalf("encode: %v", err)
 	}
+}
+
+// GLPIJSON turns a FusionInventory INVENTORY request into the GLPI Agent JSON
+// inventory of the same content, as GLPI Agent writes it: FusionInventory's sections
+// in lower case, the list sections (and repeated elements) as arrays. Benchmarks use
+// it to compare the two protocols on one document.
+func GLPIJSON(tb testing.TB, doc []byte) []byte {
+	tb.Helper()
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	type elem struct {
+		name     string
+		text     strings.Builder
+		children []*elem
+	}
+	var stack []*elem
+	var root *elem
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			e := &elem{name: t.Name.Local}
+			if len(stack) > 0 {
+				top := stack[len(stack)-1]
+				top.children = append(top.children, e)
+			} else {
+				root = e
+			}
+			stack = append(stack, e)
+		case xml.CharData:
+			if len(stack) > 0 {
+				stack[len(stack)-1].text.Write(t)
+			}
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		}
+	}
+	var value func(e *elem) any
+	value = func(e *elem) any {
+		if len(e.children) == 0 {
+			return strings.TrimSpace(e.text.String())
+		}
+		obj := map[string]any{}
+		for _, c := range e.children {
+			k := strings.ToLower(c.name)
+			if prev, ok := obj[k]; ok {
+				list, isList := prev.([]any)
+				if !isList {
+					list = []any{prev}
+				}
+				obj[k] = append(list, value(c))
+				continue
+			}
+			obj[k] = value(c)
+		}
+		return obj
+	}
+	out := map[string]any{"action": "inventory", "itemtype": "Computer"}
+	for _, c := range root.children {
+		switch c.name {
+		case "DEVICEID":
+			out["deviceid"] = strings.TrimSpace(c.text.String())
+		case "CONTENT":
+			content := map[string]any{}
+			for _, s := range c.children {
+				k := strings.ToLower(s.name)
+				v := value(s)
+				switch k {
+				case "hardware", "bios", "operatingsystem", "accesslog", "versionclient":
+					content[k] = v
+				default:
+					list, _ := content[k].([]any)
+					content[k] = append(list, v)
+				}
+			}
+			out["content"] = content
+		}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }

@@ -7,6 +7,7 @@ package mapping
 
 import (
 	"fmt"
+	"strings"
 
 	"parc/internal/inventory"
 	"parc/internal/inventory/internal/tree"
@@ -179,6 +180,16 @@ func (b *Builder) section(n *tree.Node) {
 	case "FIRMWARES":
 		if b.list(inventory.SectionFirmwares, n) {
 			inv.Firmwares = append(inv.Firmwares, b.firmware(n))
+		}
+	case "REMOTE_MGMT":
+		if b.list(inventory.SectionRemoteMgmt, n) {
+			if m := (inventory.RemoteMgmt{Type: strings.ToLower(n.Value("TYPE")), ID: n.Value("ID"), Version: n.Value("VERSION")}); m.ID != "" {
+				inv.RemoteMgmt = append(inv.RemoteMgmt, m)
+			}
+		}
+	case "POWERSUPPLIES":
+		if b.list(inventory.SectionPowerSupplies, n) {
+			inv.PowerSupplies = append(inv.PowerSupplies, b.powerSupply(n))
 		}
 	case "NETWORK_DEVICE":
 		if b.single(inventory.SectionNetworkDevice, n) {

@@ -399,3 +399,27 @@ func (b *Builder) firmware(n *tree.Node) inventory.Firmware {
 		Date:         b.date(n, DayFirst, "DATE"),
 	}
 }
+
+// powerSupply reads a power supply; XML says "750 W" and "Yes" where JSON has 750
+// and true.
+func (b *Builder) powerSupply(n *tree.Node) inventory.PowerSupply {
+	p := inventory.PowerSupply{
+		Name:           n.Value("NAME"),
+		Manufacturer:   n.Value("MANUFACTURER"),
+		Model:          n.Value("MODEL"),
+		PartNumber:     n.Value("PARTNUM"),
+		Serial:         n.Value("SERIALNUMBER", "SERIAL"),
+		HotReplaceable: Bool(n.Value("HOTREPLACEABLE")),
+		Plugged:        Bool(n.Value("PLUGGED")),
+		Status:         n.Value("STATUS"),
+		Location:       n.Value("LOCATION"),
+	}
+	if s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(n.Value("POWER_MAX")), "W")); s != "" {
+		if w, ok := Int(s); ok && w > 0 {
+			p.PowerMaxW = w
+		} else {
+			b.Warn("%s: %q is not a power in watts", b.path(n, "POWER_MAX"), tree.Clip(n.Value("POWER_MAX")))
+		}
+	}
+	return p
+}

@@ -58,8 +58,23 @@ func FuzzParseXML(f *testing.F) {
 	})
 }
 
+func sameTree(a, b *Node) bool {
+	if a.Name != b.Name || a.Text != b.Text || len(a.Children) != len(b.Children) {
+		return false
+	}
+	for i := range a.Children {
+		if !sameTree(a.Children[i], b.Children[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 func FuzzParseJSON(f *testing.F) {
 	for _, s := range []string{
+		`{"a":"\ud83d\ude00 \ud800 \udc00x \u00e9\n\t\"\/","b":-0.5e+10,"c":[null],"d":[],"e":{},"f":false}`,
+		"{\"k\xff\":\"v\xfe\", \"K\" : [ 1 , [ ] , { } ] }",
+		`{"a":01}`, `{"a":1.}`, `{"a":-}`, `{"a":tru}`, `{"a":"\x"}`, `{"a":"b`, `{"a" 1}`, `{,}`, `{"a":1,}`, `[`, ` `,
 		`{"action":"inventory","content":{"softwares":[{"name":"a"},{}],"users":[],"x":null,"n":1.5e3,"b":true}}`,
 		`{"a":[[1,[2]],{"b":"\u00e9"}]}`,
 		`{"a":"\xff"}`,
@@ -69,5 +84,16 @@ func FuzzParseJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		root, err := ParseJSON(data, fuzzLimits)
 		check(t, root, err)
+		// The scanner reads what encoding/json reads, into the same tree.
+		ref, refErr := refParseJSON(data, fuzzLimits)
+		if errors.Is(err, inventory.ErrLimit) || errors.Is(refErr, inventory.ErrLimit) {
+			return
+		}
+		if (err == nil) != (refErr == nil) {
+			t.Fatalf("scanner: %v; encoding/json: %v", err, refErr)
+		}
+		if err == nil && !sameTree(root, ref) {
+			t.Fatalf("trees differ:\n%s\n%s", dump(root), dump(ref))
+		}
 	})
 }
