@@ -13,8 +13,8 @@ import (
 	"sync"
 	"testing"
 
-	"parc/internal/agentserver"
 	"parc/internal/inventory"
+	"parc/internal/inventory/parcdoc"
 )
 
 func sampleInventory() *inventory.Inventory {
@@ -118,7 +118,7 @@ func TestSend(t *testing.T) {
 	}
 
 	// The server's own reader accepts the document, monitors reported empty.
-	back, err := agentserver.Decode(body, inventory.Limits{})
+	back, err := parcdoc.Decode(body, inventory.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

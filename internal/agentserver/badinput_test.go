@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"parc/internal/inventory/inventorytest"
+	"parc/internal/inventory/parcdoc"
 	"parc/internal/inventory/wire"
 	"parc/internal/storetest"
 )
@@ -120,20 +121,20 @@ func TestBadInputIsRefused(t *testing.T) {
 		{"parc: no protocol", PathParc, []byte(`{"device_id":"a","inventory":{}}`), "application/json", 400, "parc", "protocol"},
 		{"parc: future version", PathParc, parcDoc("parc-agent/2", "a", goodParcInv), "application/json", 400, "parc", `"parc-agent/2" is not supported`},
 		{"parc: other protocol", PathParc, parcDoc("glpi", "a", goodParcInv), "application/json", 400, "parc", "unknown protocol"},
-		{"parc: missing device_id", PathParc, parcDoc(ProtocolV1, "", goodParcInv), "application/json", 400, "parc", "deviceid"},
-		{"parc: unknown section", PathParc, parcDoc(ProtocolV1, "a", `{"sections":["hardware","gpus"],"hardware":{"name":"pc1"}}`), "application/json", 400, "parc", `"gpus"`},
-		{"parc: unknown member", PathParc, parcDoc(ProtocolV1, "a", `{"hardware":{"name":"pc1"},"gpus":[]}`), "application/json", 400, "parc", "inventory.gpus"},
-		{"parc: unknown field", PathParc, parcDoc(ProtocolV1, "a", `{"hardware":{"name":"pc1","colour":"red"}}`), "application/json", 400, "parc", "colour"},
+		{"parc: missing device_id", PathParc, parcDoc(parcdoc.ProtocolV1, "", goodParcInv), "application/json", 400, "parc", "deviceid"},
+		{"parc: unknown section", PathParc, parcDoc(parcdoc.ProtocolV1, "a", `{"sections":["hardware","gpus"],"hardware":{"name":"pc1"}}`), "application/json", 400, "parc", `"gpus"`},
+		{"parc: unknown member", PathParc, parcDoc(parcdoc.ProtocolV1, "a", `{"hardware":{"name":"pc1"},"gpus":[]}`), "application/json", 400, "parc", "inventory.gpus"},
+		{"parc: unknown field", PathParc, parcDoc(parcdoc.ProtocolV1, "a", `{"hardware":{"name":"pc1","colour":"red"}}`), "application/json", 400, "parc", "colour"},
 		{"parc: unknown envelope field", PathParc, []byte(`{"protocol":"parc-agent/1","device_id":"a","inventroy":{}}`), "application/json", 400, "parc", "inventroy"},
-		{"parc: unlisted section", PathParc, parcDoc(ProtocolV1, "a", `{"sections":["hardware"],"hardware":{"name":"pc1"},"cpus":[{"model":"x"}]}`), "application/json", 400, "parc", "not listed"},
-		{"parc: wrong type", PathParc, parcDoc(ProtocolV1, "a", `{"hardware":{"name":"pc1","memory_mb":"lots"}}`), "application/json", 400, "parc", "memory_mb"},
+		{"parc: unlisted section", PathParc, parcDoc(parcdoc.ProtocolV1, "a", `{"sections":["hardware"],"hardware":{"name":"pc1"},"cpus":[{"model":"x"}]}`), "application/json", 400, "parc", "not listed"},
+		{"parc: wrong type", PathParc, parcDoc(parcdoc.ProtocolV1, "a", `{"hardware":{"name":"pc1","memory_mb":"lots"}}`), "application/json", 400, "parc", "memory_mb"},
 		{"parc: no inventory", PathParc, []byte(`{"protocol":"parc-agent/1","device_id":"a"}`), "application/json", 400, "parc", "missing"},
-		{"parc: no hardware", PathParc, parcDoc(ProtocolV1, "a", `{"cpus":[]}`), "application/json", 400, "parc", "HARDWARE"},
-		{"parc: invalid UTF-8", PathParc, parcDoc(ProtocolV1, "a", "{\"hardware\":{\"name\":\"pc\xff\"}}"), "application/json", 400, "parc", "UTF-8"},
-		{"parc: deep", PathParc, parcDoc(ProtocolV1, "a", `{"hardware":{"name":"pc1"},"warnings":`+nested("[", "]", 100)+`}`), "application/json", 400, "parc", "deeper"},
-		{"parc: trailing data", PathParc, append(parcDoc(ProtocolV1, "a", goodParcInv), []byte(`{}`)...), "application/json", 400, "parc", "after the end"},
+		{"parc: no hardware", PathParc, parcDoc(parcdoc.ProtocolV1, "a", `{"cpus":[]}`), "application/json", 400, "parc", "HARDWARE"},
+		{"parc: invalid UTF-8", PathParc, parcDoc(parcdoc.ProtocolV1, "a", "{\"hardware\":{\"name\":\"pc\xff\"}}"), "application/json", 400, "parc", "UTF-8"},
+		{"parc: deep", PathParc, parcDoc(parcdoc.ProtocolV1, "a", `{"hardware":{"name":"pc1"},"warnings":`+nested("[", "]", 100)+`}`), "application/json", 400, "parc", "deeper"},
+		{"parc: trailing data", PathParc, append(parcDoc(parcdoc.ProtocolV1, "a", goodParcInv), []byte(`{}`)...), "application/json", 400, "parc", "after the end"},
 		{"parc: not an object", PathParc, []byte(`[1,2]`), "application/json", 400, "parc", "object"},
-		{"parc: corrupt gzip", PathParc, gzipBytes(t, parcDoc(ProtocolV1, "a", goodParcInv))[:30], "application/json", 400, "parc", "corrupt"},
+		{"parc: corrupt gzip", PathParc, gzipBytes(t, parcDoc(parcdoc.ProtocolV1, "a", goodParcInv))[:30], "application/json", 400, "parc", "corrupt"},
 	}
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		e := newEnv(t, kind, Options{})

@@ -11,6 +11,7 @@ import (
 
 	"parc/internal/inventory/fusion"
 	"parc/internal/inventory/glpi"
+	"parc/internal/inventory/parcdoc"
 	"parc/internal/inventory/wire"
 )
 
@@ -181,7 +182,7 @@ func (s *Server) serveStatus(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Query().Get("action") == "getConfig":
 		x.send(http.StatusOK, wire.JSON, []byte("{}"))
 	case r.Header.Get("GLPI-Request-ID") != "":
-		x.fail(fail(http.StatusNotFound, "no request %s is pending: this server answers each request once it is done", clipValue(r.Header.Get("GLPI-Request-ID"))))
+		x.fail(fail(http.StatusNotFound, "no request %s is pending: this server answers each request once it is done", parcdoc.ClipValue(r.Header.Get("GLPI-Request-ID"))))
 	default:
 		x.w.Header().Set("Allow", "POST")
 		x.fail(fail(http.StatusMethodNotAllowed, "agents send their requests to this URL with POST"))

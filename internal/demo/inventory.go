@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"parc/internal/agent"
-	"parc/internal/agentserver"
 	"parc/internal/ingest"
 	"parc/internal/inventory"
+	"parc/internal/inventory/parcdoc"
 	"parc/internal/record"
 )
 
@@ -97,7 +97,7 @@ func loadInventory(ctx context.Context, a *Services, machines []*machine, sites 
 		if err != nil {
 			return nil, err
 		}
-		inv, err := agentserver.Decode(doc, inventory.Limits{})
+		inv, err := parcdoc.Decode(doc, inventory.Limits{})
 		if err != nil {
 			return nil, fmt.Errorf("demo: inventory of %s: %w", r.m.name, err)
 		}

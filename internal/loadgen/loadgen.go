@@ -19,6 +19,7 @@ import (
 	"parc/internal/agent"
 	"parc/internal/agentserver"
 	"parc/internal/inventory"
+	"parc/internal/inventory/parcdoc"
 )
 
 // Options describe the simulated fleet.
@@ -57,7 +58,7 @@ type Report struct {
 // Machine builds the inventory of simulated machine n at its k-th inventory.
 func Machine(n, k, packages int, changed float64) *inventory.Inventory {
 	inv := &inventory.Inventory{
-		Format: agentserver.FormatParc, Action: inventory.ActionInventory, ItemType: inventory.ItemComputer,
+		Format: parcdoc.FormatParc, Action: inventory.ActionInventory, ItemType: inventory.ItemComputer,
 		DeviceID: fmt.Sprintf("loadgen-%06d-2026-01-01-00-00-00", n),
 		Agent:    inventory.Agent{Name: "parc-loadgen", Version: "1"},
 		Hardware: inventory.Hardware{Name: fmt.Sprintf("LOAD-%06d", n), UUID: fmt.Sprintf("4c6f6164-0000-4000-8000-%012d", n), MemoryMB: 16384},
