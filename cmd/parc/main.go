@@ -150,10 +150,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if _, err := a.Auth.CreateUser(ctx, sys, "admin", pw, "super-admin", sys.Tree.Root); err != nil {
+		admin, err := a.Auth.CreateUser(ctx, sys, "admin", pw, "super-admin", sys.Tree.Root)
+		if err != nil {
 			return fmt.Errorf("create admin: %w", err)
 		}
-		fmt.Fprintf(stdout, "New store: administrator login \"admin\", one-time password: %s\n(change it after signing in; it is not shown again)\n", pw)
+		if err := a.Auth.RequirePasswordChange(ctx, admin.ID); err != nil {
+			return fmt.Errorf("create admin: %w", err)
+		}
+		fmt.Fprintf(stdout, "New store: administrator login \"admin\", one-time password: %s\n(the first sign-in asks for a new one; it is not shown again)\n", pw)
 		if *demoData {
 			if err := demo.Load(ctx, a); err != nil {
 				return fmt.Errorf("demo data: %w", err)
@@ -187,6 +191,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer func() { stopJobs(); runner.Wait() }()
 	agents := agentserver.New(a, ingester, agentserver.Options{Token: os.Getenv("PARC_AGENT_TOKEN")})
 	srv := web.New(a, cat, ui.New(a, cat), agents)
+	srv.HTTPS = strings.HasPrefix(os.Getenv("PARC_BASE_URL"), "https://")
 	log.Info("parc listening", "addr", l.Addr().String(), "store", string(a.DB.Dialect), "version", version.Version, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "parc %s listening on http://%s\n", version.Version, displayAddr(l.Addr()))
 	go keepStatistics(ctx, a.DB, log)

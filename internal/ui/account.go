@@ -3,9 +3,11 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"parc/internal/api"
+	"parc/internal/auth"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
 	"parc/internal/record"
@@ -48,6 +50,9 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 			u.fail(w, r, err)
 			return
 		}
+		if secs, ok := auth.RetryAfter(err); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+		}
 		p := &LoginPage{Base: u.base(c, c.T("ui.login.title"), ""), Login: login, Next: next, Error: c.T(e.Msg.Key, e.Msg.Args...)}
 		u.render(w, r, api.Status(e.Code), "login", p)
 		return
@@ -55,6 +60,9 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 	setCookie(w, r, web.SessionCookie, sess.Token, 0)
 	if next == "" || strings.HasPrefix(next, "/login") {
 		next = "/"
+	}
+	if sess.MustChangePassword {
+		next = "/account"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -138,6 +146,8 @@ type AccountPage struct {
 	NewSecret    string
 	NewTokenName string
 	TokenError   string
+	// MustChange: signed in with a one-time password, the user must choose theirs.
+	MustChange bool
 }
 
 // TokenView is one API token as listed.
@@ -156,7 +166,7 @@ type Option struct {
 
 func (u *UI) accountPage(c *req) (*AccountPage, error) {
 	p := &AccountPage{Base: u.base(c, c.T("ui.account.title"), "/account"), Name: c.Actor.Name, Login: c.Actor.Login,
-		Language: c.Actor.Lang, PwErrors: map[string]string{}}
+		Language: c.Actor.Lang, PwErrors: map[string]string{}, MustChange: c.Sess.MustChangePassword}
 	cur := c.Actor.Lang
 	if cur == "" {
 		cur = c.Lang
@@ -223,6 +233,9 @@ func (u *UI) accountPassword(c *req) error {
 		errs["confirm"] = c.T("ui.account.mismatch")
 	} else {
 		err := u.App.Auth.ChangePassword(ctx, c.Actor.UserID, cur, pw, httpctx.ClientIP(c.R))
+		if secs, ok := auth.RetryAfter(err); ok {
+			c.W.Header().Set("Retry-After", strconv.Itoa(secs))
+		}
 		if e, ok := record.AsError(err); ok {
 			for f, m := range e.Fields {
 				if f == "password" {

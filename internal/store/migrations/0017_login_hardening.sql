@@ -1,0 +1,3 @@
+-- A user who signed in with a one-time password (the administrator of a new store)
+-- must choose their own before doing anything else.
+ALTER TABLE users ADD COLUMN password_change_required {{.Bool}} NOT NULL DEFAULT {{.False}};
