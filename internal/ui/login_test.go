@@ -177,7 +177,9 @@ func TestPasswordVerificationsAreBounded(t *testing.T) {
 		if err := e.app.DB.R.QueryRow("SELECT COUNT(*) FROM audit_events WHERE event = 'login_busy'").Scan(&busy); err != nil || busy != counts[http.StatusTooManyRequests] {
 			t.Fatalf("busy refusals audited: %d %v", busy, err)
 		}
-		counts, _ = e.burst(n, func(i int) signIn { return e.signInFrom("127.0.3."+strconv.Itoa(i+1), "nobody"+strconv.Itoa(i), "guess") })
+		counts, _ = e.burst(n, func(i int) signIn {
+			return e.signInFrom("127.0.3."+strconv.Itoa(i+1), "nobody"+strconv.Itoa(i), "guess")
+		})
 		if counts[http.StatusUnauthorized] != n {
 			t.Fatalf("unknown logins took a verification slot: %v", counts)
 		}
