@@ -48,6 +48,7 @@ Usage:
   parc mailgate [--once]                                poll the PARC_IMAP_URL mailboxes (docs/mail.md)
   parc bench    [--assets N]                            measure list and create speed
   parc bench helpdesk [--tickets N]                     measure the helpdesk (views, search, tickets, SLA)
+  parc bench logins [--parallel N]                      memory of parc serve under bursts of bad sign-ins
   parc version
 
 Every command that opens the store reads --data / PARC_DATA (default ./parc-data)

@@ -192,14 +192,9 @@ func (s *Service) releaseTx(ctx context.Context, tx *sql.Tx, res *reservation) e
 	return nil
 }
 
-// release withdraws a reservation and records why, in one transaction.
-func (s *Service) release(ctx context.Context, res *reservation, event string, userID int64, login, ip string) error {
+// release withdraws a reservation whose password was never checked.
+func (s *Service) release(ctx context.Context, res *reservation) error {
 	ctx, cancel := auditContext(ctx)
 	defer cancel()
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := s.releaseTx(ctx, tx, res); err != nil {
-			return err
-		}
-		return s.auditTx(ctx, tx, event, userID, login, ip, "")
-	})
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error { return s.releaseTx(ctx, tx, res) })
 }

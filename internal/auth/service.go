@@ -62,6 +62,11 @@ var (
 // attempt is reserved against the limits before the password is checked.
 func (s *Service) Login(ctx context.Context, login, password, ip, userAgent string) (*Session, error) {
 	login = strings.TrimSpace(login)
+	leave, err := s.Gate.admit()
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	res, err := s.reserve(ctx, keysFor(login, ip), "login", 0, login, ip)
 	if err != nil {
 		return nil, err
@@ -79,7 +84,7 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 	}
 	ok, err := s.Gate.check(ctx, usable, password)
 	if errors.Is(err, ErrBusy) {
-		if rerr := s.release(ctx, res, "login_busy", id, login, ip); rerr != nil {
+		if rerr := s.release(ctx, res); rerr != nil {
 			return nil, rerr
 		}
 		return nil, err
@@ -372,13 +377,18 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, current, nex
 	if key := CheckPasswordRules(next, login); key != "" {
 		return &record.Error{Code: record.CodeInvalid, Msg: record.Msg{Key: "err.invalid"}, Fields: record.FieldErrors{"password": {Key: key, Args: []any{MinPasswordLength}}}}
 	}
+	leave, err := s.Gate.admit()
+	if err != nil {
+		return err
+	}
+	defer leave()
 	res, err := s.reserve(ctx, keysFor(login, ip), "password_change", userID, login, ip)
 	if err != nil {
 		return err
 	}
 	ok, err := s.Gate.check(ctx, hash.String, current)
 	if errors.Is(err, ErrBusy) {
-		if rerr := s.release(ctx, res, "password_change_busy", userID, login, ip); rerr != nil {
+		if rerr := s.release(ctx, res); rerr != nil {
 			return rerr
 		}
 		return err
