@@ -22,6 +22,7 @@ func benchLogins(ctx context.Context, args []string, stdout io.Writer) error {
 	accounts := fs.Int("accounts", 50, "existing accounts whose passwords the attackers guess")
 	data := fs.String("data", "", "SQLite data directory (default: a new temporary directory)")
 	keep := fs.Bool("keep", false, "keep the temporary store afterwards")
+	server := fs.String("server", "", "the parc binary to serve from (default: this one), e.g. an earlier build to compare with")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,9 +33,11 @@ func benchLogins(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer done()
-	exe, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("bench logins: find the parc binary to serve from: %w", err)
+	exe := *server
+	if exe == "" {
+		if exe, err = os.Executable(); err != nil {
+			return fmt.Errorf("bench logins: find the parc binary to serve from: %w", err)
+		}
 	}
 	opt := benchpkg.LoginOptions{Parallel: *parallel, Bursts: *bursts, Accounts: *accounts,
 		Start: benchpkg.ProcessStarter(exe), Mode: "`parc serve` (child process)", Log: stdout}
