@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -121,6 +122,12 @@ func (s *Service) reserve(ctx context.Context, k limitKeys, event string, userID
 		}
 		if wait > 0 {
 			return s.auditTx(ctx, tx, event+"_throttled", userID, login, ip, fmt.Sprintf("retry_after=%ds", max(1, int(math.Ceil(wait.Seconds())))))
+		}
+		if rand.IntN(128) == 0 {
+			// Now and then, forget what the window no longer counts.
+			if _, err := tx.ExecContext(ctx, s.DB.Rebind("DELETE FROM login_failures WHERE at < ?"), now.Add(-Window)); err != nil {
+				return err
+			}
 		}
 		res = &reservation{keys: k}
 		for _, key := range keys {

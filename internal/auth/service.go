@@ -54,8 +54,6 @@ type Session struct {
 var (
 	// ErrBadCredentials covers unknown logins, wrong passwords and inactive accounts alike.
 	ErrBadCredentials = record.E(record.CodeUnauthorized, "err.bad_credentials")
-	// ErrTooManyAttempts is the rate limiter's answer.
-	ErrTooManyAttempts = record.E(record.CodeRateLimited, "err.too_many_attempts")
 )
 
 // Login checks a password, under the rate limits, and opens a session. The
