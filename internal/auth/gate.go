@@ -57,11 +57,11 @@ func (g *Gate) admit() (func(), error) {
 	return func() { g.admitted.Add(-1) }, nil
 }
 
-// check verifies a password once a slot is free, within the gate's wait, by an
-// attempt admitted before. An empty hash stands for an account
-// that cannot sign in (unknown login, inactive, no password): nothing is verified,
-// but the answer comes after as long as recent verifications took, so that timing
-// does not tell which logins exist, and such attempts cost no memory.
+// check verifies a password, for an admitted attempt, once a slot is free within
+// the gate's wait. An empty hash stands for an account that cannot sign in
+// (unknown login, inactive, no password): nothing is verified, but the answer
+// comes after as long as recent verifications took, waiting included, so that
+// timing does not tell which logins exist; such attempts cost no memory.
 func (g *Gate) check(ctx context.Context, hash, password string) (bool, error) {
 	if hash == "" {
 		g.mu.Lock()
