@@ -43,6 +43,7 @@ Usage:
   parc mailgate [--once]                                poll the PARC_IMAP_URL mailboxes (docs/mail.md)
   parc bench    [--assets N]                            measure list and create speed
   parc bench helpdesk [--tickets N]                     measure the helpdesk (views, search, tickets, SLA)
+  parc bench logins [--parallel N]                      memory of parc serve under bursts of bad sign-ins
   parc version
 
 Every command that opens the store reads --data / PARC_DATA (default ./parc-data)
@@ -149,10 +150,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if _, err := a.Auth.CreateUser(ctx, sys, "admin", pw, "super-admin", sys.Tree.Root); err != nil {
+		admin, err := a.Auth.CreateUser(ctx, sys, "admin", pw, "super-admin", sys.Tree.Root)
+		if err != nil {
 			return fmt.Errorf("create admin: %w", err)
 		}
-		fmt.Fprintf(stdout, "New store: administrator login \"admin\", one-time password: %s\n(change it after signing in; it is not shown again)\n", pw)
+		if err := a.Auth.RequirePasswordChange(ctx, admin.ID); err != nil {
+			return fmt.Errorf("create admin: %w", err)
+		}
+		fmt.Fprintf(stdout, "New store: administrator login \"admin\", one-time password: %s\n(the first sign-in asks for a new one; it is not shown again)\n", pw)
 		if *demoData {
 			if err := a.LoadDemo(ctx); err != nil {
 				return fmt.Errorf("demo data: %w", err)
@@ -177,6 +182,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	waitJobs := a.StartJobs(jobsCtx)
 	defer func() { stopJobs(); waitJobs() }()
 	srv := a.HTTP()
+	srv.HTTPS = strings.HasPrefix(os.Getenv("PARC_BASE_URL"), "https://")
 	log.Info("parc listening", "addr", l.Addr().String(), "store", string(a.DB.Dialect), "version", version.Version, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "parc %s listening on http://%s\n", version.Version, displayAddr(l.Addr()))
 	go keepStatistics(ctx, a.DB, log)

@@ -124,7 +124,10 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if e.Code == record.CodeForbidden {
 		if actor := httpctx.Actor(r.Context()); actor != nil {
-			a.App.Auth.Audit(r.Context(), "permission_denied", actor.UserID, actor.Login, httpctx.ClientIP(r), r.Method+" "+r.URL.Path)
+			// A denial that cannot be recorded is answered as the failure it is.
+			if err := a.App.Auth.Audit(r.Context(), "permission_denied", actor.UserID, actor.Login, httpctx.ClientIP(r), r.Method+" "+r.URL.Path); err != nil {
+				e = record.E("internal", "err.internal")
+			}
 		}
 	}
 	text := e.Render(a.Cat, lang, nil)

@@ -167,11 +167,18 @@ func (s *Service) CreateUser(ctx context.Context, a *record.Actor, login, passwo
 	return u, nil
 }
 
-// SetPassword replaces a user's password.
+// SetPassword replaces a user's password and closes their sessions.
 func (s *Service) SetPassword(ctx context.Context, a *record.Actor, userID int64, password string) error {
-	_, err := s.Rec.Update(ctx, a, s.Rec.Reg.MustType("users"), userID, record.Input{"password": password})
-	if err == nil {
-		s.DB.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
+	if _, err := s.Rec.Update(ctx, a, s.Rec.Reg.MustType("users"), userID, record.Input{"password": password}); err != nil {
+		return err
 	}
+	_, err := s.DB.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
+	return err
+}
+
+// RequirePasswordChange makes a user choose a new password at their next sign-in,
+// before anything else (the one-time administrator password of a new store).
+func (s *Service) RequirePasswordChange(ctx context.Context, userID int64) error {
+	_, err := s.DB.Exec(ctx, "UPDATE users SET password_change_required = ? WHERE id = ?", true, userID)
 	return err
 }

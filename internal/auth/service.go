@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -14,14 +15,11 @@ import (
 	"parc/internal/store"
 )
 
-// Limits of the login rate limiter: failures counted over Window.
+// Session lifetimes; the login limits are in limit.go.
 const (
-	Window          = 15 * time.Minute
-	MaxLoginFails   = 5  // per account
-	MaxAddressFails = 20 // per client address
-	SessionIdle     = 12 * time.Hour
-	SessionMax      = 7 * 24 * time.Hour
-	TokenPrefix     = "parc_"
+	SessionIdle = 12 * time.Hour
+	SessionMax  = 7 * 24 * time.Hour
+	TokenPrefix = "parc_"
 )
 
 // Service authenticates people and builds their Actor.
@@ -29,11 +27,13 @@ type Service struct {
 	DB  *store.DB
 	Rec *record.Service
 	Now func() time.Time
+	// Gate bounds the password verifications running at once.
+	Gate *Gate
 }
 
 // NewService makes the auth service.
 func NewService(rec *record.Service) *Service {
-	return &Service{DB: rec.DB, Rec: rec, Now: func() time.Time { return time.Now().UTC() }}
+	return &Service{DB: rec.DB, Rec: rec, Now: func() time.Time { return time.Now().UTC() }, Gate: DefaultGate()}
 }
 
 func hashToken(tok string) string {
@@ -46,74 +46,78 @@ type Session struct {
 	Token  string // only known right after login (set as the cookie)
 	UserID int64
 	CSRF   string
+	// MustChangePassword: the user signed in with a one-time password and may do
+	// nothing else before choosing their own.
+	MustChangePassword bool
 }
 
 var (
 	// ErrBadCredentials covers unknown logins, wrong passwords and inactive accounts alike.
 	ErrBadCredentials = record.E(record.CodeUnauthorized, "err.bad_credentials")
-	// ErrTooManyAttempts is the rate limiter's answer.
-	ErrTooManyAttempts = record.E(record.CodeRateLimited, "err.too_many_attempts")
 )
 
-// Login checks a password, under the rate limits, and opens a session.
+// Login checks a password, under the rate limits, and opens a session. The
+// attempt is reserved against the limits before the password is checked.
 func (s *Service) Login(ctx context.Context, login, password, ip, userAgent string) (*Session, error) {
 	login = strings.TrimSpace(login)
-	now := s.Now()
-	kLogin, kIP := "login:"+strings.ToLower(login), "ip:"+ip
-	nLogin, err := s.failures(ctx, kLogin, now)
+	leave, err := s.Gate.admit()
 	if err != nil {
 		return nil, err
 	}
-	nIP, err := s.failures(ctx, kIP, now)
+	defer leave()
+	res, err := s.reserve(ctx, keysFor(login, ip), "login", 0, login, ip)
 	if err != nil {
 		return nil, err
-	}
-	if nLogin >= MaxLoginFails || nIP >= MaxAddressFails {
-		s.Audit(ctx, "login_throttled", 0, login, ip, "")
-		return nil, ErrTooManyAttempts
 	}
 	var id int64
 	var hash sql.NullString
-	var active bool
-	err = s.DB.QueryRowContext(ctx, "SELECT id, password_hash, active FROM users WHERE lower(login) = lower(?) AND deleted_at IS NULL", login).Scan(&id, &hash, &active)
-	if errors.Is(err, sql.ErrNoRows) {
-		CheckPassword(dummyHash, password)
-	} else if err != nil {
+	var active, mustChange bool
+	err = s.DB.QueryRowContext(ctx, "SELECT id, password_hash, active, password_change_required FROM users WHERE lower(login) = lower(?) AND deleted_at IS NULL", login).Scan(&id, &hash, &active, &mustChange)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
-	if id == 0 || !hash.Valid || !active || !CheckPassword(hash.String, password) {
-		for _, k := range []string{kLogin, kIP} {
-			if _, err := s.DB.Exec(ctx, "INSERT INTO login_failures (key, at) VALUES (?, ?)", k, now); err != nil {
-				return nil, err
-			}
+	usable := ""
+	if id != 0 && hash.Valid && active {
+		usable = hash.String
+	}
+	ok, err := s.Gate.check(ctx, usable, password)
+	if errors.Is(err, ErrBusy) {
+		if rerr := s.release(ctx, res); rerr != nil {
+			return nil, rerr
 		}
-		s.Audit(ctx, "login_failed", id, login, ip, "")
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		if err := s.Audit(ctx, "login_failed", id, login, ip, ""); err != nil {
+			return nil, err
+		}
 		return nil, ErrBadCredentials
 	}
+	now := s.Now()
 	tok := RandomToken(32)
-	sess := &Session{Token: tok, UserID: id, CSRF: RandomToken(24)}
-	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO sessions (id, user_id, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	sess := &Session{Token: tok, UserID: id, CSRF: RandomToken(24), MustChangePassword: mustChange}
+	actx, cancel := auditContext(ctx)
+	defer cancel()
+	err = s.DB.Tx(actx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(actx, "INSERT INTO sessions (id, user_id, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			hashToken(tok), id, sess.CSRF, ip, truncate(userAgent, 255), now, now, now.Add(SessionIdle)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM login_failures WHERE key = ? OR at < ?", kLogin, now.Add(-Window)); err != nil {
+		if err := s.settleTx(actx, tx, res); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", now, id)
-		return err
+		if _, err := tx.ExecContext(actx, "UPDATE users SET last_login_at = ? WHERE id = ?", now, id); err != nil {
+			return err
+		}
+		return s.auditTx(actx, tx, "login", id, login, ip, "")
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.Audit(ctx, "login", id, login, ip, "")
 	return sess, nil
-}
-
-func (s *Service) failures(ctx context.Context, key string, now time.Time) (int, error) {
-	var n int
-	err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at > ?", key, now.Add(-Window)).Scan(&n)
-	return n, err
 }
 
 func truncate(s string, n int) string {
@@ -137,8 +141,9 @@ func (s *Service) SessionByToken(ctx context.Context, token string) (*Session, e
 	now := s.Now()
 	var sess Session
 	var created, lastSeen, expires any
-	err := s.DB.QueryRowContext(ctx, "SELECT user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions WHERE id = ?", hashToken(token)).
-		Scan(&sess.UserID, &sess.CSRF, &created, &lastSeen, &expires)
+	err := s.DB.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, u.password_change_required
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`, hashToken(token)).
+		Scan(&sess.UserID, &sess.CSRF, &created, &lastSeen, &expires, &sess.MustChangePassword)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrBadCredentials
 	}
@@ -188,13 +193,18 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string, tt
 		e := now.Add(ttl)
 		t.ExpiresAt, exp = &e, e
 	}
-	id, err := s.DB.Insert(ctx, "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-		userID, name, t.Prefix, hashToken(secret), now, exp)
+	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
+		id, err := s.DB.InsertID(ctx, tx, "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+			userID, name, t.Prefix, hashToken(secret), now, exp)
+		if err != nil {
+			return err
+		}
+		t.ID = id
+		return s.auditTx(ctx, tx, "token_created", userID, "", "", name)
+	})
 	if err != nil {
 		return "", nil, err
 	}
-	t.ID = id
-	s.Audit(ctx, "token_created", userID, "", "", name)
 	return secret, t, nil
 }
 
@@ -228,15 +238,18 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 
 // RevokeToken revokes one of a user's tokens.
 func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error {
-	res, err := s.DB.Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", s.Now(), tokenID, userID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return record.ErrNotFound()
-	}
-	s.Audit(ctx, "token_revoked", userID, "", "", "")
-	return nil
+	return s.DB.Tx(ctx, func(tx *store.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", s.Now(), tokenID, userID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return record.ErrNotFound()
+		}
+		return s.auditTx(ctx, tx, "token_revoked", userID, "", "", record.Format(tokenID))
+	})
 }
 
 // UserByToken finds the user behind a live API token.
@@ -306,19 +319,51 @@ func (s *Service) Actor(ctx context.Context, userID int64, origin string) (*reco
 	return a, rows.Err()
 }
 
-// Audit records a security event; failures to record are not fatal to the request.
-func (s *Service) Audit(ctx context.Context, event string, userID int64, login, ip, detail string) {
+// Audit records a security event, retrying a failed write. An error means the
+// event could not be recorded: the caller must then fail what it was doing, so
+// that nothing happens unrecorded. A client that goes away does not cancel it.
+func (s *Service) Audit(ctx context.Context, event string, userID int64, login, ip, detail string) error {
+	ctx, cancel := auditContext(ctx)
+	defer cancel()
+	var err error
+	for attempt := range 3 {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt) * 100 * time.Millisecond)
+		}
+		err = s.DB.Tx(ctx, func(tx *store.Tx) error { return s.auditTx(ctx, tx, event, userID, login, ip, detail) })
+		if err == nil {
+			return nil
+		}
+	}
+	slog.Error("audit event not recorded", "event", event, "user_id", userID, "login", login, "ip", ip, "detail", detail, "err", err)
+	return fmt.Errorf("record audit event %s: %w", event, err)
+}
+
+// AuditTx records a security event in the transaction of the action it describes:
+// both are kept or neither.
+func (s *Service) AuditTx(ctx context.Context, q *store.Tx, event string, userID int64, login, ip, detail string) error {
+	return s.auditTx(ctx, q, event, userID, login, ip, detail)
+}
+
+func (s *Service) auditTx(ctx context.Context, q *store.Tx, event string, userID int64, login, ip, detail string) error {
 	var uid any
 	if userID != 0 {
 		uid = userID
 	}
-	s.DB.Exec(ctx, "INSERT INTO audit_events (at, event, user_id, login, ip, detail) VALUES (?, ?, ?, ?, ?, ?)",
+	_, err := q.ExecContext(ctx, "INSERT INTO audit_events (at, event, user_id, login, ip, detail) VALUES (?, ?, ?, ?, ?, ?)",
 		s.Now(), event, uid, truncate(login, 100), ip, truncate(detail, 500))
+	return err
+}
+
+// auditContext keeps a security write alive when the request's client goes away.
+func auditContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 }
 
 // ChangePassword lets users change their own password. The current password is
-// checked under the same per-account throttle as logins, so this form cannot be used
-// to guess it; success closes every session of the user.
+// checked under the same limits as a sign-in from the same address, so this form
+// cannot be used to guess it; success closes every session of the user and lifts
+// the obligation to change a one-time password.
 func (s *Service) ChangePassword(ctx context.Context, userID int64, current, next, ip string) error {
 	var login string
 	var hash sql.NullString
@@ -326,21 +371,33 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, current, nex
 	if err != nil {
 		return err
 	}
-	now := s.Now()
-	key := "login:" + strings.ToLower(login)
-	n, err := s.failures(ctx, key, now)
+	// The new password's rules first: a rejected new password is no failed guess.
+	if key := CheckPasswordRules(next, login); key != "" {
+		return &record.Error{Code: record.CodeInvalid, Msg: record.Msg{Key: "err.invalid"}, Fields: record.FieldErrors{"password": {Key: key, Args: []any{MinPasswordLength}}}}
+	}
+	leave, err := s.Gate.admit()
 	if err != nil {
 		return err
 	}
-	if n >= MaxLoginFails {
-		s.Audit(ctx, "password_change_throttled", userID, login, ip, "")
-		return ErrTooManyAttempts
+	defer leave()
+	res, err := s.reserve(ctx, keysFor(login, ip), "password_change", userID, login, ip)
+	if err != nil {
+		return err
 	}
-	if !hash.Valid || !CheckPassword(hash.String, current) {
-		if _, err := s.DB.Exec(ctx, "INSERT INTO login_failures (key, at) VALUES (?, ?)", key, now); err != nil {
+	ok, err := s.Gate.check(ctx, hash.String, current)
+	if errors.Is(err, ErrBusy) {
+		if rerr := s.release(ctx, res); rerr != nil {
+			return rerr
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if err := s.Audit(ctx, "password_change_failed", userID, login, ip, ""); err != nil {
 			return err
 		}
-		s.Audit(ctx, "password_change_failed", userID, login, ip, "")
 		return &record.Error{Code: record.CodeInvalid, Msg: record.Msg{Key: "err.invalid"}, Fields: record.FieldErrors{"current": {Key: "err.wrong_current_password"}}}
 	}
 	tree, err := record.LoadOrgTree(ctx, s.DB)
@@ -350,11 +407,23 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, current, nex
 	// Users may change their own password whatever their profile; the history names them.
 	self := record.SystemActor(tree, record.OriginWeb)
 	self.UserID, self.Login, self.Name = userID, login, login
-	if err := s.SetPassword(ctx, self, userID, next); err != nil {
-		return err
-	}
-	s.Audit(ctx, "password_changed", userID, login, ip, "")
-	return nil
+	actx, cancel := auditContext(ctx)
+	defer cancel()
+	return s.DB.Tx(actx, func(tx *store.Tx) error {
+		if _, err := s.Rec.UpdateTx(actx, tx, self, s.Rec.Reg.MustType("users"), userID, record.Input{"password": next}); err != nil {
+			return err
+		}
+		if err := s.settleTx(actx, tx, res); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(actx, "UPDATE users SET password_change_required = ? WHERE id = ?", false, userID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(actx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+			return err
+		}
+		return s.auditTx(actx, tx, "password_changed", userID, login, ip, "")
+	})
 }
 
 // touch notes a last use in the background: the request it comes from must not

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"parc/internal/app"
+	"parc/internal/auth"
 	"parc/internal/bench"
 	"parc/internal/record"
 	"parc/internal/storetest"
@@ -331,4 +332,30 @@ func BenchmarkCreateAPI(b *testing.B) {
 			})
 		})
 	}
+}
+
+func TestLoginBench(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		res, err := bench.RunLogins(context.Background(), storetest.TestConfig(t, kind), bench.LoginOptions{Parallel: 40, Bursts: 2, Accounts: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Attacks) != 3 {
+			t.Fatalf("attacks: %+v", res.Attacks)
+		}
+		for _, a := range res.Attacks {
+			if a.Sent != 80 || a.Status[401]+a.Status[429] != 80 || !a.LegitOK || a.HWM == 0 {
+				t.Fatalf("%s: %+v", a.Name, a)
+			}
+		}
+		// From one address, no more than its limit of guesses was checked.
+		if one := res.Attacks[2]; one.Status[401] > auth.MaxAddressFails {
+			t.Fatalf("one address: %v", one.Status)
+		}
+		var out bytes.Buffer
+		res.Print(&out)
+		if !strings.Contains(out.String(), "legitimate sign-in") {
+			t.Fatal(out.String())
+		}
+	})
 }

@@ -24,7 +24,19 @@ const (
 	actorKey key = iota
 	sessionKey
 	langKey
+	httpsKey
 )
+
+// WithHTTPS notes that the browser reaches parc over HTTPS (cookies are then Secure).
+func WithHTTPS(ctx context.Context, on bool) context.Context {
+	return context.WithValue(ctx, httpsKey, on)
+}
+
+// HTTPS reports whether the browser reaches parc over HTTPS.
+func HTTPS(ctx context.Context) bool {
+	on, _ := ctx.Value(httpsKey).(bool)
+	return on
+}
 
 // WithActor stores the authenticated actor.
 func WithActor(ctx context.Context, a *record.Actor) context.Context {

@@ -112,13 +112,12 @@ func (s *Service) SetSettings(ctx context.Context, a *record.Actor, in Settings,
 				return err
 			}
 		}
-		return nil
+		return s.App.Auth.AuditTx(ctx, tx, "inventory_settings", a.UserID, a.Login, ip,
+			fmt.Sprintf("default_organization_id=%d default_state_id=%d", in.DefaultOrgID, in.DefaultStateID))
 	})
 	if err != nil {
 		return Settings{}, err
 	}
-	s.App.Auth.Audit(ctx, "inventory_settings", a.UserID, a.Login, ip,
-		fmt.Sprintf("default_organization_id=%d default_state_id=%d", in.DefaultOrgID, in.DefaultStateID))
 	return in, nil
 }
 

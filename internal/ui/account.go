@@ -3,8 +3,10 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
+	"parc/internal/auth"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
 	"parc/internal/record"
@@ -46,6 +48,9 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 			u.fail(w, r, err)
 			return
 		}
+		if secs, ok := auth.RetryAfter(err); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+		}
 		p := &LoginPage{Base: u.base(c, c.T("ui.login.title"), ""), Login: login, Next: next, Error: c.T(e.Msg.Key, e.Msg.Args...)}
 		u.render(w, r, e.Code.HTTPStatus(), "login", p)
 		return
@@ -53,6 +58,9 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 	setCookie(w, r, httpctx.SessionCookie, sess.Token, 0)
 	if next == "" || strings.HasPrefix(next, "/login") {
 		next = "/"
+	}
+	if sess.MustChangePassword {
+		next = "/account"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -136,6 +144,8 @@ type AccountPage struct {
 	NewSecret    string
 	NewTokenName string
 	TokenError   string
+	// MustChange: signed in with a one-time password, the user must choose theirs.
+	MustChange bool
 }
 
 // TokenView is one API token as listed.
@@ -154,7 +164,7 @@ type Option struct {
 
 func (u *UI) accountPage(c *req) (*AccountPage, error) {
 	p := &AccountPage{Base: u.base(c, c.T("ui.account.title"), "/account"), Name: c.Actor.Name, Login: c.Actor.Login,
-		Language: c.Actor.Lang, PwErrors: map[string]string{}}
+		Language: c.Actor.Lang, PwErrors: map[string]string{}, MustChange: c.Sess.MustChangePassword}
 	cur := c.Actor.Lang
 	if cur == "" {
 		cur = c.Lang
@@ -221,6 +231,9 @@ func (u *UI) accountPassword(c *req) error {
 		errs["confirm"] = c.T("ui.account.mismatch")
 	} else {
 		err := u.App.Auth.ChangePassword(ctx, c.Actor.UserID, cur, pw, httpctx.ClientIP(c.R))
+		if secs, ok := auth.RetryAfter(err); ok {
+			c.W.Header().Set("Retry-After", strconv.Itoa(secs))
+		}
 		if e, ok := record.AsError(err); ok {
 			for f, m := range c.errText(nil, e).ByField() {
 				if f == "password" {

@@ -198,6 +198,11 @@ func (u *UI) page(h handler) http.HandlerFunc {
 			u.toLogin(w, r)
 			return
 		}
+		if c.Sess.MustChangePassword && r.URL.Path != "/account" && r.URL.Path != "/account/password" {
+			// A one-time password opens the password form and nothing else.
+			http.Redirect(w, r, "/account", http.StatusSeeOther)
+			return
+		}
 		if u.portalOnly(c.Actor) && !portalPath(r.URL.Path) {
 			// Requesters live in the portal: technician pages are not for them.
 			http.Redirect(w, r, "/portal", http.StatusSeeOther)
@@ -492,5 +497,5 @@ func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys
 // setCookie writes a cookie with parc's defaults.
 func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		SameSite: http.SameSiteLaxMode, Secure: httpctx.HTTPS(r.Context())})
 }

@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -63,6 +64,11 @@ type Server struct {
 	// API answers the REST routes and writes the JSON error envelope that the
 	// authentication and CSRF checks answer API callers with.
 	API APIRoutes
+
+	// HTTPS says that browsers reach parc over HTTPS even when the connection
+	// arrives in plain HTTP, from a proxy that ends TLS (PARC_BASE_URL is https://):
+	// cookies are then marked Secure. A request that came over TLS always is.
+	HTTPS bool
 
 	handler http.Handler
 	// public lists the paths that skip user authentication (see PublicRegistrar).
@@ -215,7 +221,7 @@ func (s *Server) observe(mux *http.ServeMux, next http.Handler) http.Handler {
 			}
 			s.Log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", code, "duration_ms", d.Milliseconds(), "ip", httpctx.ClientIP(r))
 		}()
-		next.ServeHTTP(sw, r)
+		next.ServeHTTP(sw, r.WithContext(httpctx.WithHTTPS(r.Context(), s.HTTPS || r.TLS != nil)))
 	})
 }
 
@@ -274,9 +280,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				actor, err = s.App.Auth.Actor(ctx, uid, record.OriginAPI)
 			}
 			if !ok || err != nil {
-				s.App.Auth.Audit(ctx, "token_rejected", 0, "", httpctx.ClientIP(r), r.URL.Path)
+				r := r.WithContext(httpctx.WithLang(ctx, i18n.Negotiate(r.Header.Get("Accept-Language"))))
+				if aerr := s.App.Auth.Audit(ctx, "token_rejected", 0, "", httpctx.ClientIP(r), r.URL.Path); aerr != nil {
+					s.API.Error(w, r, aerr)
+					return
+				}
 				w.Header().Set("WWW-Authenticate", `Bearer realm="parc", error="invalid_token"`)
-				s.API.Error(w, r.WithContext(httpctx.WithLang(ctx, i18n.Negotiate(r.Header.Get("Accept-Language")))), record.E(record.CodeUnauthorized, "err.bad_token"))
+				s.API.Error(w, r, record.E(record.CodeUnauthorized, "err.bad_token"))
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(httpctx.WithActor(ctx, actor)))
@@ -291,6 +301,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 						actor.Origin = record.OriginAPI
 					}
 					ctx = httpctx.WithSession(httpctx.WithActor(ctx, actor), sess)
+					if sess.MustChangePassword && strings.HasPrefix(r.URL.Path, "/api/") {
+						// The pages lead to the password form; the API has nothing to offer.
+						s.API.Error(w, r.WithContext(ctx), record.E(record.CodeForbidden, "err.password_change_required"))
+						return
+					}
 				}
 			}
 		}
@@ -327,24 +342,41 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		tok := r.Header.Get("X-CSRF-Token")
 		if tok == "" && !strings.HasPrefix(r.URL.Path, "/api/") {
 			r.Body = http.MaxBytesReader(w, r.Body, MaxFormBody)
+			var err error
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				r.ParseMultipartForm(32 << 20)
+				err = r.ParseMultipartForm(32 << 20)
+			} else {
+				err = r.ParseForm()
+			}
+			if err != nil {
+				// An unreadable or oversized form is answered as such: neither taken
+				// for a missing token nor passed on half read.
+				var mbe *http.MaxBytesError
+				if !errors.As(err, &mbe) {
+					err = record.E(record.CodeInvalid, "ui.bad_form")
+				}
+				s.fail(w, r, err)
+				return
 			}
 			tok = r.PostFormValue("_csrf")
 		}
-		if tok == "" || tok != sess.CSRF {
-			s.App.Auth.Audit(r.Context(), "csrf_rejected", sess.UserID, "", httpctx.ClientIP(r), r.URL.Path)
-			if strings.HasPrefix(r.URL.Path, "/api/") {
-				s.API.Error(w, r, record.E(record.CodeForbidden, "err.csrf"))
+		if tok == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(sess.CSRF)) != 1 {
+			if err := s.App.Auth.Audit(r.Context(), "csrf_rejected", sess.UserID, "", httpctx.ClientIP(r), r.URL.Path); err != nil {
+				s.fail(w, r, err)
 				return
 			}
-			if s.pageError != nil {
-				s.pageError(w, r, record.E(record.CodeForbidden, "err.csrf"))
-				return
-			}
-			http.Error(w, s.Cat.T(httpctx.Lang(r.Context()), "err.csrf"), http.StatusForbidden)
+			s.fail(w, r, record.E(record.CodeForbidden, "err.csrf"))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// fail answers an error as a JSON error under /api/, else as an HTML page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") || s.pageError == nil {
+		s.API.Error(w, r, err)
+		return
+	}
+	s.pageError(w, r, err)
 }
