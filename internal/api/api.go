@@ -3,6 +3,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"parc/internal/app"
 	"parc/internal/httpctx"
@@ -148,17 +150,34 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// decode reads a JSON object body with numbers kept exact.
+// decode reads a JSON object body with numbers kept exact. Text that is not UTF-8
+// is refused (the JSON decoder would store it as U+FFFD), and so is a member that
+// into does not have, as record routes refuse an unknown field: a client's typo
+// must not be dropped silently.
 func decode(w http.ResponseWriter, r *http.Request, into any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
-	dec.UseNumber()
-	if err := dec.Decode(into); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return record.E(record.CodeTooLarge, "err.body_too_large", mbe.Limit)
 		}
+		return err
+	}
+	if !utf8.Valid(body) {
+		return record.E(record.CodeInvalid, "err.body_encoding")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
 		if errors.Is(err, io.EOF) {
 			return record.E(record.CodeInvalid, "err.empty_body")
+		}
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			name, _ = strconv.Unquote(name)
+			fe := record.FieldErrors{}
+			fe.Add(name, "err.unknown_field")
+			return fe.Err()
 		}
 		return record.E(record.CodeInvalid, "err.bad_json", err.Error())
 	}
@@ -319,8 +338,10 @@ func (a *API) history(w http.ResponseWriter, r *http.Request, actor *record.Acto
 	if err != nil {
 		return err
 	}
-	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	limit, before, err := record.ParseHistoryQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
 	es, err := a.App.Records.History(r.Context(), actor, t, id, limit, before)
 	if err != nil {
 		return err

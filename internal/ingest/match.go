@@ -228,7 +228,11 @@ func (r *run) create() (int64, error) {
 	return c.ID, nil
 }
 
+// clip makes a reported value fit a single-line field of at most n characters: an
+// agent's odd characters are cleaned (record.CleanLine) rather than failing the
+// whole inventory.
 func clip(s string, n int) string {
+	s = record.CleanLine(s)
 	if len([]rune(s)) <= n {
 		return s
 	}
