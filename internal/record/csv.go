@@ -71,15 +71,7 @@ func (s *Service) ExportCSV(ctx context.Context, a *Actor, t *Type, q ListQuery,
 				row = append(row, NeutraliseCell(r.Display["organization_id"]))
 			}
 			for _, f := range cols {
-				switch f.Kind {
-				case Ref:
-					row = append(row, NeutraliseCell(r.Display[f.Name]))
-				case Int, Decimal, Money:
-					// A number is never a formula, and -5 must stay a number.
-					row = append(row, Format(r.Values[f.Name]))
-				default:
-					row = append(row, NeutraliseCell(Format(r.Values[f.Name])))
-				}
+				row = append(row, ExportCell(f, r))
 			}
 			if err := cw.Write(row); err != nil {
 				return err
@@ -94,6 +86,19 @@ func (s *Service) ExportCSV(ctx context.Context, a *Actor, t *Type, q ListQuery,
 		}
 		q.Cursor = page.NextCursor
 	}
+}
+
+// ExportCell is the CSV text of one field of a record: a reference's label, a
+// number as it is (a number is never a formula, and -5 must stay a number a
+// spreadsheet can add up), any other value neutralised as text (NeutraliseCell).
+func ExportCell(f *Field, r *Record) string {
+	switch f.Kind {
+	case Ref:
+		return NeutraliseCell(r.Display[f.Name])
+	case Int, Decimal, Money:
+		return Format(r.Values[f.Name])
+	}
+	return NeutraliseCell(Format(r.Values[f.Name]))
 }
 
 // ImportOptions say where imported records go.
