@@ -214,3 +214,61 @@ func TestHistoryPageParametersAreValidated(t *testing.T) {
 		}
 	})
 }
+
+// TestAuthorizationsGoToTheTrash: deleting an authorization can be undone, with its
+// history; a trashed one grants nothing, and a restore may not grant more than the
+// restorer holds.
+func TestAuthorizationsGoToTheTrash(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		e := apitest.New(t, kind)
+		client := e.Org("Client", e.Root)
+		super := e.User("super", "super-admin", e.Root)
+		admin := e.User("client-admin", "admin", client)
+		bob := e.User("bob", "technician", client)
+		grants := admin.Must(200, "GET", apitest.Path("/api/v1/authorizations?filter=user_id:eq:%d", bob.UserID), nil).Data()
+		if len(grants) != 1 {
+			t.Fatalf("bob's authorizations: %v", grants)
+		}
+		id := int64(grants[0]["id"].(float64))
+		bob.Must(200, "GET", "/api/v1/computers", nil)
+
+		admin.Must(204, "DELETE", apitest.Path("/api/v1/authorizations/%d", id), nil)
+		bob.Must(403, "GET", "/api/v1/computers", nil)
+		trashed := admin.Must(200, "GET", "/api/v1/authorizations?trash=1", nil).Data()
+		if len(trashed) != 1 || trashed[0]["id"] != float64(id) {
+			t.Fatalf("trash: %v", trashed)
+		}
+		admin.Must(200, "POST", apitest.Path("/api/v1/authorizations/%d/restore", id), nil)
+		bob.Must(200, "GET", "/api/v1/computers", nil)
+		var actions []string
+		for _, h := range admin.Must(200, "GET", apitest.Path("/api/v1/authorizations/%d/history", id), nil).Data() {
+			if h["user_name"] == "client-admin" {
+				actions = append(actions, h["action"].(string))
+			}
+		}
+		if strings.Join(actions, ",") != "restore,trash" {
+			t.Errorf("history actions by the admin: %v", actions)
+		}
+
+		// The super-admin makes bob super-admin of the client, then trashes that; the
+		// client's admin may not bring it back, as they could not have granted it.
+		profiles := super.Must(200, "GET", "/api/v1/profiles?filter=name:eq:super-admin", nil).Data()
+		if len(profiles) != 1 {
+			t.Fatalf("profiles %v", profiles)
+		}
+		high := super.Must(201, "POST", "/api/v1/authorizations", map[string]any{"user_id": bob.UserID, "profile_id": profiles[0]["id"], "organization_id": client}).ID()
+		super.Must(204, "DELETE", apitest.Path("/api/v1/authorizations/%d", high), nil)
+		r := admin.Do("POST", apitest.Path("/api/v1/authorizations/%d/restore", high), nil)
+		if r.Status != 422 || r.FieldError("profile_id") == "" {
+			t.Fatalf("restore of a higher grant: %d %s", r.Status, r.Body)
+		}
+		if got := super.Must(200, "GET", "/api/v1/authorizations?trash=1", nil).Data(); len(got) != 1 || got[0]["id"] != float64(high) {
+			t.Fatalf("trash after the refused restore: %v", got)
+		}
+		super.Must(200, "POST", apitest.Path("/api/v1/authorizations/%d/restore", high), nil)
+		// Purging from the trash is for good.
+		super.Must(204, "DELETE", apitest.Path("/api/v1/authorizations/%d", high), nil)
+		super.Must(204, "DELETE", apitest.Path("/api/v1/authorizations/%d?purge=1", high), nil)
+		super.Must(404, "GET", apitest.Path("/api/v1/authorizations/%d", high), nil)
+	})
+}
