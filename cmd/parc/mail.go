@@ -137,13 +137,21 @@ func startMail(a *app.App, cat *i18n.Catalog, log *slog.Logger, runner *jobs.Run
 		if err != nil {
 			return nil, err
 		}
-		runner.Add(jobs.Job{Name: "mail.gateway", Every: every, Jitter: every / 10, Lease: max(10*every, 15*time.Minute), Run: gate.RunOnce})
+		runner.Add(gatewayJob(gate, every))
 		log.Info("mail gateway on", "mailboxes", len(gate.Opt.Mailboxes), "every", every.String())
 	}
 	return notifier, nil
 }
 
-// mailgateCmd runs the gateway: one pass with --once, else until interrupted.
+// gatewayJob is the gateway as a job. parc serve and parc mailgate run it under
+// the same name, hence the same lease and lock: a mailbox is never polled by two
+// processes at once (two would fetch the same unseen mail and open two tickets).
+func gatewayJob(gate *mailgate.Gateway, every time.Duration) jobs.Job {
+	return jobs.Job{Name: mailgate.JobName, Every: every, Jitter: every / 10, Lease: max(10*every, 15*time.Minute), Run: gate.RunOnce}
+}
+
+// mailgateCmd runs the gateway: one pass with --once (refused while another
+// process holds the gateway), else as the job parc serve runs, until interrupted.
 func mailgateCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("mailgate", flag.ContinueOnError)
 	once := fs.Bool("once", false, "run one pass over the mailboxes and exit")
@@ -167,13 +175,21 @@ func mailgateCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if gate == nil {
 		return errors.New("mailgate needs PARC_IMAP_URL (imaps://user:password@host/INBOX)")
 	}
-	if *once {
-		return gate.RunOnce(ctx)
-	}
 	every, err := mailPollEvery()
 	if err != nil {
 		return err
 	}
-	gate.Run(ctx, every)
+	runner := jobs.New(a.DB, log)
+	if *once {
+		err := runner.RunNow(ctx, gatewayJob(gate, every))
+		var busy *jobs.BusyError
+		if errors.As(err, &busy) {
+			return fmt.Errorf("the mail gateway is running in another process (parc serve or parc mailgate): nothing polled (%w)", err)
+		}
+		return err
+	}
+	runner.Add(gatewayJob(gate, every))
+	runner.Start(ctx)
+	runner.Wait()
 	return nil
 }
