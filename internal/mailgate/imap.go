@@ -212,4 +212,3 @@ func (g *Gateway) RunOnce(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
-
