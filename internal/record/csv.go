@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -364,15 +365,16 @@ func NeutraliseCell(s string) string {
 	return s
 }
 
-// cellValue reads one cell of an imported file: trimmed, and without the quote
-// NeutraliseCell put before a formula-like text (in any column: a number some
-// other program quoted, '-5, reads as -5).
+// cellValue reads one cell of an imported file: without the spaces around it, and
+// without the quote NeutraliseCell put before a formula-like text (in any column:
+// a number another program quoted, '-5, reads as -5). The quote is looked for
+// before the spaces after it are trimmed, so that "'\t" reads as a blank cell.
 func cellValue(cell string) string {
-	v := strings.TrimSpace(cell)
+	v := strings.TrimLeftFunc(cell, unicode.IsSpace)
 	if strings.HasPrefix(v, "'") && looksLikeFormula(v[1:]) {
-		return v[1:]
+		v = v[1:]
 	}
-	return v
+	return strings.TrimRightFunc(v, unicode.IsSpace)
 }
 
 func firstInvalid(b []byte) int {
