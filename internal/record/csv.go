@@ -150,7 +150,6 @@ func (s *Service) ImportCSV(ctx context.Context, a *Actor, t *Type, r io.Reader,
 		res.Errors = append(res.Errors, problems...)
 		return res, nil
 	}
-	errStop := errors.New("stop")
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		// A retried transaction reads the file again from its first line.
 		res.Created, res.Rows = 0, 0
@@ -159,11 +158,11 @@ func (s *Service) ImportCSV(ctx context.Context, a *Actor, t *Type, r io.Reader,
 			return err
 		}
 		if len(res.Errors) > 0 || opts.DryRun {
-			return errStop
+			return errRollback
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, errStop) && !errors.Is(err, errFileStop) {
+	if err != nil && !errors.Is(err, errRollback) {
 		return nil, s.mapDBError(t, err)
 	}
 	if len(res.Errors) > 0 {
@@ -172,9 +171,9 @@ func (s *Service) ImportCSV(ctx context.Context, a *Actor, t *Type, r io.Reader,
 	return res, nil
 }
 
-// errFileStop ends the reading of a file whose rest cannot be read (a syntax error)
-// or must not be (too many rows); the problem is already in the result.
-var errFileStop = errors.New("stop reading the file")
+// errRollback ends an import's transaction without writing: the file has problems
+// (already in the result), or this is a dry run.
+var errRollback = errors.New("import rolled back")
 
 // readImportFile reads the whole file within MaxImportBytes, without its byte-order
 // mark; a file that is not UTF-8 text, or holds nothing, is a problem of the file.
@@ -254,7 +253,8 @@ func (imp *importer) reader() *csv.Reader {
 }
 
 // createRows creates a record per line after the header, adding every line's
-// problems to res; it returns errFileStop when the file cannot be read further.
+// problems to res; it returns errRollback when the rest of the file cannot be read
+// (a syntax error) or must not be (too many rows).
 func (imp *importer) createRows(ctx context.Context, tx *sql.Tx, res *ImportResult) error {
 	cr := imp.reader()
 	cr.Read()
@@ -265,7 +265,7 @@ func (imp *importer) createRows(ctx context.Context, tx *sql.Tx, res *ImportResu
 		}
 		if err != nil {
 			res.Errors = append(res.Errors, csvError(err))
-			return errFileStop
+			return errRollback
 		}
 		line, _ := cr.FieldPos(0)
 		if isBlank(row) {
@@ -274,7 +274,7 @@ func (imp *importer) createRows(ctx context.Context, tx *sql.Tx, res *ImportResu
 		res.Rows++
 		if res.Rows > MaxImportRows {
 			res.Errors = append(res.Errors, ImportError{Line: line, Msg: Msg{Key: "err.csv_too_many_rows", Args: []any{MaxImportRows}}})
-			return errFileStop
+			return errRollback
 		}
 		if len(row) != len(imp.header) {
 			res.Errors = append(res.Errors, ImportError{Line: line, Msg: Msg{Key: "err.csv_column_count", Args: []any{len(row), len(imp.header)}}})
