@@ -163,7 +163,7 @@ func decode(w http.ResponseWriter, r *http.Request, into any) error {
 		}
 		return err
 	}
-	if !utf8.Valid(body) {
+	if !utf8.Valid(body) || hasLoneSurrogate(body) {
 		return record.E(record.CodeInvalid, "err.body_encoding")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -185,6 +185,42 @@ func decode(w http.ResponseWriter, r *http.Request, into any) error {
 		return record.E(record.CodeInvalid, "err.bad_json", "trailing data after the JSON object")
 	}
 	return nil
+}
+
+// hasLoneSurrogate reports a \u escape of half a UTF-16 surrogate pair without its
+// other half ("\ud800"): valid JSON syntax, but no character, which the decoder
+// would also store as U+FFFD. A backslash only appears inside JSON strings, so
+// escapes can be read without parsing the document.
+func hasLoneSurrogate(b []byte) bool {
+	escape := func(i int) (rune, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 32)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := escape(i)
+		if !ok {
+			i++ // an escaped character: \\, \" ...
+			continue
+		}
+		switch {
+		case r >= 0xd800 && r < 0xdc00:
+			if low, ok := escape(i + 6); !ok || low < 0xdc00 || low > 0xdfff {
+				return true
+			}
+			i += 11
+		case r >= 0xdc00 && r <= 0xdfff:
+			return true
+		default:
+			i += 5
+		}
+	}
+	return false
 }
 
 func (a *API) typeOf(r *http.Request) (*record.Type, error) {

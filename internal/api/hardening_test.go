@@ -106,6 +106,8 @@ func TestJSONBodiesAreStrict(t *testing.T) {
 			{"POST", "/api/v1/computers", `{"name":"PC-` + "\xe9t\xe9" + `"}`},
 			{"POST", "/api/v1/tokens", `{"name":"` + "\xff" + `"}`},
 			{"POST", "/api/v1/computers/saved-searches", `{"name":"caf` + "\xe9" + `","query":"sort=name"}`},
+			// Half a surrogate pair: valid JSON, no character, also stored as U+FFFD.
+			{"POST", "/api/v1/computers", `{"name":"PC-\ud800"}`},
 		} {
 			r := c.Do(tc.method, tc.path, tc.body)
 			if r.Status != 422 || !strings.Contains(string(r.Body), "UTF-8") {
