@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"parc/internal/app"
+	"parc/internal/jobs"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 )
@@ -105,7 +106,8 @@ func mailPollEvery() (time.Duration, error) {
 	return d, nil
 }
 
-// mailgateCmd runs the gateway: one pass with --once, else until interrupted.
+// mailgateCmd runs the gateway: one pass with --once (refused while another
+// process holds the gateway), else as the job parc serve runs, until interrupted.
 func mailgateCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("mailgate", flag.ContinueOnError)
 	once := fs.Bool("once", false, "run one pass over the mailboxes and exit")
@@ -128,9 +130,17 @@ func mailgateCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if _, err := a.Bootstrap(ctx, "fr"); err != nil {
 		return err
 	}
+	runner := jobs.New(a.DB, a.Log)
 	if *once {
-		return a.Gateway.RunOnce(ctx)
+		err := runner.RunNow(ctx, a.GatewayJob())
+		var busy *jobs.BusyError
+		if errors.As(err, &busy) {
+			return fmt.Errorf("the mail gateway is running in another process (parc serve or parc mailgate): nothing polled (%w)", err)
+		}
+		return err
 	}
-	a.Gateway.Run(ctx, mailCfg.PollEvery)
+	runner.Add(a.GatewayJob())
+	runner.Start(ctx)
+	runner.Wait()
 	return nil
 }

@@ -13,8 +13,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"parc/internal/app"
+	"parc/internal/jobs"
+	"parc/internal/mailgate"
 	"parc/internal/mailtest"
 	"parc/internal/record"
 	"parc/internal/store"
@@ -50,6 +53,67 @@ func runParc(t *testing.T, env map[string]string, args ...string) (int, string, 
 		t.Fatalf("run parc %v: %v", args, err)
 	}
 	return cmd.ProcessState.ExitCode(), out.String(), errOut.String()
+}
+
+// TestMailgateOnceTakesTheGatewayLease: while another process runs the gateway
+// (as parc serve does, under its job lease and lock), `parc mailgate --once` polls
+// nothing and says why; once that run is over, it polls.
+func TestMailgateOnceTakesTheGatewayLease(t *testing.T) {
+	d := mailtest.StartDovecot(t)
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		ctx := context.Background()
+		cfg := storetest.TestConfig(t, kind)
+		data := cfg.DataDir
+		if data == "" {
+			data = t.TempDir()
+		}
+		a, sys, err := openApp(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
+		u, err := a.Auth.CreateUser(ctx, sys, "alice", "correct horse battery", "self-service", sys.Tree.Root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Records.Update(ctx, sys, a.Reg.MustType("users"), u.ID, record.Input{"email": "alice@example.org"}); err != nil {
+			t.Fatal(err)
+		}
+		box := "lease-" + kind
+		d.Deliver(t, box, "From: alice@example.org\nTo: support@example.org\nSubject: Scanner\nMessage-ID: <lease@example.org>\n\nIt jams.\n")
+		env := map[string]string{"PARC_DATABASE_URL": cfg.DatabaseURL, "PARC_IMAP_URL": d.URL(box), "PARC_MAIL_FROM": "Parc <parc@example.org>"}
+		tickets := func() int {
+			var n int
+			if err := a.DB.R.QueryRow("SELECT COUNT(*) FROM tickets").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		// The other process's run: the job's lease (and, on PostgreSQL, its lock)
+		// is held while this runs.
+		other := jobs.New(a.DB, nil)
+		ran, _, err := other.RunIfDue(ctx, jobs.Job{Name: mailgate.JobName, Every: time.Minute, Run: func(context.Context) error {
+			code, _, errOut := runParc(t, env, "mailgate", "--once", "--data", data)
+			if code == 0 || !strings.Contains(errOut, "another process") {
+				t.Errorf("mailgate --once during another run: exit %d\n%s", code, errOut)
+			}
+			if n := d.Unseen(t, box); n != 1 {
+				t.Errorf("%d mails unseen during another run, want 1", n)
+			}
+			if n := tickets(); n != 0 {
+				t.Errorf("%d tickets opened during another run", n)
+			}
+			return nil
+		}})
+		if !ran || err != nil {
+			t.Fatalf("the other run: %v %v", ran, err)
+		}
+		// The other run is over: the next pass polls, though the job is not due yet.
+		code, _, errOut := runParc(t, env, "mailgate", "--once", "--data", data)
+		if code != 0 || !strings.Contains(errOut, "outcome=ticket") || tickets() != 1 {
+			t.Fatalf("mailgate --once after the other run: exit %d, %d tickets\n%s", code, tickets(), errOut)
+		}
+	})
 }
 
 // TestMailgateOnce: one `parc mailgate --once` turns a new mail into a ticket of

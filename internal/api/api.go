@@ -3,6 +3,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"parc/internal/core"
 	"parc/internal/helpdesk"
@@ -146,17 +148,34 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// decode reads a JSON object body with numbers kept exact.
+// decode reads a JSON object body with numbers kept exact. Text that is not UTF-8
+// is refused (the JSON decoder would store it as U+FFFD), and so is a member that
+// into does not have, as record routes refuse an unknown field: a client's typo
+// must not be dropped silently.
 func decode(w http.ResponseWriter, r *http.Request, into any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
-	dec.UseNumber()
-	if err := dec.Decode(into); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return record.E(record.CodeTooLarge, "err.body_too_large", mbe.Limit)
 		}
+		return err
+	}
+	if !utf8.Valid(body) || hasLoneSurrogate(body) {
+		return record.E(record.CodeInvalid, "err.body_encoding")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
 		if errors.Is(err, io.EOF) {
 			return record.E(record.CodeInvalid, "err.empty_body")
+		}
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			name, _ = strconv.Unquote(name)
+			fe := record.FieldErrors{}
+			fe.Add(name, "err.unknown_field")
+			return fe.Err()
 		}
 		return record.E(record.CodeInvalid, "err.bad_json", err.Error())
 	}
@@ -164,6 +183,42 @@ func decode(w http.ResponseWriter, r *http.Request, into any) error {
 		return record.E(record.CodeInvalid, "err.bad_json", "trailing data after the JSON object")
 	}
 	return nil
+}
+
+// hasLoneSurrogate reports a \u escape of half a UTF-16 surrogate pair without its
+// other half ("\ud800"): valid JSON syntax, but no character, which the decoder
+// would also store as U+FFFD. A backslash only appears inside JSON strings, so
+// escapes can be read without parsing the document.
+func hasLoneSurrogate(b []byte) bool {
+	escape := func(i int) (rune, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 32)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := escape(i)
+		if !ok {
+			i++ // an escaped character: \\, \" ...
+			continue
+		}
+		switch {
+		case r >= 0xd800 && r < 0xdc00:
+			if low, ok := escape(i + 6); !ok || low < 0xdc00 || low > 0xdfff {
+				return true
+			}
+			i += 11
+		case r >= 0xdc00 && r <= 0xdfff:
+			return true
+		default:
+			i += 5
+		}
+	}
+	return false
 }
 
 func (a *API) typeOf(r *http.Request) (*record.Type, error) {
@@ -317,8 +372,10 @@ func (a *API) history(w http.ResponseWriter, r *http.Request, actor *record.Acto
 	if err != nil {
 		return err
 	}
-	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	limit, before, err := record.ParseHistoryQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
 	es, err := a.App.Records.History(r.Context(), actor, t, id, limit, before)
 	if err != nil {
 		return err

@@ -72,13 +72,20 @@ func Build(db *store.DB, opt Options) (*App, error) {
 		}})
 	}
 	if a.Gateway != nil {
-		every := opt.Mail.PollEvery
-		if every <= 0 {
-			every = time.Minute
-		}
-		a.Jobs.Add(jobs.Job{Name: "mail.gateway", Every: every, Jitter: every / 10, Lease: max(10*every, 15*time.Minute), Run: a.Gateway.RunOnce})
+		a.Jobs.Add(a.GatewayJob())
 	}
 	return a, nil
+}
+
+// GatewayJob is the mail gateway as a job. parc serve and parc mailgate run it
+// under one name, hence one lease and lock: a mailbox is never polled by two
+// processes at once (both would fetch the same unseen mail and open two tickets).
+func (a *App) GatewayJob() jobs.Job {
+	every := a.opt.Mail.PollEvery
+	if every <= 0 {
+		every = time.Minute
+	}
+	return jobs.Job{Name: mailgate.JobName, Every: every, Jitter: every / 10, Lease: max(10*every, 15*time.Minute), Run: a.Gateway.RunOnce}
 }
 
 // StartJobs runs the background jobs until ctx ends; the returned function waits

@@ -298,7 +298,7 @@ func (s *Service) Actor(ctx context.Context, userID int64, origin string) (*reco
 	}
 	a := &record.Actor{UserID: userID, Login: login, Name: name, Lang: lang, Origin: origin, Tree: tree}
 	rows, err := s.DB.QueryContext(ctx, `SELECT a.organization_id, a.recursive, p.name, p.rights FROM authorizations a
-		JOIN profiles p ON p.id = a.profile_id AND p.deleted_at IS NULL WHERE a.user_id = ?`, userID)
+		JOIN profiles p ON p.id = a.profile_id AND p.deleted_at IS NULL WHERE a.user_id = ? AND a.deleted_at IS NULL`, userID)
 	if err != nil {
 		return nil, err
 	}

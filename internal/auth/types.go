@@ -72,15 +72,17 @@ func Types(reg func() *record.Registry) []*record.Type {
 				{Name: "comment", Kind: record.LongText, List: true},
 			},
 			Hooks: record.Hooks{BeforeWrite: profileBeforeWrite(reg)}},
+		// Authorizations go to the trash like other records: a grant deleted by mistake
+		// is restored with its history, and a trashed one grants nothing.
 		{Name: "authorizations", Table: "authorizations", Singular: "authorization", Area: record.AreaAdmin, Scope: record.OrgScoped,
-			NameField: "user_id", DefaultSort: "user_id", NoTrash: true,
+			NameField: "user_id", DefaultSort: "user_id",
 			LabelSQL: "(SELECT login FROM users WHERE users.id = authorizations.user_id)",
 			Fields: []*record.Field{
 				{Name: "user_id", Kind: record.Ref, Ref: "users", Required: true, Sort: true, List: true},
 				{Name: "profile_id", Kind: record.Ref, Ref: "profiles", Required: true, Sort: true, List: true},
 				{Name: "recursive", Kind: record.Bool, Default: true, List: true},
 			},
-			Hooks: record.Hooks{BeforeWrite: authorizationBeforeWrite(reg)}},
+			Hooks: record.Hooks{BeforeWrite: authorizationBeforeWrite(reg), BeforeRestore: authorizationBeforeWrite(reg)}},
 	}
 }
 
@@ -221,7 +223,8 @@ func profileBeforeWrite(reg func() *record.Registry) func(w *record.Write) error
 	}
 }
 
-// authorizationBeforeWrite stops anyone from granting rights they do not hold themselves.
+// authorizationBeforeWrite stops anyone from granting rights they do not hold
+// themselves, by a new authorization, a change, or a restore from the trash.
 func authorizationBeforeWrite(reg func() *record.Registry) func(w *record.Write) error {
 	return func(w *record.Write) error {
 		pid, _ := w.New.Values["profile_id"].(int64)

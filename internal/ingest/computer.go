@@ -174,14 +174,15 @@ func (r *run) setMakeModel(in record.Input, locked map[string]bool, category, ma
 // makeModel finds or creates the catalogue entries of a reported manufacturer and
 // model; 0 when not reported (or a placeholder).
 func (r *run) makeModel(category, maker, model string) (mid, modelID int64, err error) {
-	m := normaliseMaker(maker)
+	// Looked up as they will be stored.
+	m := clip(normaliseMaker(maker), 255)
 	if m == "" {
 		return 0, 0, nil
 	}
 	if mid, err = r.manufacturer(m); err != nil {
 		return 0, 0, err
 	}
-	if model = strings.TrimSpace(model); model != "" {
+	if model = clip(strings.TrimSpace(model), 255); model != "" {
 		modelID, err = r.model(category, model, mid)
 	}
 	return mid, modelID, err

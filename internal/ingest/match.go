@@ -198,11 +198,11 @@ func (r *run) create() (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	name := r.inv.Identity().Name
+	name := clip(r.inv.Identity().Name, 255)
 	if name == "" {
-		name = r.inv.DeviceID
+		name = clip(r.inv.DeviceID, 255)
 	}
-	in := record.Input{"name": clip(name, 255), "organization_id": org}
+	in := record.Input{"name": name, "organization_id": org}
 	if loc != 0 {
 		in["location_id"] = loc
 	}
@@ -216,7 +216,11 @@ func (r *run) create() (int64, error) {
 	return c.ID, nil
 }
 
+// clip makes a reported value fit a single-line field of at most n characters: an
+// agent's odd characters are cleaned (record.CleanLine) rather than failing the
+// whole inventory.
 func clip(s string, n int) string {
+	s = record.CleanLine(s)
 	if len([]rune(s)) <= n {
 		return s
 	}

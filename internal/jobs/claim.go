@@ -14,6 +14,36 @@ import (
 // It reports whether it ran and, when it did not, the job's next due time (zero
 // when unknown). The run's own error is recorded in the row and returned.
 func (r *Runner) RunIfDue(ctx context.Context, j Job) (ran bool, next time.Time, err error) {
+	return r.run(ctx, j, false)
+}
+
+// BusyError says that another process holds a job: RunNow did not run it.
+type BusyError struct {
+	Name  string
+	Until time.Time // the end of the other process's lease; zero when unknown
+}
+
+func (e *BusyError) Error() string {
+	if e.Until.IsZero() {
+		return fmt.Sprintf("job %s is being run by another process", e.Name)
+	}
+	return fmt.Sprintf("job %s is being run by another process (its lease ends at %s)", e.Name, e.Until.Format(time.RFC3339))
+}
+
+// RunNow runs the job once now, due or not, under the same lock and lease as
+// RunIfDue: a one-off command (`parc mailgate --once`) and the servers' runners
+// never run one job at once. When another process holds the job it returns a
+// *BusyError without running; otherwise it returns the run's error, and the job's
+// next run is an interval after this one.
+func (r *Runner) RunNow(ctx context.Context, j Job) error {
+	ran, next, err := r.run(ctx, j, true)
+	if err == nil && !ran {
+		return &BusyError{Name: j.Name, Until: next}
+	}
+	return err
+}
+
+func (r *Runner) run(ctx context.Context, j Job, now bool) (ran bool, next time.Time, err error) {
 	// A session advisory lock on PostgreSQL, held for the whole run: the lease
 	// below covers a server that dies, the lock covers a run longer than its lease.
 	release, got, err := r.DB.TryLock(ctx, lockKey(j.Name))
@@ -22,7 +52,7 @@ func (r *Runner) RunIfDue(ctx context.Context, j Job) (ran bool, next time.Time,
 	}
 	defer release()
 	start := r.Now()
-	claimed, next, err := r.claim(ctx, j, start)
+	claimed, next, err := r.claim(ctx, j, start, now)
 	if err != nil || !claimed {
 		return false, next, err
 	}
@@ -33,20 +63,27 @@ func (r *Runner) RunIfDue(ctx context.Context, j Job) (ran bool, next time.Time,
 	return true, time.Time{}, runErr
 }
 
-// claim takes the job for one run: its row must be due and not leased. On SQLite
-// the single writer orders the claims; on PostgreSQL the advisory lock already
-// does, and the row keeps the schedule across restarts.
-func (r *Runner) claim(ctx context.Context, j Job, now time.Time) (bool, time.Time, error) {
+// claim takes the job for one run: its row must be due (unless now) and not
+// leased. On SQLite the single writer orders the claims; on PostgreSQL the
+// advisory lock already does, and the row keeps the schedule across restarts.
+// When the job is not claimed, the time given is its next due time or, when
+// leased, the end of the lease.
+func (r *Runner) claim(ctx context.Context, j Job, now time.Time, evenIfNotDue bool) (bool, time.Time, error) {
 	var claimed bool
 	var next time.Time
+	q := "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE name = ? AND (lease_until IS NULL OR lease_until < ?)"
+	args := []any{now.Add(j.lease()), now, j.Name, now}
+	if !evenIfNotDue {
+		q += " AND next_run_at <= ?"
+		args = append(args, now)
+	}
 	err := r.DB.Tx(ctx, func(tx *store.Tx) error {
 		claimed, next = false, time.Time{}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO jobs (name, next_run_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
 			j.Name, now, now); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE name = ? AND next_run_at <= ? AND (lease_until IS NULL OR lease_until < ?)",
-			now.Add(j.lease()), now, j.Name, now, now)
+		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -59,7 +96,7 @@ func (r *Runner) claim(ctx context.Context, j Job, now time.Time) (bool, time.Ti
 			return err
 		}
 		next = nt.Time
-		if lease.Valid && lease.Time.After(next) {
+		if lease.Valid && (lease.Time.After(next) || evenIfNotDue) {
 			next = lease.Time
 		}
 		return nil
@@ -107,7 +144,7 @@ type State struct {
 
 // States reads the rows of every job that ran at least once.
 func (r *Runner) States(ctx context.Context) ([]State, error) {
-	rows, err := r.DB.QueryContext(ctx, "SELECT name, last_run_at, next_run_at, COALESCE(last_error, ''), last_duration_ms, runs, lease_until FROM jobs ORDER BY name")
+	rows, err := r.DB.R.QueryContext(ctx, "SELECT name, last_run_at, next_run_at, COALESCE(last_error, ''), last_duration_ms, runs, lease_until FROM jobs ORDER BY name")
 	if err != nil {
 		return nil, err
 	}

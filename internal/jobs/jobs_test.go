@@ -110,3 +110,44 @@ func TestStartStopsOnShutdown(t *testing.T) {
 		}
 	}
 }
+
+// TestRunNow runs a job that is not due, refuses while another runner holds it,
+// and keeps the schedule: the next due time is an interval after the forced run.
+func TestRunNow(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		db := storetest.OpenTest(t, kind)
+		ctx := context.Background()
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		var runs atomic.Int32
+		r := jobs.New(db, nil)
+		r.Now = func() time.Time { return now }
+		j := jobs.Job{Name: "test.now", Every: time.Hour, Run: func(context.Context) error { runs.Add(1); return nil }}
+		if ran, _, err := r.RunIfDue(ctx, j); !ran || err != nil {
+			t.Fatalf("first run: %v %v", ran, err)
+		}
+		now = now.Add(10 * time.Minute)
+		if err := r.RunNow(ctx, j); err != nil || runs.Load() != 2 {
+			t.Fatalf("run now: %v, %d runs", err, runs.Load())
+		}
+		other := jobs.New(db, nil)
+		other.Now = r.Now
+		held := j
+		held.Run = func(context.Context) error {
+			var busy *jobs.BusyError
+			if err := r.RunNow(ctx, j); !errors.As(err, &busy) || busy.Name != "test.now" {
+				t.Errorf("run now while held: %v", err)
+			}
+			return nil
+		}
+		if err := other.RunNow(ctx, held); err != nil {
+			t.Fatal(err)
+		}
+		if runs.Load() != 2 {
+			t.Errorf("%d runs, want 2", runs.Load())
+		}
+		st, err := r.States(ctx)
+		if err != nil || len(st) != 1 || !st[0].NextRunAt.Equal(now.Add(time.Hour)) || st[0].LeaseUntil != nil {
+			t.Fatalf("state: %+v %v", st, err)
+		}
+	})
+}

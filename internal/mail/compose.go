@@ -2,10 +2,14 @@ package mail
 
 import (
 	"bytes"
+	"encoding/base64"
 	"io"
+	"mime"
 	netmail "net/mail"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	gomail "github.com/emersion/go-message/mail"
 )
@@ -18,7 +22,7 @@ func compose(from *netmail.Address, to recipient, msg *message, id, thread strin
 	h.SetDate(now)
 	h.SetAddressList("From", []*gomail.Address{{Name: from.Name, Address: from.Address}})
 	h.SetAddressList("To", []*gomail.Address{{Name: to.Name, Address: to.Email}})
-	h.SetSubject(msg.Subject)
+	h.Set("Subject", encodeSubject(msg.Subject))
 	h.SetMessageID(id)
 	h.SetMsgIDList("In-Reply-To", []string{thread})
 	h.SetMsgIDList("References", []string{thread})
@@ -50,4 +54,31 @@ func compose(from *netmail.Address, to recipient, msg *message, id, thread strin
 		return "", err
 	}
 	return b.String(), nil
+}
+
+// encodeSubject writes a subject for the Subject header. Plain ASCII stays as it is
+// and other text becomes RFC 2047 encoded words, as usual; but text holding "=?" is
+// always encoded, since a mail program would decode a title that merely looks like
+// an encoded word ("=?utf-8?q?...?=") and show something else than the title typed.
+func encodeSubject(s string) string {
+	if !strings.Contains(s, "=?") {
+		return mime.QEncoding.Encode("utf-8", s)
+	}
+	// Base64 words of whole characters, at most 39 bytes each: 64 characters
+	// encoded, so that each fits a folded header line, the first one after
+	// "Subject: " included (RFC 2047 allows 75).
+	var words []string
+	for len(s) > 0 {
+		n := 0
+		for n < len(s) {
+			_, size := utf8.DecodeRuneInString(s[n:])
+			if n > 0 && n+size > 39 {
+				break
+			}
+			n += size
+		}
+		words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, " ")
 }

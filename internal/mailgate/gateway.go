@@ -258,7 +258,9 @@ func (g *Gateway) participant(ctx context.Context, tx *store.Tx, ticket, uid int
 // or, for an unknown sender under UnknownCreate, without requester in DefaultOrg.
 func (g *Gateway) newTicket(ctx context.Context, tx *store.Tx, p *parsed, users []int64) (*record.Record, error) {
 	tickets := g.App.Reg.MustType("tickets")
-	title := p.Subject
+	// A subject's control and text-direction characters are cleaned, as inventory
+	// values are: a title refuses them, and the mail should still become a ticket.
+	title := record.CleanLine(p.Subject)
 	if title == "" {
 		title = g.Cat.T("fr", "mail.gate.no_subject")
 	}

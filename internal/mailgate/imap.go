@@ -192,6 +192,10 @@ func (g *Gateway) markSeen(c *imapclient.Client, set imap.UIDSet) error {
 	return nil
 }
 
+// JobName is the gateway's job (internal/jobs): whoever polls the mailboxes, parc
+// serve or parc mailgate, holds it, so that no two processes poll them at once.
+const JobName = "mail.gateway"
+
 // RunOnce polls every mailbox once; a failing mailbox does not stop the others.
 func (g *Gateway) RunOnce(ctx context.Context) error {
 	var errs []error
@@ -207,16 +211,4 @@ func (g *Gateway) RunOnce(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// Run polls every interval until ctx ends.
-func (g *Gateway) Run(ctx context.Context, every time.Duration) {
-	for {
-		g.RunOnce(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(every):
-		}
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"parc/internal/store"
@@ -36,7 +37,8 @@ func csvColumns(t *Type, q ListQuery) []*Field {
 // ExportCSV writes every record matching q that the actor may read, as UTF-8 CSV with
 // a byte-order mark (for spreadsheet programs). References are written as the
 // referenced record's label, so that the file reads well and imports elsewhere.
-// sep is ',' or ';'.
+// Text that a spreadsheet would run as a formula is neutralised (NeutraliseCell);
+// numbers are written as they are. sep is ',' or ';'.
 func (s *Service) ExportCSV(ctx context.Context, a *Actor, t *Type, q ListQuery, w io.Writer, sep rune) error {
 	if !a.Can(t, Read) {
 		return ErrForbidden()
@@ -69,14 +71,10 @@ func (s *Service) ExportCSV(ctx context.Context, a *Actor, t *Type, q ListQuery,
 		for _, r := range page.Records {
 			row := []string{Format(r.ID)}
 			if t.Scope == OrgScoped {
-				row = append(row, r.Display["organization_id"])
+				row = append(row, NeutraliseCell(r.Display["organization_id"]))
 			}
 			for _, f := range cols {
-				if f.Kind == Ref {
-					row = append(row, r.Display[f.Name])
-				} else {
-					row = append(row, Format(r.Values[f.Name]))
-				}
+				row = append(row, ExportCell(f, r))
 			}
 			if err := cw.Write(row); err != nil {
 				return err
@@ -91,6 +89,19 @@ func (s *Service) ExportCSV(ctx context.Context, a *Actor, t *Type, q ListQuery,
 		}
 		q.Cursor = page.NextCursor
 	}
+}
+
+// ExportCell is the CSV text of one field of a record: a reference's label, a
+// number as it is (a number is never a formula, and -5 must stay a number a
+// spreadsheet can add up), any other value neutralised as text (NeutraliseCell).
+func ExportCell(f *Field, r *Record) string {
+	switch f.Kind {
+	case Ref:
+		return NeutraliseCell(r.Display[f.Name])
+	case Int, Decimal, Money:
+		return Format(r.Values[f.Name])
+	}
+	return NeutraliseCell(Format(r.Values[f.Name]))
 }
 
 // ImportOptions say where imported records go.
@@ -125,148 +136,248 @@ func (s *Service) ImportCSV(ctx context.Context, a *Actor, t *Type, r io.Reader,
 		return nil, ErrForbidden()
 	}
 	res := &ImportResult{DryRun: opts.DryRun, Errors: []ImportError{}}
-	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
+	data, problem, err := readImportFile(r)
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > MaxImportBytes {
-		return nil, E(CodeTooLarge, "err.csv_too_large", MaxImportBytes>>20)
-	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if !utf8.Valid(data) {
-		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
-		res.Errors = append(res.Errors, ImportError{Line: line, Msg: Msg{Key: "err.csv_encoding"}})
+	if problem != nil {
+		res.Errors = append(res.Errors, *problem)
 		return res, nil
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		res.Errors = append(res.Errors, ImportError{Line: 1, Msg: Msg{Key: "err.csv_empty"}})
-		return res, nil
-	}
-	newReader := func() *csv.Reader {
-		cr := csv.NewReader(bytes.NewReader(data))
-		cr.Comma = detectSep(data)
-		cr.FieldsPerRecord = -1
-		return cr
-	}
-	cr := newReader()
-	header, err := cr.Read()
+	imp, problems, err := s.newImporter(ctx, a, t, data, opts)
 	if err != nil {
-		res.Errors = append(res.Errors, csvError(err))
+		return nil, err
+	}
+	if len(problems) > 0 {
+		res.Errors = append(res.Errors, problems...)
 		return res, nil
 	}
-	cols, orgCol, herrs := mapHeader(t, header)
-	if len(herrs) > 0 {
-		res.Errors = append(res.Errors, herrs...)
-		return res, nil
-	}
-	refs := map[string]map[string][]int64{}
-	for _, f := range cols {
-		if f != nil && f.Kind == Ref && refs[f.Ref] == nil {
-			m, err := s.labelIndex(ctx, a, s.Reg.MustType(f.Ref))
-			if err != nil {
-				return nil, err
-			}
-			refs[f.Ref] = m
-		}
-	}
-	var orgs map[string][]int64
-	if orgCol >= 0 && opts.OrgID == 0 && t.Scope == OrgScoped {
-		orgs = map[string][]int64{}
-		for _, o := range a.Tree.Orgs() {
-			k := strings.ToLower(o.Name)
-			orgs[k] = append(orgs[k], o.ID)
-		}
-	}
-	errStop := errors.New("stop")
 	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
 		// A retried transaction reads the file again from its first line.
 		res.Created, res.Rows = 0, 0
 		res.Errors = res.Errors[:0]
-		cr := newReader()
-		cr.Read()
-		for {
-			row, err := cr.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				res.Errors = append(res.Errors, csvError(err))
-				return errStop
-			}
-			line, _ := cr.FieldPos(0)
-			if isBlank(row) {
-				continue
-			}
-			res.Rows++
-			if res.Rows > MaxImportRows {
-				res.Errors = append(res.Errors, ImportError{Line: line, Msg: Msg{Key: "err.csv_too_many_rows", Args: []any{MaxImportRows}}})
-				return errStop
-			}
-			if len(row) != len(header) {
-				res.Errors = append(res.Errors, ImportError{Line: line, Msg: Msg{Key: "err.csv_column_count", Args: []any{len(row), len(header)}}})
-				continue
-			}
-			in := Input{}
-			bad := false
-			for i, f := range cols {
-				if f == nil {
-					continue
-				}
-				v := strings.TrimSpace(row[i])
-				if f.Kind == Ref && v != "" {
-					id, key := resolveLabel(refs[f.Ref], v)
-					if key != "" {
-						res.Errors = append(res.Errors, ImportError{Line: line, Field: f.Name, Msg: Msg{Key: key, Args: []any{v}}})
-						bad = true
-						continue
-					}
-					in[f.Name] = id
-					continue
-				}
-				in[f.Name] = v
-			}
-			switch {
-			case opts.OrgID != 0:
-				in["organization_id"] = opts.OrgID
-			case orgs != nil && strings.TrimSpace(row[orgCol]) != "":
-				id, key := resolveLabel(orgs, strings.TrimSpace(row[orgCol]))
-				if key != "" {
-					res.Errors = append(res.Errors, ImportError{Line: line, Field: "organization", Msg: Msg{Key: key, Args: []any{row[orgCol]}}})
-					bad = true
-				} else {
-					in["organization_id"] = id
-				}
-			}
-			if bad {
-				continue
-			}
-			if _, err := s.CreateTx(ctx, tx, a, t, in); err != nil {
-				e, ok := AsError(err)
-				if !ok {
-					return err
-				}
-				if len(e.Fields) == 0 {
-					res.Errors = append(res.Errors, ImportError{Line: line, Msg: e.Msg})
-				}
-				for _, f := range fieldOrder(t, e.Fields) {
-					res.Errors = append(res.Errors, ImportError{Line: line, Field: f, Msg: e.Fields[f]})
-				}
-				continue
-			}
-			res.Created++
+		if err := imp.createRows(ctx, tx, res); err != nil {
+			return err
 		}
 		if len(res.Errors) > 0 || opts.DryRun {
-			return errStop
+			return errRollback
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, errStop) {
+	if err != nil && !errors.Is(err, errRollback) {
 		return nil, s.mapDBError(t, err)
 	}
 	if len(res.Errors) > 0 {
 		res.Created = 0
 	}
 	return res, nil
+}
+
+// errRollback ends an import's transaction without writing: the file has problems
+// (already in the result), or this is a dry run.
+var errRollback = errors.New("import rolled back")
+
+// readImportFile reads the whole file within MaxImportBytes, without its byte-order
+// mark; a file that is not UTF-8 text, or holds nothing, is a problem of the file.
+func readImportFile(r io.Reader) ([]byte, *ImportError, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(data) > MaxImportBytes {
+		return nil, nil, E(CodeTooLarge, "err.csv_too_large", MaxImportBytes>>20)
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
+		return nil, &ImportError{Line: line, Msg: Msg{Key: "err.csv_encoding"}}, nil
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &ImportError{Line: 1, Msg: Msg{Key: "err.csv_empty"}}, nil
+	}
+	return data, nil, nil
+}
+
+// importer turns the lines of one file into records of one type.
+type importer struct {
+	s      *Service
+	a      *Actor
+	t      *Type
+	opts   ImportOptions
+	data   []byte
+	header []string
+	cols   []*Field // by column; nil for columns read as nothing
+	orgCol int      // the organisation column, or -1
+	// refs maps each referenced type's labels to ids; orgs the organisations' names,
+	// when the file names each line's organisation.
+	refs map[string]map[string][]int64
+	orgs map[string][]int64
+}
+
+// newImporter reads the header and the labels the file's references will be
+// resolved with; header problems are returned as the file's problems.
+func (s *Service) newImporter(ctx context.Context, a *Actor, t *Type, data []byte, opts ImportOptions) (*importer, []ImportError, error) {
+	imp := &importer{s: s, a: a, t: t, opts: opts, data: data, refs: map[string]map[string][]int64{}}
+	header, err := imp.reader().Read()
+	if err != nil {
+		return nil, []ImportError{csvError(err)}, nil
+	}
+	var problems []ImportError
+	imp.header = header
+	if imp.cols, imp.orgCol, problems = mapHeader(t, header); len(problems) > 0 {
+		return nil, problems, nil
+	}
+	for _, f := range imp.cols {
+		if f != nil && f.Kind == Ref && imp.refs[f.Ref] == nil {
+			m, err := s.labelIndex(ctx, a, s.Reg.MustType(f.Ref))
+			if err != nil {
+				return nil, nil, err
+			}
+			imp.refs[f.Ref] = m
+		}
+	}
+	if imp.orgCol >= 0 && opts.OrgID == 0 && t.Scope == OrgScoped {
+		imp.orgs = map[string][]int64{}
+		for _, o := range a.Tree.Orgs() {
+			k := strings.ToLower(o.Name)
+			imp.orgs[k] = append(imp.orgs[k], o.ID)
+		}
+	}
+	return imp, nil, nil
+}
+
+// reader reads the file from its first line.
+func (imp *importer) reader() *csv.Reader {
+	cr := csv.NewReader(bytes.NewReader(imp.data))
+	cr.Comma = detectSep(imp.data)
+	cr.FieldsPerRecord = -1
+	return cr
+}
+
+// createRows creates a record per line after the header, adding every line's
+// problems to res; it returns errRollback when the rest of the file cannot be read
+// (a syntax error) or must not be (too many rows).
+func (imp *importer) createRows(ctx context.Context, tx *store.Tx, res *ImportResult) error {
+	cr := imp.reader()
+	cr.Read()
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			res.Errors = append(res.Errors, csvError(err))
+			return errRollback
+		}
+		line, _ := cr.FieldPos(0)
+		if isBlank(row) {
+			continue
+		}
+		res.Rows++
+		if res.Rows > MaxImportRows {
+			res.Errors = append(res.Errors, ImportError{Line: line, Msg: Msg{Key: "err.csv_too_many_rows", Args: []any{MaxImportRows}}})
+			return errRollback
+		}
+		if len(row) != len(imp.header) {
+			res.Errors = append(res.Errors, ImportError{Line: line, Msg: Msg{Key: "err.csv_column_count", Args: []any{len(row), len(imp.header)}}})
+			continue
+		}
+		in, problems := imp.rowInput(line, row)
+		if len(problems) > 0 {
+			res.Errors = append(res.Errors, problems...)
+			continue
+		}
+		if _, err := imp.s.CreateTx(ctx, tx, imp.a, imp.t, in); err != nil {
+			e, ok := AsError(err)
+			if !ok {
+				return err
+			}
+			res.Errors = append(res.Errors, lineErrors(line, imp.t, e)...)
+			continue
+		}
+		res.Created++
+	}
+}
+
+// rowInput makes the input of one line: cells as typed (without the quote export
+// adds before a formula), references and the organisation by label.
+func (imp *importer) rowInput(line int, row []string) (Input, []ImportError) {
+	in := Input{}
+	var problems []ImportError
+	for i, f := range imp.cols {
+		if f == nil {
+			continue
+		}
+		v := cellValue(row[i])
+		if f.Kind == Ref && v != "" {
+			id, key := resolveLabel(imp.refs[f.Ref], v)
+			if key != "" {
+				problems = append(problems, ImportError{Line: line, Field: f.Name, Msg: Msg{Key: key, Args: []any{v}}})
+				continue
+			}
+			in[f.Name] = id
+			continue
+		}
+		in[f.Name] = v
+	}
+	switch {
+	case imp.opts.OrgID != 0:
+		in["organization_id"] = imp.opts.OrgID
+	case imp.orgs != nil && cellValue(row[imp.orgCol]) != "":
+		name := cellValue(row[imp.orgCol])
+		id, key := resolveLabel(imp.orgs, name)
+		if key != "" {
+			problems = append(problems, ImportError{Line: line, Field: "organization", Msg: Msg{Key: key, Args: []any{name}}})
+		} else {
+			in["organization_id"] = id
+		}
+	}
+	return in, problems
+}
+
+// lineErrors reports a refused record as problems of its line, its fields in the
+// type's order.
+func lineErrors(line int, t *Type, e *Error) []ImportError {
+	if len(e.Fields) == 0 {
+		return []ImportError{{Line: line, Msg: e.Msg}}
+	}
+	out := make([]ImportError, 0, len(e.Fields))
+	for _, f := range fieldOrder(t, e.Fields) {
+		out = append(out, ImportError{Line: line, Field: f, Msg: e.Fields[f]})
+	}
+	return out
+}
+
+// formulaStarts are the first characters that make Excel or LibreOffice read a
+// cell as a formula (OWASP, "CSV injection").
+const formulaStarts = "=+-@\t\r"
+
+// looksLikeFormula reports text a spreadsheet would run, also behind quotes already
+// there: the text '=1 is written with a second quote in front, to read back as '=1.
+func looksLikeFormula(s string) bool {
+	t := strings.TrimLeft(s, "'")
+	return t != "" && strings.IndexByte(formulaStarts, t[0]) >= 0
+}
+
+// NeutraliseCell prefixes with ' a text cell that a spreadsheet would otherwise run
+// as a formula; spreadsheets show the text, and import removes the quote again.
+func NeutraliseCell(s string) string {
+	if looksLikeFormula(s) {
+		return "'" + s
+	}
+	return s
+}
+
+// cellValue reads one cell of an imported file: without the spaces around it, and
+// without the quote NeutraliseCell put before a formula-like text (in any column:
+// a number another program quoted, '-5, reads as -5). The quote is looked for
+// before the spaces after it are trimmed, so that "'\t" reads as a blank cell.
+func cellValue(cell string) string {
+	v := strings.TrimLeftFunc(cell, unicode.IsSpace)
+	if strings.HasPrefix(v, "'") && looksLikeFormula(v[1:]) {
+		v = v[1:]
+	}
+	return strings.TrimRightFunc(v, unicode.IsSpace)
 }
 
 func firstInvalid(b []byte) int {

@@ -3,6 +3,7 @@ package record
 import (
 	"context"
 	"database/sql"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -91,14 +92,41 @@ func nullable(s string) any {
 	return s
 }
 
+// HistoryLimit is the largest page of history entries; DefaultHistoryLimit the
+// page given without a limit.
+const (
+	HistoryLimit        = 500
+	DefaultHistoryLimit = 100
+)
+
+// ParseHistoryQuery reads the limit and before parameters of a history page,
+// refusing values that are not positive integers as list parameters are refused.
+func ParseHistoryQuery(v url.Values) (limit int, before int64, err error) {
+	errs := FieldErrors{}
+	limit = DefaultHistoryLimit
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > HistoryLimit {
+			errs.Add("limit", "err.bad_limit", HistoryLimit)
+		}
+		limit = n
+	}
+	if b := v.Get("before"); b != "" {
+		if before, err = strconv.ParseInt(b, 10, 64); err != nil || before <= 0 {
+			errs.Add("before", "err.not_integer")
+		}
+	}
+	return limit, before, errs.Err()
+}
+
 // History lists a record's changes, newest first, for an actor who may read it.
 // beforeID pages back: only entries older than it are returned.
 func (s *Service) History(ctx context.Context, a *Actor, t *Type, id int64, limit int, beforeID int64) ([]Entry, error) {
 	if _, err := s.load(ctx, s.DB, a, t, id, Read); err != nil {
 		return nil, err
 	}
-	if limit <= 0 || limit > 500 {
-		limit = 100
+	if limit <= 0 || limit > HistoryLimit {
+		limit = DefaultHistoryLimit
 	}
 	q := "SELECT id, action, COALESCE(field, ''), COALESCE(old_value, ''), COALESCE(new_value, ''), origin, COALESCE(user_id, 0), COALESCE(user_name, ''), created_at FROM history WHERE record_type = ? AND record_id = ?"
 	args := []any{t.Name, id}

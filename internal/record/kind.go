@@ -106,7 +106,7 @@ func (f *Field) parseString(s string) (any, *Msg) {
 		if n := utf8.RuneCountInString(s); n > max {
 			return nil, &Msg{Key: "err.too_long", Args: []any{max}}
 		}
-		if f.Kind != LongText && strings.ContainsAny(s, "\x00\r\n") {
+		if f.Kind != LongText && strings.IndexFunc(s, NotInLine) >= 0 {
 			return nil, &Msg{Key: "err.control_chars"}
 		}
 		return s, nil
@@ -175,12 +175,47 @@ func (f *Field) parseString(s string) (any, *Msg) {
 		}
 		return s, nil
 	case URL:
-		if len(s) > 2048 || !(strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")) {
+		if len(s) > 2048 || !(strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")) || strings.IndexFunc(s, NotInLine) >= 0 {
 			return nil, &Msg{Key: "err.not_url"}
 		}
 		return s, nil
 	}
 	return nil, &Msg{Key: "err.invalid"}
+}
+
+// NotInLine reports the characters refused in single-line fields (names, titles,
+// logins, serials, URLs): C0 and C1 control characters (tab, CR, LF, NUL, BEL, ESC
+// and NEL among them), DEL, the line and paragraph separators, and the bidirectional
+// embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069), which make
+// "abc\u202egnp.exe" show as "abcexe.png". Multi-line text keeps tab, CR and LF.
+func NotInLine(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r <= 0x9f:
+		return true
+	case r == 0x2028, r == 0x2029:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// CleanLine makes text from outside (inventory agents, mail subjects) fit a
+// single-line field instead of refusing it: control characters and separators
+// become spaces, bidirectional controls are dropped, and the ends are trimmed.
+func CleanLine(s string) string {
+	if strings.IndexFunc(s, NotInLine) < 0 {
+		return s
+	}
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return -1
+		case NotInLine(r):
+			return ' '
+		}
+		return r
+	}, s))
 }
 
 // parseDate accepts ISO dates and the French day/month/year form.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // NamingKey is the setting holding a type's naming plan, e.g. "PC-{site}-{####}".
@@ -12,13 +13,30 @@ func NamingKey(t *Type) string { return "naming." + t.Name }
 
 var counterToken = regexp.MustCompile(`\{#+\}`)
 
-// ValidateNamingPlan checks a plan's tokens.
+// Naming plan bounds: a plan is at most a name long, and its counter has at most
+// maxCounterWidth digits (an int64 counter never needs more).
+const (
+	maxNamingPlan   = defaultTextMax
+	maxCounterWidth = 18
+)
+
+// ValidateNamingPlan checks a plan's length, characters and tokens.
 func ValidateNamingPlan(plan string) error {
 	if plan == "" {
 		return nil
 	}
-	if len(counterToken.FindAllString(plan, -1)) != 1 {
+	if n := utf8.RuneCountInString(plan); n > maxNamingPlan {
+		return fmt.Errorf("a naming plan has at most %d characters, not %d", maxNamingPlan, n)
+	}
+	if !utf8.ValidString(plan) || strings.IndexFunc(plan, NotInLine) >= 0 {
+		return fmt.Errorf("a naming plan holds no line breaks, tabs, control characters or text-direction overrides")
+	}
+	counters := counterToken.FindAllString(plan, -1)
+	if len(counters) != 1 {
 		return fmt.Errorf("a naming plan needs exactly one counter such as {####}")
+	}
+	if w := len(counters[0]) - 2; w > maxCounterWidth {
+		return fmt.Errorf("a counter has at most %d digits, not %d", maxCounterWidth, w)
 	}
 	rest := counterToken.ReplaceAllString(plan, "")
 	for _, tok := range regexp.MustCompile(`\{[^}]*\}`).FindAllString(rest, -1) {
@@ -71,6 +89,18 @@ func (s *Service) applyNamingPlan(w *Write) error {
 			return err
 		}
 		name := strings.Replace(prefix, tok, fmt.Sprintf("%0*d", width, n), 1)
+		// A plan saved before plans were bounded, or long site and organisation
+		// codes, must not make a name longer than the field takes.
+		if f := w.Type.Field(w.Type.NameField); f != nil {
+			max := f.Max
+			if max == 0 {
+				max = defaultTextMax
+			}
+			if c := utf8.RuneCountInString(name); c > max {
+				w.Errors.Add(w.Type.NameField, "err.naming_too_long", c, max)
+				return nil
+			}
+		}
 		q := "SELECT COUNT(*) FROM " + w.Type.Table + " WHERE " + w.Type.NameField + " = ? AND deleted_at IS NULL"
 		args := []any{name}
 		if w.Type.Scope == OrgScoped {

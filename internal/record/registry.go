@@ -92,6 +92,9 @@ type Hooks struct {
 	BeforeWrite func(w *Write) error
 	// AfterWrite runs in the same transaction once the row is stored.
 	AfterWrite func(w *Write) error
+	// BeforeRestore may refuse to take a record out of the trash (w.New is the
+	// record as it was trashed); field problems go to w.Errors.
+	BeforeRestore func(w *Write) error
 	// BeforeDelete may refuse to trash or purge a record.
 	BeforeDelete func(ctx context.Context, tx *store.Tx, db *store.DB, r *Record, purge bool) error
 }

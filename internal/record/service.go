@@ -648,6 +648,11 @@ func (s *Service) Restore(ctx context.Context, a *Actor, t *Type, id int64) erro
 		if err := s.checkUnique(w); err != nil {
 			return err
 		}
+		if t.Hooks.BeforeRestore != nil {
+			if err := t.Hooks.BeforeRestore(w); err != nil {
+				return err
+			}
+		}
 		if err := w.Errors.Err(); err != nil {
 			return err
 		}
