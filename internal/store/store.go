@@ -39,9 +39,10 @@ type Config struct {
 	DataSteps map[int]DataStep
 }
 
-// DB is the open store. Writes go through Tx (or Maintain, for the few statements
-// a transaction cannot hold); reads through QueryContext and QueryRowContext, or
-// through the Tx of the transaction they belong to. All take '?' placeholders.
+// DB is the open store. Writes go through Tx (Exec and Insert for a lone
+// statement; Maintain for the few a transaction cannot hold); reads through
+// QueryContext and QueryRowContext, or through the Tx of the transaction they
+// belong to. All take '?' placeholders.
 type DB struct {
 	Dialect Dialect
 	// W and R are the raw pools, for the store itself and for tests: W is the
@@ -228,7 +229,8 @@ func IsForeignKeyViolation(err error) bool {
 //     or shared variable updated, no channel or goroutine fed, no file written.
 //     Results it hands back through captured variables must be set afresh on
 //     each run (not appended to), and only used once Tx returned nil. Work with
-//     outside effects belongs after Tx returns.
+//     outside effects belongs after Tx returns. (A log line written inside may
+//     repeat, or tell of writes that were then undone.)
 //   - fn must not keep tx after it returns.
 func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	if db.group != nil {
