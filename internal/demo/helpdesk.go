@@ -424,9 +424,7 @@ func (d *desk) open(t *run) error {
 	}
 	if s.by == s.requester {
 		// As the portal does: the requester's own asset, linked on their behalf.
-		c := *opener
-		c.System = true
-		opener = &c
+		opener = opener.Elevated("the portal links the requester's own asset")
 	}
 	_, err = d.hd.AddChild(d.ctx, opener, "ticket-items", t.id, record.Input{"item_type": typ, "item_id": id})
 	if err == nil {

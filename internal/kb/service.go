@@ -192,9 +192,7 @@ func (s *Service) Link(ctx context.Context, a *record.Actor, articleID, ticketID
 	if err != nil || n > 0 {
 		return err
 	}
-	elevated := *a
-	elevated.System = true
-	_, err = s.Rec.Create(ctx, &elevated, s.Rec.Reg.MustType("kb-article-tickets"), record.Input{"article_id": articleID, "ticket_id": ticketID})
+	_, err = s.Rec.Create(ctx, a.Elevated("the article solved the ticket"), s.Rec.Reg.MustType("kb-article-tickets"), record.Input{"article_id": articleID, "ticket_id": ticketID})
 	if e, ok := record.AsError(err); ok && e.Code == record.CodeInvalid {
 		// The article's organisation does not cover the ticket's: the solution
 		// stands without the link.

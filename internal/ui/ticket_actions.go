@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"database/sql"
 	"net/http"
 	"strconv"
 	"strings"
@@ -172,18 +171,7 @@ func (u *UI) solve(c *req, hd *helpdesk.Service, id int64) (string, error) {
 			in["solution"] = a.String("body")
 		}
 	}
-	// The parts and the solution are written together: a refused solution leaves
-	// the parts unwritten too.
-	err := u.App.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if parts := f("parts_used"); parts != "" {
-			if _, err := u.App.Records.UpdateTx(ctx, tx, c.Actor, u.App.Reg.MustType("tickets"), id, record.Input{"parts_used": parts}); err != nil {
-				return err
-			}
-		}
-		_, err := hd.SolveTx(ctx, tx, c.Actor, id, in)
-		return err
-	})
-	if err != nil {
+	if _, err := hd.SolveWithParts(ctx, c.Actor, id, f("parts_used"), in); err != nil {
 		return "", err
 	}
 	if art != nil {
