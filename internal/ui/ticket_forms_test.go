@@ -112,5 +112,28 @@ func TestTicketFormsShowTheirErrors(t *testing.T) {
 		if s := e.ticketState(id); s.status != "pending" || s.version != 2 {
 			t.Fatalf("after the status form: %+v", s)
 		}
+
+		// The time spent counts the live tasks; the solution form writes the parts
+		// with the solution, and the report shows both.
+		tasks := e.app.Reg.MustType("ticket-tasks")
+		for _, minutes := range []int{45, 30, 100} {
+			e.create("ticket-tasks", record.Input{"ticket_id": id, "organization_id": root, "content": "Intervention", "duration_minutes": minutes})
+		}
+		page, err := e.app.Records.List(ctx, e.sys, tasks, record.ListQuery{Sort: "-duration_minutes", Limit: 1})
+		if err != nil || len(page.Records) != 1 {
+			t.Fatal(err)
+		}
+		if err := e.app.Records.Trash(ctx, e.sys, tasks, page.Records[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		b.get(href+"?tab=tasks").must(t, http.StatusOK, fr("ui.ticket.total_time", fr("ui.duration.hours_minutes", 1, 15)))
+		p = b.post(href+"/solution", url.Values{"_csrf": {b.csrf()}, "solution": {"Câble remplacé"}, "solution_type": {"fixed"}, "parts_used": {"Câble HDMI 2 m"}})
+		if p.Status != http.StatusSeeOther {
+			t.Fatalf("solution form: %d %s", p.Status, p.Body)
+		}
+		if s := e.ticketState(id); s.status != "solved" || s.parts != "Câble HDMI 2 m" {
+			t.Fatalf("after the solution form: %+v", s)
+		}
+		b.get(href+"/report").must(t, http.StatusOK, esc("Câble HDMI 2 m"), `id="report-total">`+fr("ui.duration.hours_minutes", 1, 15)+`<`)
 	})
 }
