@@ -110,12 +110,6 @@ func (u *UI) portalCreate(c *req) error {
 	return redirect(c, "/portal/tickets/"+strconv.FormatInt(tk.ID, 10)+"?done=ticket_created")
 }
 
-func fieldErr(field, key string) error {
-	fe := record.FieldErrors{}
-	fe.Add(field, key)
-	return fe.Err()
-}
-
 func isItemType(name string) bool {
 	for _, t := range helpdesk.ItemTypes {
 		if t == name {
