@@ -345,7 +345,7 @@ func (d *desk) tickets() error {
 			})
 		}
 	}
-	closer := helpdesk.NewJobs(d.a.Records, nil)
+	closer := d.a.HelpdeskJobs
 	for day := oldest.In(d.paris); ; day = day.AddDate(0, 0, 1) {
 		at := time.Date(day.Year(), day.Month(), day.Day(), 6, 0, 0, 0, d.paris)
 		if at.After(d.now) {
