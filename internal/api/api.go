@@ -485,7 +485,7 @@ func (a *API) getNaming(w http.ResponseWriter, r *http.Request, actor *record.Ac
 	if err != nil {
 		return err
 	}
-	v, err := a.App.Records.Setting(r.Context(), a.App.DB, record.NamingKey(t))
+	v, err := a.App.Records.ReadSetting(r.Context(), record.NamingKey(t))
 	if err != nil {
 		return err
 	}

@@ -111,25 +111,5 @@ func (a *API) solve(ctx context.Context, hd *helpdesk.Service, actor *record.Act
 	if !ok || err != nil || artID <= 0 {
 		return nil, bad()
 	}
-	if _, err := hd.Ticket(ctx, actor, id); err != nil {
-		return nil, err
-	}
-	svc := a.KB
-	art, err := svc.Article(ctx, actor, artID)
-	if e, isErr := record.AsError(err); isErr && e.Code == record.CodeNotFound || err == nil && art.DeletedAt != nil {
-		return nil, bad()
-	} else if err != nil {
-		return nil, err
-	}
-	if text, _ := in["solution"].(string); text == "" {
-		in["solution"] = art.String("body")
-		if in["solution"] == "" {
-			in["solution"] = art.String("title")
-		}
-	}
-	sol, err := hd.Solve(ctx, actor, id, in)
-	if err != nil {
-		return nil, err
-	}
-	return sol, svc.Link(ctx, actor, art.ID, id)
+	return a.KB.SolveFrom(ctx, actor, hd, id, artID, "", in)
 }

@@ -57,12 +57,14 @@ func Accounts() []Account {
 
 // Services are what the demo loads its data through: the core services, and the
 // helpdesk, knowledge base and inventory services, so that demo records go through
-// the same rules as users' ones.
+// the same rules as users' ones, and the helpdesk jobs (the demo's weeks of tickets
+// are closed by the automatic closing, as days pass).
 type Services struct {
 	*core.Core
-	Helpdesk  *helpdesk.Service
-	KB        *kb.Service
-	Inventory *ingest.Service
+	Helpdesk     *helpdesk.Service
+	HelpdeskJobs *helpdesk.Jobs
+	KB           *kb.Service
+	Inventory    *ingest.Service
 }
 
 // Load fills a new store with demo data. It refuses a store that already holds

@@ -345,7 +345,7 @@ func (d *desk) tickets() error {
 			})
 		}
 	}
-	closer := helpdesk.NewJobs(d.a.Records, nil)
+	closer := d.a.HelpdeskJobs
 	for day := oldest.In(d.paris); ; day = day.AddDate(0, 0, 1) {
 		at := time.Date(day.Year(), day.Month(), day.Day(), 6, 0, 0, 0, d.paris)
 		if at.After(d.now) {
@@ -372,7 +372,7 @@ func (d *desk) tickets() error {
 }
 
 // open creates a ticket as its opener does: the requester in the portal, or a
-// technician for them; then links the asset concerned.
+// technician for them; with the asset concerned.
 func (d *desk) open(t *run) error {
 	s := t.spec
 	if strings.HasPrefix(s.requester, "#") {
@@ -406,33 +406,29 @@ func (d *desk) open(t *run) error {
 	if s.by != s.requester {
 		in["user_id"] = t.requester
 	}
-	r, err := d.create(opener, "tickets", in)
-	if err != nil {
-		return err
-	}
-	t.id = r.ID
-	if s.item == "" {
-		return nil
-	}
-	typ, id := "computers", t.computer
-	if s.item != "computer" {
-		var name string
-		typ, name, _ = strings.Cut(s.item, ":")
-		if err := d.a.DB.QueryRowContext(d.ctx, "SELECT id FROM "+d.a.Reg.MustType(typ).Table+" WHERE name = ? AND deleted_at IS NULL", name).Scan(&id); err != nil {
-			return fmt.Errorf("demo: ticket %q: asset %s: %w", s.title, s.item, err)
+	o := helpdesk.Opening{Ticket: in}
+	if s.item != "" {
+		o.Asset = &helpdesk.Item{Type: "computers", ID: t.computer}
+		if s.item != "computer" {
+			typ, name, _ := strings.Cut(s.item, ":")
+			o.Asset.Type = typ
+			if err := d.a.DB.QueryRowContext(d.ctx, "SELECT id FROM "+d.a.Reg.MustType(typ).Table+" WHERE name = ? AND deleted_at IS NULL", name).Scan(&o.Asset.ID); err != nil {
+				return fmt.Errorf("demo: ticket %q: asset %s: %w", s.title, s.item, err)
+			}
 		}
 	}
-	if s.by == s.requester {
-		// As the portal does: the requester's own asset, linked on their behalf.
-		c := *opener
-		c.System = true
-		opener = &c
+	// As the portal does (or a technician for the requester): the ticket and the
+	// asset concerned in one call.
+	r, err := d.hd.Open(d.ctx, opener, o)
+	if err != nil {
+		return describe("tickets", s.title, err)
 	}
-	_, err = d.hd.AddChild(d.ctx, opener, "ticket-items", t.id, record.Input{"item_type": typ, "item_id": id})
-	if err == nil {
+	t.id = r.ID
+	d.counts["tickets"]++
+	if o.Asset != nil {
 		d.counts["ticket-items"]++
 	}
-	return err
+	return nil
 }
 
 // do applies one act to a ticket through the service a user's click would call.

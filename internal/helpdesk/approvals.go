@@ -66,7 +66,7 @@ func ticketAfterWrite(w *record.Write) error {
 			return err
 		}
 	}
-	_, err = w.Service.CreateTx(w.Ctx, w.Tx, elevated(w.Actor), w.Service.Reg.MustType("ticket-approvals"),
+	_, err = w.Service.CreateTx(w.Ctx, w.Tx, w.Actor.Elevated("the category asks for an approval"), w.Service.Reg.MustType("ticket-approvals"),
 		record.Input{"ticket_id": w.New.ID, "user_id": uid, "status": ApprovalPending})
 	if err != nil {
 		return err
@@ -126,7 +126,7 @@ func (s *Service) RequestApproval(ctx context.Context, a *record.Actor, ticketID
 			return record.E(record.CodeConflict, "err.approval_already_pending")
 		}
 		comment, _ := in["comment"].(string)
-		out, err = s.Rec.CreateTx(ctx, tx, elevated(a), s.approvals(), record.Input{"ticket_id": tk.ID, "user_id": uid,
+		out, err = s.Rec.CreateTx(ctx, tx, a.Elevated("an approval is requested"), s.approvals(), record.Input{"ticket_id": tk.ID, "user_id": uid,
 			"requested_by_id": a.UserID, "status": ApprovalPending, "comment": nilIfBlank(comment)})
 		if err != nil {
 			return err
@@ -168,7 +168,7 @@ func (s *Service) AnswerApproval(ctx context.Context, a *record.Actor, id int64,
 		if !approve {
 			status = ApprovalRefused
 		}
-		out, err = s.Rec.UpdateTx(ctx, tx, elevated(a), s.approvals(), id, record.Input{"status": status,
+		out, err = s.Rec.UpdateTx(ctx, tx, a.Elevated("the approver answers"), s.approvals(), id, record.Input{"status": status,
 			"answer": nilIfBlank(comment), "answered_at": s.Rec.Now().Format(time.RFC3339Nano)})
 		if err != nil {
 			return err

@@ -29,11 +29,11 @@ type File struct {
 // AddFilesTx stores files with a ticket (and a follow-up) in the caller's
 // transaction, as the mail gateway does: they commit and back up with it.
 func (s *Service) AddFilesTx(ctx context.Context, tx *store.Tx, tk *record.Record, followupID int64, files []File) error {
+	if err := checkFiles(files); err != nil {
+		return err
+	}
 	now := s.Rec.Now()
 	for _, f := range files {
-		if int64(len(f.Content)) > MaxAttachment {
-			return record.E(record.CodeTooLarge, "err.attachment_too_large", f.Name, MaxAttachment>>20)
-		}
 		sum := sha256.Sum256(f.Content)
 		var fu any
 		if followupID != 0 {
@@ -42,6 +42,16 @@ func (s *Service) AddFilesTx(ctx context.Context, tx *store.Tx, tk *record.Recor
 		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_attachments (organization_id, ticket_id, followup_id, filename, content_type, size, sha256, content, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tk.OrgID, tk.ID, fu, f.Name, f.Type, len(f.Content), hex.EncodeToString(sum[:]), f.Content, now); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// checkFiles refuses a file over MaxAttachment.
+func checkFiles(files []File) error {
+	for _, f := range files {
+		if int64(len(f.Content)) > MaxAttachment {
+			return record.E(record.CodeTooLarge, "err.attachment_too_large", f.Name, MaxAttachment>>20)
 		}
 	}
 	return nil

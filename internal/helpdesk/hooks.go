@@ -16,15 +16,6 @@ func isStaff(w *record.Write, org int64) bool {
 	return w.Actor.System || w.Actor.CanIn(w.Service.Reg.MustType("tickets"), record.Update, org)
 }
 
-// elevated acts for the same user with every right: for the changes the rules make
-// on their behalf (a requester's reply reopens the ticket they may not edit), so that
-// the history still names who caused them.
-func elevated(a *record.Actor) *record.Actor {
-	c := *a
-	c.System = true
-	return &c
-}
-
 func changed(w *record.Write, field string) bool {
 	return w.Old == nil || !record.Equal(w.Old.Values[field], w.New.Values[field])
 }
@@ -263,7 +254,7 @@ func followupAfterWrite(w *record.Write) error {
 	if len(in) == 0 {
 		return nil
 	}
-	_, err = w.Service.UpdateTx(w.Ctx, w.Tx, elevated(w.Actor), tickets, tk.ID, in)
+	_, err = w.Service.UpdateTx(w.Ctx, w.Tx, w.Actor.Elevated("a follow-up reopens or takes the ticket"), tickets, tk.ID, in)
 	return err
 }
 

@@ -46,6 +46,14 @@ func (s *Service) Children(ctx context.Context, a *record.Actor, childType strin
 	return s.Rec.List(ctx, record.SystemActor(a.Tree, a.Origin), ct, q)
 }
 
+// TimeSpent is the time the live tasks of a ticket took, in minutes. The ticket
+// is one the caller read, under the actor's rights.
+func (s *Service) TimeSpent(ctx context.Context, tk *record.Record) (int64, error) {
+	var total int64
+	err := s.Rec.DB.QueryRowContext(ctx, "SELECT COALESCE(SUM(duration_minutes), 0) FROM ticket_tasks WHERE ticket_id = ? AND deleted_at IS NULL", tk.ID).Scan(&total)
+	return total, err
+}
+
 // AddChild adds a follow-up or a task to a ticket the actor may see.
 func (s *Service) AddChild(ctx context.Context, a *record.Actor, childType string, ticketID int64, in record.Input) (*record.Record, error) {
 	var r *record.Record
@@ -67,6 +75,10 @@ func (s *Service) AddChildTx(ctx context.Context, tx *store.Tx, a *record.Actor,
 	if err != nil {
 		return nil, err
 	}
+	return s.addChildTx(ctx, tx, a, childType, tk, in)
+}
+
+func (s *Service) addChildTx(ctx context.Context, tx *store.Tx, a *record.Actor, childType string, tk *record.Record, in record.Input) (*record.Record, error) {
 	in["ticket_id"] = tk.ID
 	in["organization_id"] = tk.OrgID
 	return s.Rec.CreateTx(ctx, tx, a, s.Rec.Reg.MustType(childType), in)
@@ -113,15 +125,31 @@ func (s *Service) Solve(ctx context.Context, a *record.Actor, id int64, in recor
 	var out *Solution
 	err := s.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = s.SolveTx(ctx, tx, a, id, in)
+		out, err = s.solveTx(ctx, tx, a, id, in)
 		return err
 	})
 	return out, err
 }
 
-// SolveTx is Solve inside the caller's transaction (the ticket page writes the
-// parts used with the solution).
-func (s *Service) SolveTx(ctx context.Context, tx *store.Tx, a *record.Actor, id int64, in record.Input) (*Solution, error) {
+// SolveWithParts is Solve with the parts used written in the same transaction
+// (the technician's solution form; the intervention report lists them): a refused
+// solution leaves the parts unwritten too. Empty parts leave the field as it is.
+func (s *Service) SolveWithParts(ctx context.Context, a *record.Actor, id int64, parts string, in record.Input) (*Solution, error) {
+	var out *Solution
+	err := s.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
+		if parts != "" {
+			if _, err := s.Rec.UpdateTx(ctx, tx, a, s.tickets(), id, record.Input{"parts_used": parts}); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = s.solveTx(ctx, tx, a, id, in)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) solveTx(ctx context.Context, tx *store.Tx, a *record.Actor, id int64, in record.Input) (*Solution, error) {
 	errs := record.FieldErrors{}
 	for k := range in {
 		if k != "solution" && k != "solution_type" && k != "version" {

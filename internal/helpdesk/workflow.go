@@ -59,7 +59,7 @@ func (s *Service) Accept(ctx context.Context, a *record.Actor, id int64, in reco
 			return err
 		}
 		var err error
-		out, err = s.Rec.UpdateTx(ctx, tx, elevated(a), s.tickets(), id, up)
+		out, err = s.Rec.UpdateTx(ctx, tx, a.Elevated("the requester accepts the solution"), s.tickets(), id, up)
 		return err
 	})
 	if err != nil {

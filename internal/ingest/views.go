@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"parc/internal/asset"
 	"parc/internal/record"
 )
 
@@ -80,6 +82,51 @@ func (s *Service) Installations(ctx context.Context, a *record.Actor, computerID
 		}
 		in.InstallDate = record.Format(dateField.FromDB(date))
 		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// HasInventory reports whether a computer has inventory data to show: a received
+// inventory, installed software or components. The computer is one the caller read
+// under the actor's rights.
+func (s *Service) HasInventory(ctx context.Context, computer *record.Record) (bool, error) {
+	if computer.Get("last_inventory_at") != nil || computer.Int("software_count") > 0 {
+		return true, nil
+	}
+	var n int
+	err := s.App.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM computer_components WHERE computer_id = ?", computer.ID).Scan(&n)
+	return n > 0, err
+}
+
+// InstalledVersions gives the versions of a software (by catalogue name, as the
+// computers' software filter matches it) installed on each of the given computers,
+// which the caller listed under the actor's rights.
+func (s *Service) InstalledVersions(ctx context.Context, software string, computers []*record.Record) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(computers) == 0 {
+		return out, nil
+	}
+	args := []any{asset.SoftwareKey(software)}
+	marks := make([]string, len(computers))
+	for i, c := range computers {
+		marks[i] = "?"
+		args = append(args, c.ID)
+	}
+	rows, err := s.App.DB.QueryContext(ctx, `SELECT i.computer_id, i.version FROM software_installations i
+		JOIN software s ON s.id = i.software_id WHERE s.name_key = ? AND i.computer_id IN (`+strings.Join(marks, ", ")+`) ORDER BY i.computer_id, i.version_key`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var v string
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, err
+		}
+		if v != "" && !slices.Contains(out[id], v) {
+			out[id] = append(out[id], v)
+		}
 	}
 	return out, rows.Err()
 }

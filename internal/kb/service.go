@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"parc/internal/helpdesk"
 	"parc/internal/record"
 	"parc/internal/store"
 )
@@ -184,6 +185,35 @@ func (s *Service) FromTicket(ctx context.Context, a *record.Actor, ticketID int6
 	return art, s.Rec.Describe(ctx, art)
 }
 
+// SolveFrom solves a ticket with an article the actor may read (not in the trash):
+// the article's text is the solution unless one is typed (its title when it has no
+// body), the parts used go with it (helpdesk.SolveWithParts), and the article is
+// then linked to the ticket.
+func (s *Service) SolveFrom(ctx context.Context, a *record.Actor, hd *helpdesk.Service, ticketID, articleID int64, parts string, in record.Input) (*helpdesk.Solution, error) {
+	if _, err := hd.Ticket(ctx, a, ticketID); err != nil {
+		return nil, err
+	}
+	art, err := s.Article(ctx, a, articleID)
+	if e, isErr := record.AsError(err); isErr && e.Code == record.CodeNotFound || err == nil && art.DeletedAt != nil {
+		fe := record.FieldErrors{}
+		fe.Add("kb_article_id", "err.bad_reference")
+		return nil, fe.Err()
+	} else if err != nil {
+		return nil, err
+	}
+	if text, _ := in["solution"].(string); strings.TrimSpace(text) == "" {
+		in["solution"] = art.String("body")
+		if in["solution"] == "" {
+			in["solution"] = art.String("title")
+		}
+	}
+	sol, err := hd.SolveWithParts(ctx, a, ticketID, parts, in)
+	if err != nil {
+		return nil, err
+	}
+	return sol, s.Link(ctx, a, art.ID, ticketID)
+}
+
 // Link ties an article to a ticket unless they already are. It acts with every
 // right (the history still names the user): the caller was already allowed the
 // action that implies the link.
@@ -193,9 +223,7 @@ func (s *Service) Link(ctx context.Context, a *record.Actor, articleID, ticketID
 	if err != nil || n > 0 {
 		return err
 	}
-	elevated := *a
-	elevated.System = true
-	_, err = s.Rec.Create(ctx, &elevated, s.Rec.Reg.MustType("kb-article-tickets"), record.Input{"article_id": articleID, "ticket_id": ticketID})
+	_, err = s.Rec.Create(ctx, a.Elevated("the article solved the ticket"), s.Rec.Reg.MustType("kb-article-tickets"), record.Input{"article_id": articleID, "ticket_id": ticketID})
 	if e, ok := record.AsError(err); ok && e.Code == record.CodeInvalid {
 		// The article's organisation does not cover the ticket's: the solution
 		// stands without the link.

@@ -30,7 +30,8 @@ const (
 type Options struct {
 	Mailboxes []Mailbox
 	// MaxMessage: bigger mails are refused (default 10 MB). MaxFile: bigger
-	// attachments are not kept, which the ticket says (default 5 MB). MaxFiles:
+	// attachments are not kept, which the ticket says (default and most: the
+	// helpdesk's MaxAttachment, 5 MB). MaxFiles:
 	// attachments kept per mail in all (default MaxMessage).
 	MaxMessage, MaxFile, MaxFiles int64
 	// Own are parc's own addresses (PARC_MAIL_FROM, the mailboxes): mails from them
@@ -57,8 +58,8 @@ func New(a *core.Core, help *helpdesk.Service, cat *i18n.Catalog, opt Options) *
 	if opt.MaxMessage <= 0 {
 		opt.MaxMessage = 10 << 20
 	}
-	if opt.MaxFile <= 0 {
-		opt.MaxFile = 5 << 20
+	if opt.MaxFile <= 0 || opt.MaxFile > helpdesk.MaxAttachment {
+		opt.MaxFile = helpdesk.MaxAttachment
 	}
 	if opt.MaxFiles <= 0 {
 		opt.MaxFiles = opt.MaxMessage
@@ -160,7 +161,7 @@ func (g *Gateway) apply(ctx context.Context, rec inbound, p *parsed, users []int
 			return err
 		}
 		if ticket != 0 {
-			fu, err := g.Help.AddChildTx(ctx, tx, actor, "ticket-followups", ticket, record.Input{"content": g.body(p, stripQuote(p.Text), actor.Lang)})
+			fu, err := g.Help.ReplyTx(ctx, tx, actor, ticket, record.Input{"content": g.body(p, stripQuote(p.Text), actor.Lang)}, p.files())
 			if err == nil {
 				res = Result{Outcome: OutFollowup, TicketID: ticket, FollowupID: fu.ID}
 			} else if e, ok := record.AsError(err); !ok || e.Code != record.CodeConflict {
@@ -173,9 +174,6 @@ func (g *Gateway) apply(ctx context.Context, rec inbound, p *parsed, users []int
 				return err
 			}
 			res = Result{Outcome: OutTicket, TicketID: tk.ID}
-		}
-		if err := g.keepFiles(ctx, tx, p, res); err != nil {
-			return err
 		}
 		rec.Outcome, rec.TicketID, rec.FollowupID = res.Outcome, res.TicketID, res.FollowupID
 		return g.record(ctx, tx, rec)
@@ -272,7 +270,7 @@ func (g *Gateway) newTicket(ctx context.Context, tx *store.Tx, p *parsed, users 
 		}
 		in["organization_id"] = g.Opt.DefaultOrg
 		in["description"] = g.Cat.T("fr", "mail.gate.from", p.From) + "\n\n" + g.body(p, p.Text, "fr")
-		return g.App.Records.CreateTx(ctx, tx, a, tickets, in)
+		return g.Help.OpenTx(ctx, tx, a, helpdesk.Opening{Ticket: in, Files: p.files()})
 	}
 	var firstErr error
 	for _, uid := range users {
@@ -289,7 +287,7 @@ func (g *Gateway) newTicket(ctx context.Context, tx *store.Tx, p *parsed, users 
 		if a.CanIn(tickets, record.Create, org) {
 			in["organization_id"] = org
 		}
-		tk, err := g.App.Records.CreateTx(ctx, tx, a, tickets, in)
+		tk, err := g.Help.OpenTx(ctx, tx, a, helpdesk.Opening{Ticket: in, Files: p.files()})
 		if err == nil {
 			return tk, nil
 		}

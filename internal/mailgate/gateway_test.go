@@ -232,7 +232,27 @@ Content-Transfer-Encoding: base64
 		// subject; Mallory, of another organisation, tries the same.
 		bobReply := plain("Bob <BOB@example.org>", "Re: [parc #"+fmt.Sprint(t1)+"] Ticket assigned", "r1@example.org",
 			"In-Reply-To: <"+notif+">\nReferences: <"+notif+">\n", "I will come at 2pm.\n\nOn Monday, parc wrote:\n> Ticket assigned")
-		aliceReply := plain("alice@example.org", fmt.Sprintf("RE: [PARC #%d] Imprimante", t1), "r2@example.org", "", "Merci, je serai là.\n\n> ancien texte")
+		aliceReply := fmt.Sprintf(`From: alice@example.org
+To: support@example.org
+Subject: RE: [PARC #%d] Imprimante
+Message-ID: <r2@example.org>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b2"
+
+--b2
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+Merci, je serai là.
+
+> ancien texte
+--b2
+Content-Type: text/plain; name="journal.txt"
+Content-Disposition: attachment; filename="journal.txt"
+
+erreur 42
+--b2--
+`, t1)
 		malloryReply := plain("mallory@example.net", fmt.Sprintf("Re: [parc #%d] Imprimante", t1), "r3@example.org", "In-Reply-To: <"+notif+">\n", "Let me in.")
 		f.imap.Deliver(t, f.box, bobReply, aliceReply, malloryReply)
 		f.pass(t)
@@ -248,6 +268,11 @@ Content-Transfer-Encoding: base64
 		}
 		if c := f.str(t, "SELECT content FROM ticket_followups WHERE ticket_id = ? AND user_id = ?", t1, f.bob); c != "I will come at 2pm." {
 			t.Errorf("quoted text kept: %q", c)
+		}
+		// A reply's attachment is kept with its follow-up.
+		if n := f.count(t, `SELECT COUNT(*) FROM ticket_attachments a JOIN ticket_followups fu ON fu.id = a.followup_id
+			WHERE a.ticket_id = ? AND fu.user_id = ? AND a.filename = 'journal.txt'`, t1, f.alice); n != 1 {
+			t.Errorf("reply's attachment with its follow-up: %d", n)
 		}
 		out, tm := f.outcome(t, "r3@example.org")
 		if out != mailgate.OutTicket || tm == t1 {

@@ -2,10 +2,9 @@ package mailgate
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 
+	"parc/internal/helpdesk"
 	"parc/internal/store"
 )
 
@@ -71,24 +70,13 @@ func (g *Gateway) refuse(ctx context.Context, r inbound, outcome, reason string)
 	return Result{Outcome: outcome, Reason: reason}, nil
 }
 
-// keepFiles stores the mail's attachments with its ticket (and follow-up).
-func (g *Gateway) keepFiles(ctx context.Context, tx *store.Tx, p *parsed, res Result) error {
-	if len(p.Files) == 0 {
-		return nil
-	}
-	var org int64
-	if err := tx.QueryRowContext(ctx, "SELECT organization_id FROM tickets WHERE id = ?", res.TicketID).Scan(&org); err != nil {
-		return err
-	}
-	now := g.App.Records.Now()
+// files are the mail's attachments as the helpdesk keeps them.
+func (p *parsed) files() []helpdesk.File {
+	var out []helpdesk.File
 	for _, f := range p.Files {
-		sum := sha256.Sum256(f.Data)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_attachments (organization_id, ticket_id, followup_id, filename, content_type, size, sha256, content, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, org, res.TicketID, nullable(res.FollowupID), f.Name, f.Type, f.Size, hex.EncodeToString(sum[:]), f.Data, now); err != nil {
-			return err
-		}
+		out = append(out, helpdesk.File{Name: f.Name, Type: f.Type, Content: f.Data})
 	}
-	return nil
+	return out
 }
 
 // usersByEmail finds the active users with this address, oldest account first.

@@ -317,7 +317,12 @@ func (s *Service) fillDisplay(ctx context.Context, rs []*Record) error {
 	return nil
 }
 
-// Setting reads one setting, "" when unset.
+// ReadSetting reads one setting from the store's readers, "" when unset.
+func (s *Service) ReadSetting(ctx context.Context, key string) (string, error) {
+	return s.Setting(ctx, s.DB, key)
+}
+
+// Setting reads one setting through q (a transaction's view), "" when unset.
 func (s *Service) Setting(ctx context.Context, q store.Querier, key string) (string, error) {
 	var v string
 	err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)

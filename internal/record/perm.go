@@ -154,11 +154,25 @@ type Actor struct {
 	Tree   *OrgTree
 	// System actors (migrations, demo data, the CLI) bypass permission checks.
 	System bool
+	// Elevation says why a user's actor was given every right (see Elevated).
+	Elevation string
 }
 
 // SystemActor acts with every right; it is for the CLI, jobs and seeding.
 func SystemActor(tree *OrgTree, origin string) *Actor {
 	return &Actor{Login: "system", Name: "system", Origin: origin, Tree: tree, System: true}
+}
+
+// Elevated is the same user with every right, for a change made on their behalf
+// once their own action was allowed (a requester's reply reopens the ticket they may
+// not edit, the portal links their own asset to their ticket): the history still
+// names the user. reason says why, kept with the actor for logs and debugging.
+// This is the one way a user's actor is raised to system rights.
+func (a *Actor) Elevated(reason string) *Actor {
+	c := *a
+	c.System = true
+	c.Elevation = reason
+	return &c
 }
 
 // OrgScope is the set of organisations in which an action is allowed.

@@ -245,7 +245,7 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 	plan := ""
 	if t.NamingPlan && rec == nil {
 		var err error
-		if plan, err = u.App.Records.Setting(ctx, u.App.DB, record.NamingKey(t)); err != nil {
+		if plan, err = u.App.Records.ReadSetting(ctx, record.NamingKey(t)); err != nil {
 			return err
 		}
 	}

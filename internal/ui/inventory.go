@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"parc/internal/asset"
 	"parc/internal/ingest"
 	"parc/internal/record"
 )
@@ -95,17 +94,6 @@ type DetailBlock struct {
 type Link struct {
 	Label, Href string
 	Download    bool
-}
-
-// hasInventory reports whether a computer has inventory data to show: a received
-// inventory, installed software or components.
-func (u *UI) hasInventory(c *req, rec *record.Record) (bool, error) {
-	if rec.Get("last_inventory_at") != nil || rec.Int("software_count") > 0 {
-		return true, nil
-	}
-	var n int
-	err := u.App.DB.QueryRowContext(c.R.Context(), "SELECT COUNT(*) FROM computer_components WHERE computer_id = ?", rec.ID).Scan(&n)
-	return n > 0, err
 }
 
 // inventoryOnly reports whether a computer field is shown in the hardware and
@@ -655,11 +643,7 @@ func (u *UI) installedOn(c *req, rec *record.Record, href string) (*InstalledOn,
 	if q.Cursor != "" {
 		out.FirstHref = href + "?tab=computers"
 	}
-	ids := make([]int64, len(page.Records))
-	for i, r := range page.Records {
-		ids[i] = r.ID
-	}
-	versions, err := u.installedVersions(c, name, ids)
+	versions, err := u.Inventory.InstalledVersions(c.R.Context(), name, page.Records)
 	if err != nil {
 		return nil, err
 	}
@@ -685,39 +669,6 @@ func (u *UI) installedOn(c *req, rec *record.Record, href string) (*InstalledOn,
 		out.Empty = c.T("ui.sw.nowhere")
 	}
 	return out, nil
-}
-
-// installedVersions gives the versions of a software (by catalogue name, as the
-// computers filter matches it) installed on each of the given computers. The
-// computers come from a permission-checked list.
-func (u *UI) installedVersions(c *req, name string, ids []int64) (map[int64][]string, error) {
-	out := map[int64][]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	args := []any{asset.SoftwareKey(name)}
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		marks[i] = "?"
-		args = append(args, id)
-	}
-	rows, err := u.App.DB.QueryContext(c.R.Context(), `SELECT i.computer_id, i.version FROM software_installations i
-		JOIN software s ON s.id = i.software_id WHERE s.name_key = ? AND i.computer_id IN (`+strings.Join(marks, ", ")+`) ORDER BY i.computer_id, i.version_key`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var v string
-		if err := rows.Scan(&id, &v); err != nil {
-			return nil, err
-		}
-		if v != "" && !slices.Contains(out[id], v) {
-			out[id] = append(out[id], v)
-		}
-	}
-	return out, rows.Err()
 }
 
 // sizeInLabel finds the sizes ingest writes into component labels ("DDR4 (8 GB)").

@@ -162,7 +162,7 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 	isComputer := t.Name == "computers"
 	hasInv := false
 	if isComputer {
-		if hasInv, err = u.hasInventory(c, rec); err != nil {
+		if hasInv, err = u.Inventory.HasInventory(c.R.Context(), rec); err != nil {
 			return err
 		}
 	}

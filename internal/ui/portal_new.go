@@ -11,7 +11,6 @@ import (
 
 	"parc/internal/helpdesk"
 	"parc/internal/record"
-	"parc/internal/store"
 )
 
 // maxFiles bounds the attachments of one new ticket.
@@ -60,8 +59,8 @@ func (u *UI) renderPortalNew(c *req, typ string, typed map[string]string, errs m
 	return u.renderPage(c, status, "portal_new", p)
 }
 
-// portalCreate opens the ticket, links the chosen asset and keeps the files, all
-// in one transaction: a refused file leaves no half-made ticket behind.
+// portalCreate opens the ticket with the chosen asset and the files, through the
+// helpdesk service (one transaction).
 func (u *UI) portalCreate(c *req) error {
 	if c.R.MultipartForm == nil {
 		c.R.Body = http.MaxBytesReader(c.W, c.R.Body, maxFiles*helpdesk.MaxAttachment+maxSmallForm)
@@ -85,43 +84,16 @@ func (u *UI) portalCreate(c *req) error {
 	if typed["category_id"] != "" {
 		in["category_id"] = typed["category_id"]
 	}
-	var assetType *record.Type
-	var assetID int64
+	open := helpdesk.Opening{Ticket: in, Files: files}
 	if a := typed["asset"]; a != "" {
 		name, idText, _ := strings.Cut(a, ":")
-		assetID, _ = strconv.ParseInt(idText, 10, 64)
-		if t, ok := u.App.Reg.Type(name); ok && assetID > 0 && isItemType(name) {
-			assetType = t
-		} else {
-			errs["asset"] = c.T("err.bad_reference")
-		}
+		id, _ := strconv.ParseInt(idText, 10, 64) // the service refuses a bad one
+		open.Asset = &helpdesk.Item{Type: name, ID: id}
 	}
 	if len(errs) > 0 {
 		return u.renderPortalNew(c, typ, typed, errs, c.T("err.invalid"), http.StatusUnprocessableEntity)
 	}
-	hd := u.Helpdesk
-	ctx := c.R.Context()
-	var id int64
-	err = u.App.DB.Tx(ctx, func(tx *store.Tx) error {
-		tk, err := u.App.Records.CreateTx(ctx, tx, c.Actor, u.App.Reg.MustType("tickets"), in)
-		if err != nil {
-			return err
-		}
-		id = tk.ID
-		if assetType != nil {
-			// The asset must be one the requester sees (their own); the link is
-			// written for them, as they may not link assets themselves.
-			if _, err := u.App.Records.GetTx(ctx, tx, c.Actor, assetType, assetID); err != nil {
-				return fieldErr("asset", "err.bad_reference")
-			}
-			sys := *c.Actor
-			sys.System = true
-			if _, err := hd.AddChildTx(ctx, tx, &sys, "ticket-items", tk.ID, record.Input{"item_type": assetType.Name, "item_id": assetID}); err != nil {
-				return err
-			}
-		}
-		return hd.AddFilesTx(ctx, tx, tk, 0, files)
-	})
+	tk, err := u.Helpdesk.Open(c.R.Context(), c.Actor, open)
 	if e, ok := record.AsError(err); ok && (e.Code == record.CodeInvalid || e.Code == record.CodeTooLarge) {
 		maps.Copy(errs, c.errText(nil, e).ByField())
 		msg := c.T("err.invalid")
@@ -133,13 +105,7 @@ func (u *UI) portalCreate(c *req) error {
 	if err != nil {
 		return err
 	}
-	return redirect(c, "/portal/tickets/"+strconv.FormatInt(id, 10)+"?done=ticket_created")
-}
-
-func fieldErr(field, key string) error {
-	fe := record.FieldErrors{}
-	fe.Add(field, key)
-	return fe.Err()
+	return redirect(c, "/portal/tickets/"+strconv.FormatInt(tk.ID, 10)+"?done=ticket_created")
 }
 
 func isItemType(name string) bool {

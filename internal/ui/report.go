@@ -62,8 +62,8 @@ func (u *UI) report(c *req) error {
 	if p.Notes, err = u.entries(c, hd, id, "ticket-followups"); err != nil {
 		return err
 	}
-	var total int64
-	if err := u.App.DB.QueryRowContext(ctx, "SELECT COALESCE(SUM(duration_minutes), 0) FROM ticket_tasks WHERE ticket_id = ? AND deleted_at IS NULL", id).Scan(&total); err != nil {
+	total, err := hd.TimeSpent(ctx, tk)
+	if err != nil {
 		return err
 	}
 	p.TotalTime = fmtMinutes(c, total)

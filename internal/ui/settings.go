@@ -40,7 +40,7 @@ func (u *UI) renderNaming(c *req, typeName, typed, msg string, status int) error
 	}
 	p := &NamingPage{Base: u.base(c, c.T("ui.naming.title"), "/settings/naming")}
 	for _, t := range types {
-		v, err := u.App.Records.Setting(c.R.Context(), u.App.DB, record.NamingKey(t))
+		v, err := u.App.Records.ReadSetting(c.R.Context(), record.NamingKey(t))
 		if err != nil {
 			return err
 		}

@@ -172,7 +172,7 @@ func (u *UI) ticketTab(c *req, rec *record.Record, tab, href string, refused *Ti
 			x.Users[i].Selected = x.Users[i].Value == strconv.FormatInt(c.Actor.UserID, 10)
 		}
 		var total int64
-		err = u.App.DB.QueryRowContext(c.R.Context(), "SELECT COALESCE(SUM(duration_minutes), 0) FROM ticket_tasks WHERE ticket_id = ? AND deleted_at IS NULL", rec.ID).Scan(&total)
+		total, err = hd.TimeSpent(c.R.Context(), rec)
 		x.TotalTime = fmtMinutes(c, total)
 	case "solution":
 		x.Solution = rec.String("solution")

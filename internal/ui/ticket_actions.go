@@ -8,7 +8,6 @@ import (
 
 	"parc/internal/helpdesk"
 	"parc/internal/record"
-	"parc/internal/store"
 )
 
 // ticketForm is one form of the technician's ticket page: the tab it sits on, the
@@ -160,36 +159,15 @@ func (u *UI) solve(c *req, hd *helpdesk.Service, id int64) (string, error) {
 	if v := f("solution_type"); v != "" {
 		in["solution_type"] = v
 	}
-	var art *record.Record
+	var err error
 	if v := f("kb_article_id"); v != "" {
 		aid, _ := strconv.ParseInt(v, 10, 64)
-		a, err := u.KB.Article(ctx, c.Actor, aid)
-		if err != nil {
-			return "", fieldErr("kb_article_id", "err.bad_reference")
-		}
-		art = a
-		if strings.TrimSpace(f("solution")) == "" {
-			in["solution"] = a.String("body")
-		}
+		_, err = u.KB.SolveFrom(ctx, c.Actor, hd, id, aid, f("parts_used"), in)
+	} else {
+		_, err = hd.SolveWithParts(ctx, c.Actor, id, f("parts_used"), in)
 	}
-	// The parts and the solution are written together: a refused solution leaves
-	// the parts unwritten too.
-	err := u.App.DB.Tx(ctx, func(tx *store.Tx) error {
-		if parts := f("parts_used"); parts != "" {
-			if _, err := u.App.Records.UpdateTx(ctx, tx, c.Actor, u.App.Reg.MustType("tickets"), id, record.Input{"parts_used": parts}); err != nil {
-				return err
-			}
-		}
-		_, err := hd.SolveTx(ctx, tx, c.Actor, id, in)
-		return err
-	})
 	if err != nil {
 		return "", err
-	}
-	if art != nil {
-		if err := u.KB.Link(ctx, c.Actor, art.ID, id); err != nil {
-			return "", err
-		}
 	}
 	return "?tab=solution&done=solved", nil
 }

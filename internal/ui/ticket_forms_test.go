@@ -112,5 +112,73 @@ func TestTicketFormsShowTheirErrors(t *testing.T) {
 		if s := e.ticketState(id); s.status != "pending" || s.version != 2 {
 			t.Fatalf("after the status form: %+v", s)
 		}
+
+		// The time spent counts the live tasks; the solution form writes the parts
+		// with the solution, and the report shows both.
+		tasks := e.app.Reg.MustType("ticket-tasks")
+		for _, minutes := range []int{45, 30, 100} {
+			e.create("ticket-tasks", record.Input{"ticket_id": id, "organization_id": root, "content": "Intervention", "duration_minutes": minutes})
+		}
+		page, err := e.app.Records.List(ctx, e.sys, tasks, record.ListQuery{Sort: "-duration_minutes", Limit: 1})
+		if err != nil || len(page.Records) != 1 {
+			t.Fatal(err)
+		}
+		if err := e.app.Records.Trash(ctx, e.sys, tasks, page.Records[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		b.get(href+"?tab=tasks").must(t, http.StatusOK, fr("ui.ticket.total_time", fr("ui.duration.hours_minutes", 1, 15)))
+		p = b.post(href+"/solution", url.Values{"_csrf": {b.csrf()}, "solution": {"Câble remplacé"}, "solution_type": {"fixed"}, "parts_used": {"Câble HDMI 2 m"}})
+		if p.Status != http.StatusSeeOther {
+			t.Fatalf("solution form: %d %s", p.Status, p.Body)
+		}
+		if s := e.ticketState(id); s.status != "solved" || s.parts != "Câble HDMI 2 m" {
+			t.Fatalf("after the solution form: %+v", s)
+		}
+		b.get(href+"/report").must(t, http.StatusOK, esc("Câble HDMI 2 m"), `id="report-total">`+fr("ui.duration.hours_minutes", 1, 15)+`<`)
+	})
+}
+
+// TestSolveFromArticle: the solution form with an article and no text takes the
+// article's text, writes the parts used, and links the article to the ticket; an
+// article in the trash is refused by the field and writes nothing.
+func TestSolveFromArticle(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		e := newEnv(t, kind)
+		ctx := context.Background()
+		root := e.sys.Tree.Root
+		art := e.create("kb-articles", record.Input{"title": "Imprimante bloquée", "body": "Ouvrir le bac 2 et retirer le papier.",
+			"published": true, "organization_id": root})
+		old := e.create("kb-articles", record.Input{"title": "Ancienne procédure", "body": "Redémarrer.", "published": true, "organization_id": root})
+		if err := e.app.Records.Trash(ctx, e.sys, e.app.Reg.MustType("kb-articles"), old); err != nil {
+			t.Fatal(err)
+		}
+		id := e.create("tickets", record.Input{"title": "Bourrage papier", "organization_id": root})
+		href := "/tickets/" + record.Format(id)
+		b := e.browser("fr")
+		b.login("admin", adminPassword)
+
+		before := e.ticketState(id)
+		p := b.post(href+"/solution", url.Values{"_csrf": {b.csrf()}, "kb_article_id": {record.Format(old)}, "parts_used": {"Rouleau"}})
+		p.must(t, http.StatusUnprocessableEntity, html.EscapeString(e.cat.T("fr", "err.bad_reference")))
+		if after := e.ticketState(id); after != before {
+			t.Fatalf("a refused article wrote something: %+v, was %+v", after, before)
+		}
+
+		p = b.post(href+"/solution", url.Values{"_csrf": {b.csrf()}, "kb_article_id": {record.Format(art)}, "solution_type": {"fixed"}, "parts_used": {"Rouleau"}})
+		if p.Status != http.StatusSeeOther {
+			t.Fatalf("solution from an article: %d %s", p.Status, p.Body)
+		}
+		tk, err := e.app.Records.Get(ctx, e.sys, e.app.Reg.MustType("tickets"), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tk.String("status") != "solved" || tk.String("solution") != "Ouvrir le bac 2 et retirer le papier." || tk.String("parts_used") != "Rouleau" {
+			t.Fatalf("ticket after the form: %s %q %q", tk.String("status"), tk.String("solution"), tk.String("parts_used"))
+		}
+		links, err := e.app.Records.List(ctx, e.sys, e.app.Reg.MustType("kb-article-tickets"), record.ListQuery{
+			Filters: []record.Filter{{Field: "ticket_id", Op: record.OpEq, Value: record.Format(id)}}})
+		if err != nil || len(links.Records) != 1 || links.Records[0].Int("article_id") != art {
+			t.Fatalf("article links: %v %+v", err, links)
+		}
 	})
 }
