@@ -130,17 +130,10 @@ func mailgateCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if _, err := a.Bootstrap(ctx, "fr"); err != nil {
 		return err
 	}
-	runner := jobs.New(a.DB, a.Log)
-	if *once {
-		err := runner.RunNow(ctx, a.GatewayJob())
-		var busy *jobs.BusyError
-		if errors.As(err, &busy) {
-			return fmt.Errorf("the mail gateway is running in another process (parc serve or parc mailgate): nothing polled (%w)", err)
-		}
-		return err
+	err = a.RunGateway(ctx, *once)
+	var busy *jobs.BusyError
+	if errors.As(err, &busy) {
+		return fmt.Errorf("the mail gateway is running in another process (parc serve or parc mailgate): nothing polled (%w)", err)
 	}
-	runner.Add(a.GatewayJob())
-	runner.Start(ctx)
-	runner.Wait()
-	return nil
+	return err
 }

@@ -88,6 +88,20 @@ func (a *App) GatewayJob() jobs.Job {
 	return jobs.Job{Name: mailgate.JobName, Every: every, Jitter: every / 10, Lease: max(10*every, 15*time.Minute), Run: a.Gateway.RunOnce}
 }
 
+// RunGateway runs the mail gateway alone, as `parc mailgate` does: one pass with
+// once (a *jobs.BusyError while another process holds the gateway), else on the
+// job's schedule until ctx ends.
+func (a *App) RunGateway(ctx context.Context, once bool) error {
+	runner := jobs.New(a.DB, a.Log)
+	if once {
+		return runner.RunNow(ctx, a.GatewayJob())
+	}
+	runner.Add(a.GatewayJob())
+	runner.Start(ctx)
+	runner.Wait()
+	return nil
+}
+
 // StartJobs runs the background jobs until ctx ends; the returned function waits
 // for them to stop (call it before closing the store).
 func (a *App) StartJobs(ctx context.Context) (wait func()) {

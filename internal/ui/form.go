@@ -253,54 +253,9 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 		if f.Hidden || f.ReadOnly {
 			continue
 		}
-		ff := FormField{Name: f.Name, ID: "f-" + f.Name, Label: c.T(f.LabelKey()), Value: value(f), Required: f.Required,
-			Error: st.errs[f.Name], Max: f.Max, Control: "text", Type: "text"}
-		switch f.Kind {
-		case record.LongText:
-			ff.Control, ff.Wide = "textarea", true
-		case record.Email:
-			ff.Type = "email"
-		case record.URL:
-			ff.Type = "url"
-		case record.Int, record.Decimal, record.Money:
-			ff.InputMode = "decimal"
-			if f.Kind == record.Int {
-				ff.InputMode = "numeric"
-			}
-		case record.Date:
-			ff.Type = "date"
-		case record.DateTime:
-			ff.Type = "datetime-local"
-		case record.IP, record.MAC, record.Serial:
-			ff.Autocomplete = "off"
-		case record.Bool:
-			ff.Control = "checkbox"
-			ff.Checked = ff.Value == "true" || ff.Value == "on" || ff.Value == "1"
-			ff.Required = false
-		case record.Enum:
-			ff.Control = "select"
-			if !f.Required || ff.Value == "" {
-				ff.Options = append(ff.Options, Option{Value: "", Label: c.T("ui.form.none")})
-			}
-			for _, o := range f.Options {
-				ff.Options = append(ff.Options, Option{Value: o, Label: enumLabel(c, f, o), Selected: strings.EqualFold(o, ff.Value)})
-			}
-		case record.Ref:
-			if err := u.refField(c, t, f, rec, &ff); err != nil {
-				return err
-			}
-		}
-		if f == lockField(t) {
-			ff.Control, ff.Wide = "checks", true
-			ff.Choices = u.lockChoices(c, t, ff.Value)
-			ff.Hint = c.T("ui.form.locks_hint")
-		}
-		if f.Name == t.NameField && plan != "" {
-			ff.Required = false
-			ff.Hint = c.T("ui.form.naming_hint", plan)
-		}
-		if t.Name == "users" && f.Name == "login" {
-			ff.Autocomplete = "off"
+		ff, err := u.formField(c, t, f, rec, value(f), st.errs[f.Name], plan)
+		if err != nil {
+			return err
 		}
 		p.Fields = append(p.Fields, ff)
 	}
@@ -320,6 +275,60 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 		status = http.StatusOK
 	}
 	return u.renderPage(c, status, "form", p)
+}
+
+// formField is the input of one field of a record form, its value and error given.
+func (u *UI) formField(c *req, t *record.Type, f *record.Field, rec *record.Record, value, errText, plan string) (FormField, error) {
+	ff := FormField{Name: f.Name, ID: "f-" + f.Name, Label: c.T(f.LabelKey()), Value: value, Required: f.Required,
+		Error: errText, Max: f.Max, Control: "text", Type: "text"}
+	switch f.Kind {
+	case record.LongText:
+		ff.Control, ff.Wide = "textarea", true
+	case record.Email:
+		ff.Type = "email"
+	case record.URL:
+		ff.Type = "url"
+	case record.Int, record.Decimal, record.Money:
+		ff.InputMode = "decimal"
+		if f.Kind == record.Int {
+			ff.InputMode = "numeric"
+		}
+	case record.Date:
+		ff.Type = "date"
+	case record.DateTime:
+		ff.Type = "datetime-local"
+	case record.IP, record.MAC, record.Serial:
+		ff.Autocomplete = "off"
+	case record.Bool:
+		ff.Control = "checkbox"
+		ff.Checked = ff.Value == "true" || ff.Value == "on" || ff.Value == "1"
+		ff.Required = false
+	case record.Enum:
+		ff.Control = "select"
+		if !f.Required || ff.Value == "" {
+			ff.Options = append(ff.Options, Option{Value: "", Label: c.T("ui.form.none")})
+		}
+		for _, o := range f.Options {
+			ff.Options = append(ff.Options, Option{Value: o, Label: enumLabel(c, f, o), Selected: strings.EqualFold(o, ff.Value)})
+		}
+	case record.Ref:
+		if err := u.refField(c, t, f, rec, &ff); err != nil {
+			return ff, err
+		}
+	}
+	if f == lockField(t) {
+		ff.Control, ff.Wide = "checks", true
+		ff.Choices = u.lockChoices(c, t, ff.Value)
+		ff.Hint = c.T("ui.form.locks_hint")
+	}
+	if f.Name == t.NameField && plan != "" {
+		ff.Required = false
+		ff.Hint = c.T("ui.form.naming_hint", plan)
+	}
+	if t.Name == "users" && f.Name == "login" {
+		ff.Autocomplete = "off"
+	}
+	return ff, nil
 }
 
 // orgField is the organisation select of org-scoped types: the organisations the

@@ -119,6 +119,7 @@ func (u *UI) item(c *req, t *record.Type) error {
 
 // renderItem shows a record's page on a tab; refused is a ticket form to show
 // again with its messages (nil: none), answered with status.
+// renderItem draws a record's page: its header, its tabs, and the open tab.
 func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm, status int) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -129,34 +130,8 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 	if err != nil {
 		return err
 	}
-	tv := typeView(c, t)
-	href := "/" + t.Name + "/" + strconv.FormatInt(id, 10)
-	p := &ItemPage{Base: u.base(c, rec.Label(), "/"+t.Name), Type: tv, ID: id, Label: rec.Label(), Href: href,
-		InTrash: rec.DeletedAt != nil, Version: rec.Version, NoTrash: t.NoTrash,
-		Created: fmtDateTime(c.Lang, rec.CreatedAt, u.Loc), Updated: fmtDateTime(c.Lang, rec.UpdatedAt, u.Loc)}
-	if p.Label == "" {
-		p.Label = tv.One + " #" + strconv.FormatInt(id, 10)
-		p.Title = p.Label
-	}
-	if rec.DeletedAt != nil {
-		p.Deleted = fmtDateTime(c.Lang, *rec.DeletedAt, u.Loc)
-	}
-	if t.Scope == record.OrgScoped {
-		org := Cell{Text: rec.Display["organization_id"]}
-		if org.Text == "" {
-			org.Text = orgName(c.Actor, rec.OrgID)
-		}
-		if orgs := u.App.Reg.MustType("organizations"); c.Actor.CanIn(orgs, record.Read, rec.OrgID) {
-			org.Href = "/organizations/" + strconv.FormatInt(rec.OrgID, 10)
-		}
-		p.Org = &org
-	}
-	if !p.InTrash && canUpdate(c.Actor, t, rec.OrgID) {
-		p.EditHref = href + "/edit"
-	}
-	p.CanTrash = !p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
-	p.CanRestore = p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
-	p.CanPurge = p.InTrash && c.Actor.CanIn(t, record.Purge, rec.OrgID)
+	p := u.itemHeader(c, t, rec)
+	href := p.Href
 
 	links := u.linkedTypes(t)
 	isComputer := t.Name == "computers"
@@ -166,90 +141,18 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 			return err
 		}
 	}
-	p.Tabs = append(p.Tabs, Tab{Key: "details", Label: c.T("ui.item.tab_details"), Href: href})
 	var ports []ingest.Component
 	if t.Name == "network-equipment" {
 		if ports, err = u.Inventory.Ports(c.R.Context(), c.Actor, id); err != nil {
 			return err
 		}
 	}
-	if len(ports) > 0 {
-		p.Tabs = append(p.Tabs, Tab{Key: "components", Label: c.T("ui.inv.tab_ports", fmtInt(c.Lang, int64(len(ports)))), Href: href + "?tab=components"})
-	}
-	if hasInv {
-		p.Tabs = append(p.Tabs, Tab{Key: "components", Label: c.T("ui.inv.tab_components"), Href: href + "?tab=components"})
-		p.Tabs = append(p.Tabs, Tab{Key: "software", Label: c.T("ui.inv.tab_software", fmtInt(c.Lang, rec.Int("software_count"))), Href: href + "?tab=software"})
-	}
-	if t.Name == "software" && c.Actor.Can(u.App.Reg.MustType("computers"), record.Read) {
-		p.Tabs = append(p.Tabs, Tab{Key: "computers", Label: c.T("type.computer.plural"), Href: href + "?tab=computers"})
-	}
-	isTicket := t.Name == "tickets"
-	if isTicket {
-		p.Tabs = append(p.Tabs, ticketTabs(c, href)...)
-		p.ReportHref = href + "/report"
-		if rec.String("status") == "new" && canUpdate(c.Actor, t, rec.OrgID) && rec.DeletedAt == nil {
-			p.TakeHref = href + "/take"
-		}
-	}
-	if isItemType(t.Name) && c.Actor.Can(u.App.Reg.MustType("tickets"), record.Read) {
-		p.Tabs = append(p.Tabs, Tab{Key: "tickets", Label: c.T("type.ticket.plural"), Href: href + "?tab=tickets"})
-	}
-	p.Tabs = append(p.Tabs, Tab{Key: "history", Label: c.T("ui.item.tab_history"), Href: href + "?tab=history"})
-	if len(links) > 0 {
-		p.Tabs = append(p.Tabs, Tab{Key: "links", Label: c.T("ui.item.tab_links"), Href: href + "?tab=links"})
-	}
-	if !slices.ContainsFunc(p.Tabs, func(x Tab) bool { return x.Key == tab }) {
-		tab = "details"
-	}
-	p.Tab = tab
-	for i := range p.Tabs {
-		p.Tabs[i].Active = p.Tabs[i].Key == tab
-	}
+	tab = u.itemTabs(c, t, rec, p, tab, hasInv, len(ports), len(links) > 0)
 
 	switch tab {
 	case "details":
-		var locked map[string]bool
-		if lf := lockField(t); lf != nil {
-			locked = lockedSet(rec.String(lf.Name))
-		}
-		for _, f := range t.VisibleFields() {
-			if isComputer && inventoryOnly(f, hasInv) {
-				continue
-			}
-			d := Detail{Label: c.T(f.LabelKey()), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
-			cell := u.cell(c, rec, f)
-			d.Text, d.Href = cell.Text, cell.Href
-			if f.Kind == record.LongText {
-				d.Text = rec.String(f.Name)
-			}
-			if f.Kind == record.URL && d.Text != "" {
-				d.Href = d.Text
-			}
-			if f.Kind == record.Email && d.Text != "" {
-				d.Href = "mailto:" + d.Text
-			}
-			if lf := lockField(t); lf != nil && f == lf {
-				d.Text = u.lockLabels(c, t, rec.String(f.Name))
-			}
-			p.Details = append(p.Details, d)
-		}
-		if isTicket {
-			due, err := u.clockDetails(c, rec)
-			if err != nil {
-				return err
-			}
-			p.Details = append(p.Details, due...)
-			if p.TicketTab, err = u.ticketTab(c, rec, tab, href, refused); err != nil {
-				return err
-			}
-		}
-		if hasInv {
-			p.Blocks = append(p.Blocks, u.hardwareBlock(c, t, rec, locked))
-			b, err := u.inventoryBlock(c, rec, href)
-			if err != nil {
-				return err
-			}
-			p.Blocks = append(p.Blocks, b)
+		if err := u.itemDetails(c, t, rec, p, hasInv, refused); err != nil {
+			return err
 		}
 	case "components":
 		if len(ports) > 0 {
@@ -293,6 +196,133 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 		}
 	}
 	return u.renderPage(c, status, "item", p)
+}
+
+// itemHeader is the page's header: label, organisation, dates, and what the user
+// may do with the record.
+func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
+	id := rec.ID
+	tv := typeView(c, t)
+	href := "/" + t.Name + "/" + strconv.FormatInt(id, 10)
+	p := &ItemPage{Base: u.base(c, rec.Label(), "/"+t.Name), Type: tv, ID: id, Label: rec.Label(), Href: href,
+		InTrash: rec.DeletedAt != nil, Version: rec.Version, NoTrash: t.NoTrash,
+		Created: fmtDateTime(c.Lang, rec.CreatedAt, u.Loc), Updated: fmtDateTime(c.Lang, rec.UpdatedAt, u.Loc)}
+	if p.Label == "" {
+		p.Label = tv.One + " #" + strconv.FormatInt(id, 10)
+		p.Title = p.Label
+	}
+	if rec.DeletedAt != nil {
+		p.Deleted = fmtDateTime(c.Lang, *rec.DeletedAt, u.Loc)
+	}
+	if t.Scope == record.OrgScoped {
+		org := Cell{Text: rec.Display["organization_id"]}
+		if org.Text == "" {
+			org.Text = orgName(c.Actor, rec.OrgID)
+		}
+		if orgs := u.App.Reg.MustType("organizations"); c.Actor.CanIn(orgs, record.Read, rec.OrgID) {
+			org.Href = "/organizations/" + strconv.FormatInt(rec.OrgID, 10)
+		}
+		p.Org = &org
+	}
+	if !p.InTrash && canUpdate(c.Actor, t, rec.OrgID) {
+		p.EditHref = href + "/edit"
+	}
+	p.CanTrash = !p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
+	p.CanRestore = p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
+	p.CanPurge = p.InTrash && c.Actor.CanIn(t, record.Purge, rec.OrgID)
+
+	return p
+}
+
+// itemTabs adds the tabs the record has and returns the open one (details when the
+// one asked for is not among them).
+func (u *UI) itemTabs(c *req, t *record.Type, rec *record.Record, p *ItemPage, tab string, hasInv bool, ports int, links bool) string {
+	href := p.Href
+	p.Tabs = append(p.Tabs, Tab{Key: "details", Label: c.T("ui.item.tab_details"), Href: href})
+	if ports > 0 {
+		p.Tabs = append(p.Tabs, Tab{Key: "components", Label: c.T("ui.inv.tab_ports", fmtInt(c.Lang, int64(ports))), Href: href + "?tab=components"})
+	}
+	if hasInv {
+		p.Tabs = append(p.Tabs, Tab{Key: "components", Label: c.T("ui.inv.tab_components"), Href: href + "?tab=components"})
+		p.Tabs = append(p.Tabs, Tab{Key: "software", Label: c.T("ui.inv.tab_software", fmtInt(c.Lang, rec.Int("software_count"))), Href: href + "?tab=software"})
+	}
+	if t.Name == "software" && c.Actor.Can(u.App.Reg.MustType("computers"), record.Read) {
+		p.Tabs = append(p.Tabs, Tab{Key: "computers", Label: c.T("type.computer.plural"), Href: href + "?tab=computers"})
+	}
+	if t.Name == "tickets" {
+		p.Tabs = append(p.Tabs, ticketTabs(c, href)...)
+		p.ReportHref = href + "/report"
+		if rec.String("status") == "new" && canUpdate(c.Actor, t, rec.OrgID) && rec.DeletedAt == nil {
+			p.TakeHref = href + "/take"
+		}
+	}
+	if isItemType(t.Name) && c.Actor.Can(u.App.Reg.MustType("tickets"), record.Read) {
+		p.Tabs = append(p.Tabs, Tab{Key: "tickets", Label: c.T("type.ticket.plural"), Href: href + "?tab=tickets"})
+	}
+	p.Tabs = append(p.Tabs, Tab{Key: "history", Label: c.T("ui.item.tab_history"), Href: href + "?tab=history"})
+	if links {
+		p.Tabs = append(p.Tabs, Tab{Key: "links", Label: c.T("ui.item.tab_links"), Href: href + "?tab=links"})
+	}
+	if !slices.ContainsFunc(p.Tabs, func(x Tab) bool { return x.Key == tab }) {
+		tab = "details"
+	}
+	p.Tab = tab
+	for i := range p.Tabs {
+		p.Tabs[i].Active = p.Tabs[i].Key == tab
+	}
+
+	return tab
+}
+
+// itemDetails fills the details tab: the fields (empty inventory-only ones of a
+// computer never inventoried left out), a ticket's due times and tab, a computer's
+// hardware and inventory blocks.
+func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage, hasInv bool, refused *TicketForm) error {
+	href, isComputer, isTicket := p.Href, t.Name == "computers", t.Name == "tickets"
+	var locked map[string]bool
+	if lf := lockField(t); lf != nil {
+		locked = lockedSet(rec.String(lf.Name))
+	}
+	for _, f := range t.VisibleFields() {
+		if isComputer && inventoryOnly(f, hasInv) {
+			continue
+		}
+		d := Detail{Label: c.T(f.LabelKey()), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
+		cell := u.cell(c, rec, f)
+		d.Text, d.Href = cell.Text, cell.Href
+		if f.Kind == record.LongText {
+			d.Text = rec.String(f.Name)
+		}
+		if f.Kind == record.URL && d.Text != "" {
+			d.Href = d.Text
+		}
+		if f.Kind == record.Email && d.Text != "" {
+			d.Href = "mailto:" + d.Text
+		}
+		if lf := lockField(t); lf != nil && f == lf {
+			d.Text = u.lockLabels(c, t, rec.String(f.Name))
+		}
+		p.Details = append(p.Details, d)
+	}
+	if isTicket {
+		due, err := u.clockDetails(c, rec)
+		if err != nil {
+			return err
+		}
+		p.Details = append(p.Details, due...)
+		if p.TicketTab, err = u.ticketTab(c, rec, "details", href, refused); err != nil {
+			return err
+		}
+	}
+	if hasInv {
+		p.Blocks = append(p.Blocks, u.hardwareBlock(c, t, rec, locked))
+		b, err := u.inventoryBlock(c, rec, href)
+		if err != nil {
+			return err
+		}
+		p.Blocks = append(p.Blocks, b)
+	}
+	return nil
 }
 
 func (u *UI) history(c *req, t *record.Type, rec *record.Record, p *ItemPage) error {
@@ -404,56 +434,6 @@ func (u *UI) linkGroup(c *req, l linkRef, rec *record.Record) (*LinkGroup, error
 		g.Empty = c.T("ui.item.no_links", lowerFirst(g.Type.Plural))
 	}
 	return g, nil
-}
-
-// trash moves a record to the trash (types without one are deleted outright).
-func (u *UI) trash(c *req, t *record.Type) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	if err := u.App.Records.Trash(c.R.Context(), c.Actor, t, id); err != nil {
-		return err
-	}
-	if t.NoTrash {
-		return redirect(c, "/"+t.Name+"?done=deleted")
-	}
-	return redirect(c, "/"+t.Name+"/"+strconv.FormatInt(id, 10)+"?done=trashed")
-}
-
-func (u *UI) restore(c *req, t *record.Type) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	if err := parseForm(c); err != nil {
-		return err
-	}
-	if err := u.App.Records.Restore(c.R.Context(), c.Actor, t, id); err != nil {
-		return err
-	}
-	if b := c.R.PostFormValue("back"); b != "" {
-		return redirect(c, addDone(backTo(t, b), "restored"))
-	}
-	return redirect(c, "/"+t.Name+"/"+strconv.FormatInt(id, 10)+"?done=restored")
-}
-
-func (u *UI) purge(c *req, t *record.Type) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	if err := parseForm(c); err != nil {
-		return err
-	}
-	if err := u.App.Records.Purge(c.R.Context(), c.Actor, t, id); err != nil {
-		return err
-	}
-	back := "/" + t.Name + "?trash=1"
-	if b := c.R.PostFormValue("back"); b != "" {
-		back = backTo(t, b)
-	}
-	return redirect(c, addDone(back, "purged"))
 }
 
 // isComputerSize reports whether f is a computer's memory or disk size in MB, which

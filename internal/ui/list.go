@@ -145,143 +145,6 @@ func (u *UI) list(c *req, t *record.Type) error {
 	return u.renderList(c, t, v, listExtra{})
 }
 
-// canonical turns the search and column forms' inputs (ff/fo/fv rows, col boxes)
-// into the list parameters record.ParseListQuery reads, so that every list URL,
-// saved search and export link has one form.
-func (u *UI) canonical(c *req, t *record.Type, v url.Values) (url.Values, bool) {
-	_, rows := v["ff"]
-	_, cols := v["cols"]
-	if !rows && !cols {
-		return nil, false
-	}
-	out := url.Values{}
-	for k, vs := range v {
-		switch k {
-		case "ff", "fo", "fv", "cols", "col", "cursor", "done", "n":
-			continue
-		}
-		for _, x := range vs {
-			if strings.TrimSpace(x) != "" {
-				out.Add(k, x)
-			}
-		}
-	}
-	if out.Get("match") != "any" {
-		out.Del("match")
-	}
-	if out.Get("limit") == strconv.Itoa(record.DefaultLimit) {
-		out.Del("limit")
-	}
-	if rows {
-		out.Del("filter")
-		ff, fo, fv := v["ff"], v["fo"], v["fv"]
-		for i, name := range ff {
-			if name == "" {
-				continue
-			}
-			op, val := at(fo, i), at(fv, i)
-			op, val = u.fixFilter(c, t, name, op, val)
-			out.Add("filter", name+":"+op+":"+val)
-		}
-	}
-	if cols {
-		if names := v["col"]; len(names) > 0 {
-			out.Set("columns", strings.Join(names, ","))
-		} else {
-			out.Del("columns")
-		}
-	}
-	return out, true
-}
-
-func at(s []string, i int) string {
-	if i < len(s) {
-		return s[i]
-	}
-	return ""
-}
-
-// fixFilter makes a filter row mean what a person meant: text operators on other
-// kinds become equality, and a reference may be given by its record's name.
-func (u *UI) fixFilter(c *req, t *record.Type, name, op, val string) (string, string) {
-	f := t.Field(name)
-	if op == "" {
-		op = string(record.OpEq)
-	}
-	if _, ok := t.Virtual[name]; ok {
-		return op, strings.TrimSpace(val)
-	}
-	if f == nil {
-		if name == "organization_id" && !isDigits(val) && val != "" {
-			if id := orgByName(c.Actor, val); id > 0 {
-				val = strconv.FormatInt(id, 10)
-			}
-		}
-		if (op == string(record.OpContains) || op == string(record.OpStarts)) && name != "" {
-			op = string(record.OpEq)
-		}
-		return op, val
-	}
-	if (op == string(record.OpContains) || op == string(record.OpStarts)) && !f.Kind.IsText() {
-		op = string(record.OpEq)
-	}
-	if f.Kind == record.Ref && val != "" && !isDigits(val) {
-		if id := u.refByName(c, u.App.Reg.MustType(f.Ref), val); id > 0 {
-			val = strconv.FormatInt(id, 10)
-		}
-	}
-	if f.Kind == record.Enum {
-		val = enumValue(c, f, val)
-	}
-	return op, val
-}
-
-func isDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// refByName finds the one record of t the actor can read whose name is s.
-func (u *UI) refByName(c *req, t *record.Type, s string) int64 {
-	nf := t.Field(t.NameField)
-	if nf == nil || nf.Kind == record.Ref || !c.Actor.Can(t, record.Read) {
-		return 0
-	}
-	page, err := u.App.Records.List(c.R.Context(), c.Actor, t, record.ListQuery{Filters: []record.Filter{{Field: t.NameField, Op: record.OpEq, Value: strings.TrimSpace(s)}}, Limit: 2})
-	if err != nil || len(page.Records) != 1 {
-		return 0
-	}
-	return page.Records[0].ID
-}
-
-func orgByName(a *record.Actor, s string) int64 {
-	s = strings.TrimSpace(s)
-	var found int64
-	for _, o := range a.Tree.Orgs() {
-		if strings.EqualFold(o.Name, s) {
-			if found != 0 {
-				return 0
-			}
-			found = o.ID
-		}
-	}
-	return found
-}
-
-// enumValue accepts an option's translated label for the option itself.
-func enumValue(c *req, f *record.Field, s string) string {
-	for _, o := range f.Options {
-		if strings.EqualFold(strings.TrimSpace(s), enumLabel(c, f, o)) {
-			return o
-		}
-	}
-	return s
-}
-
 // listColumns are the fields shown: the chosen columns, else those marked List.
 func listColumns(t *record.Type, q record.ListQuery) []*record.Field {
 	var out []*record.Field
@@ -311,6 +174,9 @@ func showOrg(a *record.Actor, t *record.Type) bool {
 	return len(s.IDs)+len(s.OwnIDs) > 1
 }
 
+// renderList draws a list page: the query as given (refused parts reported, not
+// failing the page), the table of the page of records, the links around it, the
+// search form, saved searches and the bulk form.
 func (u *UI) renderList(c *req, t *record.Type, v url.Values, x listExtra) error {
 	if !c.Actor.Can(t, record.Read) {
 		return record.ErrForbidden()
@@ -355,7 +221,32 @@ func (u *UI) renderList(c *req, t *record.Type, v url.Values, x listExtra) error
 		p.Title = c.T("ui.list.trash_title", p.Type.Plural)
 	}
 
-	// Links around the table.
+	listLinks(c, t, q, page, canon, p)
+	cols := u.listTable(c, t, q, page, p)
+
+	u.searchForm(c, t, v, q, canon, cols, p)
+
+	saved, err := u.App.Records.SavedSearches(ctx, c.Actor, t)
+	if err != nil {
+		return err
+	}
+	for _, s := range saved {
+		p.Saved = append(p.Saved, SavedView{ID: s.ID, Name: s.Name, Href: "/" + t.Name + "?" + s.Query})
+	}
+
+	if p.Selectable {
+		bulkForm(c, t, x, p)
+	}
+	status := x.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	return u.renderPage(c, status, "list", p)
+}
+
+// listLinks sets the links around the table: new, import, export, trash, naming
+// plan, clearing the filters, next and first pages.
+func listLinks(c *req, t *record.Type, q record.ListQuery, page *record.Page, canon url.Values, p *ListPage) {
 	if canCreate(c.Actor, t) {
 		p.NewHref = "/" + t.Name + "/new"
 		p.ImportHref = "/" + t.Name + "/import"
@@ -366,7 +257,7 @@ func (u *UI) renderList(c *req, t *record.Type, v url.Values, x listExtra) error
 		p.TrashHref = "/" + t.Name + "?" + tv.Encode()
 		p.LiveHref = "/" + t.Name
 	}
-	if t.NamingPlan && c.Actor.Can(t, record.Purge) {
+	if t.NamingPlan && c.Actor.CanEverywhere(t, record.Purge) {
 		p.NamingHref = "/settings/naming#naming-" + t.Name
 	}
 	if p.Filtered {
@@ -385,7 +276,11 @@ func (u *UI) renderList(c *req, t *record.Type, v url.Values, x listExtra) error
 		p.FirstHref = p.ListHref
 	}
 
-	// Columns and sorting.
+}
+
+// listTable sets the columns (with their sort links) and the rows of the page, and
+// gives the record fields shown.
+func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.Page, p *ListPage) []*record.Field {
 	cols := listColumns(t, q)
 	sortNow := q.Sort
 	if sortNow == "" {
@@ -453,8 +348,12 @@ func (u *UI) renderList(c *req, t *record.Type, v url.Values, x listExtra) error
 		}
 	}
 
-	// The search form: filter rows, match, free text, page size.
-	// Rows show the filters as given, refused ones included, so they can be fixed.
+	return cols
+}
+
+// searchForm sets the search form: filter rows (as given, refused ones included, so
+// they can be fixed), match, free text, page size, and the column chooser.
+func (u *UI) searchForm(c *req, t *record.Type, v url.Values, q record.ListQuery, canon url.Values, cols []*record.Field, p *ListPage) {
 	fields := filterFields(c, u, t)
 	for _, raw := range v["filter"] {
 		if raw == "" {
@@ -511,32 +410,21 @@ func (u *UI) renderList(c *req, t *record.Type, v url.Values, x listExtra) error
 		p.ColumnChoices = append(p.ColumnChoices, Choice{Name: f.Name, Label: c.T(f.LabelKey()), Checked: shown[f.Name]})
 	}
 
-	saved, err := u.App.Records.SavedSearches(ctx, c.Actor, t)
-	if err != nil {
-		return err
-	}
-	for _, s := range saved {
-		p.Saved = append(p.Saved, SavedView{ID: s.ID, Name: s.Name, Href: "/" + t.Name + "?" + s.Query})
-	}
+}
 
-	if p.Selectable {
-		p.BulkFields = append(p.BulkFields, Option{Value: "", Label: c.T("ui.bulk.choose")})
-		if t.Scope == record.OrgScoped {
-			p.BulkFields = append(p.BulkFields, Option{Value: "organization_id", Label: c.T("field.organization_id"), Selected: x.bulkField == "organization_id"})
-		}
-		for _, f := range t.Fields {
-			if f.Hidden || f.ReadOnly {
-				continue
-			}
-			p.BulkFields = append(p.BulkFields, Option{Value: f.Name, Label: c.T(f.LabelKey()), Selected: x.bulkField == f.Name})
-		}
-		p.BulkValue = x.bulkValue
+// bulkForm offers the fields a bulk update may set, keeping a refused one's input.
+func bulkForm(c *req, t *record.Type, x listExtra, p *ListPage) {
+	p.BulkFields = append(p.BulkFields, Option{Value: "", Label: c.T("ui.bulk.choose")})
+	if t.Scope == record.OrgScoped {
+		p.BulkFields = append(p.BulkFields, Option{Value: "organization_id", Label: c.T("field.organization_id"), Selected: x.bulkField == "organization_id"})
 	}
-	status := x.status
-	if status == 0 {
-		status = http.StatusOK
+	for _, f := range t.Fields {
+		if f.Hidden || f.ReadOnly {
+			continue
+		}
+		p.BulkFields = append(p.BulkFields, Option{Value: f.Name, Label: c.T(f.LabelKey()), Selected: x.bulkField == f.Name})
 	}
-	return u.renderPage(c, status, "list", p)
+	p.BulkValue = x.bulkValue
 }
 
 func withQuery(path string, v url.Values) string {
@@ -583,36 +471,6 @@ func (u *UI) cell(c *req, r *record.Record, f *record.Field) Cell {
 	return cell
 }
 
-// filterFields are the fields a filter may use, as select options.
-func filterFields(c *req, u *UI, t *record.Type) []Option {
-	out := []Option{{Value: "", Label: c.T("ui.filter.field_choose")}}
-	for _, n := range sortedKeys(t.Virtual) {
-		out = append(out, Option{Value: n, Label: c.T("ui.filter.virtual." + n)})
-	}
-	for _, f := range t.VisibleFields() {
-		out = append(out, Option{Value: f.Name, Label: c.T(f.LabelKey())})
-	}
-	if t.Scope == record.OrgScoped {
-		out = append(out, Option{Value: "organization_id", Label: c.T("field.organization_id")})
-	}
-	for _, n := range []string{"id", "created_at", "updated_at"} {
-		out = append(out, Option{Value: n, Label: c.T("field." + n)})
-	}
-	return out
-}
-
-func filterRow(c *req, i int, fields []Option, f record.Filter) FilterRow {
-	row := FilterRow{Index: i, Value: f.Value}
-	for _, o := range fields {
-		o.Selected = o.Value == f.Field && f.Field != ""
-		row.Fields = append(row.Fields, o)
-	}
-	for _, op := range record.Ops {
-		row.Ops = append(row.Ops, Option{Value: string(op), Label: c.T("op." + string(op)), Selected: op == f.Op})
-	}
-	return row
-}
-
 // backTo returns a list URL of t sent by a form, or the plain list.
 func backTo(t *record.Type, s string) string {
 	p := localPath(s)
@@ -637,134 +495,4 @@ func addDone(target, done string, extra ...string) string {
 	}
 	pu.RawQuery = v.Encode()
 	return pu.String()
-}
-
-// bulk sets one field to one value on the checked rows, all or nothing.
-func (u *UI) bulk(c *req, t *record.Type) error {
-	if err := parseForm(c); err != nil {
-		return err
-	}
-	form := c.R.PostForm
-	back := backTo(t, form.Get("back"))
-	var ids []int64
-	for _, s := range form["id"] {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
-			ids = append(ids, id)
-		}
-	}
-	field, value := form.Get("field"), form.Get("value")
-	in := record.Input{}
-	var err error
-	if field != "" {
-		in[field], err = u.bulkValue(c, t, field, value)
-	}
-	n := 0
-	if err == nil {
-		n, err = u.App.Records.BulkUpdate(c.R.Context(), c.Actor, t, ids, in)
-	}
-	if err != nil {
-		e, ok := record.AsError(err)
-		if !ok {
-			return err
-		}
-		text := c.errText(t, e)
-		msgs := append([]string{text.Message}, text.Lines()...)
-		bu, _ := url.Parse(back)
-		return u.renderList(c, t, bu.Query(), listExtra{status: e.Code.HTTPStatus(), bulkErr: msgs, bulkField: field, bulkValue: value})
-	}
-	return redirect(c, addDone(back, "bulk", "n", strconv.Itoa(n)))
-}
-
-// bulkValue reads a bulk value the way a person types it: a reference or an
-// organisation by its name, a list value by its label.
-func (u *UI) bulkValue(c *req, t *record.Type, field, value string) (any, error) {
-	value = strings.TrimSpace(value)
-	notFound := func() error {
-		return &record.Error{Code: record.CodeInvalid, Msg: record.Msg{Key: "err.invalid"},
-			Fields: map[string]record.Msg{field: {Key: "err.csv_no_such", Args: []any{value}}}}
-	}
-	if field == "organization_id" && value != "" && !isDigits(value) {
-		if id := orgByName(c.Actor, value); id > 0 {
-			return id, nil
-		}
-		return nil, notFound()
-	}
-	f := t.Field(field)
-	if f == nil {
-		return value, nil
-	}
-	switch f.Kind {
-	case record.Ref:
-		if value != "" && !isDigits(strings.TrimPrefix(value, "#")) {
-			if id := u.refByName(c, u.App.Reg.MustType(f.Ref), value); id > 0 {
-				return id, nil
-			}
-			return nil, notFound()
-		}
-		return strings.TrimPrefix(value, "#"), nil
-	case record.Enum:
-		return enumValue(c, f, value), nil
-	}
-	return value, nil
-}
-
-func (u *UI) saveSearch(c *req, t *record.Type) error {
-	if err := parseForm(c); err != nil {
-		return err
-	}
-	name, query := c.R.PostFormValue("name"), c.R.PostFormValue("query")
-	_, err := u.App.Records.SaveSearch(c.R.Context(), c.Actor, t, name, query)
-	vals, _ := url.ParseQuery(query)
-	if err != nil {
-		e, ok := record.AsError(err)
-		if !ok {
-			return err
-		}
-		// The first problem is shown by the name input; the fields are the saved
-		// search's, not the listed type's.
-		text := c.errText(nil, e)
-		msg := text.Message
-		if len(text.Fields) > 0 {
-			f := text.Fields[0]
-			msg = f.Line
-			if f.Field == "name" {
-				msg = c.T("err.field", c.T("ui.saved.name"), f.Text)
-			}
-		}
-		return u.renderList(c, t, vals, listExtra{status: e.Code.HTTPStatus(), saveErr: msg, saveName: name})
-	}
-	return redirect(c, addDone(withQuery("/"+t.Name, vals), "saved"))
-}
-
-func (u *UI) deleteSearch(c *req, t *record.Type) error {
-	if err := parseForm(c); err != nil {
-		return err
-	}
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	if err := u.App.Records.DeleteSavedSearch(c.R.Context(), c.Actor, id); err != nil {
-		return err
-	}
-	return redirect(c, addDone(backTo(t, c.R.PostFormValue("back")), "unsaved"))
-}
-
-// quickLinks are the ready-made searches a list offers above its search form.
-func (u *UI) quickLinks(c *req, t *record.Type) []Link {
-	var out []Link
-	switch t.Name {
-	case "agents":
-		v := url.Values{"filter": {"last_contact_at:lt:" + staleSince(u.App.Records.Now())}}
-		out = append(out, Link{Label: c.T("ui.quick.stale_agents"), Href: withQuery("/agents", v)})
-	case "computers":
-		v := url.Values{"filter": {"last_inventory_at:lt:" + staleSince(u.App.Records.Now())}}
-		out = append(out, Link{Label: c.T("ui.quick.stale_inventory"), Href: withQuery("/computers", v)})
-		v = url.Values{"filter": {"last_inventory_at:empty:"}}
-		out = append(out, Link{Label: c.T("ui.quick.never_inventoried"), Href: withQuery("/computers", v)})
-	case "software":
-		v := url.Values{"filter": {"install_count:eq:0"}}
-		out = append(out, Link{Label: c.T("ui.quick.unused_software"), Href: withQuery("/software", v)})
-	}
-	return out
 }
