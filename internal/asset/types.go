@@ -143,8 +143,9 @@ func declared() []*record.Type {
 			DefaultSort: "-last_contact_at",
 			Fields: []*record.Field{
 				{Name: "device_id", Kind: record.Text, Required: true, ReadOnly: true, Search: true, Sort: true, List: true},
-				// GLPI Agent's own id (GLPI-Agent-ID), kept across device id changes.
-				{Name: "agent_uuid", Kind: record.Text, ReadOnly: true, Search: true, Sort: true, List: true},
+				// GLPI Agent's own id (GLPI-Agent-ID), kept across device id changes; a
+				// column to choose, as most agents have none and the list must fit.
+				{Name: "agent_uuid", Kind: record.Text, ReadOnly: true, Search: true, Sort: true},
 				{Name: "computer_id", Kind: record.Ref, Ref: "computers", ReadOnly: true, Sort: true, List: true},
 				// The protocol of the agent's last inventory (inventory.Format).
 				{Name: "format", Kind: record.Enum, Options: []string{"fusioninventory", "glpi", "ocs", "parc"}, Required: true, ReadOnly: true, Sort: true, List: true},
