@@ -181,7 +181,8 @@ func testRealGLPIAgent(t *testing.T, kind string, a *realAgent, local *inventory
 	} else {
 		resp.Body.Close()
 	}
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/agents", nil)
+	// The agent id is a column users choose: ask for it.
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/agents?columns=device_id,agent_uuid,format", nil)
 	req.Header.Set("Accept-Language", "en")
 	resp, err := browser.Do(req)
 	if err != nil {
