@@ -1,7 +1,11 @@
 package app_test
 
 import (
+	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -165,5 +169,48 @@ func TestLayeringRulesBite(t *testing.T) {
 				t.Errorf("%s -> %s is allowed, yet refused: %s", pkg, dep, r.reason)
 			}
 		}
+	}
+}
+
+// TestStoreOwnsItsPools: outside the store, SQL goes through its rebinding querier
+// (DB.Tx's *store.Tx, DB.QueryContext, DB.Exec) and its placeholder helpers, never
+// through the raw pools, which would not rebind '?' for PostgreSQL, nor through a
+// hand-written list of placeholders. Tests may use the pools.
+func TestStoreOwnsItsPools(t *testing.T) {
+	raw := regexp.MustCompile(`\.(W|R)\.(QueryContext|QueryRowContext|ExecContext|Exec|Query|QueryRow|Conn|BeginTx|Begin)\(`)
+	marks := regexp.MustCompile(`Repeat\("(\?|, \?|\?, )`)
+	var files int
+	for _, root := range []string{"../../internal", "../../cmd"} {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && filepath.ToSlash(path) == "../../internal/store" {
+				return filepath.SkipDir
+			}
+			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return nil
+			}
+			files++
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for i, line := range strings.Split(string(b), "\n") {
+				if raw.MatchString(line) {
+					t.Errorf("%s:%d uses a raw pool of the store: %s", path, i+1, strings.TrimSpace(line))
+				}
+				if marks.MatchString(line) {
+					t.Errorf("%s:%d writes its own placeholders (store.Placeholders, store.Rows): %s", path, i+1, strings.TrimSpace(line))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if files < 100 {
+		t.Fatalf("read %d files: not the module", files)
 	}
 }

@@ -144,7 +144,7 @@ type State struct {
 
 // States reads the rows of every job that ran at least once.
 func (r *Runner) States(ctx context.Context) ([]State, error) {
-	rows, err := r.DB.R.QueryContext(ctx, "SELECT name, last_run_at, next_run_at, COALESCE(last_error, ''), last_duration_ms, runs, lease_until FROM jobs ORDER BY name")
+	rows, err := r.DB.QueryContext(ctx, "SELECT name, last_run_at, next_run_at, COALESCE(last_error, ''), last_duration_ms, runs, lease_until FROM jobs ORDER BY name")
 	if err != nil {
 		return nil, err
 	}
