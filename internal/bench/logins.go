@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,7 +85,7 @@ func RunLogins(ctx context.Context, cfg store.Config, opt LoginOptions) (*LoginR
 	}
 	if opt.Start == nil {
 		// Tests: the memory figures are then this process's, load generator included.
-		opt.Start, opt.Mode = startWithPages, "in-process"
+		opt.Start, opt.Mode = StartInProcess, "in-process"
 	}
 	if opt.Parallel > 250*250 {
 		return nil, fmt.Errorf("at most %d parallel sign-ins (client addresses)", 250*250)
@@ -133,37 +132,6 @@ func RunLogins(ctx context.Context, cfg store.Config, opt LoginOptions) (*LoginR
 		return nil, err
 	}
 	return res, nil
-}
-
-// startWithPages serves the store with its HTML interface (the sign-in form) in
-// this process on 127.0.0.1.
-func startWithPages(ctx context.Context, cfg store.Config) (*Server, error) {
-	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		return nil, err
-	}
-	srv := a.HTTP()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		a.Close()
-		return nil, err
-	}
-	sctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(sctx, l) }()
-	s := &Server{URL: "http://" + l.Addr().String(), PID: os.Getpid(), stop: func() error {
-		cancel()
-		err := <-done
-		if cerr := a.Close(); err == nil {
-			err = cerr
-		}
-		return err
-	}}
-	if err := waitReady(ctx, s.URL, 30*time.Second); err != nil {
-		s.Stop()
-		return nil, err
-	}
-	return s, nil
 }
 
 func seedLoginAccounts(ctx context.Context, a *app.App, n int) error {
