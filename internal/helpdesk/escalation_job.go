@@ -106,7 +106,7 @@ func (h *Jobs) fire(ctx context.Context, tx *sql.Tx, sys *record.Actor, l level,
 		in["assigned_group_id"] = l.Group
 	}
 	if l.Raise {
-		m, err := LoadMatrix(ctx, h.Rec, tx)
+		m, err := LoadMatrix(ctx, h.Rec, tx, tk.OrgID)
 		if err != nil {
 			return err
 		}

@@ -248,6 +248,30 @@ func (a *Actor) Can(t *Type, action Action) bool {
 // priority matrix, the inventory settings) or a shared record needs.
 func (a *Actor) CanEverywhere(t *Type, action Action) bool { return a.Scope(t, action).All }
 
+// CanInSubtree reports whether the actor may do action on type t in organisation
+// org and in every organisation under it: what changing a setting that org passes
+// down to its sub-organisations (a naming plan, the priority matrix) needs. For the
+// root it is CanEverywhere.
+func (a *Actor) CanInSubtree(t *Type, action Action, org int64) bool {
+	if a.System {
+		return true
+	}
+	top := a.Tree.Get(org)
+	if top == nil {
+		return false
+	}
+	s := a.Scope(t, action)
+	if s.All {
+		return true
+	}
+	for _, o := range a.Tree.all {
+		if strings.HasPrefix(o.Path, top.Path) && !s.Has(o.ID) {
+			return false
+		}
+	}
+	return true
+}
+
 // CanIn reports whether the actor may do action on type t in organisation org.
 func (a *Actor) CanIn(t *Type, action Action, org int64) bool {
 	if a.System {
