@@ -413,6 +413,16 @@ func TestBulkSavedSearchesCSVAndAccount(t *testing.T) {
 		b.get("/computers/new").must(t, 200, "PC-{####}")
 		p = b.post("/computers/new", url.Values{"_csrf": {tok}, "organization_id": {itoa(root)}, "name": {""}})
 		b.follow(p).must(t, 200, "PC-0001")
+		// A client's own plan names its computers; removing it brings back the root's.
+		client := e.org("Client Nommage")
+		b.get("/settings/naming?org="+itoa(client)).must(t, 200, `value="`+itoa(client)+`" selected`, "elle utilise PC-{####}, hérité de")
+		p = b.post("/settings/naming", url.Values{"_csrf": {tok}, "type": {"computers"}, "org": {itoa(client)}, "template": {"CL-{###}"}})
+		b.follow(p).must(t, 200, `value="CL-{###}"`, esc(e.cat.T("fr", "ui.naming.remove")))
+		b.get("/computers/new?organization_id="+itoa(client)).must(t, 200, "CL-{###}")
+		p = b.post("/computers/new", url.Values{"_csrf": {tok}, "organization_id": {itoa(client)}, "name": {""}})
+		b.follow(p).must(t, 200, "CL-001")
+		p = b.post("/settings/naming", url.Values{"_csrf": {tok}, "type": {"computers"}, "org": {itoa(client)}, "remove": {"1"}})
+		b.follow(p).must(t, 200, "elle utilise PC-{####}").lacks(t, `value="CL-{###}"`)
 
 		// Inventory settings: unplaced new machines go to a quarantine organisation.
 		quarantine := e.org("Quarantaine")
