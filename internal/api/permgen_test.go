@@ -14,9 +14,41 @@ import (
 // fields get a value of their kind, references a record made for the purpose in the
 // same organisation. special lists the types whose hooks ask for more.
 type recordGen struct {
-	e   *apitest.Env
-	mu  sync.Mutex
-	seq int
+	e    *apitest.Env
+	mu   sync.Mutex
+	seq  int
+	refs map[string]int64 // referenced records made so far, by "type@organisation"
+}
+
+// ref gives a record for reference field f of a new t in org. Records referenced
+// are shared, except by links (types of two or more required references, a group
+// member...), whose pairs must differ.
+func (g *recordGen) ref(t *record.Type, f *record.Field, org int64, depth int) (int64, error) {
+	refs := 0
+	for _, x := range t.Fields {
+		if x.Kind == record.Ref && x.Required && x.Ref != "organizations" {
+			refs++
+		}
+	}
+	key := fmt.Sprintf("%s@%d", f.Ref, org)
+	if refs < 2 {
+		g.mu.Lock()
+		id, ok := g.refs[key]
+		g.mu.Unlock()
+		if ok {
+			return id, nil
+		}
+	}
+	id, err := g.create(g.e.App.Reg.MustType(f.Ref), org, depth+1)
+	if err == nil && refs < 2 {
+		g.mu.Lock()
+		if g.refs == nil {
+			g.refs = map[string]int64{}
+		}
+		g.refs[key] = id
+		g.mu.Unlock()
+	}
+	return id, err
 }
 
 // special: inputs the fields alone do not make valid, by type (set in init: some
@@ -106,7 +138,7 @@ func (g *recordGen) input(t *record.Type, org int64, depth int) (record.Input, e
 			if depth > 4 {
 				return nil, fmt.Errorf("%s.%s: references too deep", t.Name, f.Name)
 			}
-			id, err := g.create(g.e.App.Reg.MustType(f.Ref), org, depth+1)
+			id, err := g.ref(t, f, org, depth)
 			if err != nil {
 				return nil, err
 			}
