@@ -256,20 +256,30 @@ func (a *Actor) CanInSubtree(t *Type, action Action, org int64) bool {
 	if a.System {
 		return true
 	}
-	top := a.Tree.Get(org)
-	if top == nil {
-		return false
-	}
+	return a.SubtreeOrgs(t, action)[org]
+}
+
+// SubtreeOrgs lists the organisations in whose whole sub-tree the actor may do
+// action on type t (see CanInSubtree).
+func (a *Actor) SubtreeOrgs(t *Type, action Action) map[int64]bool {
 	s := a.Scope(t, action)
-	if s.All {
-		return true
+	in := map[int64]bool{}
+	for _, id := range s.IDs {
+		in[id] = true
 	}
-	for _, o := range a.Tree.all {
-		if strings.HasPrefix(o.Path, top.Path) && !s.Has(o.ID) {
-			return false
+	out := map[int64]bool{}
+	// Children come after their parent in tree order: walking it backwards settles
+	// every child before its parent.
+	broken := map[int64]bool{} // organisations with a child outside
+	for i := len(a.Tree.all) - 1; i >= 0; i-- {
+		o := a.Tree.all[i]
+		if (a.System || s.All || in[o.ID]) && !broken[o.ID] {
+			out[o.ID] = true
+		} else {
+			broken[o.ParentID] = true
 		}
 	}
-	return true
+	return out
 }
 
 // CanIn reports whether the actor may do action on type t in organisation org.

@@ -37,21 +37,26 @@ func (u *UI) namingTypes(c *req, org int64) []*record.Type {
 		if !t.NamingPlan {
 			continue
 		}
-		for _, o := range c.Actor.Tree.Orgs() {
-			if (org == 0 || o.ID == org) && c.Actor.CanInSubtree(t, record.Purge, o.ID) {
-				out = append(out, t)
-				break
-			}
+		orgs := c.Actor.SubtreeOrgs(t, record.Purge)
+		if org == 0 && len(orgs) > 0 || orgs[org] {
+			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// namingOrgs lists the organisations where the actor may set some naming plan.
+// namingOrgs lists the organisations where the actor may set some naming plan, in
+// tree order.
 func (u *UI) namingOrgs(c *req) []*record.Org {
+	any := map[int64]bool{}
+	for _, t := range u.namingTypes(c, 0) {
+		for id := range c.Actor.SubtreeOrgs(t, record.Purge) {
+			any[id] = true
+		}
+	}
 	var out []*record.Org
 	for _, o := range c.Actor.Tree.Orgs() {
-		if len(u.namingTypes(c, o.ID)) > 0 {
+		if any[o.ID] {
 			out = append(out, o)
 		}
 	}
