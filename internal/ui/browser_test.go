@@ -348,6 +348,20 @@ func TestOrganisationsAreWalled(t *testing.T) {
 		// Creating in the other organisation is refused on the field.
 		p = b.post("/computers/new", url.Values{"_csrf": {tok}, "name": {"X"}, "organization_id": {itoa(orgB)}})
 		p.must(t, http.StatusUnprocessableEntity, esc(e.cat.T("en", "err.org_not_allowed")))
+
+		// A client's administrator sets their client's naming plans only.
+		if _, err := e.app.Auth.CreateUser(ctx, e.sys, "admin-a", "admin-password-1", "admin", orgA); err != nil {
+			t.Fatal(err)
+		}
+		a := e.browser("fr")
+		a.login("admin-a", "admin-password-1")
+		a.get("/").must(t, 200, `href="/settings/naming"`)
+		a.get("/settings/naming").must(t, 200, `value="`+itoa(orgA)+`" selected`).lacks(t, "Client B", `value="`+itoa(orgB)+`"`)
+		a.get("/settings/naming?org="+itoa(orgB)).must(t, 403)
+		a.post("/settings/naming", url.Values{"_csrf": {a.csrf()}, "type": {"computers"}, "org": {itoa(orgB)}, "template": {"B-{###}"}}).must(t, 403)
+		a.post("/settings/naming", url.Values{"_csrf": {a.csrf()}, "type": {"computers"}, "template": {"ALL-{###}"}}).must(t, 403)
+		a.follow(a.post("/settings/naming", url.Values{"_csrf": {a.csrf()}, "type": {"computers"}, "org": {itoa(orgA)}, "template": {"A-{###}"}})).
+			must(t, 200, `value="A-{###}"`)
 	})
 }
 
