@@ -58,6 +58,13 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", a.auth(a.revokeToken))
 	mux.HandleFunc("GET /api/v1/{type}/naming-plan", a.auth(a.getNaming))
 	mux.HandleFunc("PUT /api/v1/{type}/naming-plan", a.auth(a.putNaming))
+	// One route per type with a plan: "DELETE /api/v1/{type}/naming-plan" would
+	// overlap the tokens' and saved searches' DELETE routes.
+	for _, t := range a.App.Reg.Types() {
+		if t.NamingPlan {
+			mux.HandleFunc("DELETE /api/v1/"+t.Name+"/naming-plan", a.auth(a.deleteNaming))
+		}
+	}
 	a.registerInventory(mux)
 	a.registerHelpdesk(mux)
 	a.registerViews(mux)
@@ -464,7 +471,7 @@ func (a *API) revokeToken(w http.ResponseWriter, r *http.Request, actor *record.
 	return nil
 }
 
-func (a *API) namingType(r *http.Request, actor *record.Actor, action record.Action) (*record.Type, error) {
+func (a *API) namingType(r *http.Request) (*record.Type, error) {
 	t, err := a.typeOf(r)
 	if err != nil {
 		return nil, err
@@ -472,31 +479,32 @@ func (a *API) namingType(r *http.Request, actor *record.Actor, action record.Act
 	if !t.NamingPlan {
 		return nil, record.ErrNotFound()
 	}
-	// Reading the plan needs the right to read the type; a plan applies to every
-	// organisation, so changing it needs the right over all of them.
-	if !actor.Can(t, action) || action != record.Read && !actor.CanEverywhere(t, action) {
-		return nil, record.ErrForbidden()
-	}
 	return t, nil
 }
 
+// getNaming gives a type's naming plan in force for an organisation and where it
+// comes from (see settingOrg for the rights).
 func (a *API) getNaming(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
-	t, err := a.namingType(r, actor, record.Read)
+	t, err := a.namingType(r)
 	if err != nil {
 		return err
 	}
-	v, err := a.App.Records.ReadSetting(r.Context(), record.NamingKey(t))
+	org, err := a.settingOrg(r, actor, t, false)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"template": v})
-	return nil
+	return a.answerNaming(w, r, actor, t, org)
 }
 
-// putNaming sets a type's naming plan; it needs the right to purge that type, which
-// only administrators hold.
+// putNaming sets an organisation's own naming plan for a type; it needs the right to
+// purge that type over the organisation's whole sub-tree, which only its
+// administrators hold.
 func (a *API) putNaming(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
-	t, err := a.namingType(r, actor, record.Purge)
+	t, err := a.namingType(r)
+	if err != nil {
+		return err
+	}
+	org, err := a.settingOrg(r, actor, t, true)
 	if err != nil {
 		return err
 	}
@@ -510,11 +518,11 @@ func (a *API) putNaming(w http.ResponseWriter, r *http.Request, actor *record.Ac
 		return &record.Error{Code: record.CodeInvalid, Msg: record.Msg{Key: "err.invalid"},
 			Fields: map[string]record.Msg{"template": {Key: "err.bad_naming_plan", Args: []any{err.Error()}}}}
 	}
-	if err := a.App.Records.SetSetting(r.Context(), record.NamingKey(t), body.Template); err != nil {
+	if err := a.App.Records.SetSetting(r.Context(), record.OrgSettingKey(record.NamingKey(t), org, actor.Tree.Root), body.Template); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"template": body.Template})
-	return nil
+	a.auditSetting(r, actor, "naming_plan", org, fmt.Sprintf("type=%s template=%q", t.Name, body.Template))
+	return a.answerNaming(w, r, actor, t, org)
 }
 
 // writePage answers one page of a list: its records, the cursor of the next page

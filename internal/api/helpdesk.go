@@ -87,22 +87,33 @@ func (a *API) registerHelpdesk(mux *http.ServeMux) {
 		writeJSON(w, http.StatusOK, sol)
 		return nil
 	}))
-	mux.HandleFunc("GET /api/v1/tickets/priority-matrix", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
-		if !actor.Can(a.App.Reg.MustType("tickets"), record.Read) {
-			return record.ErrForbidden()
-		}
-		m, err := helpdesk.LoadMatrix(r.Context(), a.App.Records, a.App.DB)
+	// The matrix in force for an organisation's tickets: its own, or inherited (see
+	// settingOrg for ?organization_id and the rights).
+	tickets := a.App.Reg.MustType("tickets")
+	answer := func(w http.ResponseWriter, r *http.Request, actor *record.Actor, org int64) error {
+		m, err := helpdesk.LoadMatrix(r.Context(), a.App.Records, a.App.DB, org)
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"matrix": m.Rows()})
+		writeJSON(w, http.StatusOK, struct {
+			Matrix [][]int `json:"matrix"`
+			settingSource
+		}{m.Rows(), source(actor, org, m.OrgValue)})
 		return nil
+	}
+	mux.HandleFunc("GET /api/v1/tickets/priority-matrix", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+		org, err := a.settingOrg(r, actor, tickets, false)
+		if err != nil {
+			return err
+		}
+		return answer(w, r, actor, org)
 	}))
-	// Changing the matrix needs the right to purge tickets in every organisation: it
-	// applies to all of them.
+	// Changing an organisation's matrix needs the right to purge tickets in it and in
+	// every organisation under it: it applies to all of them.
 	mux.HandleFunc("PUT /api/v1/tickets/priority-matrix", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
-		if !actor.CanEverywhere(a.App.Reg.MustType("tickets"), record.Purge) {
-			return record.ErrForbidden()
+		org, err := a.settingOrg(r, actor, tickets, true)
+		if err != nil {
+			return err
 		}
 		var body struct {
 			Matrix [][]int `json:"matrix"`
@@ -115,11 +126,22 @@ func (a *API) registerHelpdesk(mux *http.ServeMux) {
 			return &record.Error{Code: record.CodeInvalid, Msg: record.Msg{Key: "err.invalid"},
 				Fields: map[string]record.Msg{"matrix": {Key: "err.bad_priority_matrix", Args: []any{err.Error()}}}}
 		}
-		if err := helpdesk.SaveMatrix(r.Context(), a.App.Records, m); err != nil {
+		if err := helpdesk.SaveMatrix(r.Context(), a.App.Records, org, actor.Tree.Root, m); err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"matrix": m.Rows()})
-		return nil
+		a.auditSetting(r, actor, "priority_matrix", org, "matrix="+m.String())
+		return answer(w, r, actor, org)
+	}))
+	mux.HandleFunc("DELETE /api/v1/tickets/priority-matrix", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+		org, err := a.settingOrg(r, actor, tickets, true)
+		if err != nil {
+			return err
+		}
+		if err := helpdesk.DeleteMatrix(r.Context(), a.App.Records, org, actor.Tree.Root); err != nil {
+			return err
+		}
+		a.auditSetting(r, actor, "priority_matrix_removed", org, "")
+		return answer(w, r, actor, org)
 	}))
 }
 
@@ -164,10 +186,19 @@ func helpdeskOpenAPI(paths map[string]any) {
 	matrix := map[string]any{"type": "object", "properties": map[string]any{"matrix": map[string]any{"type": "array", "minItems": 5, "maxItems": 5,
 		"description": "rows: urgency 1 to 5; cells: impact 1 to 5; values: priority 1 to 6",
 		"items":       map[string]any{"type": "array", "minItems": 5, "maxItems": 5, "items": map[string]any{"type": "integer", "minimum": 1, "maximum": 6}}}}}
-	paths["/api/v1/tickets/priority-matrix"] = map[string]any{
-		"get": map[string]any{"tags": tag, "summary": "The priority matrix in force", "responses": std(map[string]any{"200": json("the matrix", matrix)})},
-		"put": map[string]any{"tags": tag, "summary": "Replace the priority matrix (administrators)",
+	matrix["properties"].(map[string]any)["organization_id"] = map[string]any{"type": "integer", "readOnly": true}
+	matrix["properties"].(map[string]any)["own"] = map[string]any{"type": "boolean", "readOnly": true, "description": "the organisation has its own matrix"}
+	matrix["properties"].(map[string]any)["inherited_from"] = map[string]any{"type": "object", "readOnly": true, "description": "the ancestor whose matrix applies",
+		"properties": map[string]any{"id": map[string]any{"type": "integer"}, "name": map[string]any{"type": "string"}}}
+	matrix["properties"].(map[string]any)["default"] = map[string]any{"type": "boolean", "readOnly": true, "description": "no organisation up the tree has one: the default applies"}
+	orgParam := map[string]any{"name": "organization_id", "in": "query", "schema": map[string]any{"type": "integer"},
+		"description": "the organisation (default: the root, whose matrix is the instance-wide one); sub-organisations inherit it"}
+	paths["/api/v1/tickets/priority-matrix"] = map[string]any{"parameters": []any{orgParam},
+		"get": map[string]any{"tags": tag, "summary": "The priority matrix in force for an organisation's tickets", "responses": std(map[string]any{"200": json("the matrix", matrix)})},
+		"put": map[string]any{"tags": tag, "summary": "Set an organisation's own priority matrix (needs the right to purge tickets over its whole sub-tree)",
 			"requestBody": map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": matrix}}},
 			"responses":   std(map[string]any{"200": json("the matrix", matrix)})},
+		"delete": map[string]any{"tags": tag, "summary": "Remove an organisation's own priority matrix: it inherits again",
+			"responses": std(map[string]any{"200": json("the matrix now in force", matrix)})},
 	}
 }

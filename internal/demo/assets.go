@@ -144,12 +144,9 @@ func (l *loader) computer(s *site, state string, owner *employee, laptop bool) (
 	in["os_name"] = os.name
 	in["os_version"] = os.version
 	in["supplier_id"] = l.suppliers[prefs.supplier]
-	if s.org == "cda" {
-		kind := "FIXE"
-		if laptop {
-			kind = "PORT"
-		}
-		in["name"] = l.nextName(s, "CDA-"+kind+"-", 3)
+	if s.org == "cda" && laptop {
+		// The firm's desktops are named by its naming plan (orgNamingPlans).
+		in["name"] = l.nextName(s, "CDA-PORT-", 3)
 	}
 	r, err := l.create("computers", in)
 	if err != nil {

@@ -48,6 +48,10 @@ var siteSpecs = []siteSpec{
 // NamingPlan is the demo's naming plan for computers.
 const NamingPlan = "PC-{site}-{####}"
 
+// orgNamingPlans are the clients' own computer naming plans: the law firm numbers
+// its desktops CDA-FIXE-001 (its laptops, CDA-PORT-001, are named by hand).
+var orgNamingPlans = map[string]string{"cda": "CDA-FIXE-{###}"}
+
 // person is someone who signs in to the demo.
 type person struct {
 	login, first, last, org, site, profile, phone string

@@ -99,6 +99,11 @@ func Load(ctx context.Context, a *Services) error {
 	if err := a.Records.SetSetting(ctx, record.NamingKey(a.Reg.MustType("computers")), NamingPlan); err != nil {
 		return err
 	}
+	for org, plan := range orgNamingPlans {
+		if err := a.Records.SetSetting(ctx, record.OrgSettingKey(record.NamingKey(a.Reg.MustType("computers")), orgs[org], sys.Tree.Root), plan); err != nil {
+			return err
+		}
+	}
 	var counts map[string]int
 	var machines []*machine
 	var sites []*site

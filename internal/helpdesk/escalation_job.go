@@ -106,7 +106,7 @@ func (h *Jobs) fire(ctx context.Context, tx *store.Tx, sys *record.Actor, l leve
 		in["assigned_group_id"] = l.Group
 	}
 	if l.Raise {
-		m, err := LoadMatrix(ctx, h.Rec, tx)
+		m, err := LoadMatrix(ctx, h.Rec, tx, tk.OrgID)
 		if err != nil {
 			return err
 		}

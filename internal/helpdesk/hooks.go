@@ -32,7 +32,7 @@ func ticketBeforeWrite(w *record.Write) error {
 		}
 	}
 
-	m, err := LoadMatrix(w.Ctx, w.Service, w.Tx)
+	m, err := LoadMatrix(w.Ctx, w.Service, w.Tx, r.OrgID)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,8 @@ func ValidateNamingPlan(plan string) error {
 
 // applyNamingPlan names a new record from its type's plan when no name was given.
 func (s *Service) applyNamingPlan(w *Write) error {
-	plan, err := s.Setting(w.Ctx, w.Tx, NamingKey(w.Type))
+	v, err := s.OrgSetting(w.Ctx, w.Tx, NamingKey(w.Type), w.New.OrgID)
+	plan := v.Value
 	if err != nil || plan == "" {
 		return err
 	}

@@ -262,6 +262,40 @@ func (a *Actor) Can(t *Type, action Action) bool {
 // priority matrix, the inventory settings) or a shared record needs.
 func (a *Actor) CanEverywhere(t *Type, action Action) bool { return a.Scope(t, action).All }
 
+// CanInSubtree reports whether the actor may do action on type t in organisation
+// org and in every organisation under it: what changing a setting that org passes
+// down to its sub-organisations (a naming plan, the priority matrix) needs. For the
+// root it is CanEverywhere.
+func (a *Actor) CanInSubtree(t *Type, action Action, org int64) bool {
+	if a.System {
+		return true
+	}
+	return a.SubtreeOrgs(t, action)[org]
+}
+
+// SubtreeOrgs lists the organisations in whose whole sub-tree the actor may do
+// action on type t (see CanInSubtree).
+func (a *Actor) SubtreeOrgs(t *Type, action Action) map[int64]bool {
+	s := a.Scope(t, action)
+	in := map[int64]bool{}
+	for _, id := range s.IDs {
+		in[id] = true
+	}
+	out := map[int64]bool{}
+	// Children come after their parent in tree order: walking it backwards settles
+	// every child before its parent.
+	broken := map[int64]bool{} // organisations with a child outside
+	for i := len(a.Tree.all) - 1; i >= 0; i-- {
+		o := a.Tree.all[i]
+		if (a.System || s.All || in[o.ID]) && !broken[o.ID] {
+			out[o.ID] = true
+		} else {
+			broken[o.ParentID] = true
+		}
+	}
+	return out
+}
+
 // CanIn reports whether the actor may do action on type t in organisation org.
 func (a *Actor) CanIn(t *Type, action Action, org int64) bool {
 	if a.System {

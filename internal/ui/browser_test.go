@@ -348,6 +348,20 @@ func TestOrganisationsAreWalled(t *testing.T) {
 		// Creating in the other organisation is refused on the field.
 		p = b.post("/computers/new", url.Values{"_csrf": {tok}, "name": {"X"}, "organization_id": {itoa(orgB)}})
 		p.must(t, http.StatusUnprocessableEntity, esc(e.cat.T("en", "err.org_not_allowed")))
+
+		// A client's administrator sets their client's naming plans only.
+		if _, err := e.app.Auth.CreateUser(ctx, e.sys, "admin-a", "admin-password-1", "admin", orgA); err != nil {
+			t.Fatal(err)
+		}
+		a := e.browser("fr")
+		a.login("admin-a", "admin-password-1")
+		a.get("/").must(t, 200, `href="/settings/naming"`)
+		a.get("/settings/naming").must(t, 200, `value="`+itoa(orgA)+`" selected`).lacks(t, "Client B", `value="`+itoa(orgB)+`"`)
+		a.get("/settings/naming?org="+itoa(orgB)).must(t, 403)
+		a.post("/settings/naming", url.Values{"_csrf": {a.csrf()}, "type": {"computers"}, "org": {itoa(orgB)}, "template": {"B-{###}"}}).must(t, 403)
+		a.post("/settings/naming", url.Values{"_csrf": {a.csrf()}, "type": {"computers"}, "template": {"ALL-{###}"}}).must(t, 403)
+		a.follow(a.post("/settings/naming", url.Values{"_csrf": {a.csrf()}, "type": {"computers"}, "org": {itoa(orgA)}, "template": {"A-{###}"}})).
+			must(t, 200, `value="A-{###}"`)
 	})
 }
 
@@ -414,6 +428,16 @@ func TestBulkSavedSearchesCSVAndAccount(t *testing.T) {
 		b.get("/computers/new").must(t, 200, "PC-{####}")
 		p = b.post("/computers/new", url.Values{"_csrf": {tok}, "organization_id": {itoa(root)}, "name": {""}})
 		b.follow(p).must(t, 200, "PC-0001")
+		// A client's own plan names its computers; removing it brings back the root's.
+		client := e.org("Client Nommage")
+		b.get("/settings/naming?org="+itoa(client)).must(t, 200, `value="`+itoa(client)+`" selected`, "elle utilise PC-{####}, hérité de")
+		p = b.post("/settings/naming", url.Values{"_csrf": {tok}, "type": {"computers"}, "org": {itoa(client)}, "template": {"CL-{###}"}})
+		b.follow(p).must(t, 200, `value="CL-{###}"`, esc(e.cat.T("fr", "ui.naming.remove")))
+		b.get("/computers/new?organization_id="+itoa(client)).must(t, 200, "CL-{###}")
+		p = b.post("/computers/new", url.Values{"_csrf": {tok}, "organization_id": {itoa(client)}, "name": {""}})
+		b.follow(p).must(t, 200, "CL-001")
+		p = b.post("/settings/naming", url.Values{"_csrf": {tok}, "type": {"computers"}, "org": {itoa(client)}, "remove": {"1"}})
+		b.follow(p).must(t, 200, "elle utilise PC-{####}").lacks(t, `value="CL-{###}"`)
 
 		// Inventory settings: unplaced new machines go to a quarantine organisation.
 		quarantine := e.org("Quarantaine")
@@ -481,7 +505,7 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		e.create("network-equipment", record.Input{"name": "SW-1", "organization_id": root, "ports": 48})
 		grp := e.create("groups", record.Input{"name": "Support", "organization_id": root})
 		var admin int64
-		e.app.DB.R.QueryRowContext(ctx, "SELECT id FROM users WHERE login = 'admin'").Scan(&admin)
+		e.app.DB.QueryRowContext(ctx, "SELECT id FROM users WHERE login = 'admin'").Scan(&admin)
 		e.create("group-members", record.Input{"group_id": grp, "user_id": admin, "organization_id": root})
 		e.create("agents", record.Input{"device_id": "pc-1-2026-01-01-10-00-00", "format": "fusioninventory", "computer_id": pc, "organization_id": root})
 		e.create("software", record.Input{"name": "Firefox", "publisher": "Mozilla"})

@@ -205,7 +205,6 @@ func (u *UI) refusedState(c *req, t *record.Type, e *record.Error, typed map[str
 func isVersionConflict(e *record.Error) bool { return e.Msg.Key == "err.version_conflict" }
 
 func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState) error {
-	ctx := c.R.Context()
 	tv := typeView(c, t)
 	p := &FormPage{Type: tv, New: rec == nil, Error: st.message, Details: st.details}
 	if rec == nil {
@@ -245,7 +244,7 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 	plan := ""
 	if t.NamingPlan && rec == nil {
 		var err error
-		if plan, err = u.App.Records.ReadSetting(ctx, record.NamingKey(t)); err != nil {
+		if plan, err = u.namingHint(c, t, st); err != nil {
 			return err
 		}
 	}

@@ -257,7 +257,7 @@ func listLinks(c *req, t *record.Type, q record.ListQuery, page *record.Page, ca
 		p.TrashHref = "/" + t.Name + "?" + tv.Encode()
 		p.LiveHref = "/" + t.Name
 	}
-	if t.NamingPlan && c.Actor.CanEverywhere(t, record.Purge) {
+	if t.NamingPlan && len(c.Actor.SubtreeOrgs(t, record.Purge)) > 0 {
 		p.NamingHref = "/settings/naming#naming-" + t.Name
 	}
 	if p.Filtered {

@@ -317,7 +317,7 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 		if a == helpdesk.Area {
 			m.Items = append(m.Items, u.ticketViewItems(c, active)...)
 		}
-		if a == record.AreaAdmin && len(u.namingTypes(c)) > 0 {
+		if a == record.AreaAdmin && len(u.namingTypes(c, 0)) > 0 {
 			m.Items = append(m.Items, MenuItem{Label: c.T("ui.naming.title"), Href: "/settings/naming", Active: active == "/settings/naming"})
 		}
 		if a == record.AreaAdmin && u.Inventory.MayManage(c.Actor) {
