@@ -91,7 +91,7 @@ func TestGeneratedPermissions(t *testing.T) {
 		for _, p := range auth.BuiltinProfiles() {
 			p := p
 			alone := e.User("a-"+p.Name, p.Name, own)
-			if _, err := e.App.DB.W.Exec("UPDATE authorizations SET recursive = ? WHERE user_id = ?", false, alone.UserID); err != nil {
+			if _, err := e.App.DB.Exec(context.Background(), "UPDATE authorizations SET recursive = ? WHERE user_id = ?", false, alone.UserID); err != nil {
 				t.Fatal(err)
 			}
 			viewers := []viewer{
