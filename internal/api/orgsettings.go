@@ -79,7 +79,7 @@ func (a *API) auditSetting(r *http.Request, actor *record.Actor, event string, o
 
 // answerNaming writes a type's naming plan in force for an organisation.
 func (a *API) answerNaming(w http.ResponseWriter, r *http.Request, actor *record.Actor, t *record.Type, org int64) error {
-	v, err := a.App.Records.OrgSetting(r.Context(), a.App.DB, record.NamingKey(t), org)
+	v, err := a.App.Records.ReadOrgSetting(r.Context(), record.NamingKey(t), org)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,11 @@ type OrgValue struct {
 	From int64
 }
 
+// ReadOrgSetting is OrgSetting on committed data, from the store's readers.
+func (s *Service) ReadOrgSetting(ctx context.Context, key string, org int64) (OrgValue, error) {
+	return s.OrgSetting(ctx, s.DB, key, org)
+}
+
 // OrgSetting reads the value of a setting in force for an organisation: its own, or
 // the nearest ancestor's, or the instance-wide one. An unknown organisation (or 0,
 // for records shared by all) gets the instance-wide value.

@@ -86,7 +86,7 @@ func (u *UI) renderNaming(c *req, org int64, typeName, typed, msg string, status
 	}
 	ctx := c.R.Context()
 	for _, t := range types {
-		v, err := u.App.Records.OrgSetting(ctx, u.App.DB, record.NamingKey(t), org)
+		v, err := u.App.Records.ReadOrgSetting(ctx, record.NamingKey(t), org)
 		if err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func (u *UI) renderNaming(c *req, org int64, typeName, typed, msg string, status
 			np.Template = v.Value
 			// What removing it would bring back: the parent's plan in force.
 			if o := c.Actor.Tree.Get(org); o != nil && o.ParentID != 0 {
-				if v, err = u.App.Records.OrgSetting(ctx, u.App.DB, record.NamingKey(t), o.ParentID); err != nil {
+				if v, err = u.App.Records.ReadOrgSetting(ctx, record.NamingKey(t), o.ParentID); err != nil {
 					return err
 				}
 			} else {
@@ -170,7 +170,7 @@ func (u *UI) namingHint(c *req, t *record.Type, st formState) (string, error) {
 		}
 	}
 	for _, org := range orgs {
-		v, err := u.App.Records.OrgSetting(c.R.Context(), u.App.DB, record.NamingKey(t), org)
+		v, err := u.App.Records.ReadOrgSetting(c.R.Context(), record.NamingKey(t), org)
 		if err != nil || v.Value != "" {
 			return v.Value, err
 		}
