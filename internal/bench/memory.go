@@ -94,6 +94,7 @@ func RunMemory(ctx context.Context, cfg store.Config, opt MemoryOptions) (*Memor
 		return nil, err
 	}
 	res.Steps = append(res.Steps, MemoryStep{Name: "start with --demo (demo loaded, then ready)", Took: srv.Startup, Peak: m.HWM, After: m, Outcome: "ready"})
+	res.Steps[0].log(opt.Log)
 
 	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -146,9 +147,10 @@ func RunMemory(ctx context.Context, cfg store.Config, opt MemoryOptions) (*Memor
 				return nil, err
 			}
 			res.Steps = append(res.Steps, st)
+			st.log(opt.Log)
 		}
 	}
-	files = nil
+	files = nil // their 35 MB are the load generator's, not to be kept through the rest
 
 	// The computers the import created, in batches of the most a bulk update takes.
 	rows, err := a.DB.QueryContext(ctx, "SELECT id FROM computers WHERE inventory_number LIKE 'MEM-%' ORDER BY id LIMIT ?", opt.BulkRecords)
@@ -195,6 +197,7 @@ func RunMemory(ctx context.Context, cfg store.Config, opt MemoryOptions) (*Memor
 		return nil, err
 	}
 	res.Steps = append(res.Steps, st)
+	st.log(opt.Log)
 	time.Sleep(opt.Settle)
 	if res.Idle, err = ReadMemory(srv.PID); err != nil {
 		return nil, err
@@ -203,6 +206,10 @@ func RunMemory(ctx context.Context, cfg store.Config, opt MemoryOptions) (*Memor
 		return nil, fmt.Errorf("%s", gone)
 	}
 	return res, nil
+}
+
+func (s MemoryStep) log(w io.Writer) {
+	fmt.Fprintf(w, "  took %v, peak %s, after %s: %s\n", s.Took.Round(time.Millisecond), mib(s.Peak), mib(s.After.RSS), s.Outcome)
 }
 
 // startWithDemo loads the demo into a new store in this process, as `parc serve
