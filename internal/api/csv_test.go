@@ -94,12 +94,24 @@ func TestCSVImportReportsEveryBadLineAndWritesNothing(t *testing.T) {
 			"unknown column": {"name,colour\nPC,red\n", `"colour"`},
 			"bad quotes":     {"name,serial\n\"PC-1,S1\nPC-2,\"S\"2\"\n", "malformed"},
 			"empty":          {"", "empty"},
+			"blank":          {"\ufeff \r\n\t\n", "empty"},
 		}
 		for name, tc := range broken {
 			r := c.Do("POST", "/api/v1/computers/import", tc.body)
 			if r.Status != 422 || !strings.Contains(string(r.Body), tc.want) {
 				t.Errorf("%s: %d %s", name, r.Status, r.Body)
 			}
+		}
+		// The first byte that is not UTF-8 is reported on its line, past a
+		// byte-order mark and lines of accented text.
+		r = c.Must(422, "POST", "/api/v1/computers/import", "\ufeffname;serial\nPC-été;S1\nPC-2;S2\nPC-\xe9;S3\n")
+		if errs := r.JSON["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["line"] != 4.0 {
+			t.Errorf("not UTF-8: %s", r.Body)
+		}
+		// A byte-order mark and semicolons, as a spreadsheet saves them.
+		bom := c.Must(201, "POST", "/api/v1/computers/import", "\ufeffname;serial\r\nPC-BOM;S10\r\n")
+		if bom.JSON["created"] != 1.0 {
+			t.Fatalf("import with a byte-order mark %s", bom.Body)
 		}
 		ok := c.Must(201, "POST", "/api/v1/computers/import", "name,serial,purchase_price\nPC-OK,S9,\"1 234,50\"\n")
 		if ok.JSON["created"] != 1.0 {

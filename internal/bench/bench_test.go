@@ -359,3 +359,30 @@ func TestLoginBench(t *testing.T) {
 		}
 	})
 }
+
+func TestMemoryBench(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		// At a small size: one file, one bulk request.
+		res, err := bench.RunMemory(context.Background(), storetest.TestConfig(t, kind), bench.MemoryOptions{ImportLines: 300, BulkRecords: 120, Settle: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"start with --demo", "file 1 of 1 (300 lines", "file 1 of 1 (300 lines", "bulk update of 120 computers (1 requests"}
+		if len(res.Steps) != len(want) {
+			t.Fatalf("steps: %+v", res.Steps)
+		}
+		for i, s := range res.Steps {
+			if !strings.Contains(s.Name, want[i]) || s.Peak == 0 || s.After.RSS == 0 {
+				t.Fatalf("step %d: %+v", i, s)
+			}
+		}
+		if res.Steps[1].Outcome != "300 rows checked, nothing written" || res.Steps[2].Outcome != "300 rows read, 300 created" || res.Steps[3].Outcome != "120 updated" {
+			t.Fatalf("answers: %+v", res.Steps)
+		}
+		var out bytes.Buffer
+		res.Print(&out)
+		if !strings.Contains(out.String(), "bulk update") {
+			t.Fatal(out.String())
+		}
+	})
+}

@@ -204,24 +204,7 @@ func loginAttack(ctx context.Context, srv *Server, opt LoginOptions, name string
 	}
 	r.Addresses = len(addrs)
 	// Memory, sampled while the attack lasts.
-	stop := make(chan struct{})
-	sampled := make(chan int64)
-	go func() {
-		var peak int64
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			if m, err := ReadMemory(srv.PID); err == nil && m.RSS > peak {
-				peak = m.RSS
-			}
-			select {
-			case <-stop:
-				sampled <- peak
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	sampled := sampleRSS(srv.PID)
 	var mu sync.Mutex
 	var firstErr error
 	legitDone := make(chan error, 1)
@@ -255,8 +238,7 @@ func loginAttack(ctx context.Context, srv *Server, opt LoginOptions, name string
 		r.Sent += len(clients)
 	}
 	lerr := <-legitDone
-	close(stop)
-	r.PeakRSS = <-sampled
+	r.PeakRSS = sampled()
 	if lerr != nil {
 		return r, lerr
 	}

@@ -93,9 +93,10 @@ func StartInProcess(ctx context.Context, cfg store.Config) (*Server, error) {
 	return s, nil
 }
 
-// ProcessStarter runs `exe serve` on the store in a child process: the figures
-// are then those of the real server, apart from the load generator.
-func ProcessStarter(exe string) StartFunc {
+// ProcessStarter runs `exe serve` on the store in a child process, with args
+// after the store's (e.g. --demo): the figures are then those of the real server,
+// apart from the load generator.
+func ProcessStarter(exe string, args ...string) StartFunc {
 	return func(ctx context.Context, cfg store.Config) (*Server, error) {
 		dataDir := cfg.DataDir
 		if dataDir == "" {
@@ -106,7 +107,7 @@ func ProcessStarter(exe string) StartFunc {
 			defer os.RemoveAll(d) // PostgreSQL: the directory only holds nothing
 			dataDir = d
 		}
-		cmd := exec.Command(exe, "serve", "--addr", "127.0.0.1:0", "--data", dataDir)
+		cmd := exec.Command(exe, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir}, args...)...)
 		for _, kv := range os.Environ() {
 			switch strings.SplitN(kv, "=", 2)[0] {
 			case "PARC_DATABASE_URL", "PARC_DEMO", "PARC_ADDR", "PARC_DATA", "PARC_LOG_LEVEL":

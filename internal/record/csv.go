@@ -1,12 +1,14 @@
 package record
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
 	"encoding/csv"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -136,7 +138,7 @@ func (s *Service) ImportCSV(ctx context.Context, a *Actor, t *Type, r io.Reader,
 		return nil, ErrForbidden()
 	}
 	res := &ImportResult{DryRun: opts.DryRun, Errors: []ImportError{}}
-	data, problem, err := readImportFile(r)
+	file, problem, err := readImportFile(r)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +146,8 @@ func (s *Service) ImportCSV(ctx context.Context, a *Actor, t *Type, r io.Reader,
 		res.Errors = append(res.Errors, *problem)
 		return res, nil
 	}
-	imp, problems, err := s.newImporter(ctx, a, t, data, opts)
+	defer file.Close()
+	imp, problems, err := s.newImporter(ctx, a, t, file, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -177,25 +180,95 @@ func (s *Service) ImportCSV(ctx context.Context, a *Actor, t *Type, r io.Reader,
 // (already in the result), or this is a dry run.
 var errRollback = errors.New("import rolled back")
 
-// readImportFile reads the whole file within MaxImportBytes, without its byte-order
-// mark; a file that is not UTF-8 text, or holds nothing, is a problem of the file.
-func readImportFile(r io.Reader) ([]byte, *ImportError, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
+// readImportFile copies the file to a temporary file within MaxImportBytes, so
+// that a large import holds one line at a time in memory, not the whole file; a
+// file that is not UTF-8 text, or holds nothing, is a problem of the file. The
+// caller closes the spooled file, which removes it.
+func readImportFile(r io.Reader) (*spooledFile, *ImportError, error) {
+	f, err := os.CreateTemp("", "parc-import-*.csv")
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(data) > MaxImportBytes {
-		return nil, nil, E(CodeTooLarge, "err.csv_too_large", MaxImportBytes>>20)
+	sf := &spooledFile{f: f}
+	n, err := io.Copy(f, io.LimitReader(r, MaxImportBytes+1))
+	if err == nil && n > MaxImportBytes {
+		err = E(CodeTooLarge, "err.csv_too_large", MaxImportBytes>>20)
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if !utf8.Valid(data) {
-		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
-		return nil, &ImportError{Line: line, Msg: Msg{Key: "err.csv_encoding"}}, nil
+	if err != nil {
+		sf.Close()
+		return nil, nil, err
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &ImportError{Line: 1, Msg: Msg{Key: "err.csv_empty"}}, nil
+	problem, err := sf.check(n)
+	if err != nil || problem != nil {
+		sf.Close()
+		return nil, problem, err
 	}
-	return data, nil, nil
+	return sf, nil, nil
+}
+
+// spooledFile is an import file on disk, read again from its first line by each
+// pass (the header, then the lines, again when the transaction is retried).
+type spooledFile struct {
+	f         *os.File
+	off, size int64 // the text, after any byte-order mark
+	sep       rune
+}
+
+// check skips the byte-order mark, finds the separator on the header line, and
+// reads the text once through: the line of the first byte that is not UTF-8, or
+// no text at all, is the file's problem.
+func (sf *spooledFile) check(n int64) (*ImportError, error) {
+	br := bufio.NewReaderSize(io.NewSectionReader(sf.f, 0, n), 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\ufeff")) {
+		br.Discard(3)
+		sf.off = 3
+	}
+	sf.size = n - sf.off
+	var header []byte
+	line, inHeader, blank := 1, true, true
+	for {
+		r, size, err := br.ReadRune()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if r == utf8.RuneError && size <= 1 {
+			return &ImportError{Line: line, Msg: Msg{Key: "err.csv_encoding"}}, nil
+		}
+		if r == '\n' {
+			line++
+			inHeader = false
+		} else if inHeader {
+			header = utf8.AppendRune(header, r)
+		}
+		if blank && !unicode.IsSpace(r) {
+			blank = false
+		}
+	}
+	if blank {
+		return &ImportError{Line: 1, Msg: Msg{Key: "err.csv_empty"}}, nil
+	}
+	sf.sep = detectSep(header)
+	return nil, nil
+}
+
+// reader reads the file from its first line.
+func (sf *spooledFile) reader() *csv.Reader {
+	cr := csv.NewReader(bufio.NewReaderSize(io.NewSectionReader(sf.f, sf.off, sf.size), 64<<10))
+	cr.Comma = sf.sep
+	cr.FieldsPerRecord = -1
+	return cr
+}
+
+// Close removes the temporary file.
+func (sf *spooledFile) Close() error {
+	err := sf.f.Close()
+	if rerr := os.Remove(sf.f.Name()); err == nil {
+		err = rerr
+	}
+	return err
 }
 
 // importer turns the lines of one file into records of one type.
@@ -204,7 +277,7 @@ type importer struct {
 	a      *Actor
 	t      *Type
 	opts   ImportOptions
-	data   []byte
+	file   *spooledFile
 	header []string
 	cols   []*Field // by column; nil for columns read as nothing
 	orgCol int      // the organisation column, or -1
@@ -216,8 +289,8 @@ type importer struct {
 
 // newImporter reads the header and the labels the file's references will be
 // resolved with; header problems are returned as the file's problems.
-func (s *Service) newImporter(ctx context.Context, a *Actor, t *Type, data []byte, opts ImportOptions) (*importer, []ImportError, error) {
-	imp := &importer{s: s, a: a, t: t, opts: opts, data: data, refs: map[string]map[string][]int64{}}
+func (s *Service) newImporter(ctx context.Context, a *Actor, t *Type, file *spooledFile, opts ImportOptions) (*importer, []ImportError, error) {
+	imp := &importer{s: s, a: a, t: t, opts: opts, file: file, refs: map[string]map[string][]int64{}}
 	header, err := imp.reader().Read()
 	if err != nil {
 		return nil, []ImportError{csvError(err)}, nil
@@ -247,12 +320,7 @@ func (s *Service) newImporter(ctx context.Context, a *Actor, t *Type, data []byt
 }
 
 // reader reads the file from its first line.
-func (imp *importer) reader() *csv.Reader {
-	cr := csv.NewReader(bytes.NewReader(imp.data))
-	cr.Comma = detectSep(imp.data)
-	cr.FieldsPerRecord = -1
-	return cr
-}
+func (imp *importer) reader() *csv.Reader { return imp.file.reader() }
 
 // createRows creates a record per line after the header, adding every line's
 // problems to res; it returns errRollback when the rest of the file cannot be read
@@ -378,17 +446,6 @@ func cellValue(cell string) string {
 		v = v[1:]
 	}
 	return strings.TrimRightFunc(v, unicode.IsSpace)
-}
-
-func firstInvalid(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(b)
 }
 
 // detectSep picks the separator used most on the header line.
