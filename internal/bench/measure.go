@@ -294,7 +294,18 @@ func (c *Client) Create(ctx context.Context, body []byte) error {
 	return err
 }
 
+// do sends a JSON body (or none), expecting status want.
 func (c *Client) do(ctx context.Context, method, path string, body []byte, want int) ([]byte, error) {
+	contentType := ""
+	if body != nil {
+		contentType = "application/json"
+	}
+	return c.send(ctx, method, path, contentType, body, want)
+}
+
+// send sends a body of the given type (none when contentType is empty), expecting
+// status want; another status is an error with the start of the answer.
+func (c *Client) send(ctx context.Context, method, path, contentType string, body []byte, want int) ([]byte, error) {
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)
@@ -304,8 +315,8 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, want 
 		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Token)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {

@@ -373,29 +373,6 @@ func importFiles(ctx context.Context, c *Client, lines int) ([]importFile, error
 	return files, nil
 }
 
-// send sends a body of the given type, expecting status want.
-func (c *Client) send(ctx context.Context, method, path, contentType string, body []byte, want int) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.Token)
-	req.Header.Set("Content-Type", contentType)
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != want {
-		return nil, fmt.Errorf("%s %s: status %d: %s", method, path, resp.StatusCode, truncate(string(b), 300))
-	}
-	return b, nil
-}
-
 // Print writes the results as a table, each peak against the target.
 func (r *MemoryResult) Print(w io.Writer) {
 	fmt.Fprintf(w, "store %s, server %s; machine: %s\n", r.Store, r.Mode, Machine())
