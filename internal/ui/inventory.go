@@ -326,6 +326,17 @@ func colText(key, detail string) compCol {
 	return compCol{key: key, get: func(_ *req, _ *ingest.Component, d compDetails) string { return d.str(detail) }}
 }
 
+// colIndex is a number that names a thing (a port's SNMP ifIndex), shown as its
+// digits: grouped like a quantity ("83 886 080"), it reads as one.
+func colIndex(key, detail string) compCol {
+	return compCol{key: key, class: "num", get: func(_ *req, _ *ingest.Component, d compDetails) string {
+		if n := d.num(detail); n > 0 {
+			return strconv.FormatInt(n, 10)
+		}
+		return ""
+	}}
+}
+
 func colInt(key, detail string) compCol {
 	return compCol{key: key, class: "num", get: func(c *req, _ *ingest.Component, d compDetails) string {
 		if n := d.num(detail); n > 0 {
@@ -444,7 +455,7 @@ var componentCols = map[string][]compCol{
 			return ""
 		}},
 		colBool("hot_replaceable", "hot_replaceable"), colBool("plugged", "plugged"), colText("status", "status"), colSerial},
-	"port": {colInt("number", "number"), colDesignation("name"), colText("description", "description"),
+	"port": {colIndex("number", "number"), colDesignation("name"), colText("description", "description"),
 		{key: "mac", get: func(_ *req, x *ingest.Component, _ compDetails) string { return x.Serial }},
 		{key: "ips", class: "wrap", get: func(_ *req, _ *ingest.Component, d compDetails) string { return strings.Join(d.list("ips"), ", ") }},
 		{key: "speed", class: "num", get: func(c *req, _ *ingest.Component, d compDetails) string {
