@@ -168,7 +168,7 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 		if p.Computers, err = u.installedOn(c, rec, href); err != nil {
 			return err
 		}
-	case "followups", "tasks", "solution", "approvals", "assets":
+	case "approvals", "assets":
 		if p.TicketTab, err = u.ticketTab(c, rec, tab, href, refused); err != nil {
 			return err
 		}
@@ -238,7 +238,11 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 // one asked for is not among them).
 func (u *UI) itemTabs(c *req, t *record.Type, rec *record.Record, p *ItemPage, tab string, hasInv bool, ports int, links bool) string {
 	href := p.Href
-	p.Tabs = append(p.Tabs, Tab{Key: "details", Label: c.T("ui.item.tab_details"), Href: href})
+	details := c.T("ui.item.tab_details")
+	if t.Name == "tickets" {
+		details = c.T("timeline.tab_thread")
+	}
+	p.Tabs = append(p.Tabs, Tab{Key: "details", Label: details, Href: href})
 	if ports > 0 {
 		p.Tabs = append(p.Tabs, Tab{Key: "components", Label: c.T("ui.inv.tab_ports", fmtInt(c.Lang, int64(ports))), Href: href + "?tab=components"})
 	}
@@ -279,6 +283,12 @@ func (u *UI) itemTabs(c *req, t *record.Type, rec *record.Record, p *ItemPage, t
 // hardware and inventory blocks.
 func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage, hasInv bool, refused *TicketForm) error {
 	href, isComputer, isTicket := p.Href, t.Name == "computers", t.Name == "tickets"
+	if isTicket {
+		// A ticket's details are its thread's header: only the fields that are set.
+		var err error
+		p.TicketTab, err = u.ticketTab(c, rec, "details", href, refused)
+		return err
+	}
 	var locked map[string]bool
 	if lf := lockField(t); lf != nil {
 		locked = lockedSet(rec.String(lf.Name))
@@ -303,16 +313,6 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 			d.Text = u.lockLabels(c, t, rec.String(f.Name))
 		}
 		p.Details = append(p.Details, d)
-	}
-	if isTicket {
-		due, err := u.clockDetails(c, rec)
-		if err != nil {
-			return err
-		}
-		p.Details = append(p.Details, due...)
-		if p.TicketTab, err = u.ticketTab(c, rec, "details", href, refused); err != nil {
-			return err
-		}
 	}
 	if hasInv {
 		p.Blocks = append(p.Blocks, u.hardwareBlock(c, t, rec, locked))

@@ -40,6 +40,13 @@ type TicketTab struct {
 	PendingReason string
 	Version       int64
 
+	// The thread (details tab): its header, entries and suggested articles.
+	Head      *TicketHead
+	Thread    []ThreadView
+	Suggested []Link
+	// Canned are the saved texts offered by kind (followup, solution).
+	Canned map[string][]CannedOption
+
 	// Form is the refused form shown again, nil when none.
 	Form *TicketForm
 }
@@ -106,7 +113,9 @@ func (x *TicketTab) keepChoices() {
 	switch x.Form.Name {
 	case "status":
 		pick(x.Statuses, "status")
-	case "tasks", "approvals":
+	case "tasks":
+		pick(x.Users, "user_id")
+	case "approvals":
 		pick(x.Users, "user_id")
 	case "solution":
 		pick(x.Articles, "kb_article_id")
@@ -125,11 +134,11 @@ type AssetLink struct {
 	MoreHref              string
 }
 
-// ticketTabs are the work tabs of a ticket's page, after its details.
+// ticketTabs are the work tabs of a ticket's page, after its thread: follow-ups,
+// tasks and the solution are written in the thread itself.
 func ticketTabs(c *req, href string) []Tab {
 	var out []Tab
-	for _, k := range [][2]string{{"followups", "ui.ticket.tab_followups"}, {"tasks", "ui.ticket.tab_tasks"},
-		{"solution", "ui.ticket.tab_solution"}, {"approvals", "ui.ticket.tab_approvals"}, {"assets", "ui.ticket.tab_assets"}} {
+	for _, k := range [][2]string{{"approvals", "ui.ticket.tab_approvals"}, {"assets", "ui.ticket.tab_assets"}} {
 		out = append(out, Tab{Key: k[0], Label: c.T(k[1]), Href: href + "?tab=" + k[0]})
 	}
 	return out
@@ -156,31 +165,7 @@ func (u *UI) ticketTab(c *req, rec *record.Record, tab, href string, refused *Ti
 				x.Statuses = append(x.Statuses, Option{Value: to, Label: enumLabel(c, f, to), Selected: s == st})
 			}
 		}
-	case "followups":
-		if x.Entries, err = u.entries(c, hd, rec.ID, "ticket-followups"); err != nil {
-			return nil, err
-		}
-		x.Files, err = u.fileViews(c, hd, rec.ID, "/tickets/"+strconv.FormatInt(rec.ID, 10))
-	case "tasks":
-		if x.Tasks, err = u.entries(c, hd, rec.ID, "ticket-tasks"); err != nil {
-			return nil, err
-		}
-		if x.Users, err = u.options(c, "users", nil); err != nil {
-			return nil, err
-		}
-		for i := range x.Users {
-			x.Users[i].Selected = x.Users[i].Value == strconv.FormatInt(c.Actor.UserID, 10)
-		}
-		var total int64
-		total, err = hd.TimeSpent(c.R.Context(), rec)
-		x.TotalTime = fmtMinutes(c, total)
-	case "solution":
-		x.Solution = rec.String("solution")
-		f := rec.Type.Field("solution_type")
-		for _, o := range f.Options {
-			x.SolutionTypes = append(x.SolutionTypes, Option{Value: o, Label: enumLabel(c, f, o), Selected: o == rec.String("solution_type")})
-		}
-		x.Articles, err = u.articleOptions(c)
+		err = u.threadTab(c, rec, x)
 	case "approvals":
 		var aps []*record.Record
 		if aps, err = hd.Approvals(c.R.Context(), c.Actor, rec.ID); err != nil {
@@ -311,25 +296,6 @@ func (u *UI) ticketRows(c *req, q record.ListQuery) ([]Row, bool, error) {
 		}})
 	}
 	return out, page.NextCursor != "", nil
-}
-
-// clockDetails are a ticket's due times with the business time left.
-func (u *UI) clockDetails(c *req, rec *record.Record) ([]Detail, error) {
-	tto, ttr, err := u.Helpdesk.Clock(c.R.Context(), rec)
-	if err != nil {
-		return nil, err
-	}
-	var out []Detail
-	for _, d := range []struct {
-		key string
-		due *helpdesk.Due
-	}{{"ui.ticket.tto_left", tto}, {"ui.ticket.ttr_left", ttr}} {
-		if d.due == nil {
-			continue
-		}
-		out = append(out, Detail{Label: c.T(d.key), Text: u.dueText(c, d.due)})
-	}
-	return out, nil
 }
 
 func (u *UI) dueText(c *req, d *helpdesk.Due) string {

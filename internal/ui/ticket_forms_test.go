@@ -126,7 +126,7 @@ func TestTicketFormsShowTheirErrors(t *testing.T) {
 		if err := e.app.Records.Trash(ctx, e.sys, tasks, page.Records[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		b.get(href+"?tab=tasks").must(t, http.StatusOK, fr("ui.ticket.total_time", fr("ui.duration.hours_minutes", 1, 15)))
+		b.get(href).must(t, http.StatusOK, fr("ui.ticket.total_time", fr("ui.duration.hours_minutes", 1, 15)))
 		p = b.post(href+"/solution", url.Values{"_csrf": {b.csrf()}, "solution": {"Câble remplacé"}, "solution_type": {"fixed"}, "parts_used": {"Câble HDMI 2 m"}})
 		if p.Status != http.StatusSeeOther {
 			t.Fatalf("solution form: %d %s", p.Status, p.Body)
