@@ -147,6 +147,9 @@ func loadHelpdesk(ctx context.Context, a *Services, orgs map[string]int64) (map[
 	if err := d.settings(holidays); err != nil {
 		return nil, err
 	}
+	if err := d.canned(); err != nil {
+		return nil, err
+	}
 	if err := d.articles(); err != nil {
 		return nil, err
 	}

@@ -139,5 +139,6 @@ func Types() []*record.Type {
 				{Name: "comment", Kind: record.LongText},
 			},
 			Hooks: record.Hooks{BeforeWrite: slaBeforeWrite}},
+		cannedType(),
 	}
 }

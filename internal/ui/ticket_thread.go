@@ -79,6 +79,16 @@ func (u *UI) threadTab(c *req, rec *record.Record, x *TicketTab) error {
 		return err
 	}
 	x.Suggested = u.suggestArticles(c, rec.String("title"))
+	canned, err := hd.CannedFor(ctx, c.Actor, rec)
+	if err != nil {
+		return err
+	}
+	x.Canned = map[string][]CannedOption{}
+	for kind, list := range canned {
+		for _, cr := range list {
+			x.Canned[kind] = append(x.Canned[kind], CannedOption{ID: cr.ID, Label: cr.Name, Text: cr.Content})
+		}
+	}
 	if x.Assets, err = u.ticketAssets(c, rec); err != nil {
 		return err
 	}

@@ -91,3 +91,54 @@ func TestTicketThreadOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestCannedResponsesOffered: the thread's follow-up and solution forms offer the
+// active canned responses of the ticket's category, of its parent and of every
+// category, not those of another category nor inactive ones; a technician writes
+// them through the record pages, with their history.
+func TestCannedResponsesOffered(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		e := newEnv(t, kind)
+		ctx := context.Background()
+		root := e.sys.Tree.Root
+		if _, err := e.app.Auth.CreateUser(ctx, e.sys, "tech", "tech-password-123", "technician", root); err != nil {
+			t.Fatal(err)
+		}
+		hw := e.create("ticket-categories", record.Input{"name": "Matériel", "organization_id": root})
+		printer := e.create("ticket-categories", record.Input{"name": "Imprimante", "parent_id": hw, "organization_id": root})
+		mail := e.create("ticket-categories", record.Input{"name": "Messagerie", "organization_id": root})
+		b := e.browser("fr")
+		b.login("tech", "tech-password-123")
+		p := b.post("/canned-responses/new", url.Values{"_csrf": {b.csrf()}, "name": {"Relancer le spouleur"}, "kind": {"followup"},
+			"category_id": {record.Format(printer)}, "content": {"Pouvez-vous redémarrer l'imprimante ?"}, "active": {"true"}, "organization_id": {record.Format(root)}})
+		if p.Status != http.StatusSeeOther {
+			t.Fatalf("new canned response: %d %s", p.Status, p.Body)
+		}
+		e.create("canned-responses", record.Input{"name": "Matériel changé", "kind": "solution", "category_id": hw, "content": "Pièce remplacée.", "organization_id": root})
+		e.create("canned-responses", record.Input{"name": "Précisions", "kind": "followup", "content": "Depuis quand ?", "organization_id": root})
+		e.create("canned-responses", record.Input{"name": "Boîte pleine", "kind": "solution", "category_id": mail, "content": "Boîte archivée.", "organization_id": root})
+		e.create("canned-responses", record.Input{"name": "Ancien texte", "kind": "followup", "content": "Obsolète.", "active": false, "organization_id": root})
+
+		id := e.create("tickets", record.Input{"title": "Imprimante bloquée", "category_id": printer, "organization_id": root})
+		page := b.get("/tickets/" + record.Format(id)).must(t, http.StatusOK,
+			`<select id="fu-content-canned" class="canned" data-target="fu-content">`,
+			`data-text="Pouvez-vous redémarrer l&#39;imprimante ?">Relancer le spouleur</option>`,
+			`data-text="Depuis quand ?">Précisions</option>`,
+			`<select id="sol-text-canned" class="canned" data-target="sol-text">`,
+			`data-text="Pièce remplacée.">Matériel changé</option>`)
+		for _, absent := range []string{"Boîte pleine", "Ancien texte"} {
+			if strings.Contains(page.Body, absent) {
+				t.Fatalf("the thread offers %q", absent)
+			}
+		}
+		// The follow-up form offers follow-up texts only.
+		fu := page.Body[strings.Index(page.Body, `id="followup-form"`):strings.Index(page.Body, `id="task-form"`)]
+		if strings.Contains(fu, "Matériel changé") {
+			t.Fatal("a solution text is offered for a follow-up")
+		}
+		hist, err := e.app.Records.History(ctx, e.sys, e.app.Reg.MustType("canned-responses"), 1, 10, 0)
+		if err != nil || len(hist) == 0 || hist[0].UserName != "tech" {
+			t.Fatalf("history of the canned response: %v %+v", err, hist)
+		}
+	})
+}

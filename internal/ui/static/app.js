@@ -246,8 +246,27 @@
     });
   }
 
+  // Canned responses (ticket thread): choosing one writes its text in the form's
+  // text box, after what is already typed. Without script the list stays hidden.
+  function cannedResponses() {
+    document.querySelectorAll("select.canned").forEach(function (sel) {
+      var box = sel.closest(".canned-pick");
+      if (box) box.hidden = false;
+      sel.addEventListener("change", function () {
+        var opt = sel.options[sel.selectedIndex];
+        var target = document.getElementById(sel.dataset.target);
+        if (!opt || !opt.value || !target) return;
+        var text = opt.dataset.text || "";
+        target.value = target.value.trim() ? target.value.replace(/\s+$/, "") + "\n\n" + text : text;
+        target.focus();
+        sel.selectedIndex = 0;
+      });
+    });
+  }
+
   onReady(function () {
     kbSuggest();
+    cannedResponses();
     printButtons();
     navToggle();
     tableFilters();
