@@ -88,4 +88,3 @@ func (s *Service) categoryAncestors(ctx context.Context, id int64) ([]int64, err
 	}
 	return out, nil
 }
-

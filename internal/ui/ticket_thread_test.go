@@ -120,7 +120,7 @@ func TestCannedResponsesOffered(t *testing.T) {
 		e.create("canned-responses", record.Input{"name": "Ancien texte", "kind": "followup", "content": "Obsolète.", "active": false, "organization_id": root})
 
 		id := e.create("tickets", record.Input{"title": "Imprimante bloquée", "category_id": printer, "organization_id": root})
-		page := b.get("/tickets/" + record.Format(id)).must(t, http.StatusOK,
+		page := b.get("/tickets/"+record.Format(id)).must(t, http.StatusOK,
 			`<select id="fu-content-canned" class="canned" data-target="fu-content">`,
 			`data-text="Pouvez-vous redémarrer l&#39;imprimante ?">Relancer le spouleur</option>`,
 			`data-text="Depuis quand ?">Précisions</option>`,
