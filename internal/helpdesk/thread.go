@@ -107,6 +107,7 @@ func (s *Service) Thread(ctx context.Context, a *record.Actor, ticketID int64) (
 	if err != nil {
 		return nil, err
 	}
+	sawSolution := false // hist is newest first
 	for _, h := range hist {
 		e := ThreadEntry{At: h.At, Author: h.UserName}
 		if n := names[h.UserID]; n != "" {
@@ -118,6 +119,13 @@ func (s *Service) Thread(ctx context.Context, a *record.Actor, ticketID int64) (
 				continue // the solution entry says it
 			}
 			e.Kind, e.From, e.To = EntryStatus, h.OldValue, h.NewValue
+		case h.Field == "solution" && h.NewValue != "":
+			// Each solution given, refused ones included: the history keeps their text.
+			e.Kind, e.Text = EntrySolution, h.NewValue
+			if !sawSolution {
+				e.SolutionType = tk.String("solution_type") // the last one's
+			}
+			sawSolution = true
 		case h.Field == "assigned_user_id" && h.Action == "update":
 			e.Kind, e.To = EntryAssign, h.NewLabel
 		case h.Field == "escalation":
@@ -133,7 +141,8 @@ func (s *Service) Thread(ctx context.Context, a *record.Actor, ticketID int64) (
 		}
 		out = append(out, e)
 	}
-	if sol := tk.String("solution"); sol != "" {
+	if sol := tk.String("solution"); sol != "" && !sawSolution {
+		// A solution whose history is past what was read (or written without it).
 		at, _ := tk.Values["solved_at"].(time.Time)
 		if at.IsZero() {
 			at = tk.UpdatedAt

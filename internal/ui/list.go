@@ -286,12 +286,19 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 	if sortNow == "" {
 		sortNow = t.DefaultSort
 	}
-	idColumn := len(cols) == 0 || cols[0].Kind == record.Ref
+	// Tickets are known by their number: it leads their lists.
+	idColumn := len(cols) == 0 || cols[0].Kind == record.Ref || t.Name == "tickets"
 	if idColumn {
 		p.Columns = append(p.Columns, Column{Label: c.T("field.id"), Class: "num"})
 	}
 	for _, f := range cols {
 		col := Column{Label: c.T(f.LabelKey()), Class: kindClass(f)}
+		if t.Name == "tickets" {
+			col.Class = ticketColumnClass(f)
+			if l := ticketColumnLabel(c, f); l != "" {
+				col.Label = l
+			}
+		}
 		if f.Sort {
 			next := f.Name
 			switch sortNow {
@@ -307,8 +314,12 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 		p.Columns = append(p.Columns, col)
 	}
 	withOrg := showOrg(c.Actor, t)
+	orgClass := ""
+	if t.Name == "tickets" {
+		orgClass = "fold-1" // the requester and the title say whose it is
+	}
 	if withOrg {
-		p.Columns = append(p.Columns, Column{Label: c.T("field.organization_id")})
+		p.Columns = append(p.Columns, Column{Label: c.T("field.organization_id"), Class: orgClass})
 	}
 
 	p.Selectable = !q.Trash && !t.SystemOnly && c.Actor.Can(t, record.Update)
@@ -320,7 +331,13 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 		}
 		for i, f := range cols {
 			cell := u.cell(c, r, f)
-			if i == 0 && !idColumn {
+			if t.Name == "tickets" {
+				if tc, ok := u.ticketListCell(c, r, f); ok {
+					cell = tc
+				}
+				cell.Class = strings.TrimSpace(cell.Class + " " + ticketColumnClass(f))
+			}
+			if i == 0 && (!idColumn || t.Name == "tickets") {
 				cell.Href = row.Href
 				if cell.Text == "" {
 					cell.Text = "#" + strconv.FormatInt(r.ID, 10)
@@ -329,7 +346,7 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 			row.Cells = append(row.Cells, cell)
 		}
 		if withOrg {
-			row.Cells = append(row.Cells, Cell{Text: r.Display["organization_id"]})
+			row.Cells = append(row.Cells, Cell{Text: r.Display["organization_id"], Class: orgClass})
 		}
 		if q.Trash {
 			row.Restore = c.Actor.CanIn(t, record.Delete, r.OrgID)

@@ -160,8 +160,8 @@ func (u *UI) dueViews(c *req, rec *record.Record) ([]DueView, error) {
 	return out, nil
 }
 
-// dueState classes a due time: late, at risk (under an hour of business time
-// left), running, paused, met or missed.
+// dueState classes a due time: late, at risk (less business time left than the
+// lists' at-risk window), running, paused, met or missed.
 func dueState(d *helpdesk.Due) string {
 	switch {
 	case d.Done && d.Met:
@@ -172,7 +172,7 @@ func dueState(d *helpdesk.Due) string {
 		return "paused"
 	case d.Left < 0:
 		return "late"
-	case d.Left < time.Hour:
+	case d.Left < helpdesk.AtRiskWindow:
 		return "risk"
 	}
 	return "ok"
@@ -302,4 +302,65 @@ type CannedOption struct {
 // target.
 func (x *TicketTab) CannedFor(kind, target string) CannedView {
 	return CannedView{Target: target, Options: x.Canned[kind]}
+}
+
+// ticketListCell writes the cells of a ticket list that read better than their
+// raw value: the priority's name, and the resolution due time with its state
+// (text and a mark, colour only adds). ok is false for the other fields.
+func (u *UI) ticketListCell(c *req, r *record.Record, f *record.Field) (Cell, bool) {
+	switch f.Name {
+	case "priority":
+		p := r.Int("priority")
+		if p == 0 {
+			return Cell{}, true
+		}
+		return Cell{Text: priorityLabel(c, p), Class: "prio prio-" + strconv.FormatInt(p, 10)}, true
+	case "ttr_due_at":
+		st := helpdesk.DueState(r, u.App.Records.Now())
+		if st == helpdesk.DueNone {
+			return Cell{}, true
+		}
+		at, _ := r.Values["ttr_due_at"].(time.Time)
+		return Cell{Text: c.T("timeline.sla."+st, u.shortDateTime(c, at)), Class: "sla sla-" + st}, true
+	}
+	return Cell{}, false
+}
+
+// ticketColumnClass folds the less needed columns of a ticket list on narrower
+// screens (the stylesheet hides fold-1 first, then fold-2).
+func ticketColumnClass(f *record.Field) string {
+	switch f.Name {
+	case "title":
+		return "long title"
+	case "type", "category_id":
+		return "fold-1"
+	case "user_id":
+		return "fold-2 soft-wrap"
+	case "assigned_user_id", "status":
+		return "soft-wrap"
+	case "priority":
+		return "nowrap"
+	}
+	return ""
+}
+
+// shortDateTime writes an instant without its year when it is this year's, for
+// narrow columns.
+func (u *UI) shortDateTime(c *req, t time.Time) string {
+	t = t.In(u.Loc)
+	if t.Year() != u.App.Records.Now().In(u.Loc).Year() {
+		return fmtDateTime(c.Lang, t, u.Loc)
+	}
+	if c.Lang == "fr" {
+		return t.Format("02/01 15:04")
+	}
+	return t.Format("Jan 2 15:04")
+}
+
+// ticketColumnLabel is a shorter header for a ticket list's column, else "".
+func ticketColumnLabel(c *req, f *record.Field) string {
+	if f.Name == "ttr_due_at" {
+		return c.T("timeline.sla_column")
+	}
+	return ""
 }
