@@ -50,6 +50,8 @@ type ItemPage struct {
 	// TicketTab is a ticket's work tab; ReportHref its intervention report;
 	// TakeHref assigns it to the user. AssetTickets: an asset's tickets.
 	TicketTab            *TicketTab
+	// Remote: a computer's remote-control launches.
+	Remote *RemoteView
 	ReportHref, TakeHref string
 	AssetTickets         *AssetLink
 }
@@ -314,6 +316,12 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		}
 		p.Details = append(p.Details, d)
 	}
+	if isComputer {
+		var err error
+		if p.Remote, err = u.remoteView(c, rec, 0); err != nil {
+			return err
+		}
+	}
 	if hasInv {
 		p.Blocks = append(p.Blocks, u.hardwareBlock(c, t, rec, locked))
 		b, err := u.inventoryBlock(c, rec, href)
@@ -346,6 +354,8 @@ func (u *UI) history(c *req, t *record.Type, rec *record.Record, p *ItemPage) er
 			h.Field = u.fieldLabel(c, t, e.Field)
 			f := t.Field(e.Field)
 			switch {
+			case e.Field == "remote":
+				h.Old, h.New = "", remoteHistoryText(c, e.NewValue)
 			case e.Field == "organization_id":
 				h.Old, h.New = orgLabel(c.Actor, e.OldValue), orgLabel(c.Actor, e.NewValue)
 			case f != nil && f.Hidden:

@@ -132,6 +132,9 @@ type AssetLink struct {
 	TypeName, Label, Href string
 	Previous              []Row
 	MoreHref              string
+	// Remote: a linked computer's remote-control launches, from the ticket.
+	Remote *RemoteView
+	rec    *record.Record
 }
 
 // ticketTabs are the work tabs of a ticket's page, after its thread: follow-ups,
@@ -242,7 +245,7 @@ func (u *UI) ticketAssets(c *req, tk *record.Record) ([]AssetLink, error) {
 		if err != nil {
 			continue // an asset the user does not see is not named to them
 		}
-		l := AssetLink{TypeName: c.T(typeKey(t, false)), Label: a.Label()}
+		l := AssetLink{TypeName: c.T(typeKey(t, false)), Label: a.Label(), rec: a}
 		if !u.portalOnly(c.Actor) {
 			l.Href = "/" + t.Name + "/" + strconv.FormatInt(a.ID, 10)
 		}

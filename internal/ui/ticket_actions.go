@@ -52,6 +52,7 @@ func (u *UI) registerTicket(mux *http.ServeMux) {
 		}))
 	}
 	mux.HandleFunc("POST /tickets/{id}/tasks/{task}/done", u.page(u.taskDone))
+	u.registerRemote(mux)
 }
 
 // ticketRefused shows the ticket page again after a refused form: 422 with the

@@ -92,6 +92,13 @@ func (u *UI) threadTab(c *req, rec *record.Record, x *TicketTab) error {
 	if x.Assets, err = u.ticketAssets(c, rec); err != nil {
 		return err
 	}
+	for i := range x.Assets {
+		if a := x.Assets[i].rec; a != nil && a.Type.Name == "computers" && x.CanAct && x.Open {
+			if x.Assets[i].Remote, err = u.remoteView(c, a, rec.ID); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 

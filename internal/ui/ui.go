@@ -28,6 +28,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/kb"
 	"parc/internal/record"
+	"parc/internal/remote"
 	"parc/internal/search"
 )
 
@@ -70,6 +71,7 @@ type Services struct {
 	KB        *kb.Service
 	Search    *search.Service
 	Inventory *ingest.Service // the read views of computers' inventories, the settings
+	Remote    *remote.Service // remote-control launches of computers
 }
 
 // New makes the HTML interface; templates are parsed once, here.
