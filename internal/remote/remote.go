@@ -34,7 +34,9 @@ type Service struct {
 }
 
 // NewService makes the remote intervention service.
-func NewService(rec *record.Service, inv *ingest.Service) *Service { return &Service{Rec: rec, Inv: inv} }
+func NewService(rec *record.Service, inv *ingest.Service) *Service {
+	return &Service{Rec: rec, Inv: inv}
+}
 
 func (s *Service) computers() *record.Type { return s.Rec.Reg.MustType("computers") }
 

@@ -49,9 +49,9 @@ type ItemPage struct {
 
 	// TicketTab is a ticket's work tab; ReportHref its intervention report;
 	// TakeHref assigns it to the user. AssetTickets: an asset's tickets.
-	TicketTab            *TicketTab
+	TicketTab *TicketTab
 	// Remote: a computer's remote-control launches.
-	Remote *RemoteView
+	Remote               *RemoteView
 	ReportHref, TakeHref string
 	AssetTickets         *AssetLink
 }

@@ -12,9 +12,9 @@ import (
 // that records the launch and then opens it.
 type RemoteView struct {
 	Computer, Action string
-	Links                  []RemoteLink
-	CSRF                   string
-	TicketID               int64 // the ticket the launch is opened from, 0 for none
+	Links            []RemoteLink
+	CSRF             string
+	TicketID         int64 // the ticket the launch is opened from, 0 for none
 }
 
 // RemoteLink is one launch as a button.
@@ -74,4 +74,3 @@ func remoteHistoryText(c *req, v string) string {
 	tool, target, _ := strings.Cut(v, ": ")
 	return remoteToolLabel(c, tool) + " · " + target
 }
-
