@@ -241,7 +241,7 @@ func (l *loader) lookup(query string, into map[string]int64) error {
 }
 
 func (l *loader) run() error {
-	if err := l.lookup("SELECT code, id FROM states WHERE deleted_at IS NULL", l.states); err != nil {
+	if err := l.lookup("SELECT code, id FROM states WHERE organization_id IS NULL AND deleted_at IS NULL", l.states); err != nil {
 		return err
 	}
 	for _, st := range stateWeights {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"parc/internal/store"
@@ -250,6 +251,9 @@ func (a *Actor) Scope(t *Type, action Action) OrgScope {
 // global type (the software catalogue, states, manufacturers, profiles...) is shared
 // by every organisation, so writing one needs the right over all of them: a
 // client's administrator reads shared data but does not change it for the others.
+//
+// For OrgShared types it reports whether the action is allowed somewhere: which
+// records it reaches is decided per record (CanOwn).
 func (a *Actor) Can(t *Type, action Action) bool {
 	if t.Scope == Global && action != Read && action != ReadOwn {
 		return a.CanEverywhere(t, action)
@@ -304,7 +308,53 @@ func (a *Actor) CanIn(t *Type, action Action, org int64) bool {
 	if t.Scope == Global {
 		return a.Can(t, action)
 	}
+	if t.Scope == OrgShared && action != Read {
+		return a.CanOwn(t, action, org, false)
+	}
 	return a.Scope(t, action).Has(org)
+}
+
+// CanOwn reports whether the actor may do a write action on a record of an
+// OrgShared type owned by org (0: shared by all), visible in org's
+// sub-organisations when recursive. A write reaches every organisation that sees
+// the record, so it needs the right in all of them: everywhere for a shared
+// record, in org's whole sub-tree for a recursive one, in org for the others.
+func (a *Actor) CanOwn(t *Type, action Action, org int64, recursive bool) bool {
+	switch {
+	case a.System:
+		return true
+	case org == 0:
+		return a.CanEverywhere(t, action)
+	case a.Tree.Get(org) == nil:
+		return false
+	case recursive:
+		return a.CanInSubtree(t, action, org)
+	}
+	return a.Scope(t, action).Has(org)
+}
+
+// CanRecord reports whether the actor may do action on the record r: in its
+// organisation, or for an OrgShared record over every organisation it reaches.
+func (a *Actor) CanRecord(r *Record, action Action) bool {
+	if r.Type.Scope == OrgShared && action != Read {
+		return a.CanOwn(r.Type, action, r.OrgID, r.Bool(RecursiveField))
+	}
+	return a.CanIn(r.Type, action, r.OrgID)
+}
+
+// SeenFrom lists the organisations whose OrgShared records are visible from org:
+// org itself and its ancestors (whose records are visible below them when recursive).
+func (t *OrgTree) SeenFrom(org int64) (self int64, ancestors []int64) {
+	o := t.byID[org]
+	if o == nil {
+		return 0, nil
+	}
+	for _, p := range strings.Split(strings.Trim(o.Path, "/"), "/") {
+		if id, err := strconv.ParseInt(p, 10, 64); err == nil && id != org {
+			ancestors = append(ancestors, id)
+		}
+	}
+	return org, ancestors
 }
 
 // CanRights reports whether the actor holds every right of r in organisation org:

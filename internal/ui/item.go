@@ -214,7 +214,9 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 	if rec.DeletedAt != nil {
 		p.Deleted = fmtDateTime(c.Lang, *rec.DeletedAt, u.Loc)
 	}
-	if t.Scope == record.OrgScoped {
+	if t.Scope == record.OrgShared && rec.OrgID == 0 {
+		p.Org = &Cell{Text: c.T("ui.catalog.shared")}
+	} else if t.HasOrg() {
 		org := Cell{Text: rec.Display["organization_id"]}
 		if org.Text == "" {
 			org.Text = orgName(c.Actor, rec.OrgID)
@@ -224,12 +226,12 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 		}
 		p.Org = &org
 	}
-	if !p.InTrash && canUpdate(c.Actor, t, rec.OrgID) {
+	if !p.InTrash && canUpdate(c.Actor, rec) {
 		p.EditHref = href + "/edit"
 	}
-	p.CanTrash = !p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
-	p.CanRestore = p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
-	p.CanPurge = p.InTrash && c.Actor.CanIn(t, record.Purge, rec.OrgID)
+	p.CanTrash = !p.InTrash && c.Actor.CanRecord(rec, record.Delete)
+	p.CanRestore = p.InTrash && c.Actor.CanRecord(rec, record.Delete)
+	p.CanPurge = p.InTrash && c.Actor.CanRecord(rec, record.Purge)
 
 	return p
 }
@@ -252,7 +254,7 @@ func (u *UI) itemTabs(c *req, t *record.Type, rec *record.Record, p *ItemPage, t
 	if t.Name == "tickets" {
 		p.Tabs = append(p.Tabs, ticketTabs(c, href)...)
 		p.ReportHref = href + "/report"
-		if rec.String("status") == "new" && canUpdate(c.Actor, t, rec.OrgID) && rec.DeletedAt == nil {
+		if rec.String("status") == "new" && canUpdate(c.Actor, rec) && rec.DeletedAt == nil {
 			p.TakeHref = href + "/take"
 		}
 	}
