@@ -94,24 +94,32 @@ type Org struct {
 
 // OrgTree is the set of live organisations.
 type OrgTree struct {
-	byID  map[int64]*Org
-	all   []*Org
-	Root  int64
-	Count int
+	byID map[int64]*Org
+	all  []*Org
+	// trashed organisations, outside the tree: rights over them are those over
+	// their place in it (see trashedCovered).
+	trashed map[int64]*Org
+	Root    int64
+	Count   int
 }
 
 // LoadOrgTree reads the organisation tree; it is small (one row per organisation).
 func LoadOrgTree(ctx context.Context, db *store.DB) (*OrgTree, error) {
-	rows, err := db.QueryContext(ctx, "SELECT id, COALESCE(parent_id, 0), name, path FROM organizations WHERE deleted_at IS NULL ORDER BY path")
+	rows, err := db.QueryContext(ctx, "SELECT id, COALESCE(parent_id, 0), name, path, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END FROM organizations ORDER BY path")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	t := &OrgTree{byID: map[int64]*Org{}}
+	t := &OrgTree{byID: map[int64]*Org{}, trashed: map[int64]*Org{}}
 	for rows.Next() {
 		o := &Org{}
-		if err := rows.Scan(&o.ID, &o.ParentID, &o.Name, &o.Path); err != nil {
+		var gone int
+		if err := rows.Scan(&o.ID, &o.ParentID, &o.Name, &o.Path, &gone); err != nil {
 			return nil, err
+		}
+		if gone == 1 {
+			t.trashed[o.ID] = o
+			continue
 		}
 		t.byID[o.ID] = o
 		t.all = append(t.all, o)
@@ -305,6 +313,9 @@ func (a *Actor) CanIn(t *Type, action Action, org int64) bool {
 	if a.System {
 		return true
 	}
+	if t.Scope == SelfScoped && a.Tree.trashed[org] != nil {
+		return a.trashedCovered(t, action, org)
+	}
 	if t.Scope == Global {
 		return a.Can(t, action)
 	}
@@ -355,6 +366,37 @@ func (t *OrgTree) SeenFrom(org int64) (self int64, ancestors []int64) {
 		}
 	}
 	return org, ancestors
+}
+
+// trashedCovered reports whether the actor may do action on the trashed
+// organisation org: a grant with its sub-tree on a live ancestor of org allows it,
+// as it did before org was trashed. The administrator of a parent organisation
+// restores or purges the sub-organisation they trashed.
+func (a *Actor) trashedCovered(t *Type, action Action, org int64) bool {
+	o := a.Tree.trashed[org]
+	if o == nil {
+		return false
+	}
+	for _, g := range a.Grants {
+		root := a.Tree.Get(g.OrgID)
+		if g.Recursive && root != nil && root.ID != org && strings.HasPrefix(o.Path, root.Path) && g.Rights.Allows(t.Name, action) {
+			return true
+		}
+	}
+	return false
+}
+
+// TrashedIn lists the trashed organisations on which the actor may do action on
+// type t (see trashedCovered).
+func (a *Actor) TrashedIn(t *Type, action Action) []int64 {
+	var out []int64
+	for id := range a.Tree.trashed {
+		if a.trashedCovered(t, action, id) {
+			out = append(out, id)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 // CanRights reports whether the actor holds every right of r in organisation org:

@@ -62,6 +62,12 @@ func (s *Service) scopeSQL(a *Actor, t *Type, action Action) (string, []any, boo
 	if len(sc.IDs) > 0 {
 		parts = append(parts, col+" IN ("+intList(sc.IDs)+")")
 	}
+	if t.Scope == SelfScoped {
+		// Trashed organisations, outside the tree, under one the actor covers.
+		if gone := a.TrashedIn(t, action); len(gone) > 0 {
+			parts = append(parts, col+" IN ("+intList(gone)+")")
+		}
+	}
 	if len(sc.OwnIDs) > 0 {
 		parts = append(parts, "("+col+" IN ("+intList(sc.OwnIDs)+") AND "+t.OwnerField()+" = ?)")
 		args = append(args, a.UserID)
