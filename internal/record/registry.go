@@ -244,7 +244,8 @@ func (r *Registry) add(t *Type) error {
 	}
 	t.byName = map[string]*Field{}
 	if t.Scope == OrgShared && !hasField(t.Fields, RecursiveField) {
-		t.Fields = append(t.Fields, &Field{Name: RecursiveField, Kind: Bool, Label: "field.visible_below", Default: false, List: true, Sort: true})
+		// First, so that forms show it by the organisation it completes.
+		t.Fields = append([]*Field{{Name: RecursiveField, Kind: Bool, Label: "field.visible_below", Default: false, Sort: true}}, t.Fields...)
 	}
 	for _, f := range t.Fields {
 		if reserved[f.Name] {

@@ -215,11 +215,14 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 		p.Deleted = fmtDateTime(c.Lang, *rec.DeletedAt, u.Loc)
 	}
 	if t.Scope == record.OrgShared && rec.OrgID == 0 {
-		p.Org = &Cell{Text: c.T("ui.catalog.shared")}
+		p.Org = &Cell{Text: ownerText(c, rec)}
 	} else if t.HasOrg() {
 		org := Cell{Text: rec.Display["organization_id"]}
 		if org.Text == "" {
 			org.Text = orgName(c.Actor, rec.OrgID)
+		}
+		if t.Scope == record.OrgShared {
+			org.Text = ownerText(c, rec)
 		}
 		if orgs := u.App.Reg.MustType("organizations"); c.Actor.CanIn(orgs, record.Read, rec.OrgID) {
 			org.Href = "/organizations/" + strconv.FormatInt(rec.OrgID, 10)
@@ -451,4 +454,20 @@ func sizeText(c *req, s string) string {
 		return s
 	}
 	return fmtSize(c, n)
+}
+
+// ownerText says whose a catalogue record (OrgShared) is: every organisation's, or
+// one organisation's, with its sub-organisations when they see it too.
+func ownerText(c *req, r *record.Record) string {
+	if r.OrgID == 0 {
+		return c.T("ui.catalog.shared")
+	}
+	name := r.Display["organization_id"]
+	if name == "" {
+		name = orgName(c.Actor, r.OrgID)
+	}
+	if r.Bool(record.RecursiveField) {
+		return c.T("ui.catalog.with_below", name)
+	}
+	return name
 }

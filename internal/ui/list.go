@@ -333,8 +333,8 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 		}
 		if withOrg {
 			org := r.Display["organization_id"]
-			if t.Scope == record.OrgShared && r.OrgID == 0 {
-				org = c.T("ui.catalog.shared")
+			if t.Scope == record.OrgShared {
+				org = ownerText(c, r)
 			}
 			row.Cells = append(row.Cells, Cell{Text: org})
 		}
