@@ -60,7 +60,7 @@ func TestCatalogueFormsOfAnOrganisation(t *testing.T) {
 		}
 		admin := e.browser("fr")
 		admin.login("admin", adminPassword)
-		comp = admin.get("/computers/new?organization_id=" + record.Format(clientB)).must(t, http.StatusOK, ">Commun</option>", ">Prêté client B</option>")
+		comp = admin.get("/computers/new?organization_id="+record.Format(clientB)).must(t, http.StatusOK, ">Commun</option>", ">Prêté client B</option>")
 		if strings.Contains(comp.Body, ">Prêté client A</option>") {
 			t.Error("client A's state offered for a computer of client B")
 		}
