@@ -116,6 +116,13 @@ func TestCatalogueRecordsOfAnOrganisation(t *testing.T) {
 			}
 		}
 
+		// A computer moved to another client cannot keep a state that client does not see.
+		moved := esn.Must(201, "POST", "/api/v1/computers", map[string]any{"name": "pc-moved", "organization_id": clientA, "state_id": stAID}).ID()
+		if r := esn.Do("PATCH", apitest.Path("/api/v1/computers/%d", moved), map[string]any{"organization_id": clientB}); r.Status != 422 || r.FieldError("state_id") == "" {
+			t.Errorf("a computer moved to client B kept client A's state: %d %s", r.Status, r.Body)
+		}
+		esn.Must(200, "PATCH", apitest.Path("/api/v1/computers/%d", moved), map[string]any{"organization_id": clientB, "state_id": sharedID})
+
 		// The manager of every organisation keeps every record in hand.
 		esn.Must(200, "PATCH", apitest.Path("/api/v1/states/%d", stBID), map[string]any{"code": "b"})
 		esn.Must(204, "DELETE", apitest.Path("/api/v1/states/%d", stBID), nil)

@@ -456,7 +456,11 @@ func (s *Service) validate(w *Write) error {
 			continue
 		}
 		id, ok := r.Values[f.Name].(int64)
-		if !ok || (w.Old != nil && w.Old.Int(f.Name) == id) {
+		// An unchanged reference is checked again when the record changes
+		// organisation and refers to a catalogue record (OrgShared): the new
+		// organisation may not see it.
+		moved := w.Old != nil && w.Old.OrgID != r.OrgID && s.Reg.MustType(f.Ref).Scope == OrgShared
+		if !ok || (w.Old != nil && w.Old.Int(f.Name) == id && !moved) {
 			continue
 		}
 		refs = append(refs, f)
