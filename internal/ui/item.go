@@ -292,6 +292,9 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if isComputer && inventoryOnly(f, hasInv) {
 			continue
 		}
+		if t.Scope == record.OrgShared && f.Name == record.RecursiveField {
+			continue // said by the organisation above: "... and its sub-organisations"
+		}
 		d := Detail{Label: c.T(f.LabelKey()), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
 		cell := u.cell(c, rec, f)
 		d.Text, d.Href = cell.Text, cell.Href
