@@ -159,7 +159,7 @@ func orgBeforeDelete(reg func() *record.Registry) func(ctx context.Context, tx *
 			return record.E(record.CodeConflict, "err.org_not_empty")
 		}
 		for _, t := range reg().Types() {
-			if t.Scope != record.OrgScoped {
+			if !t.HasOrg() { // (its own catalogue records too)
 				continue
 			}
 			q := "SELECT COUNT(*) FROM " + t.Table + " WHERE organization_id = ?"

@@ -51,6 +51,9 @@ type ListQuery struct {
 	Trash   bool // list the trash instead of live records
 	Count   bool // also count matching rows
 	Columns []string
+	// VisibleFrom, for OrgShared types, keeps the records an organisation's records
+	// may use (a picker on a computer of that organisation).
+	VisibleFrom int64
 }
 
 const (
@@ -224,6 +227,11 @@ func (s *Service) List(ctx context.Context, a *Actor, t *Type, q ListQuery) (*Pa
 	if fc != "" {
 		conds = append(conds, fc)
 		args = append(args, fargs...)
+	}
+	if q.VisibleFrom != 0 && t.Scope == OrgShared {
+		vc, vargs := VisibleFromSQL(a.Tree, q.VisibleFrom)
+		conds = append(conds, vc)
+		args = append(args, vargs...)
 	}
 	sortName := q.Sort
 	if sortName == "" {

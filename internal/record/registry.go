@@ -22,7 +22,21 @@ const (
 	Global
 	// SelfScoped is the organisations type: a record is its own scope.
 	SelfScoped
+	// OrgShared records (catalogue records: states, suppliers, dictionary rules...)
+	// are shared by every organisation when their organization_id is empty, else
+	// belong to that organisation, and also to its sub-organisations when their
+	// recursive column is set (GLPI's "child entities"). The registry adds the
+	// recursive field; who reads and writes them is in perm.go (OwnerOrgs).
+	OrgShared
 )
+
+// RecursiveField is the field the registry adds to OrgShared types: the record is
+// visible in the sub-organisations of its own.
+const RecursiveField = "recursive"
+
+// HasOrg reports whether records of the type have an organization_id column
+// (empty for the shared records of OrgShared types).
+func (t *Type) HasOrg() bool { return t.Scope == OrgScoped || t.Scope == OrgShared }
 
 // Area is the menu area a type is listed under.
 type Area string
@@ -229,6 +243,10 @@ func (r *Registry) add(t *Type) error {
 		return fmt.Errorf("type name %s is taken by a fixed route", t.Name)
 	}
 	t.byName = map[string]*Field{}
+	if t.Scope == OrgShared && !hasField(t.Fields, RecursiveField) {
+		// First, so that forms show it by the organisation it completes.
+		t.Fields = append([]*Field{{Name: RecursiveField, Kind: Bool, Label: "field.visible_below", Default: false, Sort: true}}, t.Fields...)
+	}
 	for _, f := range t.Fields {
 		if reserved[f.Name] {
 			return fmt.Errorf("type %s: field name %s is reserved", t.Name, f.Name)
@@ -296,7 +314,7 @@ func (r *Registry) InArea(a Area) []*Type {
 // columns are the SELECT list of a type.
 func (t *Type) columns() string {
 	cols := []string{"id"}
-	if t.Scope == OrgScoped {
+	if t.HasOrg() {
 		cols = append(cols, "organization_id")
 	}
 	cols = append(cols, "version", "created_at", "updated_at", "deleted_at")
@@ -306,4 +324,13 @@ func (t *Type) columns() string {
 		}
 	}
 	return strings.Join(cols, ", ")
+}
+
+func hasField(fs []*Field, name string) bool {
+	for _, f := range fs {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -216,22 +216,27 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 	if rec.DeletedAt != nil {
 		p.Deleted = fmtDateTime(c.Lang, *rec.DeletedAt, u.Loc)
 	}
-	if t.Scope == record.OrgScoped {
+	if t.Scope == record.OrgShared && rec.OrgID == 0 {
+		p.Org = &Cell{Text: ownerText(c, rec)}
+	} else if t.HasOrg() {
 		org := Cell{Text: rec.Display["organization_id"]}
 		if org.Text == "" {
 			org.Text = orgName(c.Actor, rec.OrgID)
+		}
+		if t.Scope == record.OrgShared {
+			org.Text = ownerText(c, rec)
 		}
 		if orgs := u.App.Reg.MustType("organizations"); c.Actor.CanIn(orgs, record.Read, rec.OrgID) {
 			org.Href = "/organizations/" + strconv.FormatInt(rec.OrgID, 10)
 		}
 		p.Org = &org
 	}
-	if !p.InTrash && canUpdate(c.Actor, t, rec.OrgID) {
+	if !p.InTrash && canUpdate(c.Actor, rec) {
 		p.EditHref = href + "/edit"
 	}
-	p.CanTrash = !p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
-	p.CanRestore = p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
-	p.CanPurge = p.InTrash && c.Actor.CanIn(t, record.Purge, rec.OrgID)
+	p.CanTrash = !p.InTrash && c.Actor.CanRecord(rec, record.Delete)
+	p.CanRestore = p.InTrash && c.Actor.CanRecord(rec, record.Delete)
+	p.CanPurge = p.InTrash && c.Actor.CanRecord(rec, record.Purge)
 
 	return p
 }
@@ -258,7 +263,7 @@ func (u *UI) itemTabs(c *req, t *record.Type, rec *record.Record, p *ItemPage, t
 	if t.Name == "tickets" {
 		p.Tabs = append(p.Tabs, ticketTabs(c, href)...)
 		p.ReportHref = href + "/report"
-		if rec.String("status") == "new" && canUpdate(c.Actor, t, rec.OrgID) && rec.DeletedAt == nil {
+		if rec.String("status") == "new" && canUpdate(c.Actor, rec) && rec.DeletedAt == nil {
 			p.TakeHref = href + "/take"
 		}
 	}
@@ -298,6 +303,9 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 	for _, f := range t.VisibleFields() {
 		if isComputer && inventoryOnly(f, hasInv) {
 			continue
+		}
+		if t.Scope == record.OrgShared && f.Name == record.RecursiveField {
+			continue // said by the organisation above: "... and its sub-organisations"
 		}
 		d := Detail{Label: c.T(f.LabelKey()), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
 		cell := u.cell(c, rec, f)
@@ -459,4 +467,20 @@ func sizeText(c *req, s string) string {
 		return s
 	}
 	return fmtSize(c, n)
+}
+
+// ownerText says whose a catalogue record (OrgShared) is: every organisation's, or
+// one organisation's, with its sub-organisations when they see it too.
+func ownerText(c *req, r *record.Record) string {
+	if r.OrgID == 0 {
+		return c.T("ui.catalog.shared")
+	}
+	name := r.Display["organization_id"]
+	if name == "" {
+		name = orgName(c.Actor, r.OrgID)
+	}
+	if r.Bool(record.RecursiveField) {
+		return c.T("ui.catalog.with_below", name)
+	}
+	return name
 }

@@ -164,6 +164,9 @@ func listColumns(t *record.Type, q record.ListQuery) []*record.Field {
 
 // showOrg reports whether the actor reads records of t in more than one organisation.
 func showOrg(a *record.Actor, t *record.Type) bool {
+	if t.Scope == record.OrgShared {
+		return a.Tree.Count > 1 // shared records and those of organisations
+	}
 	if t.Scope != record.OrgScoped {
 		return false
 	}
@@ -346,11 +349,15 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 			row.Cells = append(row.Cells, cell)
 		}
 		if withOrg {
-			row.Cells = append(row.Cells, Cell{Text: r.Display["organization_id"], Class: orgClass})
+			org := r.Display["organization_id"]
+			if t.Scope == record.OrgShared {
+				org = ownerText(c, r)
+			}
+			row.Cells = append(row.Cells, Cell{Text: org, Class: orgClass})
 		}
 		if q.Trash {
-			row.Restore = c.Actor.CanIn(t, record.Delete, r.OrgID)
-			row.Purge = c.Actor.CanIn(t, record.Purge, r.OrgID)
+			row.Restore = c.Actor.CanRecord(r, record.Delete)
+			row.Purge = c.Actor.CanRecord(r, record.Purge)
 		}
 		p.Rows = append(p.Rows, row)
 	}

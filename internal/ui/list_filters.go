@@ -156,7 +156,7 @@ func filterFields(c *req, u *UI, t *record.Type) []Option {
 	for _, f := range t.VisibleFields() {
 		out = append(out, Option{Value: f.Name, Label: c.T(f.LabelKey())})
 	}
-	if t.Scope == record.OrgScoped {
+	if t.HasOrg() {
 		out = append(out, Option{Value: "organization_id", Label: c.T("field.organization_id")})
 	}
 	for _, n := range []string{"id", "created_at", "updated_at"} {

@@ -456,9 +456,9 @@ func canCreate(a *record.Actor, t *record.Type) bool {
 	return !t.SystemOnly && a.Can(t, record.Create)
 }
 
-// canUpdate is canCreate for changing a record of t in an organisation.
-func canUpdate(a *record.Actor, t *record.Type, org int64) bool {
-	return !t.SystemOnly && a.CanIn(t, record.Update, org)
+// canUpdate is canCreate for changing a record.
+func canUpdate(a *record.Actor, rec *record.Record) bool {
+	return !rec.Type.SystemOnly && a.CanRecord(rec, record.Update)
 }
 
 // typeKey is the catalogue key of a type's name.
