@@ -107,13 +107,14 @@ func crawl(b *browser, login string, plan crawlPlan) int {
 		checked++
 		return true
 	}
-	// refuse opens a form unchecked (its refused copy below shows it all) and
-	// checks it sent empty.
+	// refuse opens a form unchecked (when new, its refused copy shows it all)
+	// and checks it sent empty.
+	refused := map[string]bool{}
 	refuse := func(path string) {
-		if seen[path] {
+		if refused[path] {
 			return
 		}
-		seen[path] = true
+		refused[path] = true
 		b.goTo(path)
 		if b.submitInvalid() {
 			checked++
