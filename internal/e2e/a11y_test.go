@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"parc/internal/app"
 	"parc/internal/demo"
@@ -218,4 +219,41 @@ func tabKey(href string) string {
 
 func jsString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// TestBrowserKeyboard walks a page with the keyboard as a person who cannot use
+// a mouse would: the first Tab shows the skip link, Enter on it takes the focus
+// to the page's content, and a table too wide for the screen takes the focus as
+// a named region (so the arrow keys scroll it) while one that fits does not.
+// Before app.js made them focusable, the demo's network interfaces table broke
+// axe's scrollable-region-focusable rule.
+func TestBrowserKeyboard(t *testing.T) {
+	exe := chromium(t)
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		srv, _, _ := startParc(t, kind)
+		b := newBrowser(t, exe, srv.URL, kind+"-keyboard")
+		b.open("/login")
+		b.typeIn("#login", techLogin)
+		b.typeIn("#password", techPassword)
+		b.clickTo(`form[action="/login"] button[type="submit"]`, http.StatusOK)
+		b.open("/computers")
+
+		b.step("press Tab", chromedp.KeyEvent(kb.Tab))
+		b.waitTrue(`document.activeElement.matches("a.skip") && document.activeElement.getBoundingClientRect().top >= 0`)
+		b.step("press Enter", chromedp.KeyEvent(kb.Enter))
+		b.waitTrue(`document.activeElement.id === "main"`)
+
+		// A table that fits is no tab stop of its own.
+		b.waitTrue(`Array.from(document.querySelectorAll(".table-wrap")).every(w => (w.scrollWidth > w.clientWidth + 1) === w.hasAttribute("tabindex"))`)
+		// At a phone's width it scrolls: it becomes a focusable region named
+		// after the page's heading, and Tab reaches it.
+		b.step("phone width", chromedp.EmulateViewport(390, 844))
+		b.waitTrue(`(() => { const w = document.querySelector(".table-wrap"); return w.getAttribute("tabindex") === "0" && w.getAttribute("role") === "region" && w.getAttribute("aria-label") === document.querySelector("h1").textContent.trim(); })()`)
+		b.accessible()
+		b.step("focus the table", chromedp.Focus(chromedp.CSS(".table-wrap")))
+		b.waitTrue(`document.activeElement.classList.contains("table-wrap")`)
+		b.step("press the right arrow", chromedp.KeyEvent(kb.ArrowRight))
+		b.waitTrue(`document.querySelector(".table-wrap").scrollLeft > 0`)
+		b.noPageErrors()
+	})
 }
