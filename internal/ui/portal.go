@@ -27,6 +27,7 @@ func (u *UI) registerPortal(mux *http.ServeMux) {
 	mux.HandleFunc("GET /portal/tickets/{id}/attachments/{file}", u.page(u.attachment))
 	mux.HandleFunc("POST /portal/approvals/{id}/{verb}", u.page(u.portalAnswer))
 	mux.HandleFunc("GET /portal/kb/{id}", u.page(u.portalKB))
+	mux.HandleFunc("GET /portal/faq", u.page(u.portalFAQ))
 }
 
 // portalOnly reports a requester: someone who reads no ticket but their own.
@@ -49,6 +50,7 @@ func (u *UI) portalMenu(c *req, active string) []MenuArea {
 		{Label: c.T("portal.new_incident"), Href: "/portal/new?type=incident"},
 		{Label: c.T("portal.new_request"), Href: "/portal/new?type=request"},
 		{Label: c.T("portal.my_tickets"), Href: "/portal/tickets"},
+		{Label: c.T("portal.faq"), Href: "/portal/faq"},
 	}
 	for i := range items {
 		items[i].Active = items[i].Href == active

@@ -9,6 +9,7 @@ import (
 
 	"parc/internal/helpdesk"
 	"parc/internal/helpdesk/lifecycle"
+	"parc/internal/kb"
 	"parc/internal/record"
 )
 
@@ -244,6 +245,20 @@ type PortalKBPage struct {
 	Base
 	Title string
 	HTML  template.HTML
+	// FAQ is the list of the articles published for requesters, by category,
+	// rather than one article.
+	FAQ      bool
+	Sections []kb.FAQSection
+}
+
+// portalFAQ lists the articles published for requesters, by category.
+func (u *UI) portalFAQ(c *req) error {
+	secs, err := u.KB.FAQ(c.R.Context(), c.Actor)
+	if err != nil {
+		return err
+	}
+	return u.renderPage(c, http.StatusOK, "portal_kb", &PortalKBPage{Base: u.base(c, c.T("portal.faq"), "/portal/faq"),
+		Title: c.T("portal.faq"), FAQ: true, Sections: secs})
 }
 
 func (u *UI) portalKB(c *req) error {
@@ -256,5 +271,5 @@ func (u *UI) portalKB(c *req) error {
 		return err
 	}
 	// The article's HTML went through the knowledge base's sanitiser (internal/kb).
-	return u.renderPage(c, http.StatusOK, "portal_kb", &PortalKBPage{Base: u.base(c, art.Title, ""), Title: art.Title, HTML: template.HTML(art.HTML)})
+	return u.renderPage(c, http.StatusOK, "portal_kb", &PortalKBPage{Base: u.base(c, art.Title, "/portal/faq"), Title: art.Title, HTML: template.HTML(art.HTML)})
 }
