@@ -47,6 +47,7 @@ func TestBrowserPortalOnDemo(t *testing.T) {
 		login("marie.dupont")
 		b.wantPath("/portal")
 		b.wantText("h1", fr("portal.title"))
+		b.wantVisible("#faq-link")
 		b.shots("portal-home")
 
 		// A new incident: no organisation asked, the provider's shared categories offered.

@@ -38,6 +38,18 @@ func TestPortalOrganisationAndCategories(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A requester lands on the portal's home straight from the sign-in form,
+		// also when it was opened for another page.
+		for _, next := range []string{"", "/computers"} {
+			signIn := e.browser("fr").post("/login", url.Values{"login": {"marie"}, "password": {"marie-password-1"}, "next": {next}})
+			if signIn.Status != http.StatusSeeOther || signIn.Header.Get("Location") != "/portal" {
+				t.Fatalf("requester's sign-in (next %q): %d to %q", next, signIn.Status, signIn.Header.Get("Location"))
+			}
+		}
+		if signIn := e.browser("fr").post("/login", url.Values{"login": {"admin"}, "password": {adminPassword}}); signIn.Header.Get("Location") != "/" {
+			t.Fatalf("administrator's sign-in: to %q", signIn.Header.Get("Location"))
+		}
+
 		who := marie.ID
 		b := e.browser("fr")
 		b.login("marie", "marie-password-1")
