@@ -113,6 +113,14 @@ func TestBrowserPortalOnDemo(t *testing.T) {
 		b.wantVisible("article.kb-article strong")
 		b.wantVisible("article.kb-article ol li")
 		b.shots("portal-article")
+
+		// A solution taken from an article reads as the article does.
+		b.open("/portal/tickets")
+		solved := get(b, "solved ticket", chromedp.Evaluate[string](`(Array.from(document.querySelectorAll("#my-tickets a")).find(a => a.textContent.includes("Mot de passe de la messagerie oublié")) || {}).getAttribute("href")`))
+		b.open(solved)
+		b.wantVisible("#solution strong")
+		b.wantLacks("#solution", "**")
+		b.shots("portal-solution")
 		b.clickTo(logoutButton, http.StatusOK)
 
 		// The technician's ticket form refused: the field marked with its label's message.

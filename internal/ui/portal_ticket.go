@@ -26,12 +26,15 @@ type PortalTicketPage struct {
 	Files                                []FileView
 	Approvals                            []ApprovalView
 	Solution, SolutionType, SolvedAt     string
-	Solved, Closed                       bool
-	Satisfaction                         int64
-	SatisfactionComment                  string
-	Stars                                []Option
-	Errors                               map[string]string
-	Reply, Reason                        string
+	// SolutionHTML is the solution rendered as the knowledge base renders
+	// Markdown (solutions are often an article's text), sanitised by internal/kb.
+	SolutionHTML        template.HTML
+	Solved, Closed      bool
+	Satisfaction        int64
+	SatisfactionComment string
+	Stars               []Option
+	Errors              map[string]string
+	Reply, Reason       string
 }
 
 // Entry is one follow-up (or task) in a timeline.
@@ -68,6 +71,9 @@ func (u *UI) renderPortalTicket(c *req, typed, errs map[string]string, status in
 		Opened: fmtDateTime(c.Lang, tk.CreatedAt, u.Loc), Description: tk.String("description"), Category: tk.Display["category_id"],
 		Solution: tk.String("solution"), Solved: st == string(lifecycle.Solved), Closed: st == string(lifecycle.Closed),
 		Satisfaction: tk.Int("satisfaction"), SatisfactionComment: tk.String("satisfaction_comment"), Errors: errs}
+	if h, err := kb.Render(p.Solution); err == nil {
+		p.SolutionHTML = template.HTML(h)
+	}
 	if v := tk.String("solution_type"); v != "" {
 		p.SolutionType = enumLabel(c, t.Field("solution_type"), v)
 	}
