@@ -246,7 +246,8 @@ func (d *desk) settings(holidays string) error {
 	admin := d.actors[AdminLogin]
 	igs := d.orgs["igs"]
 	for _, c := range ticketCategories {
-		in := record.Input{"name": c.name, "code": c.code, "organization_id": igs, "needs_approval": c.approval}
+		// Shared with the clients: their requesters choose among them.
+		in := record.Input{"name": c.name, "code": c.code, "organization_id": igs, "needs_approval": c.approval, "recursive": true}
 		if c.parent != "" {
 			in["parent_id"] = d.cats[c.parent]
 		}

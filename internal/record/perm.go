@@ -161,6 +161,9 @@ type Actor struct {
 	Origin string
 	Grants []Grant
 	Tree   *OrgTree
+	// OrgID is the organisation of the user's own record (0 for the system): where
+	// their new records go when they name none (DefaultOrg).
+	OrgID int64
 	// System actors (migrations, demo data, the CLI) bypass permission checks.
 	System bool
 	// Elevation says why a user's actor was given every right (see Elevated).
@@ -471,6 +474,59 @@ func (a *Actor) HomeOrgs(t *Type) []*Org {
 		}
 	}
 	return out
+}
+
+// DefaultOrg is where a new record of t goes when the caller names no
+// organisation: the only one where the actor may create it, else the organisation
+// of the user's own record when they may create there. ok is false when the choice
+// is not obvious (several organisations, none of them the user's), and the caller
+// must name one. The UI, the API and the record service all follow this one rule.
+func (a *Actor) DefaultOrg(t *Type) (org int64, ok bool) {
+	if t.Scope != OrgScoped || t.OrgFrom != "" {
+		return 0, false
+	}
+	if homes := a.HomeOrgs(t); len(homes) == 1 {
+		return homes[0].ID, true
+	}
+	// The system, and a user's actor raised to act on their behalf, name theirs.
+	if !t.OrgChosen && !a.System && a.OrgID != 0 && a.Tree.Get(a.OrgID) != nil && a.CanIn(t, Create, a.OrgID) {
+		return a.OrgID, true
+	}
+	return 0, false
+}
+
+// MemberOrgs lists the organisations the actor's grants name (not their
+// sub-organisations) where they may create records of t, in tree order: the
+// organisations a requester "belongs to", among which a form lets them choose
+// when there are several.
+func (a *Actor) MemberOrgs(t *Type) []*Org {
+	named := map[int64]bool{}
+	for _, g := range a.Grants {
+		if g.Rights.Allows(t.Name, Create) {
+			named[g.OrgID] = true
+		}
+	}
+	var out []*Org
+	for _, o := range a.Tree.all {
+		if named[o.ID] && a.CanIn(t, Create, o.ID) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// OrgChoices lists the organisations a form offers for a new record of t, by
+// name: none when the default is obvious and the actor belongs to one
+// organisation; the organisations they belong to when several (the default
+// chosen); every one where they may create when no default is obvious.
+func (a *Actor) OrgChoices(t *Type) []*Org {
+	if _, ok := a.DefaultOrg(t); !ok {
+		return a.HomeOrgs(t)
+	}
+	if m := a.MemberOrgs(t); len(m) > 1 {
+		return m
+	}
+	return nil
 }
 
 func keys(m map[int64]bool) []int64 {

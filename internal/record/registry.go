@@ -155,6 +155,13 @@ type Type struct {
 	// Virtual are filters on facts kept outside the type's table (a computer's
 	// installed software...), by name: each gives an SQL condition on the record's id.
 	Virtual map[string]VirtualFilter
+	// OrgFrom names the reference whose record's organisation this one takes (a
+	// follow-up, its ticket's), set by the type's hook: such records get no
+	// default organisation (DefaultOrg).
+	OrgFrom string
+	// OrgChosen types are never given a default organisation: their organisation is
+	// what the record says (where an authorization grants its profile).
+	OrgChosen bool
 	// ReadScope, when set, replaces the organisation scope of every read of the type
 	// (get, list, export, history, references): an SQL condition over the type's own
 	// columns, ok=false when the actor may read nothing. For types whose readers

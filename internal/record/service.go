@@ -331,8 +331,8 @@ func (s *Service) CreateTx(ctx context.Context, tx *store.Tx, a *Actor, t *Type,
 	switch t.Scope {
 	case OrgScoped:
 		if org == nil {
-			if homes := a.HomeOrgs(t); len(homes) == 1 {
-				org = &homes[0].ID
+			if id, ok := a.DefaultOrg(t); ok {
+				org = &id
 			} else if _, bad := errs["organization_id"]; !bad {
 				errs.Add("organization_id", "err.required")
 			}

@@ -348,8 +348,11 @@ func (u *UI) orgField(c *req, t *record.Type, rec *record.Record, st formState) 
 		cur = strconv.FormatInt(rec.OrgID, 10)
 	case c.R.URL.Query().Get("organization_id") != "":
 		cur = c.R.URL.Query().Get("organization_id")
-	case len(homes) == 1:
-		cur = strconv.FormatInt(homes[0].ID, 10)
+	default:
+		// The record service's default: what an unchosen select would get anyway.
+		if id, ok := c.Actor.DefaultOrg(t); ok {
+			cur = strconv.FormatInt(id, 10)
+		}
 	}
 	if cur == "" {
 		ff.Options = append(ff.Options, Option{Value: "", Label: c.T("ui.form.choose")})

@@ -3,6 +3,7 @@ package ui
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"parc/internal/helpdesk"
@@ -71,12 +72,18 @@ func (x *TicketTab) Alert(name string) *TicketForm {
 	return x.Form
 }
 
-// Err is the message by one input of the refused form name.
-func (x *TicketTab) Err(name, field string) string {
-	if f := x.Alert(name); f != nil {
-		return f.Errs[field]
+// FieldErr is the message by one input of a refused form, with the id of its
+// paragraph that the input names in aria-describedby; it prints as its text.
+type FieldErr struct{ ID, Text string }
+
+func (e *FieldErr) String() string { return e.Text }
+
+// Err is the message by one input of the refused form name, nil when none.
+func (x *TicketTab) Err(name, field string) *FieldErr {
+	if f := x.Alert(name); f != nil && f.Errs[field] != "" {
+		return &FieldErr{ID: name + "-" + strings.ReplaceAll(field, "_", "-") + "-err", Text: f.Errs[field]}
 	}
-	return ""
+	return nil
 }
 
 // Typed is what was typed in an input of the refused form name, else def.
