@@ -366,6 +366,14 @@ func (s *Service) filterSQL(ctx context.Context, t *Type, q ListQuery) (string, 
 		args = append(args, phrase)
 	} else if q.Q != "" {
 		var or []string
+		if t.TextFilter != nil {
+			// Words anywhere, in any form; the substring match below still finds
+			// what is not a word (a number, part of a word).
+			if cond, targs, ok := t.TextFilter(s.DB.Dialect, q.Q); ok {
+				or = append(or, cond)
+				args = append(args, targs...)
+			}
+		}
 		for _, f := range t.Fields {
 			if f.Search && !f.Hidden {
 				or = append(or, f.Name+" "+like+" ? ESCAPE '\\'")
