@@ -204,7 +204,8 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 	id := rec.ID
 	tv := typeView(c, t)
 	href := "/" + t.Name + "/" + strconv.FormatInt(id, 10)
-	p := &ItemPage{Base: u.base(c, rec.Label(), "/"+t.Name), Type: tv, ID: id, Label: rec.Label(), Href: href,
+	label := builtinName(c, t.Name, rec.Label())
+	p := &ItemPage{Base: u.base(c, label, "/"+t.Name), Type: tv, ID: id, Label: label, Href: href,
 		InTrash: rec.DeletedAt != nil, Version: rec.Version, NoTrash: t.NoTrash,
 		Created: fmtDateTime(c.Lang, rec.CreatedAt, u.Loc), Updated: fmtDateTime(c.Lang, rec.UpdatedAt, u.Loc)}
 	if p.Label == "" {
@@ -215,7 +216,7 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 		p.Deleted = fmtDateTime(c.Lang, *rec.DeletedAt, u.Loc)
 	}
 	if t.Scope == record.OrgScoped {
-		org := Cell{Text: rec.Display["organization_id"]}
+		org := Cell{Text: builtinName(c, "organizations", rec.Display["organization_id"])}
 		if org.Text == "" {
 			org.Text = orgName(c.Actor, rec.OrgID)
 		}
@@ -287,11 +288,14 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if isComputer && inventoryOnly(f, hasInv) {
 			continue
 		}
-		d := Detail{Label: c.T(f.LabelKey()), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
+		d := Detail{Label: shownLabel(c, f), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
 		cell := u.cell(c, rec, f)
 		d.Text, d.Href = cell.Text, cell.Href
+		if f.Name == t.NameField {
+			d.Text = builtinName(c, t.Name, d.Text)
+		}
 		if f.Kind == record.LongText {
-			d.Text = rec.String(f.Name)
+			d.Text = u.display(c, f, rec.Values[f.Name])
 		}
 		if f.Kind == record.URL && d.Text != "" {
 			d.Href = d.Text
