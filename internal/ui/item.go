@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 
 	"parc/internal/ingest"
+	"parc/internal/kb"
 	"parc/internal/record"
 )
 
@@ -65,6 +67,8 @@ type Detail struct {
 	Label, Text, Href string
 	Lines             []string
 	Long              bool
+	// HTML is a Markdown field rendered and sanitised (an article's body).
+	HTML template.HTML
 	// Locked marks a computer field that inventories may not change.
 	Locked bool
 }
@@ -296,6 +300,14 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		}
 		if f.Kind == record.LongText {
 			d.Text = u.display(c, f, rec.Values[f.Name])
+		}
+		if t.Name == "kb-articles" && f.Name == "body" && d.Text != "" {
+			// As the portal shows it: Markdown rendered, then sanitised.
+			html, err := kb.Render(d.Text)
+			if err != nil {
+				return err
+			}
+			d.HTML, d.Text = template.HTML(html), ""
 		}
 		if f.Kind == record.URL && d.Text != "" {
 			d.Href = d.Text
