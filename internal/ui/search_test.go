@@ -57,7 +57,7 @@ func TestSearchPagePagesAndScopes(t *testing.T) {
 		}
 
 		// A refused query says why; a requester has no such page.
-		b.get("/search?q=" + strings.Repeat("x", 201)).must(t, 200, `role="alert"`)
+		b.get("/search?q="+strings.Repeat("x", 201)).must(t, 200, `role="alert"`)
 		r := e.browser("fr")
 		r.login("req-a", "req-password-1")
 		if p := r.get("/search?q=imprimante"); p.Status != 303 || p.Header.Get("Location") != "/portal" {
