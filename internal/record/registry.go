@@ -167,6 +167,10 @@ type Type struct {
 	// columns, ok=false when the actor may read nothing. For types whose readers
 	// depend on more than organisations (knowledge-base audiences).
 	ReadScope func(a *Actor) (cond string, args []any, ok bool)
+	// TextFilter, when set, matches a list's free text by words (stemmed,
+	// accents ignored) as the full-text search does: an SQL condition on the
+	// record's id, ok=false when the text holds no word to look for.
+	TextFilter func(d store.Dialect, text string) (cond string, args []any, ok bool)
 
 	byName map[string]*Field
 }

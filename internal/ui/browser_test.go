@@ -234,7 +234,7 @@ func TestBrowseCreateEditHistoryTrash(t *testing.T) {
 		}
 		id := m[1]
 		item := "/computers/" + id
-		b.follow(p).must(t, 200, "PC-001", "Élément créé.", "1\u202f234,50", "01/03/2025", "Root", "Mettre à la corbeille", `href="`+item+`/edit"`)
+		b.follow(p).must(t, 200, "PC-001", "Élément créé.", "1\u202f234,50", "01/03/2025", "Organisation racine", "Mettre à la corbeille", `href="`+item+`/edit"`)
 
 		// Lists: free text, the filter builder's redirect, column choice and sort links.
 		b.get("/computers?filter=name:contains:PC").must(t, 200, "PC-001", "1 ordinateur", `aria-sort="ascending"`)

@@ -76,7 +76,7 @@ func (u *UI) importPage(c *req, t *record.Type) *ImportPage {
 		p.Orgs = append(p.Orgs, Option{Value: "", Label: c.T("ui.import.org_from_file"), Selected: cur == ""})
 		for _, o := range c.Actor.HomeOrgs(t) {
 			id := strconv.FormatInt(o.ID, 10)
-			p.Orgs = append(p.Orgs, Option{Value: id, Label: indent(c.Actor.Tree.Depth(o.ID)) + o.Name, Selected: id == cur})
+			p.Orgs = append(p.Orgs, Option{Value: id, Label: indent(c.Actor.Tree.Depth(o.ID)) + builtinName(c, "organizations", o.Name), Selected: id == cur})
 		}
 		p.Columns = append(p.Columns, ImportColumn{Name: "organization", Label: c.T("field.organization_id"), Kind: c.T("ui.import.kind_org")})
 	}

@@ -361,7 +361,7 @@ func (u *UI) orgField(c *req, t *record.Type, rec *record.Record, st formState) 
 	for _, o := range homes {
 		id := strconv.FormatInt(o.ID, 10)
 		seen = seen || id == cur
-		ff.Options = append(ff.Options, Option{Value: id, Label: indent(c.Actor.Tree.Depth(o.ID)) + o.Name, Selected: id == cur})
+		ff.Options = append(ff.Options, Option{Value: id, Label: indent(c.Actor.Tree.Depth(o.ID)) + builtinName(c, "organizations", o.Name), Selected: id == cur})
 	}
 	if !seen && rec != nil {
 		ff.Options = append([]Option{{Value: cur, Label: orgName(c.Actor, rec.OrgID), Selected: true}}, ff.Options...)
@@ -446,7 +446,7 @@ func (u *UI) refField(c *req, t *record.Type, f *record.Field, rec *record.Recor
 			continue // a record cannot be its own parent
 		}
 		found = found || r.ID == cur
-		opts = append(opts, Option{Value: strconv.FormatInt(r.ID, 10), Label: r.Label(), Selected: r.ID == cur})
+		opts = append(opts, Option{Value: strconv.FormatInt(r.ID, 10), Label: builtinName(c, f.Ref, r.Label()), Selected: r.ID == cur})
 	}
 	if rt.LabelSQL != "" {
 		sort.SliceStable(opts[1:], func(i, j int) bool {

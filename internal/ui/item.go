@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 
 	"parc/internal/ingest"
+	"parc/internal/kb"
 	"parc/internal/record"
 )
 
@@ -67,6 +69,8 @@ type Detail struct {
 	Label, Text, Href string
 	Lines             []string
 	Long              bool
+	// HTML is a Markdown field rendered and sanitised (an article's body).
+	HTML template.HTML
 	// Locked marks a computer field that inventories may not change.
 	Locked bool
 }
@@ -206,7 +210,8 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 	id := rec.ID
 	tv := typeView(c, t)
 	href := "/" + t.Name + "/" + strconv.FormatInt(id, 10)
-	p := &ItemPage{Base: u.base(c, rec.Label(), "/"+t.Name), Type: tv, ID: id, Label: rec.Label(), Href: href,
+	label := builtinName(c, t.Name, rec.Label())
+	p := &ItemPage{Base: u.base(c, label, "/"+t.Name), Type: tv, ID: id, Label: label, Href: href,
 		InTrash: rec.DeletedAt != nil, Version: rec.Version, NoTrash: t.NoTrash,
 		Created: fmtDateTime(c.Lang, rec.CreatedAt, u.Loc), Updated: fmtDateTime(c.Lang, rec.UpdatedAt, u.Loc)}
 	if p.Label == "" {
@@ -219,7 +224,7 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 	if t.Scope == record.OrgShared && rec.OrgID == 0 {
 		p.Org = &Cell{Text: ownerText(c, rec)}
 	} else if t.HasOrg() {
-		org := Cell{Text: rec.Display["organization_id"]}
+		org := Cell{Text: builtinName(c, "organizations", rec.Display["organization_id"])}
 		if org.Text == "" {
 			org.Text = orgName(c.Actor, rec.OrgID)
 		}
@@ -307,11 +312,22 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if t.Scope == record.OrgShared && f.Name == record.RecursiveField {
 			continue // said by the organisation above: "... and its sub-organisations"
 		}
-		d := Detail{Label: c.T(f.LabelKey()), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
+		d := Detail{Label: shownLabel(c, f), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
 		cell := u.cell(c, rec, f)
 		d.Text, d.Href = cell.Text, cell.Href
+		if f.Name == t.NameField {
+			d.Text = builtinName(c, t.Name, d.Text)
+		}
 		if f.Kind == record.LongText {
-			d.Text = rec.String(f.Name)
+			d.Text = u.display(c, f, rec.Values[f.Name])
+		}
+		if t.Name == "kb-articles" && f.Name == "body" && d.Text != "" {
+			// As the portal shows it: Markdown rendered, then sanitised.
+			html, err := kb.Render(d.Text)
+			if err != nil {
+				return err
+			}
+			d.HTML, d.Text = template.HTML(html), ""
 		}
 		if f.Kind == record.URL && d.Text != "" {
 			d.Href = d.Text

@@ -31,8 +31,11 @@ type ListPage struct {
 	Q        string
 	MatchAny bool
 	Filters  []FilterRow
-	Limits   []Option
-	Keep     []Hidden // parameters the search form carries unchanged
+	Chips    []FilterChip // the active filters, in words
+	// SearchHint says what the free text looks in, for this list.
+	SearchHint string
+	Limits     []Option
+	Keep       []Hidden // parameters the search form carries unchanged
 	// FilterHints explain the filters that are not plain fields (installed software).
 	FilterHints []string
 	// Quick are ready-made searches (agents that stopped reporting...).
@@ -295,7 +298,7 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 		p.Columns = append(p.Columns, Column{Label: c.T("field.id"), Class: "num"})
 	}
 	for _, f := range cols {
-		col := Column{Label: c.T(f.LabelKey()), Class: kindClass(f)}
+		col := Column{Label: shownLabel(c, f), Class: kindClass(f)}
 		if t.Name == "tickets" {
 			col.Class = ticketColumnClass(f)
 			if l := ticketColumnLabel(c, f); l != "" {
@@ -328,12 +331,15 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 	p.Selectable = !q.Trash && !t.SystemOnly && c.Actor.Can(t, record.Update)
 	p.Actions = q.Trash
 	for _, r := range page.Records {
-		row := Row{ID: r.ID, Href: "/" + t.Name + "/" + strconv.FormatInt(r.ID, 10), Label: r.Label()}
+		row := Row{ID: r.ID, Href: "/" + t.Name + "/" + strconv.FormatInt(r.ID, 10), Label: builtinName(c, t.Name, r.Label())}
 		if idColumn {
 			row.Cells = append(row.Cells, Cell{Text: "#" + strconv.FormatInt(r.ID, 10), Href: row.Href, Class: "num"})
 		}
 		for i, f := range cols {
 			cell := u.cell(c, r, f)
+			if f.Name == t.NameField {
+				cell.Text = builtinName(c, t.Name, cell.Text)
+			}
 			if t.Name == "tickets" {
 				if tc, ok := u.ticketListCell(c, r, f); ok {
 					cell = tc
@@ -349,7 +355,7 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 			row.Cells = append(row.Cells, cell)
 		}
 		if withOrg {
-			org := r.Display["organization_id"]
+			org := builtinName(c, "organizations", r.Display["organization_id"])
 			if t.Scope == record.OrgShared {
 				org = ownerText(c, r)
 			}
@@ -391,15 +397,19 @@ func (u *UI) searchForm(c *req, t *record.Type, v url.Values, q record.ListQuery
 		if len(parts) > 2 {
 			f.Value = parts[2]
 		}
-		p.Filters = append(p.Filters, filterRow(c, len(p.Filters), fields, f))
+		p.Filters = append(p.Filters, filterRow(c, len(p.Filters), fields, f, u.filterInput(c, t, f)))
+	}
+	if len(q.Filters) > 0 {
+		p.Chips = u.filterChips(c, t, q)
 	}
 	p.FiltersOpen = len(p.Filters) > 0
 	for _, n := range sortedKeys(t.Virtual) {
 		p.FilterHints = append(p.FilterHints, c.T("ui.filter.virtual_hint."+n))
 	}
 	p.Quick = u.quickLinks(c, t)
+	p.SearchHint = searchHint(c, t)
 	for n := len(p.Filters); len(p.Filters) < 3 || len(p.Filters) < n+1; {
-		p.Filters = append(p.Filters, filterRow(c, len(p.Filters), fields, record.Filter{}))
+		p.Filters = append(p.Filters, filterRow(c, len(p.Filters), fields, record.Filter{}, ""))
 	}
 	limit := q.Limit
 	if limit == 0 {
@@ -479,7 +489,7 @@ func (u *UI) cell(c *req, r *record.Record, f *record.Field) Cell {
 		if id == 0 {
 			return cell
 		}
-		cell.Text = r.Display[f.Name]
+		cell.Text = builtinName(c, f.Ref, r.Display[f.Name])
 		if cell.Text == "" {
 			cell.Text = "#" + strconv.FormatInt(id, 10)
 		}

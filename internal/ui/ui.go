@@ -40,7 +40,7 @@ var staticFS embed.FS
 
 // pageNames are the page templates; each defines "content" inside the layout.
 var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "inventory_settings", "import", "error",
-	"portal", "portal_new", "portal_ticket", "portal_kb", "report"}
+	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search"}
 
 // pageParts are the templates a page is parsed with besides its own file.
 var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html"},
@@ -141,6 +141,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings/naming", u.page(u.naming))
 	mux.HandleFunc("POST /settings/naming", u.page(u.saveNaming))
 	mux.HandleFunc("GET /settings/inventory", u.page(u.inventorySettings))
+	mux.HandleFunc("GET /search", u.page(u.searchPage))
 	mux.HandleFunc("POST /settings/inventory", u.page(u.saveInventorySettings))
 	u.registerPortal(mux)
 	u.registerTicket(mux)
@@ -263,6 +264,10 @@ type Base struct {
 	NavActive string     // the path of the current menu entry
 	// Home is the first menu entry: the dashboard, or the portal for requesters.
 	Home string
+	// Search shows the header's search box (not to requesters, who search the
+	// portal); SearchQ is its text.
+	Search  bool
+	SearchQ string
 }
 
 // UserView is the signed-in user as the header shows them.
@@ -300,6 +305,7 @@ func (u *UI) base(c *req, title, active string) Base {
 			b.Menu, b.Home = u.portalMenu(c, active), "/portal"
 		} else {
 			b.Menu = u.menu(c, active)
+			b.Search = true
 		}
 	}
 	b.Flash = u.flash(c)
