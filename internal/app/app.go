@@ -11,6 +11,7 @@ import (
 
 	"parc/internal/asset"
 	"parc/internal/core"
+	"parc/internal/dashboard"
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/ingest"
@@ -30,6 +31,8 @@ type App struct {
 	Helpdesk *helpdesk.Service
 	KB       *kb.Service
 	Search   *search.Service
+	// Dashboard counts the home pages' blocks.
+	Dashboard *dashboard.Service
 	// Inventory stores agents' inventories and reads them back; one value, so that
 	// its catalogue cache is shared by every path that ingests.
 	Inventory *ingest.Service

@@ -8,6 +8,7 @@ import (
 	"parc/internal/agentserver"
 	"parc/internal/api"
 	"parc/internal/core"
+	"parc/internal/dashboard"
 	"parc/internal/demo"
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
@@ -41,6 +42,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 		Search:    search.NewService(rec),
 		Inventory: ingest.New(c),
 		Jobs:      jobs.New(db, opt.Log),
+		Dashboard: dashboard.New(rec),
 	}
 
 	// Event subscriptions: helpdesk events (ticket created, follow-up added, SLA
@@ -113,7 +115,7 @@ func (a *App) StartJobs(ctx context.Context) (wait func()) {
 // endpoints on one server. Tests may adjust the pages (say, a smaller RefLimit).
 func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory})
-	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory})
+	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Dashboard: a.Dashboard})
 	for _, f := range adjust {
 		f(pages)
 	}

@@ -22,6 +22,7 @@ import (
 
 	"parc/internal/auth"
 	"parc/internal/core"
+	"parc/internal/dashboard"
 	"parc/internal/helpdesk"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
@@ -69,7 +70,8 @@ type Services struct {
 	Helpdesk  *helpdesk.Service
 	KB        *kb.Service
 	Search    *search.Service
-	Inventory *ingest.Service // the read views of computers' inventories, the settings
+	Inventory *ingest.Service    // the read views of computers' inventories, the settings
+	Dashboard *dashboard.Service // the home pages' counts
 }
 
 // New makes the HTML interface; templates are parsed once, here.
