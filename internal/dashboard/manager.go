@@ -111,10 +111,10 @@ func (s *Service) Manager(ctx context.Context, a *record.Actor, now time.Time, l
 	}
 	m.SLAMet = int(met.Int64)
 
-	if m.Groups, err = s.load(ctx, a, "assigned_group_id", "groups", sc, sargs); err != nil {
+	if m.Groups, err = s.load(ctx, a, "group", "assigned_group_id", "groups", sc, sargs); err != nil {
 		return nil, err
 	}
-	if m.Techs, err = s.load(ctx, a, "assigned_user_id", "users", sc, sargs); err != nil {
+	if m.Techs, err = s.load(ctx, a, "tech", "assigned_user_id", "users", sc, sargs); err != nil {
 		return nil, err
 	}
 
@@ -141,8 +141,8 @@ func (s *Service) Manager(ctx context.Context, a *record.Actor, now time.Time, l
 }
 
 // load counts open tickets per group or technician (col), the topN heaviest, with
-// their names; unassigned tickets count under id 0.
-func (s *Service) load(ctx context.Context, a *record.Actor, col, refType, sc string, sargs []any) ([]Block, error) {
+// their names; unassigned tickets count under id 0. Blocks are keyed key_ID.
+func (s *Service) load(ctx context.Context, a *record.Actor, key, col, refType, sc string, sargs []any) ([]Block, error) {
 	q := "SELECT COALESCE(" + col + ", 0), COUNT(*) FROM tickets WHERE " + openSQL + " AND " + sc + " GROUP BY COALESCE(" + col + ", 0)"
 	rows, err := s.Rec.DB.QueryContext(ctx, q, sargs...)
 	if err != nil {
@@ -157,9 +157,9 @@ func (s *Service) load(ctx context.Context, a *record.Actor, col, refType, sc st
 			rows.Close()
 			return nil, err
 		}
-		b := Block{Key: "none", N: n, Type: "tickets", Sort: "ttr_due_at", Filters: []string{"open:eq:true", col + ":empty"}}
+		b := Block{Key: key + "_none", N: n, Type: "tickets", Sort: "ttr_due_at", Filters: []string{"open:eq:true", col + ":empty"}}
 		if ref != 0 {
-			b.Key = id(ref)
+			b.Key = key + "_" + id(ref)
 			b.Filters = []string{"open:eq:true", col + ":eq:" + id(ref)}
 		}
 		out = append(out, b)
