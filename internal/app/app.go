@@ -19,6 +19,7 @@ import (
 	"parc/internal/kb"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
+	"parc/internal/notify"
 	"parc/internal/search"
 	"parc/internal/store"
 )
@@ -33,6 +34,8 @@ type App struct {
 	Search   *search.Service
 	// Dashboard counts the home pages' blocks.
 	Dashboard *dashboard.Service
+	// Notify records the in-app notifications of helpdesk events (the bell).
+	Notify *notify.Service
 	// Inventory stores agents' inventories and reads them back; one value, so that
 	// its catalogue cache is shared by every path that ingests.
 	Inventory *ingest.Service
