@@ -183,6 +183,16 @@ func TestHomePagesByRole(t *testing.T) {
 			}
 		}
 
+		// A supervisor of Client A: the same blocks, within Client A.
+		if _, err := e.app.Auth.CreateUser(ctx, e.sys, "sup", "sup-password-123", "supervisor", client); err != nil {
+			t.Fatal(err)
+		}
+		s := e.browser("fr")
+		s.login("sup", "sup-password-123")
+		p = s.get("/").must(t, http.StatusOK, "home-backlog")
+		p.lacks(t, "home-mine")
+		checkBlocks(t, s, homeBlocks(t, p.Body), map[string]int{"home-backlog": 6, "home-inflow": 8, "home-outflow": 2, "home-warranties": 1})
+
 		// A requester lands on the portal.
 		r := e.browser("fr")
 		r.login("requester", "requester-password-1")
