@@ -37,7 +37,7 @@ func (m *Manager) SLAPercent() int {
 	if m.SLA.N == 0 {
 		return -1
 	}
-	return m.SLAMet * 100 / m.SLA.N
+	return (m.SLAMet*100 + m.SLA.N/2) / m.SLA.N
 }
 
 // Manager reads the supervisor's home blocks.
