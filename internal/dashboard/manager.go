@@ -143,7 +143,9 @@ func (s *Service) Manager(ctx context.Context, a *record.Actor, now time.Time, l
 // load counts open tickets per group or technician (col), the topN heaviest, with
 // their names; unassigned tickets count under id 0. Blocks are keyed key_ID.
 func (s *Service) load(ctx context.Context, a *record.Actor, key, col, refType, sc string, sargs []any) ([]Block, error) {
-	q := "SELECT COALESCE(" + col + ", 0), COUNT(*) FROM tickets WHERE " + openSQL + " AND " + sc + " GROUP BY COALESCE(" + col + ", 0)"
+	// Grouped by the bare column (NULL is a group of its own) so that the views'
+	// partial indexes, which lead with it, give the groups in order: no sort.
+	q := "SELECT " + col + ", COUNT(*) FROM tickets WHERE " + openSQL + " AND " + sc + " GROUP BY " + col
 	rows, err := s.Rec.DB.QueryContext(ctx, q, sargs...)
 	if err != nil {
 		return nil, err
@@ -151,12 +153,13 @@ func (s *Service) load(ctx context.Context, a *record.Actor, key, col, refType, 
 	var out []Block
 	var refs []int64
 	for rows.Next() {
-		var ref int64
+		var nref sql.NullInt64
 		var n int
-		if err := rows.Scan(&ref, &n); err != nil {
+		if err := rows.Scan(&nref, &n); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		ref := nref.Int64
 		b := Block{Key: key + "_none", N: n, Type: "tickets", Sort: "ttr_due_at", Filters: []string{"open:eq:true", col + ":empty"}}
 		if ref != 0 {
 			b.Key = key + "_" + id(ref)
