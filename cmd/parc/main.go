@@ -45,6 +45,7 @@ Usage:
   parc bench helpdesk [--tickets N]                     measure the helpdesk (views, search, tickets, SLA)
   parc bench logins [--parallel N]                      memory of parc serve under bursts of bad sign-ins
   parc bench memory [--import N] [--bulk N]             memory of parc serve: demo, CSV import, bulk update
+  parc bench pages [--assets N] [--tickets N]            HTML pages of a technician (home, helpdesk views) at size
   parc version
 
 Every command that opens the store reads --data / PARC_DATA (default ./parc-data)

@@ -11,6 +11,7 @@ import (
 
 	"parc/internal/asset"
 	"parc/internal/core"
+	"parc/internal/dashboard"
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/ingest"
@@ -18,6 +19,7 @@ import (
 	"parc/internal/kb"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
+	"parc/internal/notify"
 	"parc/internal/remote"
 	"parc/internal/search"
 	"parc/internal/store"
@@ -31,6 +33,10 @@ type App struct {
 	Helpdesk *helpdesk.Service
 	KB       *kb.Service
 	Search   *search.Service
+	// Dashboard counts the home pages' blocks.
+	Dashboard *dashboard.Service
+	// Notify records the in-app notifications of helpdesk events (the bell).
+	Notify *notify.Service
 	// Inventory stores agents' inventories and reads them back; one value, so that
 	// its catalogue cache is shared by every path that ingests.
 	Inventory *ingest.Service

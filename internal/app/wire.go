@@ -8,6 +8,7 @@ import (
 	"parc/internal/agentserver"
 	"parc/internal/api"
 	"parc/internal/core"
+	"parc/internal/dashboard"
 	"parc/internal/demo"
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
@@ -16,6 +17,7 @@ import (
 	"parc/internal/kb"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
+	"parc/internal/notify"
 	"parc/internal/remote"
 	"parc/internal/search"
 	"parc/internal/store"
@@ -42,29 +44,34 @@ func Build(db *store.DB, opt Options) (*App, error) {
 		Search:    search.NewService(rec),
 		Inventory: ingest.New(c),
 		Jobs:      jobs.New(db, opt.Log),
+		Dashboard: dashboard.New(rec),
+		Notify:    notify.New(rec),
 	}
 	a.Remote = remote.NewService(rec, a.Inventory)
 
 	// Event subscriptions: helpdesk events (ticket created, follow-up added, SLA
-	// at risk...) queue notification mails in the writing transaction.
-	var notify helpdesk.Listener
+	// at risk...) record in-app notifications and queue notification mails, in
+	// the writing transaction.
+	listeners := []helpdesk.Listener{a.Notify.Listen}
 	if m := opt.Mail; m.SMTP != nil {
 		n, err := mail.NewNotifier(db, a.Cat, m.From)
 		if err != nil {
 			return nil, err
 		}
 		n.BaseURL = m.BaseURL
-		n.Install(reg)
-		a.Notifier, notify = n, n.Notify
+		a.Notifier = n
+		listeners = append(listeners, n.Notify)
 		a.Sender = mail.NewSender(db, m.SMTP, opt.Log)
 	}
+	events := helpdesk.Listeners(listeners...)
+	helpdesk.Listen(reg, events)
 	if g := opt.Mail.Gateway; g != nil {
 		a.Gateway = mailgate.New(c, a.Helpdesk, a.Cat, *g)
 	}
 
 	// Background jobs. Each has a row in the jobs table (schedule kept across
 	// restarts) and a lease, so two servers on one PostgreSQL never run one together.
-	a.HelpdeskJobs = helpdesk.NewJobs(rec, notify)
+	a.HelpdeskJobs = helpdesk.NewJobs(rec, events)
 	a.HelpdeskJobs.Register(a.Jobs)
 	a.Jobs.Add(a.Inventory.CountsJob())
 	if a.Sender != nil {
@@ -115,7 +122,7 @@ func (a *App) StartJobs(ctx context.Context) (wait func()) {
 // endpoints on one server. Tests may adjust the pages (say, a smaller RefLimit).
 func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory})
-	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote})
+	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote, Dashboard: a.Dashboard, Notify: a.Notify})
 	for _, f := range adjust {
 		f(pages)
 	}

@@ -106,3 +106,16 @@ func ticketEvents(w *record.Write) []Event {
 	}
 	return out
 }
+
+// Listeners makes one listener of several, called in order; the first error
+// stops the others (and aborts the write).
+func Listeners(ls ...Listener) Listener {
+	return func(ctx context.Context, tx *store.Tx, ev Event) error {
+		for _, l := range ls {
+			if err := l(ctx, tx, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/mail"
-	"sort"
 	"strings"
 	"time"
 
@@ -73,74 +72,10 @@ func (n *Notifier) Notify(ctx context.Context, tx *store.Tx, ev helpdesk.Event) 
 	return nil
 }
 
-// audience lists who hears of an event, by user id: the requester of what concerns
-// them, the assignees (the user and the group's members) of the work, never the
-// author of the change, and never the requester of a private follow-up.
+// audience lists who hears of an event (helpdesk.Audience, which the in-app
+// notifications share).
 func (n *Notifier) audience(ctx context.Context, tx *store.Tx, ev helpdesk.Event) ([]int64, error) {
-	tk := ev.Ticket
-	requester, assignee, group := tk.Int("user_id"), tk.Int("assigned_user_id"), tk.Int("assigned_group_id")
-	var want []int64
-	var groups []int64
-	switch ev.Kind {
-	case helpdesk.TicketCreated:
-		want = append(want, requester, assignee)
-		groups = append(groups, group)
-	case helpdesk.TicketAssigned:
-		want = append(want, ev.AssignedUserID)
-		groups = append(groups, ev.AssignedGroupID)
-	case helpdesk.FollowupAdded:
-		if ev.Followup == nil || ev.Followup.Values["private"] != true {
-			want = append(want, requester)
-		}
-		want = append(want, assignee)
-		groups = append(groups, group)
-	case helpdesk.TicketSolved:
-		want = append(want, requester, assignee)
-	case helpdesk.ApprovalRequested:
-		if ev.Approval != nil {
-			want = append(want, ev.Approval.Int("user_id"))
-		}
-	case helpdesk.SLAWarning, helpdesk.SLABreached:
-		want = append(want, assignee)
-		groups = append(groups, group)
-	default:
-		return nil, nil
-	}
-	for _, g := range groups {
-		if g == 0 {
-			continue
-		}
-		rows, err := tx.QueryContext(ctx, "SELECT user_id FROM group_members WHERE group_id = ? AND deleted_at IS NULL", g)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			want = append(want, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	var author int64
-	if ev.Actor != nil {
-		author = ev.Actor.UserID
-	}
-	seen := map[int64]bool{0: true, author: true}
-	var out []int64
-	for _, id := range want {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out, nil
+	return helpdesk.Audience(ctx, tx, ev)
 }
 
 // users reads the recipients among ids who can and want to receive mail: active,

@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"parc/internal/dashboard"
 	"strconv"
 	"strings"
 
@@ -107,7 +108,9 @@ func (u *UI) setLang(w http.ResponseWriter, r *http.Request) {
 // DashboardPage shows how many assets of each kind there are.
 type DashboardPage struct {
 	Base
-	Cards []Card
+	Tech    *TechHome    // technicians: their queues
+	Manager *ManagerHome // supervisors and administrators: backlog and trends
+	Cards   []Card       // the asset counters (administrators, and readers of no ticket)
 }
 
 // Card is one count of the dashboard.
@@ -115,21 +118,25 @@ type Card struct {
 	Label, Count, Href, NewHref string
 }
 
+// dashboard is the home page by role (internal/dashboard): a technician's queues,
+// a supervisor's backlog and trends with the asset counters, the asset counters
+// alone for who reads no ticket. Requesters never get here: page sends them to
+// the portal.
 func (u *UI) dashboard(c *req) error {
 	p := &DashboardPage{Base: u.base(c, c.T("ui.dashboard.title"), "/")}
-	for _, t := range u.App.Reg.InArea(record.AreaAssets) {
-		if !c.Actor.Can(t, record.Read) {
-			continue
+	var err error
+	switch u.homeRole(c) {
+	case dashboard.RoleTechnician:
+		p.Tech, err = u.techHome(c)
+	case dashboard.RoleManager:
+		if p.Manager, err = u.managerHome(c); err == nil {
+			p.Cards, err = u.assetCards(c)
 		}
-		page, err := u.App.Records.List(c.R.Context(), c.Actor, t, record.ListQuery{Count: true, Limit: 1})
-		if err != nil {
-			return err
-		}
-		card := Card{Label: c.T(typeKey(t, true)), Count: fmtInt(c.Lang, page.Total), Href: "/" + t.Name}
-		if canCreate(c.Actor, t) {
-			card.NewHref = "/" + t.Name + "/new"
-		}
-		p.Cards = append(p.Cards, card)
+	default:
+		p.Cards, err = u.assetCards(c)
+	}
+	if err != nil {
+		return err
 	}
 	return u.renderPage(c, http.StatusOK, "dashboard", p)
 }

@@ -22,11 +22,13 @@ import (
 
 	"parc/internal/auth"
 	"parc/internal/core"
+	"parc/internal/dashboard"
 	"parc/internal/helpdesk"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/notify"
 	"parc/internal/record"
 	"parc/internal/remote"
 	"parc/internal/search"
@@ -40,7 +42,7 @@ var staticFS embed.FS
 
 // pageNames are the page templates; each defines "content" inside the layout.
 var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "inventory_settings", "import", "error",
-	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search"}
+	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search", "notifications"}
 
 // pageParts are the templates a page is parsed with besides its own file.
 var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html"},
@@ -70,8 +72,10 @@ type Services struct {
 	Helpdesk  *helpdesk.Service
 	KB        *kb.Service
 	Search    *search.Service
-	Inventory *ingest.Service // the read views of computers' inventories, the settings
-	Remote    *remote.Service // remote-control launches of computers
+	Inventory *ingest.Service    // the read views of computers' inventories, the settings
+	Remote    *remote.Service    // remote-control launches of computers
+	Dashboard *dashboard.Service // the home pages' counts
+	Notify    *notify.Service    // the bell and the notifications page
 }
 
 // New makes the HTML interface; templates are parsed once, here.
@@ -145,6 +149,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /settings/inventory", u.page(u.saveInventorySettings))
 	u.registerPortal(mux)
 	u.registerTicket(mux)
+	u.registerNotifications(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
@@ -268,6 +273,9 @@ type Base struct {
 	// portal); SearchQ is its text.
 	Search  bool
 	SearchQ string
+	// Bell shows the notifications link; Unread is its count ("" for none).
+	Bell              bool
+	Unread, BellLabel string
 }
 
 // UserView is the signed-in user as the header shows them.
@@ -306,6 +314,7 @@ func (u *UI) base(c *req, title, active string) Base {
 		} else {
 			b.Menu = u.menu(c, active)
 			b.Search = true
+			u.bell(c, &b)
 		}
 	}
 	b.Flash = u.flash(c)
@@ -350,6 +359,7 @@ var doneKeys = map[string]string{
 	"refused": "ui.done.refused", "answered": "ui.done.answered", "taken": "ui.done.taken", "followup": "ui.done.followup",
 	"task": "ui.done.task", "solved": "ui.done.solved", "approval_requested": "ui.done.approval_requested",
 	"escalated": "ui.done.escalated", "linked": "ui.done.linked", "status": "ui.done.status",
+	"notifications_read": "ui.done.notifications_read",
 }
 
 func (u *UI) flash(c *req) string {
