@@ -47,7 +47,7 @@ type ListPage struct {
 	Query     string // the canonical query, without cursor
 	ListHref  string // this list with the canonical query, for forms that come back
 
-	ExportHref, ImportHref, TrashHref, LiveHref, NewHref, NamingHref string
+	ExportHref, ExportXLSXHref, ImportHref, TrashHref, LiveHref, NewHref, NamingHref string
 
 	Selectable bool // rows have checkboxes for the bulk update
 	BulkFields []Option
@@ -252,6 +252,7 @@ func listLinks(c *req, t *record.Type, q record.ListQuery, page *record.Page, ca
 		p.ImportHref = "/" + t.Name + "/import"
 	}
 	p.ExportHref = withQuery("/"+t.Name+"/export.csv", canon)
+	p.ExportXLSXHref = withQuery("/"+t.Name+"/export.xlsx", canon)
 	if !t.NoTrash && c.Actor.Can(t, record.Delete) {
 		tv := url.Values{"trash": {"1"}}
 		p.TrashHref = "/" + t.Name + "?" + tv.Encode()
