@@ -136,16 +136,16 @@ func (u *UI) renderPage(c *req, status int, page string, data any) error {
 // AccountPage is the signed-in user's own settings.
 type AccountPage struct {
 	Base
-	Name, Login  string
-	Language     string // saved preference, "" for automatic
-	Languages    []Option
+	Name, Login string
+	Language    string // saved preference, "" for automatic
+	Languages   []Option
 	// ExportFormats are the choices of how exports are written, the kept one selected.
 	ExportFormats []Option
-	PwErrors     map[string]string
-	Tokens       []TokenView
-	NewSecret    string
-	NewTokenName string
-	TokenError   string
+	PwErrors      map[string]string
+	Tokens        []TokenView
+	NewSecret     string
+	NewTokenName  string
+	TokenError    string
 	// MustChange: signed in with a one-time password, the user must choose theirs.
 	MustChange bool
 }
