@@ -1,6 +1,7 @@
 package record
 
 import (
+	"archive/zip"
 	"context"
 	"io"
 	"time"
@@ -85,7 +86,10 @@ func (s *Service) ExportXLSX(ctx context.Context, a *Actor, t *Type, q ListQuery
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	_, err = f.WriteTo(w)
+	// excelize builds the workbook's zip in a buffer unless given the zip writer:
+	// with one over w, the archive streams out and the buffer stays empty.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	_, err = f.WriteTo(io.Discard)
 	return err
 }
 
