@@ -47,7 +47,7 @@ type ListPage struct {
 	Query     string // the canonical query, without cursor
 	ListHref  string // this list with the canonical query, for forms that come back
 
-	ExportHref, ExportXLSXHref, ImportHref, TrashHref, LiveHref, NewHref, NamingHref string
+	ExportHref, ExportXLSXHref, ImportHref, TrashHref, LiveHref, NewHref, NamingHref, RefileHref string
 
 	Selectable bool // rows have checkboxes for the bulk update
 	BulkFields []Option
@@ -257,6 +257,10 @@ func listLinks(c *req, t *record.Type, q record.ListQuery, page *record.Page, ca
 		tv := url.Values{"trash": {"1"}}
 		p.TrashHref = "/" + t.Name + "?" + tv.Encode()
 		p.LiveHref = "/" + t.Name
+	}
+	if t.Name == "software-rules" && c.Actor.Can(t, record.Update) {
+		// What the saved rules move in the catalogue (internal/ingest/refile.go).
+		p.RefileHref = "/software-rules/refile"
 	}
 	if t.NamingPlan && len(c.Actor.SubtreeOrgs(t, record.Purge)) > 0 {
 		p.NamingHref = "/settings/naming#naming-" + t.Name

@@ -38,7 +38,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the page templates; each defines "content" inside the layout.
-var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "inventory_settings", "import", "error",
+var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "inventory_settings", "import", "error", "refile",
 	"portal", "portal_new", "portal_ticket", "portal_kb", "report"}
 
 // pageParts are the templates a page is parsed with besides its own file.
@@ -140,6 +140,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings/naming", u.page(u.naming))
 	mux.HandleFunc("POST /settings/naming", u.page(u.saveNaming))
 	mux.HandleFunc("GET /settings/inventory", u.page(u.inventorySettings))
+	mux.HandleFunc("GET /software-rules/refile", u.page(u.refilePreview))
 	mux.HandleFunc("POST /settings/inventory", u.page(u.saveInventorySettings))
 	u.registerPortal(mux)
 	u.registerTicket(mux)
