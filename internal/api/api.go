@@ -72,6 +72,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerKB(mux)
 	a.registerSearch(mux)
 	mux.HandleFunc("GET /api/v1/{type}/export.csv", a.auth(a.exportCSV))
+	mux.HandleFunc("GET /api/v1/{type}/export", a.auth(a.exportAny))
 	mux.HandleFunc("POST /api/v1/{type}/import", a.auth(a.importCSV))
 	mux.HandleFunc("GET /api/v1/{type}/saved-searches", a.auth(a.listSaved))
 	mux.HandleFunc("POST /api/v1/{type}/saved-searches", a.auth(a.saveSearch))

@@ -7,11 +7,57 @@ import (
 	"time"
 
 	"parc/internal/httpctx"
+	"parc/internal/i18n"
 	"parc/internal/record"
 )
 
-// exportCSV streams the records matching the list parameters; sep=; for semicolons.
+// exportCSV streams the records matching the list parameters in the machine
+// format; sep=; for semicolons.
 func (a *API) exportCSV(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	st := record.MachineStyle()
+	if r.URL.Query().Get("sep") == ";" {
+		st.Sep = ';'
+	}
+	return a.export(w, r, actor, "csv", st)
+}
+
+// exportAny streams the records matching the list parameters: format=csv (the
+// default) or xlsx, delimiter=, ; or tab for CSV. The file is in the machine
+// format (field names, decimal points, ISO dates, instants in UTC) unless
+// style=user asks for the caller's (labels in their language, their kept
+// export format).
+func (a *API) exportAny(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+	v := r.URL.Query()
+	format := v.Get("format")
+	if format == "" {
+		format = "csv"
+	}
+	if format != "csv" && format != "xlsx" {
+		return &record.Error{Code: record.CodeInvalid, Msg: record.Msg{Key: "err.invalid"}, Fields: map[string]record.Msg{"format": {Key: "err.not_in_list", Args: []any{"csv, xlsx"}}}}
+	}
+	st := record.MachineStyle()
+	switch v.Get("style") {
+	case "", "machine":
+	case "user":
+		st = record.PersonStyle(a.Cat, httpctx.Lang(r.Context()), actor.ExportFormat, time.Local)
+	default:
+		return &record.Error{Code: record.CodeInvalid, Msg: record.Msg{Key: "err.invalid"}, Fields: map[string]record.Msg{"style": {Key: "err.not_in_list", Args: []any{"machine, user"}}}}
+	}
+	switch v.Get("delimiter") {
+	case "":
+	case ",":
+		st.Sep = ','
+	case ";":
+		st.Sep = ';'
+	case "tab", "\t":
+		st.Sep = '\t'
+	default:
+		return &record.Error{Code: record.CodeInvalid, Msg: record.Msg{Key: "err.invalid"}, Fields: map[string]record.Msg{"delimiter": {Key: "err.not_in_list", Args: []any{", ; tab"}}}}
+	}
+	return a.export(w, r, actor, format, st)
+}
+
+func (a *API) export(w http.ResponseWriter, r *http.Request, actor *record.Actor, format string, st record.Style) error {
 	t, err := a.typeOf(r)
 	if err != nil {
 		return err
@@ -23,13 +69,17 @@ func (a *API) exportCSV(w http.ResponseWriter, r *http.Request, actor *record.Ac
 	if !actor.Can(t, record.Read) {
 		return record.ErrForbidden()
 	}
-	sep := ','
-	if r.URL.Query().Get("sep") == ";" {
-		sep = ';'
+	write, media := a.App.Records.ExportCSV, "text/csv; charset=utf-8"
+	if format == "xlsx" {
+		write, media = a.App.Records.ExportXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, t.Name, time.Now().UTC().Format("20060102")))
-	return a.App.Records.ExportCSV(r.Context(), actor, t, q, w, sep)
+	w.Header().Set("Content-Type", media)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.%s"`, t.Name, time.Now().UTC().Format("20060102"), format))
+	if err := write(r.Context(), actor, t, q, w, st); err != nil {
+		// Once the file has started, the error can only be logged.
+		a.App.Log.Error("export", "type", t.Name, "format", format, "err", err)
+	}
+	return nil
 }
 
 type importError struct {
@@ -45,7 +95,9 @@ func (a *API) importCSV(w http.ResponseWriter, r *http.Request, actor *record.Ac
 	if err != nil {
 		return err
 	}
-	opts := record.ImportOptions{DryRun: r.URL.Query().Get("dry_run") == "1" || r.URL.Query().Get("dry_run") == "true"}
+	// A file exported for a person reads back too: labels in either language, local instants.
+	opts := record.ImportOptions{DryRun: r.URL.Query().Get("dry_run") == "1" || r.URL.Query().Get("dry_run") == "true",
+		Tr: a.Cat, Langs: i18n.Languages, Loc: time.Local}
 	if o := r.URL.Query().Get("organization_id"); o != "" {
 		id, err := strconv.ParseInt(o, 10, 64)
 		if err != nil || id <= 0 {

@@ -13,6 +13,35 @@ import (
 // inventory.
 func (a *API) registerInventory(mux *http.ServeMux) {
 	inv := a.Inventory
+	// What re-filing the software catalogue through the dictionary would move:
+	// with the saved rules (GET), or with a rule being written after them (POST).
+	mux.HandleFunc("GET /api/v1/software-rules/refile-preview", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+		moves, err := inv.PreviewRefile(r.Context(), actor, nil)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"data": moves})
+		return nil
+	}))
+	mux.HandleFunc("POST /api/v1/software-rules/refile-preview", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+		var body struct {
+			MatchName      string `json:"match_name"`
+			MatchPublisher string `json:"match_publisher"`
+			Action         string `json:"action"`
+			NewName        string `json:"new_name"`
+			NewPublisher   string `json:"new_publisher"`
+		}
+		if err := decode(w, r, &body); err != nil {
+			return err
+		}
+		moves, err := inv.PreviewRefile(r.Context(), actor, &ingest.DictionaryRule{MatchName: body.MatchName, MatchPublisher: body.MatchPublisher,
+			Action: body.Action, NewName: body.NewName, NewPublisher: body.NewPublisher})
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"data": moves})
+		return nil
+	}))
 	// Where new machines no rule places go, and the state they start in.
 	mux.HandleFunc("GET /api/v1/settings/inventory", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
 		st, err := inv.Settings(r.Context(), actor)

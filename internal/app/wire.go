@@ -74,6 +74,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	a.HelpdeskJobs = helpdesk.NewJobs(rec, events)
 	a.HelpdeskJobs.Register(a.Jobs)
 	a.Jobs.Add(a.Inventory.CountsJob())
+	a.Jobs.Add(a.Inventory.RefileJob())
 	if a.Sender != nil {
 		a.Jobs.Add(jobs.Job{Name: "mail.outbox", Every: 5 * time.Second, Jitter: time.Second, Lease: 15 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := a.Sender.SendDue(ctx)

@@ -1,9 +1,11 @@
 package asset
 
 import (
+	"fmt"
 	"net/netip"
 	"regexp"
 	"strings"
+	"time"
 
 	"parc/internal/record"
 )
@@ -93,4 +95,17 @@ func checkInventoryRule(w *record.Write) error {
 		}
 	}
 	return nil
+}
+
+// RefileSetting holds, while the catalogue owes a re-filing through the
+// dictionary, a mark of the last rule saved (internal/ingest's re-filing job
+// clears it when done).
+const RefileSetting = "software.refile_pending"
+
+// markRefile asks for the catalogue to be re-filed once a dictionary rule is
+// saved: the job does it in the background, so the save does not wait for it.
+func markRefile(w *record.Write) error {
+	mark := fmt.Sprintf("%d@%d", w.New.ID, time.Now().UnixNano())
+	_, err := w.Tx.ExecContext(w.Ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", RefileSetting, mark)
+	return err
 }

@@ -179,7 +179,7 @@ func declared() []*record.Type {
 				{Name: "new_publisher", Kind: record.Text},
 				{Name: "active", Kind: record.Bool, Default: true, List: true},
 			},
-			Hooks: record.Hooks{BeforeWrite: checkPatterns("match_name", "match_publisher")}},
+			Hooks: record.Hooks{BeforeWrite: checkPatterns("match_name", "match_publisher"), AfterWrite: markRefile}},
 		{Name: "inventory-rules", Table: "inventory_rules", Singular: "inventory_rule", Area: record.AreaAdmin, Scope: record.OrgScoped, NameField: "name",
 			DefaultSort: "position",
 			Fields: []*record.Field{

@@ -42,6 +42,8 @@ func Types(reg func() *record.Registry) []*record.Type {
 				{Name: "email", Kind: record.Email, Search: true, Sort: true, List: true},
 				{Name: "phone", Kind: record.Text, Max: 32},
 				{Name: "language", Kind: record.Enum, Options: []string{"fr", "en"}},
+				// export_format: how CSV and XLSX exports are written for the user; empty follows the language.
+				{Name: "export_format", Kind: record.Enum, Options: []string{record.ExportFormatFR, record.ExportFormatEN}},
 				// notify_by_mail off: no helpdesk notification is mailed to the user.
 				{Name: "notify_by_mail", Kind: record.Bool, Default: true},
 				{Name: "active", Kind: record.Bool, Default: true, List: true},

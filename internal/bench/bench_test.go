@@ -367,7 +367,8 @@ func TestMemoryBench(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"start with --demo", "file 1 of 1 (300 lines", "file 1 of 1 (300 lines", "bulk update of 120 computers (1 requests"}
+		want := []string{"start with --demo", "file 1 of 1 (300 lines", "file 1 of 1 (300 lines", "bulk update of 120 computers (1 requests",
+			"XLSX export of every computer", "CSV export of every computer"}
 		if len(res.Steps) != len(want) {
 			t.Fatalf("steps: %+v", res.Steps)
 		}
@@ -376,7 +377,8 @@ func TestMemoryBench(t *testing.T) {
 				t.Fatalf("step %d: %+v", i, s)
 			}
 		}
-		if res.Steps[1].Outcome != "300 rows checked, nothing written" || res.Steps[2].Outcome != "300 rows read, 300 created" || res.Steps[3].Outcome != "120 updated" {
+		if res.Steps[1].Outcome != "300 rows checked, nothing written" || res.Steps[2].Outcome != "300 rows read, 300 created" || res.Steps[3].Outcome != "120 updated" ||
+			!strings.HasSuffix(res.Steps[4].Outcome, "MB written") || !strings.HasSuffix(res.Steps[5].Outcome, "MB written") {
 			t.Fatalf("answers: %+v", res.Steps)
 		}
 		var out bytes.Buffer

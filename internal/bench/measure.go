@@ -333,6 +333,26 @@ func (c *Client) send(ctx context.Context, method, path, contentType string, bod
 	return b, nil
 }
 
+// download reads an API path that answers a file, expecting 200, without
+// keeping it: it returns the file's size.
+func (c *Client) download(ctx context.Context, path string) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Base+path, nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
+		return 0, fmt.Errorf("GET %s: status %d: %s", path, resp.StatusCode, b)
+	}
+	return io.Copy(io.Discard, resp.Body)
+}
+
 func truncate(s string, n int) string {
 	if len(s) > n {
 		return s[:n] + "..."

@@ -198,6 +198,27 @@ func RunMemory(ctx context.Context, cfg store.Config, opt MemoryOptions) (*Memor
 	}
 	res.Steps = append(res.Steps, st)
 	st.log(opt.Log)
+
+	// Every computer exported, as a workbook and as a French office's CSV: both
+	// are streamed, so their peaks must not grow with the number of computers.
+	for _, x := range []struct{ name, path string }{
+		{"XLSX export of every computer", "/api/v1/computers/export?format=xlsx&style=user"},
+		{"CSV export of every computer (user's style)", "/api/v1/computers/export?format=csv&style=user"},
+	} {
+		fmt.Fprintln(opt.Log, x.name)
+		st, err := measureStep(srv, x.name, func() (string, error) {
+			n, err := c.download(ctx, x.path)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("%.1f MB written", float64(n)/(1<<20)), nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		res.Steps = append(res.Steps, st)
+		st.log(opt.Log)
+	}
 	time.Sleep(opt.Settle)
 	if res.Idle, err = ReadMemory(srv.PID); err != nil {
 		return nil, err

@@ -22,37 +22,133 @@ type dictRule struct {
 	newName, newPub string
 }
 
+// Dictionary is a set of software dictionary rules in the order they apply. The
+// inventory files reported software through it, and Refile files the catalogue's
+// existing entries through one again.
+type Dictionary struct{ rules []dictRule }
+
+// LoadDictionary reads the active shared dictionary rules (those of no
+// organisation): the only ones that may re-file the catalogue, which every
+// organisation shares. A client's own rules apply to its computers' inventories
+// (dictionary), never to the shared entries.
+func LoadDictionary(ctx context.Context, q store.Querier) (Dictionary, error) {
+	rules, err := readRules(ctx, q, "organization_id IS NULL", nil)
+	return Dictionary{rules}, err
+}
+
+// DictionaryRule is a rule as written, for a preview of a rule not saved yet.
+type DictionaryRule struct {
+	MatchName, MatchPublisher, Action, NewName, NewPublisher string
+}
+
+// With is the dictionary with rule r applied after the others; a rule whose
+// patterns do not compile is left out.
+func (d Dictionary) With(r DictionaryRule) Dictionary {
+	out := Dictionary{slices.Clone(d.rules)}
+	if dr, ok := compileRule(r.MatchName, r.MatchPublisher, r.Action, r.NewName, r.NewPublisher); ok {
+		out.rules = append(out.rules, dr)
+	}
+	return out
+}
+
 // dictionary reads the rules that file the software of a computer of organisation
 // org: the shared ones, org's own and its ancestors' visible below them. A client's
 // rule never changes another client's inventory.
-func dictionary(ctx context.Context, q store.Querier, tree *record.OrgTree, org int64) ([]dictRule, error) {
+func dictionary(ctx context.Context, q store.Querier, tree *record.OrgTree, org int64) (Dictionary, error) {
 	vis, args := record.VisibleFromSQL(tree, org)
+	rules, err := readRules(ctx, q, vis, args)
+	return Dictionary{rules}, err
+}
+
+// readRules reads the active rules that where selects, in the order they apply.
+func readRules(ctx context.Context, q store.Querier, where string, args []any) ([]dictRule, error) {
 	rows, err := q.QueryContext(ctx, `SELECT COALESCE(match_name, ''), COALESCE(match_publisher, ''), action, COALESCE(new_name, ''), COALESCE(new_publisher, '')
-		FROM software_rules WHERE active = ? AND deleted_at IS NULL AND `+vis+` ORDER BY position, id`, append([]any{true}, args...)...)
+		FROM software_rules WHERE active = ? AND deleted_at IS NULL AND `+where+` ORDER BY position, id`, append([]any{true}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []dictRule
 	for rows.Next() {
-		var mn, mp string
-		var d dictRule
-		if err := rows.Scan(&mn, &mp, &d.action, &d.newName, &d.newPub); err != nil {
+		var mn, mp, action, newName, newPub string
+		if err := rows.Scan(&mn, &mp, &action, &newName, &newPub); err != nil {
 			return nil, err
 		}
-		var err1, err2 error
-		if mn != "" {
-			d.name, err1 = regexp.Compile("(?i)" + mn)
+		if d, ok := compileRule(mn, mp, action, newName, newPub); ok {
+			out = append(out, d)
 		}
-		if mp != "" {
-			d.publisher, err2 = regexp.Compile("(?i)" + mp)
-		}
-		if err1 != nil || err2 != nil {
-			continue // refused at save time; skip rather than fail inventories
-		}
-		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// compileRule compiles a rule's patterns; a rule that does not compile (refused
+// at save time) is skipped rather than failing inventories.
+func compileRule(mn, mp, action, newName, newPub string) (dictRule, bool) {
+	d := dictRule{action: action, newName: newName, newPub: newPub}
+	var err1, err2 error
+	if mn != "" {
+		d.name, err1 = regexp.Compile("(?i)" + mn)
+	}
+	if mp != "" {
+		d.publisher, err2 = regexp.Compile("(?i)" + mp)
+	}
+	return d, err1 == nil && err2 == nil
+}
+
+// versionInName finds a version number at the end of a name, and the
+// architecture in parentheses after it: "7-Zip 23.01 (x64)", "Mozilla Firefox
+// 128.0 (x64 fr)", "Microsoft Visual C++ 2015-2022 Redistributable (x64) -
+// 14.36.32532". A number joined to the name (python3.11, tcl8.6) is part of it.
+var versionInName = regexp.MustCompile(`^(.*?\S)(?:\s+-)?\s+v?(\d+(?:\.\d+)+[0-9A-Za-z.+~-]*)(?:\s*\(((?:x64|x86|x86_64|amd64|arm64|64-bit|32-bit|64 bits?|32 bits?)\b[^)]*)\))?$`)
+
+// splitVersion moves a version number reported inside a name to the version:
+// when the agent reported no version, or one that the number in the name agrees
+// with (one starts with the other), the name loses the number and the
+// architecture after it.
+func splitVersion(name, version, arch string) (string, string, string) {
+	m := versionInName.FindStringSubmatch(name)
+	if m == nil {
+		return name, version, arch
+	}
+	inName := m[2]
+	if version != "" && !strings.HasPrefix(version, inName) && !strings.HasPrefix(inName, version) {
+		return name, version, arch
+	}
+	if version == "" {
+		version = inName
+	}
+	if arch == "" && m[3] != "" {
+		arch = strings.Fields(m[3])[0]
+	}
+	return m[1], version, arch
+}
+
+// file applies the dictionary to one reported software (or catalogue entry):
+// the version in its name moved to its version, then the rules in order. It
+// reports false when a rule ignores it or its name ends up empty.
+func (d Dictionary) file(in install) (install, bool) {
+	in.name, in.version, in.arch = splitVersion(in.name, in.version, in.arch)
+	for _, r := range d.rules {
+		if r.name != nil && !r.name.MatchString(in.name) || r.publisher != nil && !r.publisher.MatchString(in.publisher) {
+			continue
+		}
+		switch r.action {
+		case "ignore":
+			return in, false
+		case "rename":
+			in.name = r.newName
+		case "set_publisher":
+			in.publisher = r.newPub
+		case "set_category":
+			in.category = r.newName
+		}
+	}
+	if in.name == "" {
+		return in, false
+	}
+	in.name, in.publisher = clip(in.name, 255), clip(in.publisher, 255)
+	in.key = swKey{asset.SoftwareKey(in.name), asset.SoftwareKey(in.publisher)}
+	return in, true
 }
 
 // install is one wanted installation after the dictionary.
@@ -95,38 +191,17 @@ func (r *run) applySoftware() error {
 // wantedSoftware is the inventory's software after the dictionary, with catalogue
 // keys, and catalogue ids for the software q already knows.
 func wantedSoftware(ctx context.Context, q store.Querier, db *store.DB, inv *inventory.Inventory, tree *record.OrgTree, org int64, cache *catalogueCache) ([]install, error) {
-	rules, err := dictionary(ctx, q, tree, org)
+	dict, err := dictionary(ctx, q, tree, org)
 	if err != nil {
 		return nil, err
 	}
 	var want []install
 	for _, sw := range inv.Softwares {
-		in := install{name: strings.TrimSpace(sw.Name), publisher: strings.TrimSpace(sw.Publisher), category: sw.Category,
-			version: clip(strings.TrimSpace(sw.Version), 255), arch: clip(sw.Arch, 64), date: sw.InstallDate}
-		ignored := false
-		for _, d := range rules {
-			if d.name != nil && !d.name.MatchString(in.name) || d.publisher != nil && !d.publisher.MatchString(in.publisher) {
-				continue
-			}
-			switch d.action {
-			case "ignore":
-				ignored = true
-			case "rename":
-				in.name = d.newName
-			case "set_publisher":
-				in.publisher = d.newPub
-			case "set_category":
-				in.category = d.newName
-			}
-			if ignored {
-				break
-			}
-		}
-		if ignored || in.name == "" {
+		in, ok := dict.file(install{name: strings.TrimSpace(sw.Name), publisher: strings.TrimSpace(sw.Publisher), category: sw.Category,
+			version: clip(strings.TrimSpace(sw.Version), 255), arch: clip(sw.Arch, 64), date: sw.InstallDate})
+		if !ok {
 			continue
 		}
-		in.name, in.publisher = clip(in.name, 255), clip(in.publisher, 255)
-		in.key = swKey{asset.SoftwareKey(in.name), asset.SoftwareKey(in.publisher)}
 		in.versionKey = softver.Key(in.version)
 		want = append(want, in)
 	}

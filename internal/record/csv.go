@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -37,73 +38,45 @@ func csvColumns(t *Type, q ListQuery) []*Field {
 }
 
 // ExportCSV writes every record matching q that the actor may read, as UTF-8 CSV with
-// a byte-order mark (for spreadsheet programs). References are written as the
-// referenced record's label, so that the file reads well and imports elsewhere.
-// Text that a spreadsheet would run as a formula is neutralised (NeutraliseCell);
-// numbers are written as they are. sep is ',' or ';'.
-func (s *Service) ExportCSV(ctx context.Context, a *Actor, t *Type, q ListQuery, w io.Writer, sep rune) error {
+// a byte-order mark (for spreadsheet programs), in the style st (column heads,
+// separator, numbers and dates). References are written as the referenced
+// record's label, so that the file reads well and imports elsewhere. Text that a
+// spreadsheet would run as a formula is neutralised (NeutraliseCell); numbers are
+// written as they are.
+func (s *Service) ExportCSV(ctx context.Context, a *Actor, t *Type, q ListQuery, w io.Writer, st Style) error {
 	if !a.Can(t, Read) {
 		return ErrForbidden()
 	}
 	cols := csvColumns(t, q)
-	if sep != ';' && sep != '\t' {
-		sep = ','
-	}
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	cw.Comma = sep
-	head := []string{"id"}
+	cw.Comma = st.sep()
+	head := []string{st.Head(t, "id")}
 	if t.HasOrg() {
-		head = append(head, "organization")
+		head = append(head, st.Head(t, "organization"))
 	}
 	for _, f := range cols {
-		head = append(head, f.Name)
+		head = append(head, st.Head(t, f.Name))
 	}
 	if err := cw.Write(head); err != nil {
 		return err
 	}
-	q.Cursor, q.Count, q.Limit = "", false, MaxLimit
-	for {
-		page, err := s.List(ctx, a, t, q)
-		if err != nil {
-			return err
+	row := func(r *Record) error {
+		cells := []string{Format(r.ID)}
+		if t.HasOrg() {
+			cells = append(cells, NeutraliseCell(r.Display["organization_id"]))
 		}
-		for _, r := range page.Records {
-			row := []string{Format(r.ID)}
-			if t.HasOrg() {
-				row = append(row, NeutraliseCell(r.Display["organization_id"]))
-			}
-			for _, f := range cols {
-				row = append(row, ExportCell(f, r))
-			}
-			if err := cw.Write(row); err != nil {
-				return err
-			}
+		for _, f := range cols {
+			cells = append(cells, st.Cell(f, r))
 		}
+		return cw.Write(cells)
+	}
+	return s.exportRows(ctx, a, t, q, row, func() error {
 		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return err
-		}
-		if page.NextCursor == "" {
-			return nil
-		}
-		q.Cursor = page.NextCursor
-	}
-}
-
-// ExportCell is the CSV text of one field of a record: a reference's label, a
-// number as it is (a number is never a formula, and -5 must stay a number a
-// spreadsheet can add up), any other value neutralised as text (NeutraliseCell).
-func ExportCell(f *Field, r *Record) string {
-	switch f.Kind {
-	case Ref:
-		return NeutraliseCell(r.Display[f.Name])
-	case Int, Decimal, Money:
-		return Format(r.Values[f.Name])
-	}
-	return NeutraliseCell(Format(r.Values[f.Name]))
+		return cw.Error()
+	})
 }
 
 // ImportOptions say where imported records go.
@@ -112,6 +85,12 @@ type ImportOptions struct {
 	// "organization" column (by name), or the actor's only organisation.
 	OrgID  int64
 	DryRun bool
+	// Tr and Langs let the file name its columns and enum options by their labels
+	// in any of these languages, as a person's export does; Loc is where the
+	// file's instants without a zone were written (nil: UTC).
+	Tr    Translator
+	Langs []string
+	Loc   *time.Location
 }
 
 // ImportError is one problem of one line of the file (line 1 is the header).
@@ -285,19 +264,22 @@ type importer struct {
 	// when the file names each line's organisation.
 	refs map[string]map[string][]int64
 	orgs map[string][]int64
+	// people reads cells written for people (labels, local instants).
+	people *importReader
 }
 
 // newImporter reads the header and the labels the file's references will be
 // resolved with; header problems are returned as the file's problems.
 func (s *Service) newImporter(ctx context.Context, a *Actor, t *Type, file *spooledFile, opts ImportOptions) (*importer, []ImportError, error) {
-	imp := &importer{s: s, a: a, t: t, opts: opts, file: file, refs: map[string]map[string][]int64{}}
+	imp := &importer{s: s, a: a, t: t, opts: opts, file: file, refs: map[string]map[string][]int64{},
+		people: newImportReader(t, opts.Tr, opts.Langs, opts.Loc)}
 	header, err := imp.reader().Read()
 	if err != nil {
 		return nil, []ImportError{csvError(err)}, nil
 	}
 	var problems []ImportError
 	imp.header = header
-	if imp.cols, imp.orgCol, problems = mapHeader(t, header); len(problems) > 0 {
+	if imp.cols, imp.orgCol, problems = mapHeader(t, header, imp.people); len(problems) > 0 {
 		return nil, problems, nil
 	}
 	for _, f := range imp.cols {
@@ -376,7 +358,7 @@ func (imp *importer) rowInput(line int, row []string) (Input, []ImportError) {
 		if f == nil {
 			continue
 		}
-		v := cellValue(row[i])
+		v := imp.people.value(f, cellValue(row[i]))
 		if f.Kind == Ref && v != "" {
 			id, key := resolveLabel(imp.refs[f.Ref], v)
 			if key != "" {
@@ -478,13 +460,13 @@ func isBlank(row []string) bool {
 }
 
 // mapHeader matches header cells to fields; "id" is ignored, "organization" noted.
-func mapHeader(t *Type, header []string) ([]*Field, int, []ImportError) {
+func mapHeader(t *Type, header []string, people *importReader) ([]*Field, int, []ImportError) {
 	cols := make([]*Field, len(header))
 	orgCol := -1
 	var errs []ImportError
 	seen := map[string]bool{}
 	for i, h := range header {
-		name := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(h), " ", "_"))
+		name := people.head(h)
 		switch name {
 		case "id", "created_at", "updated_at", "version":
 			continue

@@ -157,6 +157,8 @@ type Actor struct {
 	Login  string
 	Name   string
 	Lang   string
+	// ExportFormat is the user's kept export format (ExportFormatFR/EN), "" to follow Lang.
+	ExportFormat string
 	// Origin of the changes this actor makes: web, api, import, inventory, rule, job, cli.
 	Origin string
 	Grants []Grant

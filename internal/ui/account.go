@@ -149,14 +149,16 @@ func (u *UI) renderPage(c *req, status int, page string, data any) error {
 // AccountPage is the signed-in user's own settings.
 type AccountPage struct {
 	Base
-	Name, Login  string
-	Language     string // saved preference, "" for automatic
-	Languages    []Option
-	PwErrors     map[string]string
-	Tokens       []TokenView
-	NewSecret    string
-	NewTokenName string
-	TokenError   string
+	Name, Login string
+	Language    string // saved preference, "" for automatic
+	Languages   []Option
+	// ExportFormats are the choices of how exports are written, the kept one selected.
+	ExportFormats []Option
+	PwErrors      map[string]string
+	Tokens        []TokenView
+	NewSecret     string
+	NewTokenName  string
+	TokenError    string
 	// MustChange: signed in with a one-time password, the user must choose theirs.
 	MustChange bool
 }
@@ -184,6 +186,13 @@ func (u *UI) accountPage(c *req) (*AccountPage, error) {
 	}
 	for _, l := range i18n.Languages {
 		p.Languages = append(p.Languages, Option{Value: l, Label: c.T("enum.language." + l), Selected: l == cur})
+	}
+	for _, f := range []string{"", record.ExportFormatFR, record.ExportFormatEN} {
+		key := "ui.account.export_auto"
+		if f != "" {
+			key = "enum.export_format." + f
+		}
+		p.ExportFormats = append(p.ExportFormats, Option{Value: f, Label: c.T(key), Selected: f == c.Actor.ExportFormat})
 	}
 	ts, err := u.App.Auth.Tokens(c.R.Context(), c.Actor.UserID)
 	if err != nil {
@@ -229,6 +238,29 @@ func (u *UI) accountLanguage(c *req) error {
 	}
 	setCookie(c.W, c.R, httpctx.LangCookie, lang, 365*24*3600)
 	return redirect(c, "/account?done=lang")
+}
+
+// accountExportFormat keeps how the user's exports are written on their record.
+// Changing one's own record may be outside one's rights (a requester): the change
+// is then made on the user's behalf, since it touches nothing but this setting.
+func (u *UI) accountExportFormat(c *req) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	f := c.R.PostFormValue("export_format")
+	if f != "" && f != record.ExportFormatFR && f != record.ExportFormatEN {
+		return redirect(c, "/account")
+	}
+	var v any = f
+	if f == "" {
+		v = nil
+	}
+	users := u.App.Reg.MustType("users")
+	actor := c.Actor.Elevated("own export format")
+	if _, err := u.App.Records.Update(c.R.Context(), actor, users, c.Actor.UserID, record.Input{"export_format": v}); err != nil {
+		return err
+	}
+	return redirect(c, "/account?done=export")
 }
 
 // accountPassword changes the user's own password after checking the current one,

@@ -8,12 +8,24 @@ import (
 	"strings"
 	"time"
 
+	"parc/internal/i18n"
 	"parc/internal/record"
 )
 
-// exportCSV streams the records of the current list as a CSV file. French users
-// get semicolons, which their spreadsheet programs expect; sep=, or sep=; chooses.
+// exportCSV streams the records of the current list as a CSV file written as the
+// user reads: column labels in their language, and the format kept in their
+// account settings (French users get semicolons, decimal commas and dd/mm/yyyy
+// dates by default); sep=, or sep=; overrides the separator.
 func (u *UI) exportCSV(c *req, t *record.Type) error {
+	return u.export(c, t, "csv")
+}
+
+// exportXLSX streams the records of the current list as an Excel workbook.
+func (u *UI) exportXLSX(c *req, t *record.Type) error {
+	return u.export(c, t, "xlsx")
+}
+
+func (u *UI) export(c *req, t *record.Type, format string) error {
 	q, err := record.ParseListQuery(t, c.R.URL.Query())
 	if err != nil {
 		return err
@@ -21,25 +33,34 @@ func (u *UI) exportCSV(c *req, t *record.Type) error {
 	if !c.Actor.Can(t, record.Read) {
 		return record.ErrForbidden()
 	}
-	sep := ','
-	if c.Lang == "fr" {
-		sep = ';'
-	}
+	st := record.PersonStyle(u.Cat, c.Lang, c.Actor.ExportFormat, u.Loc)
 	switch c.R.URL.Query().Get("sep") {
 	case ",":
-		sep = ','
+		st.Sep = ','
 	case ";":
-		sep = ';'
+		st.Sep = ';'
 	}
 	h := c.W.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, t.Name, time.Now().In(u.Loc).Format("20060102")))
+	h.Set("Content-Type", exportMediaType(format))
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.%s"`, t.Name, time.Now().In(u.Loc).Format("20060102"), format))
 	h.Set("Cache-Control", "no-store")
-	if err := u.App.Records.ExportCSV(c.R.Context(), c.Actor, t, q, c.W, sep); err != nil {
+	write := u.App.Records.ExportCSV
+	if format == "xlsx" {
+		write = u.App.Records.ExportXLSX
+	}
+	if err := write(c.R.Context(), c.Actor, t, q, c.W, st); err != nil {
 		// The file has started: the error can only be logged.
-		u.App.Log.Error("csv export", "type", t.Name, "err", err)
+		u.App.Log.Error("export", "type", t.Name, "format", format, "err", err)
 	}
 	return nil
+}
+
+// exportMediaType is the media type of an export format ("csv" or "xlsx").
+func exportMediaType(format string) string {
+	if format == "xlsx" {
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	return "text/csv; charset=utf-8"
 }
 
 // ImportPage is the CSV import form and, after a post, its report.
@@ -127,7 +148,8 @@ func (u *UI) importCSV(c *req, t *record.Type) error {
 	}
 	p := u.importPage(c, t)
 	p.DryRun = c.R.PostFormValue("dry_run") != ""
-	opts := record.ImportOptions{DryRun: p.DryRun}
+	// The file may be one of the user's exports: column and option labels, local instants.
+	opts := record.ImportOptions{DryRun: p.DryRun, Tr: u.Cat, Langs: i18n.Languages, Loc: u.Loc}
 	if o := c.R.PostFormValue("organization_id"); o != "" && t.HasOrg() {
 		id, err := strconv.ParseInt(o, 10, 64)
 		if err != nil || id <= 0 {

@@ -50,7 +50,7 @@ type ListPage struct {
 	Query     string // the canonical query, without cursor
 	ListHref  string // this list with the canonical query, for forms that come back
 
-	ExportHref, ImportHref, TrashHref, LiveHref, NewHref, NamingHref string
+	ExportHref, ExportXLSXHref, ImportHref, TrashHref, LiveHref, NewHref, NamingHref, RefileHref string
 
 	Selectable bool // rows have checkboxes for the bulk update
 	BulkFields []Option
@@ -258,10 +258,15 @@ func listLinks(c *req, t *record.Type, q record.ListQuery, page *record.Page, ca
 		p.ImportHref = "/" + t.Name + "/import"
 	}
 	p.ExportHref = withQuery("/"+t.Name+"/export.csv", canon)
+	p.ExportXLSXHref = withQuery("/"+t.Name+"/export.xlsx", canon)
 	if !t.NoTrash && c.Actor.Can(t, record.Delete) {
 		tv := url.Values{"trash": {"1"}}
 		p.TrashHref = "/" + t.Name + "?" + tv.Encode()
 		p.LiveHref = "/" + t.Name
+	}
+	if t.Name == "software-rules" && c.Actor.CanEverywhere(t, record.Update) {
+		// What the saved rules move in the catalogue (internal/ingest/refile.go).
+		p.RefileHref = "/software-rules/refile"
 	}
 	if t.NamingPlan && len(c.Actor.SubtreeOrgs(t, record.Purge)) > 0 {
 		p.NamingHref = "/settings/naming#naming-" + t.Name

@@ -41,7 +41,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the page templates; each defines "content" inside the layout.
-var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "inventory_settings", "import", "error",
+var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "inventory_settings", "import", "error", "refile",
 	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search", "notifications"}
 
 // pageParts are the templates a page is parsed with besides its own file.
@@ -139,6 +139,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", u.page(u.dashboard))
 	mux.HandleFunc("GET /account", u.page(u.account))
 	mux.HandleFunc("POST /account/language", u.page(u.accountLanguage))
+	mux.HandleFunc("POST /account/export-format", u.page(u.accountExportFormat))
 	mux.HandleFunc("POST /account/password", u.page(u.accountPassword))
 	mux.HandleFunc("POST /account/tokens", u.page(u.createToken))
 	mux.HandleFunc("POST /account/tokens/{id}/revoke", u.page(u.revokeToken))
@@ -146,6 +147,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /settings/naming", u.page(u.saveNaming))
 	mux.HandleFunc("GET /settings/inventory", u.page(u.inventorySettings))
 	mux.HandleFunc("GET /search", u.page(u.searchPage))
+	mux.HandleFunc("GET /software-rules/refile", u.page(u.refilePreview))
 	mux.HandleFunc("POST /settings/inventory", u.page(u.saveInventorySettings))
 	u.registerPortal(mux)
 	u.registerTicket(mux)
@@ -159,6 +161,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 		mux.HandleFunc("POST "+p+"/saved-searches", u.typed(t, u.saveSearch))
 		mux.HandleFunc("POST "+p+"/saved-searches/{id}/delete", u.typed(t, u.deleteSearch))
 		mux.HandleFunc("GET "+p+"/export.csv", u.typed(t, u.exportCSV))
+		mux.HandleFunc("GET "+p+"/export.xlsx", u.typed(t, u.exportXLSX))
 		mux.HandleFunc("GET "+p+"/import", u.typed(t, u.importForm))
 		mux.HandleFunc("POST "+p+"/import", u.typed(t, u.importCSV))
 		mux.HandleFunc("GET "+p+"/{id}", u.typed(t, u.item))
@@ -353,7 +356,7 @@ var doneKeys = map[string]string{
 	"restored": "ui.done.restored", "purged": "ui.done.purged", "deleted": "ui.done.deleted",
 	"bulk": "ui.done.bulk", "saved": "ui.done.saved", "unsaved": "ui.done.unsaved",
 	"naming": "ui.done.naming", "inventory_settings": "ui.done.inventory_settings", "password": "ui.done.password", "lang": "ui.done.lang",
-	"token_revoked": "ui.done.token_revoked",
+	"token_revoked": "ui.done.token_revoked", "export": "ui.done.export_format",
 	// Helpdesk: portal and ticket actions.
 	"ticket_created": "ui.done.ticket_created", "replied": "ui.done.replied", "accepted": "ui.done.accepted",
 	"refused": "ui.done.refused", "answered": "ui.done.answered", "taken": "ui.done.taken", "followup": "ui.done.followup",
