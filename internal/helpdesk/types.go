@@ -58,8 +58,9 @@ func Types() []*record.Type {
 				// Free text for the intervention report: parts replaced or supplied.
 				{Name: "parts_used", Kind: record.LongText, Max: 10000},
 			},
-			Virtual: ticketViews(),
-			Hooks:   record.Hooks{BeforeWrite: ticketBeforeWrite, AfterWrite: ticketAfterWrite}},
+			Virtual:    ticketViews(),
+			PickScopes: map[string]record.PickScope{"assigned_user_id": technicians},
+			Hooks:      record.Hooks{BeforeWrite: ticketBeforeWrite, AfterWrite: ticketAfterWrite}},
 		{Name: "ticket-followups", Table: "ticket_followups", Singular: "ticket_followup", Scope: record.OrgScoped,
 			NameField: "content", DefaultSort: "id", LabelSQL: "substr(content, 1, 80)",
 			Fields: []*record.Field{
@@ -82,7 +83,8 @@ func Types() []*record.Type {
 				{Name: "done", Kind: record.Bool, Default: false, Sort: true, List: true},
 				{Name: "private", Kind: record.Bool, Default: false, List: true},
 			},
-			Hooks: record.Hooks{BeforeWrite: taskBeforeWrite}},
+			PickScopes: map[string]record.PickScope{"user_id": technicians},
+			Hooks:      record.Hooks{BeforeWrite: taskBeforeWrite}},
 		{Name: "ticket-items", Table: "ticket_items", Singular: "ticket_item", Scope: record.OrgScoped, NoTrash: true,
 			NameField: "item_type", DefaultSort: "id", LabelSQL: "item_type || ' #' || CAST(item_id AS TEXT)",
 			Fields: []*record.Field{

@@ -146,6 +146,9 @@ type Type struct {
 	// columns, ok=false when the actor may read nothing. For types whose readers
 	// depend on more than organisations (knowledge-base audiences).
 	ReadScope func(a *Actor) (cond string, args []any, ok bool)
+	// PickScopes narrow what a reference field may be given, by field name, for
+	// the pickers that offer its values (a ticket's assignee: technicians).
+	PickScopes map[string]PickScope
 
 	byName map[string]*Field
 }
