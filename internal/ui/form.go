@@ -22,6 +22,7 @@ type FormPage struct {
 	Details    []string // problems of values without an input of their own
 	ReloadHref string   // after a version conflict: the form with fresh values
 	CancelHref string
+	Multipart  bool // the form sends files
 }
 
 // FormField is one input of a form.
@@ -46,6 +47,7 @@ type FormField struct {
 	RefLabel string
 	Was      string
 	Suggest  string
+	TypeFrom string // the id of the select naming the type a picker suggests records of
 	// Choices are the boxes of a "checks" control (the fields locked against
 	// inventory), posted as several values of one name.
 	Choices []Choice
@@ -65,12 +67,18 @@ func (u *UI) newForm(c *req, t *record.Type) error {
 	if !canCreate(c.Actor, t) {
 		return record.ErrForbidden()
 	}
+	if t.Name == "tickets" {
+		return u.renderForm(c, t, nil, u.newTicketPrefill(c))
+	}
 	return u.renderForm(c, t, nil, formState{})
 }
 
 func (u *UI) create(c *req, t *record.Type) error {
 	if !canCreate(c.Actor, t) {
 		return record.ErrForbidden()
+	}
+	if t.Name == "tickets" {
+		return u.createTicket(c, t)
 	}
 	if err := parseForm(c); err != nil {
 		return err
@@ -285,8 +293,9 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 			return err
 		}
 	}
+	newTicket := rec == nil && t.Name == "tickets"
 	for _, f := range t.Fields {
-		if f.Hidden || f.ReadOnly {
+		if f.Hidden || f.ReadOnly || newTicket && newTicketSkips[f.Name] {
 			continue
 		}
 		ff, err := u.formField(c, t, f, rec, value(f), st.errs[f.Name], plan)
@@ -294,6 +303,10 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 			return err
 		}
 		p.Fields = append(p.Fields, ff)
+	}
+	if newTicket {
+		p.Multipart = true
+		p.Fields = placeNewTicketFields(p.Fields, u.newTicketFields(c, st))
 	}
 	for _, x := range t.Extras {
 		if x != "password" {

@@ -51,7 +51,9 @@ type ItemPage struct {
 	// TakeHref assigns it to the user. AssetTickets: an asset's tickets.
 	TicketTab            *TicketTab
 	ReportHref, TakeHref string
-	AssetTickets         *AssetLink
+	// NewTicketHref opens a ticket about this asset (its user as the requester).
+	NewTicketHref string
+	AssetTickets  *AssetLink
 }
 
 // Tab is one tab of the item page.
@@ -226,6 +228,9 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 	}
 	if !p.InTrash && canUpdate(c.Actor, t, rec.OrgID) {
 		p.EditHref = href + "/edit"
+	}
+	if !p.InTrash && isItemType(t.Name) && c.Actor.CanIn(u.App.Reg.MustType("tickets"), record.Create, rec.OrgID) && c.Actor.CanIn(u.App.Reg.MustType("tickets"), record.Update, rec.OrgID) {
+		p.NewTicketHref = "/tickets/new?asset_type=" + t.Name + "&asset=" + strconv.FormatInt(id, 10)
 	}
 	p.CanTrash = !p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
 	p.CanRestore = p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
