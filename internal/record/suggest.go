@@ -2,6 +2,7 @@ package record
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -86,34 +87,24 @@ func (s *Service) suggest(ctx context.Context, a *Actor, rt *Type, q SuggestQuer
 		}
 		conds = append(conds, col+" IN ("+intList(pathIDs(o.Path))+")")
 	}
-	if text := strings.TrimSpace(q.Text); text != "" {
-		tc, targs := s.filterSQL(ctx, rt, ListQuery{Q: text})
-		if owner := rt.OwnerField(); owner != "" {
-			// An asset is also found by its user's name.
-			ut := s.Reg.MustType("users")
-			uc, uargs := s.filterSQL(ctx, ut, ListQuery{Q: text})
-			if uc != "" {
-				if tc != "" {
-					tc = "(" + tc + " OR " + owner + " IN (SELECT id FROM users WHERE deleted_at IS NULL AND " + uc + "))"
-				} else {
-					tc = owner + " IN (SELECT id FROM users WHERE deleted_at IS NULL AND " + uc + ")"
-				}
-				targs = append(targs, uargs...)
-			}
-		}
-		if tc == "" {
-			return []Suggestion{}, nil // the type has nothing to match text against
-		}
-		conds = append(conds, tc)
-		args = append(args, targs...)
-	}
 	limit := q.Limit
 	if limit <= 0 || limit > MaxSuggestions {
 		limit = 10
 	}
-	sql := "SELECT " + rt.columns() + " FROM " + rt.Table + " WHERE " + strings.Join(conds, " AND ") +
-		" ORDER BY " + rt.NameField + ", id LIMIT ?"
-	recs, err := s.queryRecords(ctx, rt, sql, append(args, limit))
+	fetch := func(cond string, cargs []any) ([]*Record, error) {
+		all := append(append([]string{}, conds...), cond)
+		sql := "SELECT " + rt.columns() + " FROM " + rt.Table + " WHERE " + strings.Join(all, " AND ") +
+			" ORDER BY " + rt.NameField + ", id LIMIT ?"
+		return s.queryRecords(ctx, rt, sql, append(append(append([]any{}, args...), cargs...), limit))
+	}
+	text := strings.TrimSpace(q.Text)
+	var recs []*Record
+	var err error
+	if text == "" {
+		recs, err = fetch("1=1", nil)
+	} else {
+		recs, err = s.suggestText(ctx, rt, text, limit, fetch)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +124,69 @@ func (s *Service) suggest(ctx context.Context, a *Actor, rt *Type, q SuggestQuer
 		out = append(out, sg)
 	}
 	return out, nil
+}
+
+// suggestText finds the records whose searchable fields hold the text and,
+// for assets, those of the users whose name holds it: two index-served queries
+// merged, as one query with an OR between them scanned the whole table.
+func (s *Service) suggestText(ctx context.Context, rt *Type, text string, limit int, fetch func(string, []any) ([]*Record, error)) ([]*Record, error) {
+	var recs []*Record
+	if tc, targs := s.filterSQL(ctx, rt, ListQuery{Q: text}); tc != "" {
+		r, err := fetch(tc, targs)
+		if err != nil {
+			return nil, err
+		}
+		recs = r
+	}
+	owner := rt.OwnerField()
+	if owner == "" || len(recs) >= limit {
+		return recs, nil
+	}
+	uc, uargs := s.filterSQL(ctx, s.Reg.MustType("users"), ListQuery{Q: text})
+	if uc == "" {
+		return recs, nil
+	}
+	rows, err := s.DB.QueryContext(ctx, "SELECT id FROM users WHERE deleted_at IS NULL AND "+uc+" LIMIT ?", append(uargs, MaxSuggestions*5)...)
+	if err != nil {
+		return nil, err
+	}
+	var users []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		users = append(users, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(users) == 0 {
+		return recs, err
+	}
+	more, err := fetch(owner+" IN ("+intList(users)+")", nil)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	for _, r := range recs {
+		seen[r.ID] = true
+	}
+	for _, r := range more {
+		if !seen[r.ID] {
+			recs = append(recs, r)
+		}
+	}
+	sort.SliceStable(recs, func(i, j int) bool {
+		a, b := recs[i].String(rt.NameField), recs[j].String(rt.NameField)
+		if a != b {
+			return a < b
+		}
+		return recs[i].ID < recs[j].ID
+	})
+	if len(recs) > limit {
+		recs = recs[:limit]
+	}
+	return recs, nil
 }
 
 // Picked is a picker's current value: the record's label (its path in a tree)
