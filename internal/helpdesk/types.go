@@ -105,6 +105,21 @@ func Types() []*record.Type {
 				{Name: "comment", Kind: record.LongText},
 			},
 			Hooks: record.Hooks{BeforeWrite: categoryBeforeWrite}},
+		// A template starts a new ticket of its category: the fields it fills in and
+		// the checklist of tasks opened with it (Opening.Template).
+		{Name: "ticket-templates", Table: "ticket_templates", Singular: "ticket_template", Area: record.AreaSettings, Scope: record.OrgScoped, NameField: "name",
+			Fields: []*record.Field{
+				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true},
+				{Name: "category_id", Kind: record.Ref, Ref: "ticket-categories", Sort: true, List: true},
+				{Name: "type", Kind: record.Enum, Options: []string{"incident", "request"}, Sort: true, List: true},
+				{Name: "title", Kind: record.Text, Search: true},
+				{Name: "description", Kind: record.LongText},
+				{Name: "impact", Kind: record.Int, Min: f64(1), MaxNum: f64(5)},
+				{Name: "urgency", Kind: record.Int, Min: f64(1), MaxNum: f64(5)},
+				{Name: "assigned_group_id", Kind: record.Ref, Ref: "groups", Sort: true},
+				{Name: "tasks", Kind: record.LongText, Label: "field.template_tasks", Max: 10000},
+				{Name: "comment", Kind: record.LongText},
+			}},
 		{Name: "ticket-approvals", Table: "ticket_approvals", Singular: "ticket_approval", Scope: record.OrgScoped,
 			// Written only through the approval actions, which check who may ask and answer.
 			SystemOnly: true, NameField: "status", DefaultSort: "-id",

@@ -23,6 +23,11 @@ type FormPage struct {
 	ReloadHref string   // after a version conflict: the form with fresh values
 	CancelHref string
 	Multipart  bool // the form sends files
+	// A new ticket's templates (links to the form filled in from each), the one
+	// applied (its id, posted with the form) and a line saying so.
+	Templates    []Cell
+	Template     string
+	TemplateNote string
 }
 
 // FormField is one input of a form.
@@ -68,7 +73,9 @@ func (u *UI) newForm(c *req, t *record.Type) error {
 		return record.ErrForbidden()
 	}
 	if t.Name == "tickets" {
-		return u.renderForm(c, t, nil, u.newTicketPrefill(c))
+		st := u.newTicketPrefill(c)
+		u.applyTemplate(c, &st)
+		return u.renderForm(c, t, nil, st)
 	}
 	return u.renderForm(c, t, nil, formState{})
 }
@@ -307,6 +314,18 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 	if newTicket {
 		p.Multipart = true
 		p.Fields = placeNewTicketFields(p.Fields, u.newTicketFields(c, st))
+		p.Template = st.typed["template"]
+		if p.Template != "" {
+			if id, err := strconv.ParseInt(p.Template, 10, 64); err == nil {
+				if tpl, err := u.App.Records.Get(c.R.Context(), c.Actor, u.App.Reg.MustType("ticket-templates"), id); err == nil {
+					p.TemplateNote = c.T("ui.newticket.template_applied", tpl.Label())
+				}
+			}
+		}
+		var err error
+		if p.Templates, err = u.templateLinks(c); err != nil {
+			return err
+		}
 	}
 	for _, x := range t.Extras {
 		if x != "password" {

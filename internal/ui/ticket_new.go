@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -39,6 +40,64 @@ func (u *UI) newTicketPrefill(c *req) formState {
 		}
 	}
 	return st
+}
+
+// templateFields are the ticket fields a template fills in.
+var templateFields = []string{"category_id", "type", "title", "description", "impact", "urgency", "assigned_group_id"}
+
+// applyTemplate fills a new ticket's form from the template given in the address
+// (?template=ID): its fields, over what the asset's page filled in, and the
+// template kept for its tasks. It returns the template's name.
+func (u *UI) applyTemplate(c *req, st *formState) string {
+	id, _ := strconv.ParseInt(c.R.URL.Query().Get("template"), 10, 64)
+	if id <= 0 {
+		return ""
+	}
+	tpl, err := u.App.Records.Get(c.R.Context(), c.Actor, u.App.Reg.MustType("ticket-templates"), id)
+	if err != nil || tpl.DeletedAt != nil {
+		return ""
+	}
+	if st.typed == nil {
+		st.typed = map[string]string{}
+	}
+	for _, f := range templateFields {
+		if v := tpl.String(f); v != "" {
+			st.typed[f] = v
+		}
+	}
+	if _, ok := st.typed["organization_id"]; !ok {
+		st.typed["organization_id"] = strconv.FormatInt(tpl.OrgID, 10)
+	}
+	st.typed["template"] = strconv.FormatInt(id, 10)
+	return tpl.Label()
+}
+
+// templateLinks are the templates a technician may start a ticket from, each a
+// link to the form filled in from it (keeping the asset it is about).
+func (u *UI) templateLinks(c *req) ([]Cell, error) {
+	t := u.App.Reg.MustType("ticket-templates")
+	if !c.Actor.Can(t, record.Read) {
+		return nil, nil
+	}
+	page, err := u.App.Records.List(c.R.Context(), c.Actor, t, record.ListQuery{Sort: "name", Limit: 30})
+	if err != nil {
+		return nil, err
+	}
+	q := c.R.URL.Query()
+	var out []Cell
+	for _, r := range page.Records {
+		v := url.Values{"template": {strconv.FormatInt(r.ID, 10)}}
+		if a := q.Get("asset"); a != "" {
+			v.Set("asset_type", q.Get("asset_type"))
+			v.Set("asset", a)
+		}
+		label := r.Label()
+		if cat := r.Display["category_id"]; cat != "" {
+			label += " (" + cat + ")"
+		}
+		out = append(out, Cell{Text: label, Href: "/tickets/new?" + v.Encode()})
+	}
+	return out, nil
 }
 
 // newTicketFields are the inputs a new ticket has beyond its own fields: the
@@ -138,13 +197,21 @@ func (u *UI) createTicket(c *req, t *record.Type) error {
 	if len(errs) > 0 {
 		return u.renderForm(c, t, nil, pickRefused(c, typed, errs))
 	}
-	tk, err := u.Helpdesk.Open(c.R.Context(), c.Actor, helpdesk.Opening{Ticket: in, Asset: item, Files: files})
+	open := helpdesk.Opening{Ticket: in, Asset: item, Files: files}
+	if tpl := f("template"); tpl != "" {
+		typed["template"] = tpl
+		open.Template, _ = strconv.ParseInt(tpl, 10, 64)
+		if open.Template <= 0 {
+			return record.E(record.CodeInvalid, "ui.bad_form")
+		}
+	}
+	tk, err := u.Helpdesk.Open(c.R.Context(), c.Actor, open)
 	if err != nil {
 		e, ok := record.AsError(err)
 		if !ok {
 			return err
 		}
-		known := map[string]bool{"organization_id": true, "asset": true, "files": true}
+		known := map[string]bool{"organization_id": true, "asset": true, "files": true, "template": false}
 		for _, fl := range t.Fields {
 			known[fl.Name] = !fl.Hidden && !fl.ReadOnly && !newTicketSkips[fl.Name]
 		}

@@ -85,3 +85,42 @@ func TestNewTicketFromAComputer(t *testing.T) {
 		}
 	})
 }
+
+// TestTicketTemplates: a template of a category fills in the new-ticket form and
+// its checklist becomes the ticket's tasks; another client's template is neither
+// offered nor accepted.
+func TestTicketTemplates(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		e := newEnv(t, kind)
+		ctx := context.Background()
+		orgA, orgB := e.org("Client A"), e.org("Client B")
+		e.person("tech-a", "Julien", "Moreau", "technician", orgA)
+		cat := e.create("ticket-categories", record.Input{"name": "Arrivée", "organization_id": orgA})
+		tpl := e.create("ticket-templates", record.Input{"name": "Nouvel arrivant", "category_id": cat, "type": "request",
+			"title": "Arrivée d'un collaborateur", "urgency": 2, "organization_id": orgA,
+			"tasks": "Créer le compte\n\n- Préparer le poste\n  Remettre le badge  "})
+		theirs := e.create("ticket-templates", record.Input{"name": "Départ B", "tasks": "Rendre le poste", "organization_id": orgB})
+		b := e.browser("fr")
+		b.login("tech-a", "tech-a-password-1")
+		b.get("/tickets/new").must(t, 200, `href="/tickets/new?template=`+itoa(tpl)+`"`, "Nouvel arrivant (Arrivée)").lacks(t, "Départ B")
+		b.get("/tickets/new?template="+itoa(tpl)).must(t, 200, `value="Arrivée d&#39;un collaborateur"`, `name="category_id__text" type="text" value="Arrivée"`,
+			`<option value="request" selected>`, `name="template" value="`+itoa(tpl)+`"`, esc(e.cat.T("fr", "ui.newticket.template_applied", "Nouvel arrivant")))
+		b.get("/tickets/new?template=" + itoa(theirs)).lacks(t, `name="template"`)
+
+		fields := map[string]string{"_csrf": b.csrf(), "organization_id": itoa(orgA), "title": "Arrivée de Léa", "type": "request",
+			"impact": "3", "urgency": "2", "template": itoa(theirs)}
+		b.postMultipart("/tickets/new", fields, "", "").must(t, http.StatusUnprocessableEntity, "Modèle de ticket")
+		fields["template"] = itoa(tpl)
+		p := b.postMultipart("/tickets/new", fields, "", "")
+		mt := ticketIDRe.FindStringSubmatch(p.Header.Get("Location"))
+		if p.Status != http.StatusSeeOther || mt == nil {
+			t.Fatalf("create: %d %s", p.Status, p.Body)
+		}
+		tasks, err := e.app.Records.List(ctx, e.sys, e.app.Reg.MustType("ticket-tasks"), record.ListQuery{Sort: "id",
+			Filters: []record.Filter{{Field: "ticket_id", Op: record.OpEq, Value: mt[1]}}})
+		if err != nil || len(tasks.Records) != 3 || tasks.Records[0].String("content") != "Créer le compte" ||
+			tasks.Records[1].String("content") != "Préparer le poste" || tasks.Records[2].String("content") != "Remettre le badge" {
+			t.Fatalf("tasks: %v %+v", err, tasks)
+		}
+	})
+}
