@@ -91,19 +91,28 @@ func (s *Service) suggest(ctx context.Context, a *Actor, rt *Type, q SuggestQuer
 	if limit <= 0 || limit > MaxSuggestions {
 		limit = 10
 	}
-	fetch := func(cond string, cargs []any) ([]*Record, error) {
+	fetch := func(cond string, cargs []any, order string) ([]*Record, error) {
 		all := append(append([]string{}, conds...), cond)
+		if order == "" {
+			order = rt.NameField + ", id"
+		}
+		if s.DB.Dialect == store.SQLite && (strings.Contains(cond, "_fts MATCH") || strings.Contains(cond, " IN (")) {
+			// A few matching ids: SQLite would rather walk the whole name index
+			// to skip a sort; sorting the matches is far cheaper (an expression
+			// is not served by the index).
+			order = rt.NameField + " || '', id"
+		}
 		sql := "SELECT " + rt.columns() + " FROM " + rt.Table + " WHERE " + strings.Join(all, " AND ") +
-			" ORDER BY " + rt.NameField + ", id LIMIT ?"
+			" ORDER BY " + order + " LIMIT ?"
 		return s.queryRecords(ctx, rt, sql, append(append(append([]any{}, args...), cargs...), limit))
 	}
 	text := strings.TrimSpace(q.Text)
 	var recs []*Record
 	var err error
 	if text == "" {
-		recs, err = fetch("1=1", nil)
+		recs, err = fetch("1=1", nil, "")
 	} else {
-		recs, err = s.suggestText(ctx, rt, text, limit, fetch)
+		recs, err = s.suggestText(ctx, rt, text, limit, where == "1=1", fetch)
 	}
 	if err != nil {
 		return nil, err
@@ -129,10 +138,31 @@ func (s *Service) suggest(ctx context.Context, a *Actor, rt *Type, q SuggestQuer
 // suggestText finds the records whose searchable fields hold the text and,
 // for assets, those of the users whose name holds it: two index-served queries
 // merged, as one query with an OR between them scanned the whole table.
-func (s *Service) suggestText(ctx context.Context, rt *Type, text string, limit int, fetch func(string, []any) ([]*Record, error)) ([]*Record, error) {
+//
+// Records whose name starts with the text come first and alone when there are
+// any: that is what a person typing a name means, and the name's prefix index
+// answers at once, where a substring search of a whole name costs a scan of
+// every row sharing its common pieces ("PC-").
+func (s *Service) suggestText(ctx context.Context, rt *Type, text string, limit int, everywhere bool, fetch func(string, []any, string) ([]*Record, error)) ([]*Record, error) {
+	if rt.LabelSQL == "" {
+		pc, pargs := s.filterSQL(ctx, rt, ListQuery{Filters: []Filter{{Field: rt.NameField, Op: OpStarts, Value: text}}})
+		// Over every organisation, in the order of the name's prefix index (store
+		// migrations' listIndexes), so that no sort of every match is needed;
+		// within some, in the order of their (organisation, name) index.
+		order := ""
+		if everywhere && s.DB.Dialect == store.SQLite {
+			order = rt.NameField + " COLLATE NOCASE, id"
+		} else if everywhere {
+			order = "lower(" + rt.NameField + `) COLLATE "C", id`
+		}
+		recs, err := fetch(pc, pargs, order)
+		if err != nil || len(recs) > 0 {
+			return recs, err
+		}
+	}
 	var recs []*Record
 	if tc, targs := s.filterSQL(ctx, rt, ListQuery{Q: text}); tc != "" {
-		r, err := fetch(tc, targs)
+		r, err := fetch(tc, targs, "")
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +193,7 @@ func (s *Service) suggestText(ctx context.Context, rt *Type, text string, limit 
 	if err := rows.Err(); err != nil || len(users) == 0 {
 		return recs, err
 	}
-	more, err := fetch(owner+" IN ("+intList(users)+")", nil)
+	more, err := fetch(owner+" IN ("+intList(users)+")", nil, "")
 	if err != nil {
 		return nil, err
 	}

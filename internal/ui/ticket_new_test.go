@@ -105,7 +105,7 @@ func TestTicketTemplates(t *testing.T) {
 		b.get("/tickets/new").must(t, 200, `href="/tickets/new?template=`+itoa(tpl)+`"`, "Nouvel arrivant (Arrivée)").lacks(t, "Départ B")
 		b.get("/tickets/new?template="+itoa(tpl)).must(t, 200, `value="Arrivée d&#39;un collaborateur"`, `name="category_id__text" type="text" value="Arrivée"`,
 			`<option value="request" selected>`, `name="template" value="`+itoa(tpl)+`"`, esc(e.cat.T("fr", "ui.newticket.template_applied", "Nouvel arrivant")))
-		b.get("/tickets/new?template=" + itoa(theirs)).lacks(t, `name="template"`)
+		b.get("/tickets/new?template="+itoa(theirs)).lacks(t, `name="template"`)
 
 		fields := map[string]string{"_csrf": b.csrf(), "organization_id": itoa(orgA), "title": "Arrivée de Léa", "type": "request",
 			"impact": "3", "urgency": "2", "template": itoa(theirs)}
