@@ -516,6 +516,7 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		sla := e.create("slas", record.Input{"name": "Standard", "ttr_minutes": 480, "calendar_id": cal, "organization_id": root})
 		e.create("sla-levels", record.Input{"sla_id": sla, "name": "Warn 1h before", "due": "ttr", "offset_minutes": -60, "organization_id": root})
 		tk := e.create("tickets", record.Input{"title": "Screen flickers", "category_id": cat, "organization_id": root})
+		e.create("ticket-templates", record.Input{"name": "Screen", "category_id": cat, "tasks": "Check the cable", "organization_id": root})
 		e.create("ticket-followups", record.Input{"ticket_id": tk, "content": "Since Monday"})
 		e.create("ticket-tasks", record.Input{"ticket_id": tk, "content": "Swap the cable"})
 		e.create("ticket-items", record.Input{"ticket_id": tk, "item_type": "computers", "item_id": pc})
