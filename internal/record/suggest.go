@@ -146,14 +146,15 @@ func (s *Service) suggest(ctx context.Context, a *Actor, rt *Type, q SuggestQuer
 func (s *Service) suggestText(ctx context.Context, rt *Type, text string, limit int, everywhere bool, fetch func(string, []any, string) ([]*Record, error)) ([]*Record, error) {
 	if rt.LabelSQL == "" {
 		pc, pargs := s.filterSQL(ctx, rt, ListQuery{Filters: []Filter{{Field: rt.NameField, Op: OpStarts, Value: text}}})
-		// Over every organisation, in the order of the name's prefix index (store
-		// migrations' listIndexes), so that no sort of every match is needed;
-		// within some, in the order of their (organisation, name) index.
+		// In an order an index gives, so that no sort of every match is needed:
+		// on SQLite, over every organisation the name's prefix index (store
+		// migrations' listIndexes), within some their (organisation, name)
+		// index; on PostgreSQL the prefix index, which the range reads in order.
 		order := ""
-		if everywhere && s.DB.Dialect == store.SQLite {
-			order = rt.NameField + " COLLATE NOCASE, id"
-		} else if everywhere {
+		if s.DB.Dialect == store.Postgres {
 			order = "lower(" + rt.NameField + `) COLLATE "C", id`
+		} else if everywhere {
+			order = rt.NameField + " COLLATE NOCASE, id"
 		}
 		recs, err := fetch(pc, pargs, order)
 		if err != nil || len(recs) > 0 {
