@@ -69,7 +69,7 @@ func (a *API) registerKB(mux *http.ServeMux) {
 		if err != nil {
 			return err
 		}
-		p.AsYouType, p.PublishedOnly = true, true
+		p.AsYouType, p.PublishedOnly, p.AnyWord = true, true, true
 		hits, err := a.Search.Search(r.Context(), actor, p)
 		if err != nil {
 			return err

@@ -107,6 +107,9 @@ func (a *API) OpenAPI() map[string]any {
 		var required []string
 		if t.Scope == record.OrgScoped {
 			props["organization_id"] = map[string]any{"type": "integer"}
+		} else if t.Scope == record.OrgShared {
+			props["organization_id"] = map[string]any{"type": "integer", "nullable": true,
+				"description": "the organisation the record belongs to; null (or absent on create): shared by every organisation"}
 		}
 		for _, f := range t.VisibleFields() {
 			props[f.Name] = schemaOf(f)

@@ -97,6 +97,10 @@ func (g *recordGen) input(t *record.Type, org int64, depth int) (record.Input, e
 		in["organization_id"] = org
 	case record.SelfScoped:
 		in["parent_id"] = org
+	case record.OrgShared:
+		if org != 0 {
+			in["organization_id"] = org
+		}
 	}
 	for _, f := range t.Fields {
 		if f.ReadOnly || f.Hidden || f.Name == "organization_id" || (t.Scope == record.SelfScoped && f.Name == "parent_id") {
@@ -159,6 +163,24 @@ func (g *recordGen) create(t *record.Type, org int64, depth int) (int64, error) 
 	if err != nil {
 		return 0, err
 	}
+	r, err := g.e.App.Records.Create(context.Background(), g.e.Sys, t, in)
+	if err != nil {
+		return 0, fmt.Errorf("%s %v: %w", t.Name, in, err)
+	}
+	return r.ID, nil
+}
+
+// createOwned stores a new record of t as the system; for a catalogue type
+// (OrgShared), owned by org (none: shared) and visible below it when recursive.
+func (g *recordGen) createOwned(t *record.Type, org int64, recursive bool) (int64, error) {
+	if t.Scope != record.OrgShared {
+		return g.create(t, org, 0)
+	}
+	in, err := g.input(t, org, 0)
+	if err != nil {
+		return 0, err
+	}
+	in[record.RecursiveField] = recursive
 	r, err := g.e.App.Records.Create(context.Background(), g.e.Sys, t, in)
 	if err != nil {
 		return 0, fmt.Errorf("%s %v: %w", t.Name, in, err)

@@ -213,10 +213,21 @@ func TestSearchRespectsPermissions(t *testing.T) {
 		if got, _ := search(t, w.techA, "zorglub"); len(got) != 1 || got[0] != (hit{"ticket-followups", w.privFU}) {
 			t.Errorf("technician: %v", got)
 		}
-		// Suggestions while typing: published public articles, the last word a prefix.
+		// Suggestions while typing: published public articles, the last word a
+		// prefix, those matching any word, the one matching most first.
 		r := w.req1.Must(200, "GET", "/api/v1/kb-articles/suggest?q="+url.QueryEscape("débloquer imprim"), nil)
-		if d := r.Data(); len(d) != 1 || d[0]["id"] != float64(w.kbPublic) {
+		if d := r.Data(); len(d) == 0 || d[0]["id"] != float64(w.kbPublic) {
 			t.Errorf("suggest: %s", r.Body)
+		}
+		for _, d := range r.Data() {
+			if id := int64(d["id"].(float64)); id == w.kbDraft || id == w.kbInternal || id == w.kbB {
+				t.Errorf("requester offered %v", d)
+			}
+		}
+		// A word no article holds does not hide the one that holds the others.
+		r = w.req1.Must(200, "GET", "/api/v1/kb-articles/suggest?q="+url.QueryEscape("débloquer oublié"), nil)
+		if d := r.Data(); len(d) == 0 || d[0]["id"] != float64(w.kbPublic) {
+			t.Errorf("suggest with an unknown word: %s", r.Body)
 		}
 		r = w.techA.Must(200, "GET", "/api/v1/kb-articles/suggest?q=imprim", nil)
 		for _, d := range r.Data() {

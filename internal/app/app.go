@@ -18,6 +18,7 @@ import (
 	"parc/internal/kb"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
+	"parc/internal/remote"
 	"parc/internal/search"
 	"parc/internal/store"
 )
@@ -33,6 +34,8 @@ type App struct {
 	// Inventory stores agents' inventories and reads them back; one value, so that
 	// its catalogue cache is shared by every path that ingests.
 	Inventory *ingest.Service
+	// Remote lists and records remote-control launches (computers, tickets).
+	Remote *remote.Service
 	// HelpdeskJobs escalate, close and recalculate tickets in the background.
 	HelpdeskJobs *helpdesk.Jobs
 

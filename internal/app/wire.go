@@ -16,6 +16,7 @@ import (
 	"parc/internal/kb"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
+	"parc/internal/remote"
 	"parc/internal/search"
 	"parc/internal/store"
 	"parc/internal/ui"
@@ -42,6 +43,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 		Inventory: ingest.New(c),
 		Jobs:      jobs.New(db, opt.Log),
 	}
+	a.Remote = remote.NewService(rec, a.Inventory)
 
 	// Event subscriptions: helpdesk events (ticket created, follow-up added, SLA
 	// at risk...) queue notification mails in the writing transaction.
@@ -113,7 +115,7 @@ func (a *App) StartJobs(ctx context.Context) (wait func()) {
 // endpoints on one server. Tests may adjust the pages (say, a smaller RefLimit).
 func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory})
-	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory})
+	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote})
 	for _, f := range adjust {
 		f(pages)
 	}

@@ -167,7 +167,7 @@ func declared() []*record.Type {
 				{Name: "comment", Kind: record.LongText},
 			},
 			Hooks: record.Hooks{BeforeWrite: softwareKeys}},
-		{Name: "software-rules", Table: "software_rules", Singular: "software_rule", Area: record.AreaAdmin, Scope: record.Global, NameField: "name",
+		{Name: "software-rules", Table: "software_rules", Singular: "software_rule", Area: record.AreaAdmin, Scope: record.OrgShared, NameField: "name",
 			DefaultSort: "position",
 			Fields: []*record.Field{
 				{Name: "position", Kind: record.Int, Required: true, Default: int64(100), Sort: true, List: true, Min: f64(0), MaxNum: f64(1e6)},
@@ -207,19 +207,19 @@ func declared() []*record.Type {
 				{Name: "product_number", Kind: record.Text, Search: true, List: true},
 				{Name: "comment", Kind: record.LongText},
 			}},
-		{Name: "asset-types", Table: "asset_types", Singular: "asset_type", Area: record.AreaSettings, Scope: record.Global, NameField: "name",
+		{Name: "asset-types", Table: "asset_types", Singular: "asset_type", Area: record.AreaSettings, Scope: record.OrgShared, NameField: "name",
 			Fields: []*record.Field{
 				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true},
 				{Name: "category", Kind: record.Enum, Options: Categories, Required: true, Sort: true, List: true},
 				{Name: "comment", Kind: record.LongText},
 			}},
-		{Name: "states", Table: "states", Singular: "state", Area: record.AreaSettings, Scope: record.Global, NameField: "name",
+		{Name: "states", Table: "states", Singular: "state", Area: record.AreaSettings, Scope: record.OrgShared, NameField: "name",
 			Fields: []*record.Field{
 				{Name: "name", Kind: record.Text, Required: true, Unique: true, Search: true, Sort: true, List: true},
 				{Name: "code", Kind: record.Text, Max: 32, List: true},
 				{Name: "comment", Kind: record.LongText},
 			}},
-		{Name: "suppliers", Table: "suppliers", Singular: "supplier", Area: record.AreaManagement, Scope: record.Global, NameField: "name",
+		{Name: "suppliers", Table: "suppliers", Singular: "supplier", Area: record.AreaManagement, Scope: record.OrgShared, NameField: "name",
 			Fields: []*record.Field{
 				{Name: "name", Kind: record.Text, Required: true, Unique: true, Search: true, Sort: true, List: true},
 				{Name: "email", Kind: record.Email, List: true, Search: true},

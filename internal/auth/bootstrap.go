@@ -51,6 +51,8 @@ func BuiltinProfiles() []BuiltinProfile {
 	rightsFor([]string{"software-rules", "inventory-rules"}, readOnly, tech)
 	rightsFor(ticketTypes, work, tech)
 	rightsFor(helpdeskSettings, readOnly, tech)
+	// Canned responses are shared texts the technicians write and reuse.
+	rightsFor([]string{"canned-responses"}, work, tech)
 	rightsFor(kbTypes, work, tech)
 	// Approvals are written through the approval actions only (who asks, who answers).
 	rightsFor([]string{"ticket-approvals"}, readOnly, tech)

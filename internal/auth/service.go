@@ -283,9 +283,10 @@ func (s *Service) UserByToken(ctx context.Context, secret string) (int64, error)
 func (s *Service) Actor(ctx context.Context, userID int64, origin string) (*record.Actor, error) {
 	var login, lang, name string
 	var active bool
+	var org int64
 	err := s.DB.QueryRowContext(ctx, `SELECT login, COALESCE(language, ''), active,
-		COALESCE(NULLIF(TRIM(COALESCE(firstname, '') || ' ' || COALESCE(lastname, '')), ''), login)
-		FROM users WHERE id = ? AND deleted_at IS NULL`, userID).Scan(&login, &lang, &active, &name)
+		COALESCE(NULLIF(TRIM(COALESCE(firstname, '') || ' ' || COALESCE(lastname, '')), ''), login), organization_id
+		FROM users WHERE id = ? AND deleted_at IS NULL`, userID).Scan(&login, &lang, &active, &name, &org)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !active) {
 		return nil, ErrBadCredentials
 	}
@@ -296,7 +297,7 @@ func (s *Service) Actor(ctx context.Context, userID int64, origin string) (*reco
 	if err != nil {
 		return nil, err
 	}
-	a := &record.Actor{UserID: userID, Login: login, Name: name, Lang: lang, Origin: origin, Tree: tree}
+	a := &record.Actor{UserID: userID, Login: login, Name: name, Lang: lang, Origin: origin, Tree: tree, OrgID: org}
 	rows, err := s.DB.QueryContext(ctx, `SELECT a.organization_id, a.recursive, p.name, p.rights FROM authorizations a
 		JOIN profiles p ON p.id = a.profile_id AND p.deleted_at IS NULL WHERE a.user_id = ? AND a.deleted_at IS NULL`, userID)
 	if err != nil {

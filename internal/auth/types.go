@@ -75,7 +75,7 @@ func Types(reg func() *record.Registry) []*record.Type {
 		// Authorizations go to the trash like other records: a grant deleted by mistake
 		// is restored with its history, and a trashed one grants nothing.
 		{Name: "authorizations", Table: "authorizations", Singular: "authorization", Area: record.AreaAdmin, Scope: record.OrgScoped,
-			NameField: "user_id", DefaultSort: "user_id",
+			NameField: "user_id", DefaultSort: "user_id", OrgChosen: true,
 			LabelSQL: "(SELECT login FROM users WHERE users.id = authorizations.user_id)",
 			Fields: []*record.Field{
 				{Name: "user_id", Kind: record.Ref, Ref: "users", Required: true, Sort: true, List: true},
@@ -159,7 +159,7 @@ func orgBeforeDelete(reg func() *record.Registry) func(ctx context.Context, tx *
 			return record.E(record.CodeConflict, "err.org_not_empty")
 		}
 		for _, t := range reg().Types() {
-			if t.Scope != record.OrgScoped {
+			if !t.HasOrg() { // (its own catalogue records too)
 				continue
 			}
 			q := "SELECT COUNT(*) FROM " + t.Table + " WHERE organization_id = ?"

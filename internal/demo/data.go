@@ -209,3 +209,16 @@ var comments = map[string][]string{
 	"retired":  {"Remplacé lors du renouvellement du parc, en attente d'effacement sécurisé.", "Hors garantie et trop lent : réformé."},
 	"disposed": {"Collecté par l'éco-organisme ; certificat d'effacement des données archivé."},
 }
+
+// clientCatalogue: Boulangeries Martin's own state, supplier and dictionary rule.
+var clientCatalogue = []struct {
+	org, typ string
+	values   map[string]any
+}{
+	{"bm", "states", map[string]any{"name": "Prêté à une boutique", "code": "bm_boutique",
+		"comment": "Matériel du siège prêté à une boutique pour une période donnée."}},
+	{"bm", "suppliers", map[string]any{"name": "Fournil Équipement Nantes", "email": "contact@fournil-equipement.example",
+		"phone": "+33 2 40 00 12 34", "comment": "Fournisseur des caisses et balances des boutiques."}},
+	{"bm", "software-rules", map[string]any{"name": "Logiciel de caisse", "position": int64(50), "match_name": "^caisse",
+		"action": "rename", "new_name": "Caisse Boulangeries Martin"}},
+}

@@ -241,7 +241,7 @@ func (l *loader) lookup(query string, into map[string]int64) error {
 }
 
 func (l *loader) run() error {
-	if err := l.lookup("SELECT code, id FROM states WHERE deleted_at IS NULL", l.states); err != nil {
+	if err := l.lookup("SELECT code, id FROM states WHERE organization_id IS NULL AND deleted_at IS NULL", l.states); err != nil {
 		return err
 	}
 	for _, st := range stateWeights {
@@ -252,7 +252,7 @@ func (l *loader) run() error {
 	if err := l.lookup("SELECT name, id FROM profiles WHERE deleted_at IS NULL", l.profiles); err != nil {
 		return err
 	}
-	steps := []func() error{l.catalogues, l.locations, l.groupsAndPeople}
+	steps := []func() error{l.catalogues, l.clientCatalogues, l.locations, l.groupsAndPeople}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
@@ -260,6 +260,22 @@ func (l *loader) run() error {
 	}
 	for _, s := range l.sites {
 		if err := l.fillSite(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clientCatalogues are the catalogue records of a client of its own, visible in its
+// subsidiary (docs/security.md): its administrator manages them, other clients do
+// not see them.
+func (l *loader) clientCatalogues() error {
+	for _, c := range clientCatalogue {
+		in := record.Input{"organization_id": l.orgs[c.org], "recursive": true}
+		for k, v := range c.values {
+			in[k] = v
+		}
+		if _, err := l.create(c.typ, in); err != nil {
 			return err
 		}
 	}

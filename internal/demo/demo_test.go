@@ -31,11 +31,11 @@ var wantCounts = map[string]int{
 	"manufacturers":     16, // with HPE and QEMU, from the servers' inventories
 	"models":            34, // with the servers' 4
 	"asset-types":       14,
-	"suppliers":         5,
+	"suppliers":         6, // one of them Boulangeries Martin's own
 	"groups":            5,
 	"agents":            128, // one per computer at work, and the servers'
-	"software-rules":    5,
-	"inventory-rules":   6, // an address range per site
+	"software-rules":    6,   // likewise
+	"inventory-rules":   6,   // an address range per site
 }
 
 var wantStates = map[string]int{"in_use": 119, "stock": 10, "retired": 7, "repair": 5, "disposed": 4, "loan": 3, "reserved": 2}
@@ -185,6 +185,38 @@ func TestDemo(t *testing.T) {
 		if _, err := a.Records.Get(ctx, resp, comps, byName["CDA-PORT-001"].ID); err == nil {
 			t.Error("resp.martin reads a computer of Cabinet Durand")
 		}
+		// Boulangeries Martin's own state, supplier and dictionary rule: resp.martin
+		// manages them; tech.paris sees them with the shared ones; Cabinet Durand's
+		// observer sees the shared ones only.
+		tech, audit := actorOf(t, a, "tech.paris"), actorOf(t, a, "audit.durand")
+		for _, typ := range []string{"states", "suppliers", "software-rules"} {
+			ty := a.Reg.MustType(typ)
+			var own, shared int
+			for _, r := range listAll(t, a, resp, typ) {
+				if r.OrgID == bm {
+					own++
+					if !resp.CanRecord(r, record.Update) || !resp.CanRecord(r, record.Purge) {
+						t.Errorf("resp.martin cannot manage %s %s", typ, r.Label())
+					}
+				} else if r.OrgID == 0 {
+					shared++
+					if resp.CanRecord(r, record.Update) {
+						t.Errorf("resp.martin may change the shared %s %s", typ, r.Label())
+					}
+				}
+			}
+			if own != 1 || shared == 0 {
+				t.Errorf("resp.martin sees %d %s of his own and %d shared", own, typ, shared)
+			}
+			if n := len(listAll(t, a, tech, typ)); n != own+shared {
+				t.Errorf("tech.paris sees %d %s, want %d", n, typ, own+shared)
+			}
+			for _, r := range listAll(t, a, audit, typ) {
+				if r.OrgID != 0 {
+					t.Errorf("audit.durand sees %s %s of organisation %d", ty.Name, r.Label(), r.OrgID)
+				}
+			}
+		}
 
 		// marie.dupont (self-service) sees her two computers and her own monitors only.
 		marie := actorOf(t, a, "marie.dupont")
@@ -217,7 +249,7 @@ func TestDemo(t *testing.T) {
 
 		// The observer of Cabinet Durand reads its 39 computers and changes nothing;
 		// the ESN's technicians see every client.
-		audit := actorOf(t, a, "audit.durand")
+		audit = actorOf(t, a, "audit.durand")
 		seen = listAll(t, a, audit, "computers")
 		for _, r := range seen {
 			if r.OrgID != cda {
@@ -230,7 +262,7 @@ func TestDemo(t *testing.T) {
 		if _, err := a.Records.Update(ctx, audit, comps, seen[0].ID, record.Input{"comment": "x"}); err == nil {
 			t.Error("observer updated a computer")
 		}
-		tech := actorOf(t, a, "tech.paris")
+		tech = actorOf(t, a, "tech.paris")
 		if n := len(listAll(t, a, tech, "computers")); n != 156 {
 			t.Errorf("tech.paris sees %d computers", n)
 		}

@@ -147,6 +147,9 @@ func loadHelpdesk(ctx context.Context, a *Services, orgs map[string]int64) (map[
 	if err := d.settings(holidays); err != nil {
 		return nil, err
 	}
+	if err := d.canned(); err != nil {
+		return nil, err
+	}
 	if err := d.articles(); err != nil {
 		return nil, err
 	}
@@ -243,7 +246,8 @@ func (d *desk) settings(holidays string) error {
 	admin := d.actors[AdminLogin]
 	igs := d.orgs["igs"]
 	for _, c := range ticketCategories {
-		in := record.Input{"name": c.name, "code": c.code, "organization_id": igs, "needs_approval": c.approval}
+		// Shared with the clients: their requesters choose among them.
+		in := record.Input{"name": c.name, "code": c.code, "organization_id": igs, "needs_approval": c.approval, "recursive": true}
 		if c.parent != "" {
 			in["parent_id"] = d.cats[c.parent]
 		}

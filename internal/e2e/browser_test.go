@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -24,6 +23,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/record"
 	"parc/internal/storetest"
+	"parc/internal/uitest"
 )
 
 const (
@@ -38,24 +38,13 @@ const (
 	stepTimeout = 15 * time.Second
 )
 
-// chromium finds Debian's Chromium; without it the test is skipped, or fails when
-// PARC_BROWSER_TESTS=1 says browser tests must run.
+// chromium finds Debian's Chromium and the pinned axe-core, or skips the test (or
+// fails it when PARC_BROWSER_TESTS=1).
 func chromium(t *testing.T) string {
 	t.Helper()
-	must := os.Getenv("PARC_BROWSER_TESTS") == "1"
-	if testing.Short() && !must {
-		t.Skip("browser test skipped in -short mode")
-	}
-	for _, name := range []string{"/usr/bin/chromium", "chromium"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if must {
-		t.Fatal("chromium not found (/usr/bin/chromium or on the PATH) and PARC_BROWSER_TESTS=1")
-	}
-	t.Skip("chromium not found; install Debian's chromium or set PARC_BROWSER_TESTS=1 to make this a failure")
-	return ""
+	exe := uitest.Chromium(t)
+	uitest.Axe(t)
+	return exe
 }
 
 // TestBrowserScenario is the scenario in a real browser: log in, switch
@@ -276,11 +265,13 @@ func startParc(t *testing.T, kind string) (*httptest.Server, *i18n.Catalog, stri
 
 // browser is one Chromium tab on the served parc.
 type browser struct {
-	t    *testing.T
-	ctx  context.Context
-	base string
-	name string // prefix of the screenshot files
-	dir  string // where screenshots go, besides PARC_SCREENSHOTS
+	t       *testing.T
+	ctx     context.Context
+	base    string
+	name    string        // prefix of the screenshot files
+	dir     string        // where screenshots go, besides PARC_SCREENSHOTS
+	axe     string        // axe-core's source, checked on every page loaded
+	axeTime time.Duration // spent in axe-core
 
 	mu       sync.Mutex
 	problems []string // script errors and refused resources, from the console
@@ -288,43 +279,21 @@ type browser struct {
 
 func newBrowser(t *testing.T, exe, base, name string) *browser {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), totalTimeout)
+	return newBrowserFor(t, exe, base, name, totalTimeout)
+}
+
+// newBrowserFor is newBrowser for a scenario that may last up to timeout.
+func newBrowserFor(t *testing.T, exe, base, name string, timeout time.Duration) *browser {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-features", "Translate"),
-		chromedp.Flag("password-store", "basic"),
-		// The date input's order of fields follows the browser's locale.
-		chromedp.Flag("lang", "en-US"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(acancel) // waits for the browser to exit
-	tctx, tcancel := chromedp.NewContext(actx)
-	t.Cleanup(tcancel)
-	// The first run starts the browser, for the whole scenario.
-	if err := chromedp.Do(tctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	tctx := uitest.Start(t, ctx, exe, 1280, 900)
 	// The browser would ask for en-US; a visitor without a language preference
 	// sends none.
 	if _, err := chromedp.Call(tctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": ""}}); err != nil {
 		t.Fatalf("clear Accept-Language: %v", err)
 	}
-	b := &browser{t: t, ctx: tctx, base: base, name: name, dir: t.TempDir()}
+	b := &browser{t: t, ctx: tctx, base: base, name: name, dir: t.TempDir(), axe: uitest.Axe(t)}
 	messages := chromedp.Console(tctx)
 	go func() {
 		for m, err := range messages {
@@ -371,6 +340,24 @@ func (b *browser) open(path string) {
 	if resp == nil || resp.Status != http.StatusOK {
 		b.fatalf("open %s: response %+v", path, resp)
 	}
+	b.accessible()
+}
+
+// accessible fails the test when the loaded page breaks a WCAG 2.1 A/AA rule
+// that axe-core checks; the scenario goes on, to report the next pages too.
+func (b *browser) accessible() {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	start := time.Now()
+	v, err := uitest.Check(ctx, b.axe)
+	b.axeTime += time.Since(start)
+	if err != nil {
+		b.fatalf("accessibility check: %v", err)
+	}
+	if len(v) > 0 {
+		b.t.Error(uitest.Report(b.path(), v))
+	}
 }
 
 // click clicks an element; nothing need load.
@@ -396,6 +383,7 @@ func (b *browser) clickTo(sel string, status int) {
 		}
 		b.fatalf("click %s: %s, want status %d", sel, got, status)
 	}
+	b.accessible()
 }
 
 func (b *browser) typeIn(sel, text string) {
@@ -607,7 +595,7 @@ func (b *browser) fatalf(format string, args ...any) {
 	b.t.Helper()
 	msg := fmt.Sprintf(format, args...)
 	if b.ctx.Err() != nil {
-		b.t.Fatalf("%s (the scenario's %s ran out)", msg, totalTimeout)
+		b.t.Fatalf("%s (the scenario's time ran out)", msg)
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
 	defer cancel()

@@ -17,6 +17,7 @@ const HistorySLALevel = "sla_level"
 func EscalationTypes() []*record.Type {
 	return []*record.Type{
 		{Name: "sla-levels", Table: "sla_levels", Singular: "sla_level", Area: Area, Scope: record.OrgScoped, NameField: "name",
+			OrgFrom: "sla_id",
 			Fields: []*record.Field{
 				{Name: "sla_id", Kind: record.Ref, Ref: "slas", Required: true, Sort: true, List: true},
 				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true},

@@ -63,6 +63,7 @@ func Types() []*record.Type {
 			Hooks:      record.Hooks{BeforeWrite: ticketBeforeWrite, AfterWrite: ticketAfterWrite}},
 		{Name: "ticket-followups", Table: "ticket_followups", Singular: "ticket_followup", Scope: record.OrgScoped,
 			NameField: "content", DefaultSort: "id", LabelSQL: "substr(content, 1, 80)",
+			OrgFrom: "ticket_id",
 			Fields: []*record.Field{
 				{Name: "ticket_id", Kind: record.Ref, Ref: "tickets", Required: true, Sort: true, List: true},
 				// user_id is the author, set from who writes.
@@ -73,6 +74,7 @@ func Types() []*record.Type {
 			Hooks: record.Hooks{BeforeWrite: followupBeforeWrite, AfterWrite: followupAfterWrite}},
 		{Name: "ticket-tasks", Table: "ticket_tasks", Singular: "ticket_task", Scope: record.OrgScoped,
 			NameField: "content", DefaultSort: "id", LabelSQL: "substr(content, 1, 80)",
+			OrgFrom: "ticket_id",
 			Fields: []*record.Field{
 				{Name: "ticket_id", Kind: record.Ref, Ref: "tickets", Required: true, Sort: true, List: true},
 				{Name: "content", Kind: record.LongText, Required: true, List: true},
@@ -87,6 +89,7 @@ func Types() []*record.Type {
 			Hooks:      record.Hooks{BeforeWrite: taskBeforeWrite}},
 		{Name: "ticket-items", Table: "ticket_items", Singular: "ticket_item", Scope: record.OrgScoped, NoTrash: true,
 			NameField: "item_type", DefaultSort: "id", LabelSQL: "item_type || ' #' || CAST(item_id AS TEXT)",
+			OrgFrom: "ticket_id",
 			Fields: []*record.Field{
 				{Name: "ticket_id", Kind: record.Ref, Ref: "tickets", Required: true, Sort: true, List: true},
 				{Name: "item_type", Kind: record.Enum, Options: ItemTypes, Required: true, Sort: true, List: true},
@@ -94,10 +97,13 @@ func Types() []*record.Type {
 			},
 			Hooks: record.Hooks{BeforeWrite: itemBeforeWrite}},
 		{Name: "ticket-categories", Table: "ticket_categories", Singular: "ticket_category", Area: record.AreaSettings, Scope: record.OrgScoped, NameField: "name",
+			ReadScope: categoryReadScope,
 			Fields: []*record.Field{
 				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true},
 				{Name: "parent_id", Kind: record.Ref, Ref: "ticket-categories", Sort: true, List: true},
 				{Name: "code", Kind: record.Text, Max: 32, Search: true, List: true},
+				// Shared with the sub-organisations: their users read and choose it.
+				{Name: "recursive", Kind: record.Bool, Default: false, Label: "field.category_recursive", List: true},
 				// Tickets opened in the category wait for the approver's validation
 				// (else a manager of one of the requester's groups).
 				{Name: "needs_approval", Kind: record.Bool, Default: false, List: true},
@@ -124,6 +130,7 @@ func Types() []*record.Type {
 			// Written only through the approval actions, which check who may ask and answer.
 			SystemOnly: true, NameField: "status", DefaultSort: "-id",
 			LabelSQL: "'#' || CAST(ticket_id AS TEXT) || ' ' || status",
+			OrgFrom:  "ticket_id",
 			Fields: []*record.Field{
 				{Name: "ticket_id", Kind: record.Ref, Ref: "tickets", Required: true, Sort: true, List: true},
 				// user_id is the approver: "own records" rights let them find what awaits them.
@@ -156,5 +163,6 @@ func Types() []*record.Type {
 				{Name: "comment", Kind: record.LongText},
 			},
 			Hooks: record.Hooks{BeforeWrite: slaBeforeWrite}},
+		cannedType(),
 	}
 }

@@ -44,11 +44,14 @@ type run struct {
 type prepared struct {
 	raw      []byte    // the received document, compressed for inventory_state
 	software []install // the wanted software with the ids the catalogue had
+	// org is the organisation whose dictionary rules software was filed with (its
+	// computer's when known): a computer moved or created elsewhere is filed again.
+	org int64
 }
 
 // prepare works out the prepared part for sections that differ from those last stored
 // for the same agent: an unchanged re-inventory needs none of it.
-func (s *Service) prepare(ctx context.Context, inv *inventory.Inventory, meta Meta, hashes map[string]string) (*prepared, error) {
+func (s *Service) prepare(ctx context.Context, inv *inventory.Inventory, meta Meta, hashes map[string]string, tree *record.OrgTree) (*prepared, error) {
 	db := s.App.DB
 	var stored string
 	_, comp, err := agentRow(ctx, db, inv.DeviceID, meta.AgentID)
@@ -75,7 +78,12 @@ func (s *Service) prepare(ctx context.Context, inv *inventory.Inventory, meta Me
 	}
 	p.raw = compressRaw(meta.Raw)
 	if slices.Contains(inv.Sections, inventory.SectionSoftwares) && old[string(inventory.SectionSoftwares)] != hashes[string(inventory.SectionSoftwares)] {
-		if p.software, err = wantedSoftware(ctx, db, db, inv, &s.catalogue); err != nil {
+		if comp != 0 {
+			if err := db.QueryRowContext(ctx, "SELECT organization_id FROM computers WHERE id = ?", comp).Scan(&p.org); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return nil, err
+			}
+		}
+		if p.software, err = wantedSoftware(ctx, db, db, inv, tree, p.org, &s.catalogue); err != nil {
 			return nil, err
 		}
 	}
@@ -115,7 +123,7 @@ func (s *Service) ingest(ctx context.Context, inv *inventory.Inventory, meta Met
 	err = s.Busy(ctx, func() (err error) {
 		hashes = inv.SectionHashes()
 		if !isDevice {
-			pre, err = s.prepare(ctx, inv, meta, hashes)
+			pre, err = s.prepare(ctx, inv, meta, hashes, tree)
 		}
 		return err
 	})

@@ -124,7 +124,7 @@ func (s *Service) SetSettings(ctx context.Context, a *record.Actor, in Settings,
 // liveState reports whether a state exists and is not in the trash.
 func liveState(ctx context.Context, q store.Querier, db *store.DB, id int64) (bool, error) {
 	var one int
-	err := q.QueryRowContext(ctx, "SELECT 1 FROM states WHERE id = ? AND deleted_at IS NULL", id).Scan(&one)
+	err := q.QueryRowContext(ctx, "SELECT 1 FROM states WHERE id = ? AND organization_id IS NULL AND deleted_at IS NULL", id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -22,9 +22,13 @@ type dictRule struct {
 	newName, newPub string
 }
 
-func dictionary(ctx context.Context, q store.Querier, db *store.DB) ([]dictRule, error) {
+// dictionary reads the rules that file the software of a computer of organisation
+// org: the shared ones, org's own and its ancestors' visible below them. A client's
+// rule never changes another client's inventory.
+func dictionary(ctx context.Context, q store.Querier, tree *record.OrgTree, org int64) ([]dictRule, error) {
+	vis, args := record.VisibleFromSQL(tree, org)
 	rows, err := q.QueryContext(ctx, `SELECT COALESCE(match_name, ''), COALESCE(match_publisher, ''), action, COALESCE(new_name, ''), COALESCE(new_publisher, '')
-		FROM software_rules WHERE active = ? AND deleted_at IS NULL ORDER BY position, id`, true)
+		FROM software_rules WHERE active = ? AND deleted_at IS NULL AND `+vis+` ORDER BY position, id`, append([]any{true}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -69,12 +73,12 @@ type instKey struct {
 // installed, missing ones removed, version changes shown as updates.
 func (r *run) applySoftware() error {
 	var want []install
-	if r.pre != nil && r.pre.software != nil {
+	if r.pre != nil && r.pre.software != nil && r.pre.org == r.comp.OrgID {
 		// A copy: a transaction may run again after its group was rolled back.
 		want = slices.Clone(r.pre.software)
 	} else {
 		var err error
-		if want, err = wantedSoftware(r.ctx, r.tx, r.db, r.inv, nil); err != nil {
+		if want, err = wantedSoftware(r.ctx, r.tx, r.db, r.inv, r.actor.Tree, r.comp.OrgID, nil); err != nil {
 			return err
 		}
 	}
@@ -90,8 +94,8 @@ func (r *run) applySoftware() error {
 
 // wantedSoftware is the inventory's software after the dictionary, with catalogue
 // keys, and catalogue ids for the software q already knows.
-func wantedSoftware(ctx context.Context, q store.Querier, db *store.DB, inv *inventory.Inventory, cache *catalogueCache) ([]install, error) {
-	rules, err := dictionary(ctx, q, db)
+func wantedSoftware(ctx context.Context, q store.Querier, db *store.DB, inv *inventory.Inventory, tree *record.OrgTree, org int64, cache *catalogueCache) ([]install, error) {
+	rules, err := dictionary(ctx, q, tree, org)
 	if err != nil {
 		return nil, err
 	}

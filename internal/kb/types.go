@@ -45,6 +45,7 @@ func Types() []*record.Type {
 			Hooks:     record.Hooks{BeforeWrite: articleBeforeWrite, AfterWrite: articleAfterWrite}},
 		{Name: "kb-article-tickets", Table: "kb_article_tickets", Singular: "kb_article_ticket", Scope: record.OrgScoped, NoTrash: true,
 			NameField: "article_id", DefaultSort: "id", LabelSQL: "'#' || CAST(article_id AS TEXT) || ' / #' || CAST(ticket_id AS TEXT)",
+			OrgFrom: "ticket_id",
 			Fields: []*record.Field{
 				{Name: "article_id", Kind: record.Ref, Ref: "kb-articles", Required: true, Sort: true, List: true},
 				{Name: "ticket_id", Kind: record.Ref, Ref: "tickets", Required: true, Sort: true, List: true},

@@ -55,7 +55,7 @@ func (s *Service) ExportCSV(ctx context.Context, a *Actor, t *Type, q ListQuery,
 	cw := csv.NewWriter(w)
 	cw.Comma = sep
 	head := []string{"id"}
-	if t.Scope == OrgScoped {
+	if t.HasOrg() {
 		head = append(head, "organization")
 	}
 	for _, f := range cols {
@@ -72,7 +72,7 @@ func (s *Service) ExportCSV(ctx context.Context, a *Actor, t *Type, q ListQuery,
 		}
 		for _, r := range page.Records {
 			row := []string{Format(r.ID)}
-			if t.Scope == OrgScoped {
+			if t.HasOrg() {
 				row = append(row, NeutraliseCell(r.Display["organization_id"]))
 			}
 			for _, f := range cols {
@@ -309,7 +309,7 @@ func (s *Service) newImporter(ctx context.Context, a *Actor, t *Type, file *spoo
 			imp.refs[f.Ref] = m
 		}
 	}
-	if imp.orgCol >= 0 && opts.OrgID == 0 && t.Scope == OrgScoped {
+	if imp.orgCol >= 0 && opts.OrgID == 0 && t.HasOrg() {
 		imp.orgs = map[string][]int64{}
 		for _, o := range a.Tree.Orgs() {
 			k := strings.ToLower(o.Name)

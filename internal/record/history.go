@@ -54,7 +54,7 @@ func (s *Service) addHistory(ctx context.Context, tx *store.Tx, a *Actor, r *Rec
 		origin = OriginWeb
 	}
 	var org any
-	if r.Type.Scope != Global {
+	if r.Type.Scope != Global && (r.OrgID != 0 || r.Type.Scope != OrgShared) {
 		org = r.OrgID
 	}
 	var user any
@@ -271,7 +271,7 @@ func (s *Service) fillDisplay(ctx context.Context, rs []*Record) error {
 		want[tn][id] = ""
 	}
 	for _, r := range rs {
-		if t.Scope == OrgScoped {
+		if t.HasOrg() {
 			add("organizations", r.OrgID)
 		}
 		for _, f := range t.Fields {
@@ -291,7 +291,7 @@ func (s *Service) fillDisplay(ctx context.Context, rs []*Record) error {
 	}
 	for _, r := range rs {
 		r.Display = map[string]string{}
-		if t.Scope == OrgScoped {
+		if t.HasOrg() && r.OrgID != 0 {
 			r.Display["organization_id"] = want["organizations"][r.OrgID]
 		}
 		for _, f := range t.Fields {

@@ -51,6 +51,9 @@ type ListQuery struct {
 	Trash   bool // list the trash instead of live records
 	Count   bool // also count matching rows
 	Columns []string
+	// VisibleFrom, for OrgShared types, keeps the records an organisation's records
+	// may use (a picker on a computer of that organisation).
+	VisibleFrom int64
 }
 
 const (
@@ -225,6 +228,11 @@ func (s *Service) List(ctx context.Context, a *Actor, t *Type, q ListQuery) (*Pa
 		conds = append(conds, fc)
 		args = append(args, fargs...)
 	}
+	if q.VisibleFrom != 0 && t.Scope == OrgShared {
+		vc, vargs := VisibleFromSQL(a.Tree, q.VisibleFrom)
+		conds = append(conds, vc)
+		args = append(args, vargs...)
+	}
 	sortName := q.Sort
 	if sortName == "" {
 		sortName = t.DefaultSort
@@ -366,6 +374,14 @@ func (s *Service) filterSQL(ctx context.Context, t *Type, q ListQuery) (string, 
 		args = append(args, phrase)
 	} else if q.Q != "" {
 		var or []string
+		if t.TextFilter != nil {
+			// Words anywhere, in any form; the substring match below still finds
+			// what is not a word (a number, part of a word).
+			if cond, targs, ok := t.TextFilter(s.DB.Dialect, q.Q); ok {
+				or = append(or, cond)
+				args = append(args, targs...)
+			}
+		}
 		for _, f := range t.Fields {
 			if f.Search && !f.Hidden {
 				or = append(or, f.Name+" "+like+" ? ESCAPE '\\'")
@@ -480,6 +496,12 @@ func (s *Service) readPage(ctx context.Context, t *Type, where string, args []an
 		return s.queryRecords(ctx, t, q+" ORDER BY id "+dir+" LIMIT ?", append(qa, n))
 	}
 	nullable := !(f.Required || col == "created_at" || col == "updated_at")
+	// Names sort as people read them, ignoring case and accents, on the
+	// store's folded key and its index (store.FoldedSort).
+	key, keyArg := col, "?"
+	if store.FoldedSort(t.Table, col) {
+		key, keyArg = store.FoldFunc+"("+col+")", store.FoldFunc+"(?)"
+	}
 	var out []*Record
 	if c == nil || c.V != nil {
 		q, qa := sel, append([]any{}, args...)
@@ -491,10 +513,10 @@ func (s *Service) readPage(ctx context.Context, t *Type, where string, args []an
 			if m != nil || v == nil {
 				return nil, E(CodeInvalid, "err.bad_cursor")
 			}
-			q += " AND (" + col + ", id) " + cmp + " (?, ?)"
+			q += " AND (" + key + ", id) " + cmp + " (" + keyArg + ", ?)"
 			qa = append(qa, dbValue(v), c.ID)
 		}
-		recs, err := s.queryRecords(ctx, t, q+" ORDER BY "+col+" "+dir+", id "+dir+" LIMIT ?", append(qa, n))
+		recs, err := s.queryRecords(ctx, t, q+" ORDER BY "+key+" "+dir+", id "+dir+" LIMIT ?", append(qa, n))
 		if err != nil || !nullable || len(recs) >= n {
 			return recs, err
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"parc/internal/store"
@@ -93,24 +94,32 @@ type Org struct {
 
 // OrgTree is the set of live organisations.
 type OrgTree struct {
-	byID  map[int64]*Org
-	all   []*Org
-	Root  int64
-	Count int
+	byID map[int64]*Org
+	all  []*Org
+	// trashed organisations, outside the tree: rights over them are those over
+	// their place in it (see trashedCovered).
+	trashed map[int64]*Org
+	Root    int64
+	Count   int
 }
 
 // LoadOrgTree reads the organisation tree; it is small (one row per organisation).
 func LoadOrgTree(ctx context.Context, db *store.DB) (*OrgTree, error) {
-	rows, err := db.QueryContext(ctx, "SELECT id, COALESCE(parent_id, 0), name, path FROM organizations WHERE deleted_at IS NULL ORDER BY path")
+	rows, err := db.QueryContext(ctx, "SELECT id, COALESCE(parent_id, 0), name, path, CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END FROM organizations ORDER BY path")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	t := &OrgTree{byID: map[int64]*Org{}}
+	t := &OrgTree{byID: map[int64]*Org{}, trashed: map[int64]*Org{}}
 	for rows.Next() {
 		o := &Org{}
-		if err := rows.Scan(&o.ID, &o.ParentID, &o.Name, &o.Path); err != nil {
+		var gone int
+		if err := rows.Scan(&o.ID, &o.ParentID, &o.Name, &o.Path, &gone); err != nil {
 			return nil, err
+		}
+		if gone == 1 {
+			t.trashed[o.ID] = o
+			continue
 		}
 		t.byID[o.ID] = o
 		t.all = append(t.all, o)
@@ -152,6 +161,9 @@ type Actor struct {
 	Origin string
 	Grants []Grant
 	Tree   *OrgTree
+	// OrgID is the organisation of the user's own record (0 for the system): where
+	// their new records go when they name none (DefaultOrg).
+	OrgID int64
 	// System actors (migrations, demo data, the CLI) bypass permission checks.
 	System bool
 	// Elevation says why a user's actor was given every right (see Elevated).
@@ -250,6 +262,9 @@ func (a *Actor) Scope(t *Type, action Action) OrgScope {
 // global type (the software catalogue, states, manufacturers, profiles...) is shared
 // by every organisation, so writing one needs the right over all of them: a
 // client's administrator reads shared data but does not change it for the others.
+//
+// For OrgShared types it reports whether the action is allowed somewhere: which
+// records it reaches is decided per record (CanOwn).
 func (a *Actor) Can(t *Type, action Action) bool {
 	if t.Scope == Global && action != Read && action != ReadOwn {
 		return a.CanEverywhere(t, action)
@@ -301,10 +316,90 @@ func (a *Actor) CanIn(t *Type, action Action, org int64) bool {
 	if a.System {
 		return true
 	}
+	if t.Scope == SelfScoped && a.Tree.trashed[org] != nil {
+		return a.trashedCovered(t, action, org)
+	}
 	if t.Scope == Global {
 		return a.Can(t, action)
 	}
+	if t.Scope == OrgShared && action != Read {
+		return a.CanOwn(t, action, org, false)
+	}
 	return a.Scope(t, action).Has(org)
+}
+
+// CanOwn reports whether the actor may do a write action on a record of an
+// OrgShared type owned by org (0: shared by all), visible in org's
+// sub-organisations when recursive. A write reaches every organisation that sees
+// the record, so it needs the right in all of them: everywhere for a shared
+// record, in org's whole sub-tree for a recursive one, in org for the others.
+func (a *Actor) CanOwn(t *Type, action Action, org int64, recursive bool) bool {
+	switch {
+	case a.System:
+		return true
+	case org == 0:
+		return a.CanEverywhere(t, action)
+	case a.Tree.Get(org) == nil:
+		return false
+	case recursive:
+		return a.CanInSubtree(t, action, org)
+	}
+	return a.Scope(t, action).Has(org)
+}
+
+// CanRecord reports whether the actor may do action on the record r: in its
+// organisation, or for an OrgShared record over every organisation it reaches.
+func (a *Actor) CanRecord(r *Record, action Action) bool {
+	if r.Type.Scope == OrgShared && action != Read {
+		return a.CanOwn(r.Type, action, r.OrgID, r.Bool(RecursiveField))
+	}
+	return a.CanIn(r.Type, action, r.OrgID)
+}
+
+// SeenFrom lists the organisations whose OrgShared records are visible from org:
+// org itself and its ancestors (whose records are visible below them when recursive).
+func (t *OrgTree) SeenFrom(org int64) (self int64, ancestors []int64) {
+	o := t.byID[org]
+	if o == nil {
+		return 0, nil
+	}
+	for _, p := range strings.Split(strings.Trim(o.Path, "/"), "/") {
+		if id, err := strconv.ParseInt(p, 10, 64); err == nil && id != org {
+			ancestors = append(ancestors, id)
+		}
+	}
+	return org, ancestors
+}
+
+// trashedCovered reports whether the actor may do action on the trashed
+// organisation org: a grant with its sub-tree on a live ancestor of org allows it,
+// as it did before org was trashed. The administrator of a parent organisation
+// restores or purges the sub-organisation they trashed.
+func (a *Actor) trashedCovered(t *Type, action Action, org int64) bool {
+	o := a.Tree.trashed[org]
+	if o == nil {
+		return false
+	}
+	for _, g := range a.Grants {
+		root := a.Tree.Get(g.OrgID)
+		if g.Recursive && root != nil && root.ID != org && strings.HasPrefix(o.Path, root.Path) && g.Rights.Allows(t.Name, action) {
+			return true
+		}
+	}
+	return false
+}
+
+// TrashedIn lists the trashed organisations on which the actor may do action on
+// type t (see trashedCovered).
+func (a *Actor) TrashedIn(t *Type, action Action) []int64 {
+	var out []int64
+	for id := range a.Tree.trashed {
+		if a.trashedCovered(t, action, id) {
+			out = append(out, id)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 // CanRights reports whether the actor holds every right of r in organisation org:
@@ -379,6 +474,59 @@ func (a *Actor) HomeOrgs(t *Type) []*Org {
 		}
 	}
 	return out
+}
+
+// DefaultOrg is where a new record of t goes when the caller names no
+// organisation: the only one where the actor may create it, else the organisation
+// of the user's own record when they may create there. ok is false when the choice
+// is not obvious (several organisations, none of them the user's), and the caller
+// must name one. The UI, the API and the record service all follow this one rule.
+func (a *Actor) DefaultOrg(t *Type) (org int64, ok bool) {
+	if t.Scope != OrgScoped || t.OrgFrom != "" {
+		return 0, false
+	}
+	if homes := a.HomeOrgs(t); len(homes) == 1 {
+		return homes[0].ID, true
+	}
+	// The system, and a user's actor raised to act on their behalf, name theirs.
+	if !t.OrgChosen && !a.System && a.OrgID != 0 && a.Tree.Get(a.OrgID) != nil && a.CanIn(t, Create, a.OrgID) {
+		return a.OrgID, true
+	}
+	return 0, false
+}
+
+// MemberOrgs lists the organisations the actor's grants name (not their
+// sub-organisations) where they may create records of t, in tree order: the
+// organisations a requester "belongs to", among which a form lets them choose
+// when there are several.
+func (a *Actor) MemberOrgs(t *Type) []*Org {
+	named := map[int64]bool{}
+	for _, g := range a.Grants {
+		if g.Rights.Allows(t.Name, Create) {
+			named[g.OrgID] = true
+		}
+	}
+	var out []*Org
+	for _, o := range a.Tree.all {
+		if named[o.ID] && a.CanIn(t, Create, o.ID) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// OrgChoices lists the organisations a form offers for a new record of t, by
+// name: none when the default is obvious and the actor belongs to one
+// organisation; the organisations they belong to when several (the default
+// chosen); every one where they may create when no default is obvious.
+func (a *Actor) OrgChoices(t *Type) []*Org {
+	if _, ok := a.DefaultOrg(t); !ok {
+		return a.HomeOrgs(t)
+	}
+	if m := a.MemberOrgs(t); len(m) > 1 {
+		return m
+	}
+	return nil
 }
 
 func keys(m map[int64]bool) []int64 {

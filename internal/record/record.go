@@ -34,6 +34,12 @@ func (r *Record) Int(field string) int64 {
 	return n
 }
 
+// Bool returns a boolean field, false when empty.
+func (r *Record) Bool(field string) bool {
+	b, _ := r.Values[field].(bool)
+	return b
+}
+
 // Label is the record's display name.
 func (r *Record) Label() string {
 	if l := r.Display["_self"]; l != "" {
@@ -60,6 +66,13 @@ func (r *Record) MarshalJSON() ([]byte, error) {
 	if r.Type.Scope == OrgScoped {
 		b.WriteString(`,"organization_id":`)
 		b.WriteString(Format(r.OrgID))
+	} else if r.Type.Scope == OrgShared {
+		b.WriteString(`,"organization_id":`)
+		if r.OrgID == 0 {
+			b.WriteString("null") // shared by every organisation
+		} else {
+			b.WriteString(Format(r.OrgID))
+		}
 	}
 	w := func(k string, v any) {
 		b.WriteString(`,"`)

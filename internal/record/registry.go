@@ -22,7 +22,21 @@ const (
 	Global
 	// SelfScoped is the organisations type: a record is its own scope.
 	SelfScoped
+	// OrgShared records (catalogue records: states, suppliers, dictionary rules...)
+	// are shared by every organisation when their organization_id is empty, else
+	// belong to that organisation, and also to its sub-organisations when their
+	// recursive column is set (GLPI's "child entities"). The registry adds the
+	// recursive field; who reads and writes them is in perm.go (OwnerOrgs).
+	OrgShared
 )
+
+// RecursiveField is the field the registry adds to OrgShared types: the record is
+// visible in the sub-organisations of its own.
+const RecursiveField = "recursive"
+
+// HasOrg reports whether records of the type have an organization_id column
+// (empty for the shared records of OrgShared types).
+func (t *Type) HasOrg() bool { return t.Scope == OrgScoped || t.Scope == OrgShared }
 
 // Area is the menu area a type is listed under.
 type Area string
@@ -141,6 +155,13 @@ type Type struct {
 	// Virtual are filters on facts kept outside the type's table (a computer's
 	// installed software...), by name: each gives an SQL condition on the record's id.
 	Virtual map[string]VirtualFilter
+	// OrgFrom names the reference whose record's organisation this one takes (a
+	// follow-up, its ticket's), set by the type's hook: such records get no
+	// default organisation (DefaultOrg).
+	OrgFrom string
+	// OrgChosen types are never given a default organisation: their organisation is
+	// what the record says (where an authorization grants its profile).
+	OrgChosen bool
 	// ReadScope, when set, replaces the organisation scope of every read of the type
 	// (get, list, export, history, references): an SQL condition over the type's own
 	// columns, ok=false when the actor may read nothing. For types whose readers
@@ -149,6 +170,10 @@ type Type struct {
 	// PickScopes narrow what a reference field may be given, by field name, for
 	// the pickers that offer its values (a ticket's assignee: technicians).
 	PickScopes map[string]PickScope
+	// TextFilter, when set, matches a list's free text by words (stemmed,
+	// accents ignored) as the full-text search does: an SQL condition on the
+	// record's id, ok=false when the text holds no word to look for.
+	TextFilter func(d store.Dialect, text string) (cond string, args []any, ok bool)
 
 	byName map[string]*Field
 }
@@ -232,6 +257,10 @@ func (r *Registry) add(t *Type) error {
 		return fmt.Errorf("type name %s is taken by a fixed route", t.Name)
 	}
 	t.byName = map[string]*Field{}
+	if t.Scope == OrgShared && !hasField(t.Fields, RecursiveField) {
+		// First, so that forms show it by the organisation it completes.
+		t.Fields = append([]*Field{{Name: RecursiveField, Kind: Bool, Label: "field.visible_below", Default: false, Sort: true}}, t.Fields...)
+	}
 	for _, f := range t.Fields {
 		if reserved[f.Name] {
 			return fmt.Errorf("type %s: field name %s is reserved", t.Name, f.Name)
@@ -299,7 +328,7 @@ func (r *Registry) InArea(a Area) []*Type {
 // columns are the SELECT list of a type.
 func (t *Type) columns() string {
 	cols := []string{"id"}
-	if t.Scope == OrgScoped {
+	if t.HasOrg() {
 		cols = append(cols, "organization_id")
 	}
 	cols = append(cols, "version", "created_at", "updated_at", "deleted_at")
@@ -309,4 +338,13 @@ func (t *Type) columns() string {
 		}
 	}
 	return strings.Join(cols, ", ")
+}
+
+func hasField(fs []*Field, name string) bool {
+	for _, f := range fs {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -43,6 +43,9 @@ func (s *Service) scopeSQL(a *Actor, t *Type, action Action) (string, []any, boo
 	if t.Scope == Global {
 		return "1=1", nil, a.Can(t, action)
 	}
+	if t.Scope == OrgShared {
+		return sharedScopeSQL(a, t, action)
+	}
 	sc := a.Scope(t, action)
 	if sc.Empty() {
 		return "", nil, false
@@ -59,11 +62,64 @@ func (s *Service) scopeSQL(a *Actor, t *Type, action Action) (string, []any, boo
 	if len(sc.IDs) > 0 {
 		parts = append(parts, col+" IN ("+intList(sc.IDs)+")")
 	}
+	if t.Scope == SelfScoped {
+		// Trashed organisations, outside the tree, under one the actor covers.
+		if gone := a.TrashedIn(t, action); len(gone) > 0 {
+			parts = append(parts, col+" IN ("+intList(gone)+")")
+		}
+	}
 	if len(sc.OwnIDs) > 0 {
 		parts = append(parts, "("+col+" IN ("+intList(sc.OwnIDs)+") AND "+t.OwnerField()+" = ?)")
 		args = append(args, a.UserID)
 	}
 	return "(" + strings.Join(parts, " OR ") + ")", args, true
+}
+
+// sharedScopeSQL limits an OrgShared type to the records the actor may read: the
+// shared ones, those of the organisations where the actor may read the type, and
+// the recursive ones of their ancestors.
+func sharedScopeSQL(a *Actor, t *Type, action Action) (string, []any, bool) {
+	sc := a.Scope(t, action)
+	if sc.Empty() {
+		return "", nil, false
+	}
+	if sc.All {
+		return "1=1", nil, true
+	}
+	in := map[int64]bool{}
+	for _, id := range sc.IDs {
+		in[id] = true
+	}
+	up := map[int64]bool{}
+	for _, id := range sc.IDs {
+		_, anc := a.Tree.SeenFrom(id)
+		for _, p := range anc {
+			if !in[p] {
+				up[p] = true
+			}
+		}
+	}
+	cond := "(organization_id IS NULL OR organization_id IN (" + intList(sc.IDs) + ")"
+	var args []any
+	if len(up) > 0 {
+		cond += " OR (" + RecursiveField + " = ? AND organization_id IN (" + intList(keys(up)) + "))"
+		args = append(args, true)
+	}
+	return cond + ")", args, true
+}
+
+// VisibleFromSQL limits an OrgShared type to the records an organisation's records
+// may use: the shared ones, the organisation's own, and its ancestors' recursive
+// ones (a computer of one client cannot take another client's state).
+func VisibleFromSQL(tree *OrgTree, org int64) (string, []any) {
+	self, anc := tree.SeenFrom(org)
+	cond := "(organization_id IS NULL OR organization_id = ?"
+	args := []any{self}
+	if len(anc) > 0 {
+		cond += " OR (" + RecursiveField + " = ? AND organization_id IN (" + intList(anc) + "))"
+		args = append(args, true)
+	}
+	return cond + ")", args
 }
 
 // intList writes ids the server computed itself (never user text) as an SQL list.
@@ -82,7 +138,7 @@ func intList(ids []int64) string {
 func scanRecord(t *Type, sc interface{ Scan(...any) error }) (*Record, error) {
 	vis := t.VisibleFields()
 	n := 5 + len(vis)
-	if t.Scope == OrgScoped {
+	if t.HasOrg() {
 		n++
 	}
 	raw := make([]any, n)
@@ -99,7 +155,7 @@ func scanRecord(t *Type, sc interface{ Scan(...any) error }) (*Record, error) {
 	idf := &Field{Kind: Int}
 	tsf := &Field{Kind: DateTime}
 	r.ID, _ = idf.FromDB(next()).(int64)
-	if t.Scope == OrgScoped {
+	if t.HasOrg() {
 		r.OrgID, _ = idf.FromDB(next()).(int64)
 	}
 	r.Version, _ = idf.FromDB(next()).(int64)
@@ -196,7 +252,7 @@ func (s *Service) parseInput(a *Actor, t *Type, in Input, errs FieldErrors) (val
 			}
 			continue
 		case k == "organization_id":
-			if t.Scope != OrgScoped {
+			if !t.HasOrg() {
 				errs.Add(k, "err.unknown_field")
 				continue
 			}
@@ -263,6 +319,7 @@ func (s *Service) CreateTx(ctx context.Context, tx *store.Tx, a *Actor, t *Type,
 	}
 	errs := FieldErrors{}
 	vals, extra, org, _ := s.parseInput(a, t, in, errs)
+	_, orgGiven := in["organization_id"]
 	r := &Record{Type: t, Values: map[string]any{}, Version: 1}
 	for _, f := range t.Fields {
 		if v, ok := vals[f.Name]; ok {
@@ -274,8 +331,8 @@ func (s *Service) CreateTx(ctx context.Context, tx *store.Tx, a *Actor, t *Type,
 	switch t.Scope {
 	case OrgScoped:
 		if org == nil {
-			if homes := a.HomeOrgs(t); len(homes) == 1 {
-				org = &homes[0].ID
+			if id, ok := a.DefaultOrg(t); ok {
+				org = &id
 			} else if _, bad := errs["organization_id"]; !bad {
 				errs.Add("organization_id", "err.required")
 			}
@@ -287,6 +344,21 @@ func (s *Service) CreateTx(ctx context.Context, tx *store.Tx, a *Actor, t *Type,
 				r.OrgID = *org
 			}
 		}
+	case OrgShared:
+		// No organisation: shared by all, which needs the right everywhere.
+		if org == nil && !orgGiven && !a.CanOwn(t, Create, 0, false) {
+			return nil, ErrForbidden()
+		}
+		if org != nil {
+			if a.Tree.Get(*org) == nil {
+				errs.Add("organization_id", "err.org_not_allowed")
+			} else {
+				r.OrgID = *org
+			}
+		}
+		if _, bad := errs["organization_id"]; !bad && !a.CanOwn(t, Create, r.OrgID, r.Bool(RecursiveField)) {
+			errs.Add("organization_id", "err.org_not_allowed")
+		}
 	}
 	now := s.Now()
 	r.CreatedAt, r.UpdatedAt = now, now
@@ -296,9 +368,9 @@ func (s *Service) CreateTx(ctx context.Context, tx *store.Tx, a *Actor, t *Type,
 	}
 	cols := []string{}
 	args := []any{}
-	if t.Scope == OrgScoped {
+	if t.HasOrg() {
 		cols = append(cols, "organization_id")
-		args = append(args, r.OrgID)
+		args = append(args, orgValue(t, r.OrgID))
 	}
 	cols = append(cols, "version", "created_at", "updated_at")
 	args = append(args, r.Version, now, now)
@@ -338,6 +410,22 @@ func (s *Service) CreateTx(ctx context.Context, tx *store.Tx, a *Actor, t *Type,
 	return r, nil
 }
 
+// orgText is an organisation in the history: empty for none (a shared record).
+func orgText(org int64) string {
+	if org == 0 {
+		return ""
+	}
+	return Format(org)
+}
+
+// orgValue is the organization_id stored for a record: NULL for a shared one.
+func orgValue(t *Type, org int64) any {
+	if org == 0 && t.Scope == OrgShared {
+		return nil
+	}
+	return org
+}
+
 // dbValue turns a Go value into a driver argument.
 func dbValue(v any) any {
 	if t, ok := v.(time.Time); ok {
@@ -368,7 +456,11 @@ func (s *Service) validate(w *Write) error {
 			continue
 		}
 		id, ok := r.Values[f.Name].(int64)
-		if !ok || (w.Old != nil && w.Old.Int(f.Name) == id) {
+		// An unchanged reference is checked again when the record changes
+		// organisation and refers to a catalogue record (OrgShared): the new
+		// organisation may not see it.
+		moved := w.Old != nil && w.Old.OrgID != r.OrgID && s.Reg.MustType(f.Ref).Scope == OrgShared
+		if !ok || (w.Old != nil && w.Old.Int(f.Name) == id && !moved) {
 			continue
 		}
 		refs = append(refs, f)
@@ -404,13 +496,19 @@ func (s *Service) checkRefs(w *Write, refs []*Field) error {
 		}
 		org := "CAST(NULL AS BIGINT)"
 		switch tt.Scope {
-		case OrgScoped:
+		case OrgScoped, OrgShared:
 			org = "organization_id"
 		case SelfScoped:
 			org = "id"
 		}
-		parts = append(parts, "SELECT "+strconv.Itoa(i)+", "+org+", CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END FROM "+tt.Table+" WHERE id = ? AND "+where)
 		args = append(append(args, w.New.Values[f.Name]), wargs...)
+		if tt.Scope == OrgShared && w.Type.HasOrg() {
+			// Only what the record's organisation sees (a shared record sees the shared ones).
+			vis, vargs := VisibleFromSQL(w.Actor.Tree, w.New.OrgID)
+			where += " AND " + vis
+			args = append(args, vargs...)
+		}
+		parts = append(parts, "SELECT "+strconv.Itoa(i)+", "+org+", CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END FROM "+tt.Table+" WHERE id = ? AND "+where)
 	}
 	type found struct {
 		org  sql.NullInt64
@@ -467,6 +565,10 @@ func (s *Service) checkUnique(w *Write) error {
 		if t.Scope == OrgScoped {
 			q += " AND organization_id = ?"
 			args = append(args, r.OrgID)
+		} else if t.Scope == OrgShared {
+			// Unique per owner: two clients may each have a state "On loan".
+			q += " AND COALESCE(organization_id, 0) = ?"
+			args = append(args, r.OrgID)
 		}
 		var other int64
 		err := w.Tx.QueryRowContext(w.Ctx, q+" LIMIT 1", args...).Scan(&other)
@@ -500,7 +602,7 @@ func (s *Service) UpdateTx(ctx context.Context, tx *store.Tx, a *Actor, t *Type,
 	if err != nil {
 		return nil, err
 	}
-	if !a.CanIn(t, Update, old.OrgID) || t.SystemOnly && !a.System {
+	if !a.CanRecord(old, Update) || t.SystemOnly && !a.System {
 		return nil, ErrForbidden()
 	}
 	if old.DeletedAt != nil {
@@ -520,6 +622,18 @@ func (s *Service) UpdateTx(ctx context.Context, tx *store.Tx, a *Actor, t *Type,
 			errs.Add("organization_id", "err.org_not_allowed")
 		} else {
 			r.OrgID = *org
+		}
+	}
+	if t.Scope == OrgShared {
+		if _, given := in["organization_id"]; given && org == nil {
+			r.OrgID = 0
+		} else if org != nil {
+			r.OrgID = *org
+		}
+		// The record must stay within what the actor may write, wherever it goes.
+		if (r.OrgID != old.OrgID || r.Bool(RecursiveField) != old.Bool(RecursiveField)) &&
+			(r.OrgID != 0 && a.Tree.Get(r.OrgID) == nil || !a.CanOwn(t, Create, r.OrgID, r.Bool(RecursiveField))) {
+			errs.Add("organization_id", "err.org_not_allowed")
 		}
 	}
 	w := &Write{Ctx: ctx, Tx: tx, DB: s.DB, Actor: a, Type: t, Old: old, New: r, Extra: extra, Errors: errs, Service: s}
@@ -542,7 +656,7 @@ func (s *Service) UpdateTx(ctx context.Context, tx *store.Tx, a *Actor, t *Type,
 	for _, c := range changes {
 		sets = append(sets, c.Field+" = ?")
 		if c.Field == "organization_id" {
-			args = append(args, r.OrgID)
+			args = append(args, orgValue(t, r.OrgID))
 		} else {
 			args = append(args, dbValue(r.Values[c.Field]))
 		}
@@ -580,8 +694,8 @@ type Change struct {
 
 func diff(old, r *Record) []Change {
 	var out []Change
-	if old.OrgID != r.OrgID && r.Type.Scope == OrgScoped {
-		out = append(out, Change{Field: "organization_id", Old: Format(old.OrgID), New: Format(r.OrgID)})
+	if old.OrgID != r.OrgID && r.Type.HasOrg() {
+		out = append(out, Change{Field: "organization_id", Old: orgText(old.OrgID), New: orgText(r.OrgID)})
 	}
 	for _, f := range r.Type.Fields {
 		nv, ok := r.Values[f.Name]
@@ -612,7 +726,7 @@ func (s *Service) Trash(ctx context.Context, a *Actor, t *Type, id int64) error 
 		if err != nil {
 			return err
 		}
-		if !a.CanIn(t, Delete, r.OrgID) {
+		if !a.CanRecord(r, Delete) {
 			return ErrForbidden()
 		}
 		if r.DeletedAt != nil {
@@ -638,7 +752,7 @@ func (s *Service) Restore(ctx context.Context, a *Actor, t *Type, id int64) erro
 		if err != nil {
 			return err
 		}
-		if !a.CanIn(t, Delete, r.OrgID) {
+		if !a.CanRecord(r, Delete) {
 			return ErrForbidden()
 		}
 		if r.DeletedAt == nil {
@@ -679,7 +793,7 @@ func (s *Service) purge(ctx context.Context, a *Actor, t *Type, id int64, direct
 		if direct {
 			need = Delete
 		}
-		if !a.CanIn(t, need, r.OrgID) {
+		if !a.CanRecord(r, need) {
 			return ErrForbidden()
 		}
 		if r.DeletedAt == nil && !direct {

@@ -85,7 +85,11 @@ func (s *Service) suggest(ctx context.Context, a *Actor, rt *Type, q SuggestQuer
 		if rt.Scope == SelfScoped {
 			col = "id"
 		}
-		conds = append(conds, col+" IN ("+intList(pathIDs(o.Path))+")")
+		cond := col + " IN (" + intList(pathIDs(o.Path)) + ")"
+		if rt.Scope == OrgShared {
+			cond = "(" + col + " IS NULL OR " + cond + ")" // shared catalogue records serve every organisation
+		}
+		conds = append(conds, cond)
 	}
 	limit := q.Limit
 	if limit <= 0 || limit > MaxSuggestions {

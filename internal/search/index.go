@@ -32,6 +32,7 @@ func Attach(types []*record.Type) {
 			continue
 		}
 		kind := t.Name
+		t.TextFilter = func(d store.Dialect, text string) (string, []any, bool) { return textFilter(kind, d, text) }
 		t.Hooks.ThenAfterWrite(func(w *record.Write) error {
 			if w.Old != nil && same(w, src.title) && same(w, src.body) {
 				return nil
@@ -85,4 +86,18 @@ func upsert(ctx context.Context, tx *store.Tx, db *store.DB, kind string, src so
 		ON CONFLICT (kind, record_id) DO UPDATE SET ticket_id = excluded.ticket_id, title = excluded.title, body = excluded.body`,
 		kind, r.ID, ticket, title, body)
 	return err
+}
+
+// textFilter is a list's free text as words: the records of the kind whose index
+// row holds every word (through any of its forms). Unranked: the list keeps its
+// own order.
+func textFilter(kind string, d store.Dialect, text string) (string, []any, bool) {
+	q, err := ParseQuery(text, false)
+	if err != nil || len(q.groups) == 0 {
+		return "", nil, false
+	}
+	if d == store.Postgres {
+		return "id IN (SELECT d.record_id FROM search_docs d WHERE d.kind = ? AND d.tsv @@ to_tsquery('simple', ?))", []any{kind, q.TSQuery()}, true
+	}
+	return "id IN (SELECT d.record_id FROM search_docs d WHERE d.kind = ? AND d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))", []any{kind, q.FTS5()}, true
 }

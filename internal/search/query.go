@@ -21,10 +21,11 @@ type group struct {
 	prefix string // set on the last word of a suggestion query: matches a term's start
 }
 
-// Query is a parsed search: every group must match.
+// Query is a parsed search: every group must match, or any with anyWord.
 type Query struct {
-	groups []group
-	set    map[string]bool // every term, for highlighting
+	groups  []group
+	set     map[string]bool // every term, for highlighting
+	anyWord bool
 }
 
 // ParseQuery analyses the text a user typed. With asYouType the last word may be
@@ -90,6 +91,9 @@ func (q *Query) FTS5() string {
 		}
 		parts[i] = "(" + strings.Join(alt, " OR ") + ")"
 	}
+	if q.anyWord {
+		return strings.Join(parts, " OR ")
+	}
 	return strings.Join(parts, " AND ")
 }
 
@@ -102,6 +106,9 @@ func (q *Query) TSQuery() string {
 			alt = append(alt, g.prefix+":*")
 		}
 		parts[i] = "(" + strings.Join(alt, " | ") + ")"
+	}
+	if q.anyWord {
+		return strings.Join(parts, " | ")
 	}
 	return strings.Join(parts, " & ")
 }

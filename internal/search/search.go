@@ -25,6 +25,10 @@ type Params struct {
 	AsYouType bool
 	// PublishedOnly keeps drafts out (suggestions).
 	PublishedOnly bool
+	// AnyWord matches documents holding any of the words, those holding more
+	// ranked first (suggestions: "mot de passe oublié" finds the password article
+	// that does not say "oublié").
+	AnyWord bool
 }
 
 // ParseParams reads q, types (comma separated) and limit.
@@ -117,6 +121,7 @@ func (s *Service) Find(ctx context.Context, a *record.Actor, p Params) (Result, 
 	if err != nil {
 		return res, err
 	}
+	q.anyWord = p.AnyWord
 	kinds := p.Types
 	if len(kinds) == 0 {
 		kinds = Kinds

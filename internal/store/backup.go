@@ -38,6 +38,9 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 // Restore replaces the SQLite store in dataDir with a backup file. The server must be
 // stopped. The backup is checked first, and the replaced file is kept aside.
 func Restore(ctx context.Context, dataDir, backup string) (string, error) {
+	if err := registerFold(); err != nil { // its indexes call parc_fold
+		return "", err
+	}
 	check, err := sql.Open("sqlite", "file:"+backup+"?mode=ro")
 	if err != nil {
 		return "", err

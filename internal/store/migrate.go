@@ -201,6 +201,7 @@ func (db *DB) templateFuncs() template.FuncMap {
 	pg := db.Dialect == Postgres
 	return template.FuncMap{
 		"assetIndexes": assetIndexes,
+		"foldIndexes":  func() string { return foldIndexes(pg) },
 		"list":         func(s ...string) []string { return s },
 		"listIndexes":  func(t string) string { return listIndexes(t, pg) },
 		"textIndex":    func(t string, cols ...string) string { return textIndex(t, pg, cols) },

@@ -22,6 +22,7 @@ type cachingConnector struct {
 
 // sqliteDriver is the driver modernc registers as "sqlite".
 func sqliteDriver() driver.Driver {
+	registerFold() // before any connection: indexes call parc_fold
 	db, _ := sql.Open("sqlite", "")
 	defer db.Close()
 	return db.Driver()

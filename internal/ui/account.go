@@ -59,6 +59,12 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 	if next == "" || strings.HasPrefix(next, "/login") {
 		next = "/"
 	}
+	// Requesters land on the portal's home: the other pages are not theirs.
+	if !portalPath(next) {
+		if a, err := u.App.Auth.Actor(r.Context(), sess.UserID, record.OriginWeb); err == nil && u.portalOnly(a) {
+			next = "/portal"
+		}
+	}
 	if sess.MustChangePassword {
 		next = "/account"
 	}

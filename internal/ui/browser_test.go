@@ -234,7 +234,7 @@ func TestBrowseCreateEditHistoryTrash(t *testing.T) {
 		}
 		id := m[1]
 		item := "/computers/" + id
-		b.follow(p).must(t, 200, "PC-001", "Élément créé.", "1\u202f234,50", "01/03/2025", "Root", "Mettre à la corbeille", `href="`+item+`/edit"`)
+		b.follow(p).must(t, 200, "PC-001", "Élément créé.", "1\u202f234,50", "01/03/2025", "Organisation racine", "Mettre à la corbeille", `href="`+item+`/edit"`)
 
 		// Lists: free text, the filter builder's redirect, column choice and sort links.
 		b.get("/computers?filter=name:contains:PC").must(t, 200, "PC-001", "1 ordinateur", `aria-sort="ascending"`)
@@ -517,6 +517,7 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		e.create("sla-levels", record.Input{"sla_id": sla, "name": "Warn 1h before", "due": "ttr", "offset_minutes": -60, "organization_id": root})
 		tk := e.create("tickets", record.Input{"title": "Screen flickers", "category_id": cat, "organization_id": root})
 		e.create("ticket-templates", record.Input{"name": "Screen", "category_id": cat, "tasks": "Check the cable", "organization_id": root})
+		e.create("canned-responses", record.Input{"name": "Ask for details", "content": "Since when?", "category_id": cat, "organization_id": root})
 		e.create("ticket-followups", record.Input{"ticket_id": tk, "content": "Since Monday"})
 		e.create("ticket-tasks", record.Input{"ticket_id": tk, "content": "Swap the cable"})
 		e.create("ticket-items", record.Input{"ticket_id": tk, "item_type": "computers", "item_id": pc})

@@ -71,12 +71,12 @@ type ImportLine struct {
 func (u *UI) importPage(c *req, t *record.Type) *ImportPage {
 	tv := typeView(c, t)
 	p := &ImportPage{Base: u.base(c, c.T("ui.import.title", lowerFirst(tv.Plural)), "/"+t.Name), Type: tv, DryRun: true}
-	if t.Scope == record.OrgScoped {
+	if t.HasOrg() {
 		cur := c.R.PostFormValue("organization_id")
 		p.Orgs = append(p.Orgs, Option{Value: "", Label: c.T("ui.import.org_from_file"), Selected: cur == ""})
 		for _, o := range c.Actor.HomeOrgs(t) {
 			id := strconv.FormatInt(o.ID, 10)
-			p.Orgs = append(p.Orgs, Option{Value: id, Label: indent(c.Actor.Tree.Depth(o.ID)) + o.Name, Selected: id == cur})
+			p.Orgs = append(p.Orgs, Option{Value: id, Label: indent(c.Actor.Tree.Depth(o.ID)) + builtinName(c, "organizations", o.Name), Selected: id == cur})
 		}
 		p.Columns = append(p.Columns, ImportColumn{Name: "organization", Label: c.T("field.organization_id"), Kind: c.T("ui.import.kind_org")})
 	}
@@ -128,7 +128,7 @@ func (u *UI) importCSV(c *req, t *record.Type) error {
 	p := u.importPage(c, t)
 	p.DryRun = c.R.PostFormValue("dry_run") != ""
 	opts := record.ImportOptions{DryRun: p.DryRun}
-	if o := c.R.PostFormValue("organization_id"); o != "" && t.Scope == record.OrgScoped {
+	if o := c.R.PostFormValue("organization_id"); o != "" && t.HasOrg() {
 		id, err := strconv.ParseInt(o, 10, 64)
 		if err != nil || id <= 0 {
 			return record.ErrNotFound()

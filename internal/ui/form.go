@@ -114,7 +114,7 @@ func (u *UI) loadForEdit(c *req, t *record.Type) (*record.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !canUpdate(c.Actor, t, rec.OrgID) {
+	if !canUpdate(c.Actor, rec) {
 		return nil, record.ErrForbidden()
 	}
 	if rec.DeletedAt != nil {
@@ -197,11 +197,13 @@ func (u *UI) readForm(c *req, t *record.Type) (record.Input, map[string]string, 
 		}
 		in[f.Name] = v
 	}
-	if t.Scope == record.OrgScoped {
+	if t.HasOrg() {
 		if vs, ok := form["organization_id"]; ok && len(vs) > 0 {
 			typed["organization_id"] = vs[0]
 			if vs[0] != "" {
 				in["organization_id"] = vs[0]
+			} else if t.Scope == record.OrgShared {
+				in["organization_id"] = nil // "every organisation": shared
 			}
 		}
 	}
@@ -224,7 +226,7 @@ func (u *UI) formFailed(c *req, t *record.Type, rec *record.Record, typed map[st
 	if !ok {
 		return err
 	}
-	known := map[string]bool{"organization_id": t.Scope == record.OrgScoped}
+	known := map[string]bool{"organization_id": t.HasOrg()}
 	for _, f := range t.Fields {
 		known[f.Name] = !f.Hidden && !f.ReadOnly
 	}
@@ -292,6 +294,8 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 
 	if t.Scope == record.OrgScoped {
 		p.Fields = append(p.Fields, u.orgField(c, t, rec, st))
+	} else if t.Scope == record.OrgShared {
+		p.Fields = append(p.Fields, u.ownerField(c, t, rec, st))
 	}
 	plan := ""
 	if t.NamingPlan && rec == nil {
@@ -413,8 +417,11 @@ func (u *UI) orgField(c *req, t *record.Type, rec *record.Record, st formState) 
 		cur = strconv.FormatInt(rec.OrgID, 10)
 	case c.R.URL.Query().Get("organization_id") != "":
 		cur = c.R.URL.Query().Get("organization_id")
-	case len(homes) == 1:
-		cur = strconv.FormatInt(homes[0].ID, 10)
+	default:
+		// The record service's default: what an unchosen select would get anyway.
+		if id, ok := c.Actor.DefaultOrg(t); ok {
+			cur = strconv.FormatInt(id, 10)
+		}
 	}
 	if cur == "" {
 		ff.Options = append(ff.Options, Option{Value: "", Label: c.T("ui.form.choose")})
@@ -423,11 +430,45 @@ func (u *UI) orgField(c *req, t *record.Type, rec *record.Record, st formState) 
 	for _, o := range homes {
 		id := strconv.FormatInt(o.ID, 10)
 		seen = seen || id == cur
-		ff.Options = append(ff.Options, Option{Value: id, Label: indent(c.Actor.Tree.Depth(o.ID)) + o.Name, Selected: id == cur})
+		ff.Options = append(ff.Options, Option{Value: id, Label: indent(c.Actor.Tree.Depth(o.ID)) + builtinName(c, "organizations", o.Name), Selected: id == cur})
 	}
 	if !seen && rec != nil {
 		ff.Options = append([]Option{{Value: cur, Label: orgName(c.Actor, rec.OrgID), Selected: true}}, ff.Options...)
 	}
+	return ff
+}
+
+// ownerField is the organisation select of catalogue types (OrgShared): "every
+// organisation" for a shared record, or one organisation the actor may create in.
+func (u *UI) ownerField(c *req, t *record.Type, rec *record.Record, st formState) FormField {
+	ff := u.orgField(c, t, rec, st)
+	ff.Required = false
+	ff.Hint = c.T("ui.catalog.owner_hint")
+	cur := ""
+	if st.typed != nil {
+		cur = st.typed["organization_id"]
+	} else if rec != nil && rec.OrgID != 0 {
+		cur = strconv.FormatInt(rec.OrgID, 10)
+	} else if rec == nil {
+		cur = c.R.URL.Query().Get("organization_id")
+		if cur == "" && !c.Actor.CanEverywhere(t, record.Create) {
+			if homes := c.Actor.HomeOrgs(t); len(homes) > 0 {
+				cur = strconv.FormatInt(homes[0].ID, 10)
+			}
+		}
+	}
+	var opts []Option
+	if cur == "" || c.Actor.CanEverywhere(t, record.Create) {
+		opts = append(opts, Option{Value: "", Label: c.T("ui.catalog.shared"), Selected: cur == ""})
+	}
+	for _, o := range ff.Options {
+		if o.Value == "" || o.Value == "0" {
+			continue
+		}
+		o.Selected = o.Value == cur
+		opts = append(opts, o)
+	}
+	ff.Options = opts
 	return ff
 }
 
@@ -437,8 +478,13 @@ func (u *UI) orgField(c *req, t *record.Type, rec *record.Record, st formState) 
 func (u *UI) refField(c *req, t *record.Type, f *record.Field, rec *record.Record, ff *FormField) error {
 	rt := u.App.Reg.MustType(f.Ref)
 	cur, _ := strconv.ParseInt(ff.Value, 10, 64)
-	if rt.Scope == record.Global && t.PickScopes[f.Name] == nil && c.Actor.Can(rt, record.Read) {
-		page, err := u.App.Records.List(c.R.Context(), c.Actor, rt, record.ListQuery{Sort: rt.NameField, Limit: u.RefLimit})
+	if (rt.Scope == record.Global || rt.Scope == record.OrgShared) && t.PickScopes[f.Name] == nil && c.Actor.Can(rt, record.Read) {
+		lq := record.ListQuery{Sort: rt.NameField, Limit: u.RefLimit}
+		if rt.Scope == record.OrgShared && t.Scope == record.OrgScoped {
+			// Only the catalogue records the record's organisation may use.
+			lq.VisibleFrom = u.formOrg(c, t, rec)
+		}
+		page, err := u.App.Records.List(c.R.Context(), c.Actor, rt, lq)
 		if err != nil {
 			return err
 		}
@@ -491,7 +537,7 @@ func refSelect(c *req, t *record.Type, rec *record.Record, ff *FormField, recs [
 			continue // a record cannot be its own parent
 		}
 		found = found || r.ID == cur
-		opts = append(opts, Option{Value: strconv.FormatInt(r.ID, 10), Label: r.Label(), Selected: r.ID == cur})
+		opts = append(opts, Option{Value: strconv.FormatInt(r.ID, 10), Label: builtinName(c, r.Type.Name, r.Label()), Selected: r.ID == cur})
 	}
 	if r := recs; len(r) > 0 && r[0].Type.LabelSQL != "" {
 		sort.SliceStable(opts[1:], func(i, j int) bool {
@@ -509,6 +555,25 @@ func refSelect(c *req, t *record.Type, rec *record.Record, ff *FormField, recs [
 		opts = append(opts, Option{Value: strconv.FormatInt(cur, 10), Label: label, Selected: true})
 	}
 	ff.Options = opts
+}
+
+// formOrg is the organisation a form's record is in, or will be in when it is the
+// only choice (or given in the address); 0 when not known yet.
+func (u *UI) formOrg(c *req, t *record.Type, rec *record.Record) int64 {
+	if rec != nil {
+		return rec.OrgID
+	}
+	if v := c.R.PostFormValue("organization_id"); v != "" {
+		id, _ := strconv.ParseInt(v, 10, 64)
+		return id
+	}
+	if id, err := strconv.ParseInt(c.R.URL.Query().Get("organization_id"), 10, 64); err == nil {
+		return id
+	}
+	if homes := c.Actor.HomeOrgs(t); len(homes) == 1 {
+		return homes[0].ID
+	}
+	return 0
 }
 
 // refLabel names one record by id, when the actor may read it.

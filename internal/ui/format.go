@@ -140,10 +140,17 @@ func (u *UI) display(c *req, f *record.Field, v any) string {
 		x, _ := v.(float64)
 		return fmtNumber(c.Lang, x, -1)
 	case record.Int:
+		if d, ok := durationText(c, f, v); ok {
+			return d
+		}
 		n, _ := v.(int64)
 		return fmtInt(c.Lang, n)
 	case record.Ref:
 		return "#" + record.Format(v)
+	case record.LongText:
+		if s, ok := v.(string); ok && f.Name == "hours" {
+			return fmtHours(c, s) // a calendar's working hours
+		}
 	}
 	return record.Format(v)
 }

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 
 	"parc/internal/ingest"
+	"parc/internal/kb"
 	"parc/internal/record"
 )
 
@@ -49,7 +51,9 @@ type ItemPage struct {
 
 	// TicketTab is a ticket's work tab; ReportHref its intervention report;
 	// TakeHref assigns it to the user. AssetTickets: an asset's tickets.
-	TicketTab            *TicketTab
+	TicketTab *TicketTab
+	// Remote: a computer's remote-control launches.
+	Remote               *RemoteView
 	ReportHref, TakeHref string
 	// NewTicketHref opens a ticket about this asset (its user as the requester).
 	NewTicketHref string
@@ -67,6 +71,8 @@ type Detail struct {
 	Label, Text, Href string
 	Lines             []string
 	Long              bool
+	// HTML is a Markdown field rendered and sanitised (an article's body).
+	HTML template.HTML
 	// Locked marks a computer field that inventories may not change.
 	Locked bool
 }
@@ -170,7 +176,7 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 		if p.Computers, err = u.installedOn(c, rec, href); err != nil {
 			return err
 		}
-	case "followups", "tasks", "solution", "approvals", "assets":
+	case "approvals", "assets":
 		if p.TicketTab, err = u.ticketTab(c, rec, tab, href, refused); err != nil {
 			return err
 		}
@@ -206,7 +212,8 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 	id := rec.ID
 	tv := typeView(c, t)
 	href := "/" + t.Name + "/" + strconv.FormatInt(id, 10)
-	p := &ItemPage{Base: u.base(c, rec.Label(), "/"+t.Name), Type: tv, ID: id, Label: rec.Label(), Href: href,
+	label := builtinName(c, t.Name, rec.Label())
+	p := &ItemPage{Base: u.base(c, label, "/"+t.Name), Type: tv, ID: id, Label: label, Href: href,
 		InTrash: rec.DeletedAt != nil, Version: rec.Version, NoTrash: t.NoTrash,
 		Created: fmtDateTime(c.Lang, rec.CreatedAt, u.Loc), Updated: fmtDateTime(c.Lang, rec.UpdatedAt, u.Loc)}
 	if p.Label == "" {
@@ -216,25 +223,30 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 	if rec.DeletedAt != nil {
 		p.Deleted = fmtDateTime(c.Lang, *rec.DeletedAt, u.Loc)
 	}
-	if t.Scope == record.OrgScoped {
-		org := Cell{Text: rec.Display["organization_id"]}
+	if t.Scope == record.OrgShared && rec.OrgID == 0 {
+		p.Org = &Cell{Text: ownerText(c, rec)}
+	} else if t.HasOrg() {
+		org := Cell{Text: builtinName(c, "organizations", rec.Display["organization_id"])}
 		if org.Text == "" {
 			org.Text = orgName(c.Actor, rec.OrgID)
+		}
+		if t.Scope == record.OrgShared {
+			org.Text = ownerText(c, rec)
 		}
 		if orgs := u.App.Reg.MustType("organizations"); c.Actor.CanIn(orgs, record.Read, rec.OrgID) {
 			org.Href = "/organizations/" + strconv.FormatInt(rec.OrgID, 10)
 		}
 		p.Org = &org
 	}
-	if !p.InTrash && canUpdate(c.Actor, t, rec.OrgID) {
+	if !p.InTrash && canUpdate(c.Actor, rec) {
 		p.EditHref = href + "/edit"
 	}
 	if !p.InTrash && isItemType(t.Name) && c.Actor.CanIn(u.App.Reg.MustType("tickets"), record.Create, rec.OrgID) && c.Actor.CanIn(u.App.Reg.MustType("tickets"), record.Update, rec.OrgID) {
 		p.NewTicketHref = "/tickets/new?asset_type=" + t.Name + "&asset=" + strconv.FormatInt(id, 10)
 	}
-	p.CanTrash = !p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
-	p.CanRestore = p.InTrash && c.Actor.CanIn(t, record.Delete, rec.OrgID)
-	p.CanPurge = p.InTrash && c.Actor.CanIn(t, record.Purge, rec.OrgID)
+	p.CanTrash = !p.InTrash && c.Actor.CanRecord(rec, record.Delete)
+	p.CanRestore = p.InTrash && c.Actor.CanRecord(rec, record.Delete)
+	p.CanPurge = p.InTrash && c.Actor.CanRecord(rec, record.Purge)
 
 	return p
 }
@@ -243,7 +255,11 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 // one asked for is not among them).
 func (u *UI) itemTabs(c *req, t *record.Type, rec *record.Record, p *ItemPage, tab string, hasInv bool, ports int, links bool) string {
 	href := p.Href
-	p.Tabs = append(p.Tabs, Tab{Key: "details", Label: c.T("ui.item.tab_details"), Href: href})
+	details := c.T("ui.item.tab_details")
+	if t.Name == "tickets" {
+		details = c.T("timeline.tab_thread")
+	}
+	p.Tabs = append(p.Tabs, Tab{Key: "details", Label: details, Href: href})
 	if ports > 0 {
 		p.Tabs = append(p.Tabs, Tab{Key: "components", Label: c.T("ui.inv.tab_ports", fmtInt(c.Lang, int64(ports))), Href: href + "?tab=components"})
 	}
@@ -257,7 +273,7 @@ func (u *UI) itemTabs(c *req, t *record.Type, rec *record.Record, p *ItemPage, t
 	if t.Name == "tickets" {
 		p.Tabs = append(p.Tabs, ticketTabs(c, href)...)
 		p.ReportHref = href + "/report"
-		if rec.String("status") == "new" && canUpdate(c.Actor, t, rec.OrgID) && rec.DeletedAt == nil {
+		if rec.String("status") == "new" && canUpdate(c.Actor, rec) && rec.DeletedAt == nil {
 			p.TakeHref = href + "/take"
 		}
 	}
@@ -284,6 +300,12 @@ func (u *UI) itemTabs(c *req, t *record.Type, rec *record.Record, p *ItemPage, t
 // hardware and inventory blocks.
 func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage, hasInv bool, refused *TicketForm) error {
 	href, isComputer, isTicket := p.Href, t.Name == "computers", t.Name == "tickets"
+	if isTicket {
+		// A ticket's details are its thread's header: only the fields that are set.
+		var err error
+		p.TicketTab, err = u.ticketTab(c, rec, "details", href, refused)
+		return err
+	}
 	var locked map[string]bool
 	if lf := lockField(t); lf != nil {
 		locked = lockedSet(rec.String(lf.Name))
@@ -292,11 +314,25 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if isComputer && inventoryOnly(f, hasInv) {
 			continue
 		}
-		d := Detail{Label: c.T(f.LabelKey()), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
+		if t.Scope == record.OrgShared && f.Name == record.RecursiveField {
+			continue // said by the organisation above: "... and its sub-organisations"
+		}
+		d := Detail{Label: shownLabel(c, f), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
 		cell := u.cell(c, rec, f)
 		d.Text, d.Href = cell.Text, cell.Href
+		if f.Name == t.NameField {
+			d.Text = builtinName(c, t.Name, d.Text)
+		}
 		if f.Kind == record.LongText {
-			d.Text = rec.String(f.Name)
+			d.Text = u.display(c, f, rec.Values[f.Name])
+		}
+		if t.Name == "kb-articles" && f.Name == "body" && d.Text != "" {
+			// As the portal shows it: Markdown rendered, then sanitised.
+			html, err := kb.Render(d.Text)
+			if err != nil {
+				return err
+			}
+			d.HTML, d.Text = template.HTML(html), ""
 		}
 		if f.Kind == record.URL && d.Text != "" {
 			d.Href = d.Text
@@ -309,13 +345,9 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		}
 		p.Details = append(p.Details, d)
 	}
-	if isTicket {
-		due, err := u.clockDetails(c, rec)
-		if err != nil {
-			return err
-		}
-		p.Details = append(p.Details, due...)
-		if p.TicketTab, err = u.ticketTab(c, rec, "details", href, refused); err != nil {
+	if isComputer {
+		var err error
+		if p.Remote, err = u.remoteView(c, rec, 0); err != nil {
 			return err
 		}
 	}
@@ -351,6 +383,8 @@ func (u *UI) history(c *req, t *record.Type, rec *record.Record, p *ItemPage) er
 			h.Field = u.fieldLabel(c, t, e.Field)
 			f := t.Field(e.Field)
 			switch {
+			case e.Field == "remote":
+				h.Old, h.New = "", remoteHistoryText(c, e.NewValue)
 			case e.Field == "organization_id":
 				h.Old, h.New = orgLabel(c.Actor, e.OldValue), orgLabel(c.Actor, e.NewValue)
 			case f != nil && f.Hidden:
@@ -454,4 +488,20 @@ func sizeText(c *req, s string) string {
 		return s
 	}
 	return fmtSize(c, n)
+}
+
+// ownerText says whose a catalogue record (OrgShared) is: every organisation's, or
+// one organisation's, with its sub-organisations when they see it too.
+func ownerText(c *req, r *record.Record) string {
+	if r.OrgID == 0 {
+		return c.T("ui.catalog.shared")
+	}
+	name := r.Display["organization_id"]
+	if name == "" {
+		name = orgName(c.Actor, r.OrgID)
+	}
+	if r.Bool(record.RecursiveField) {
+		return c.T("ui.catalog.with_below", name)
+	}
+	return name
 }

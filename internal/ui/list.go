@@ -31,8 +31,11 @@ type ListPage struct {
 	Q        string
 	MatchAny bool
 	Filters  []FilterRow
-	Limits   []Option
-	Keep     []Hidden // parameters the search form carries unchanged
+	Chips    []FilterChip // the active filters, in words
+	// SearchHint says what the free text looks in, for this list.
+	SearchHint string
+	Limits     []Option
+	Keep       []Hidden // parameters the search form carries unchanged
 	// FilterHints explain the filters that are not plain fields (installed software).
 	FilterHints []string
 	// Quick are ready-made searches (agents that stopped reporting...).
@@ -164,6 +167,9 @@ func listColumns(t *record.Type, q record.ListQuery) []*record.Field {
 
 // showOrg reports whether the actor reads records of t in more than one organisation.
 func showOrg(a *record.Actor, t *record.Type) bool {
+	if t.Scope == record.OrgShared {
+		return a.Tree.Count > 1 // shared records and those of organisations
+	}
 	if t.Scope != record.OrgScoped {
 		return false
 	}
@@ -286,12 +292,19 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 	if sortNow == "" {
 		sortNow = t.DefaultSort
 	}
-	idColumn := len(cols) == 0 || cols[0].Kind == record.Ref
+	// Tickets are known by their number: it leads their lists.
+	idColumn := len(cols) == 0 || cols[0].Kind == record.Ref || t.Name == "tickets"
 	if idColumn {
 		p.Columns = append(p.Columns, Column{Label: c.T("field.id"), Class: "num"})
 	}
 	for _, f := range cols {
-		col := Column{Label: c.T(f.LabelKey()), Class: kindClass(f)}
+		col := Column{Label: shownLabel(c, f), Class: kindClass(f)}
+		if t.Name == "tickets" {
+			col.Class = ticketColumnClass(f)
+			if l := ticketColumnLabel(c, f); l != "" {
+				col.Label = l
+			}
+		}
 		if f.Sort {
 			next := f.Name
 			switch sortNow {
@@ -307,20 +320,33 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 		p.Columns = append(p.Columns, col)
 	}
 	withOrg := showOrg(c.Actor, t)
+	orgClass := ""
+	if t.Name == "tickets" {
+		orgClass = "fold-1" // the requester and the title say whose it is
+	}
 	if withOrg {
-		p.Columns = append(p.Columns, Column{Label: c.T("field.organization_id")})
+		p.Columns = append(p.Columns, Column{Label: c.T("field.organization_id"), Class: orgClass})
 	}
 
 	p.Selectable = !q.Trash && !t.SystemOnly && c.Actor.Can(t, record.Update)
 	p.Actions = q.Trash
 	for _, r := range page.Records {
-		row := Row{ID: r.ID, Href: "/" + t.Name + "/" + strconv.FormatInt(r.ID, 10), Label: r.Label()}
+		row := Row{ID: r.ID, Href: "/" + t.Name + "/" + strconv.FormatInt(r.ID, 10), Label: builtinName(c, t.Name, r.Label())}
 		if idColumn {
 			row.Cells = append(row.Cells, Cell{Text: "#" + strconv.FormatInt(r.ID, 10), Href: row.Href, Class: "num"})
 		}
 		for i, f := range cols {
 			cell := u.cell(c, r, f)
-			if i == 0 && !idColumn {
+			if f.Name == t.NameField {
+				cell.Text = builtinName(c, t.Name, cell.Text)
+			}
+			if t.Name == "tickets" {
+				if tc, ok := u.ticketListCell(c, r, f); ok {
+					cell = tc
+				}
+				cell.Class = strings.TrimSpace(cell.Class + " " + ticketColumnClass(f))
+			}
+			if i == 0 && (!idColumn || t.Name == "tickets") {
 				cell.Href = row.Href
 				if cell.Text == "" {
 					cell.Text = "#" + strconv.FormatInt(r.ID, 10)
@@ -329,11 +355,15 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 			row.Cells = append(row.Cells, cell)
 		}
 		if withOrg {
-			row.Cells = append(row.Cells, Cell{Text: r.Display["organization_id"]})
+			org := builtinName(c, "organizations", r.Display["organization_id"])
+			if t.Scope == record.OrgShared {
+				org = ownerText(c, r)
+			}
+			row.Cells = append(row.Cells, Cell{Text: org, Class: orgClass})
 		}
 		if q.Trash {
-			row.Restore = c.Actor.CanIn(t, record.Delete, r.OrgID)
-			row.Purge = c.Actor.CanIn(t, record.Purge, r.OrgID)
+			row.Restore = c.Actor.CanRecord(r, record.Delete)
+			row.Purge = c.Actor.CanRecord(r, record.Purge)
 		}
 		p.Rows = append(p.Rows, row)
 	}
@@ -367,15 +397,19 @@ func (u *UI) searchForm(c *req, t *record.Type, v url.Values, q record.ListQuery
 		if len(parts) > 2 {
 			f.Value = parts[2]
 		}
-		p.Filters = append(p.Filters, filterRow(c, len(p.Filters), fields, f))
+		p.Filters = append(p.Filters, filterRow(c, len(p.Filters), fields, f, u.filterInput(c, t, f)))
+	}
+	if len(q.Filters) > 0 {
+		p.Chips = u.filterChips(c, t, q)
 	}
 	p.FiltersOpen = len(p.Filters) > 0
 	for _, n := range sortedKeys(t.Virtual) {
 		p.FilterHints = append(p.FilterHints, c.T("ui.filter.virtual_hint."+n))
 	}
 	p.Quick = u.quickLinks(c, t)
+	p.SearchHint = searchHint(c, t)
 	for n := len(p.Filters); len(p.Filters) < 3 || len(p.Filters) < n+1; {
-		p.Filters = append(p.Filters, filterRow(c, len(p.Filters), fields, record.Filter{}))
+		p.Filters = append(p.Filters, filterRow(c, len(p.Filters), fields, record.Filter{}, ""))
 	}
 	limit := q.Limit
 	if limit == 0 {
@@ -455,7 +489,7 @@ func (u *UI) cell(c *req, r *record.Record, f *record.Field) Cell {
 		if id == 0 {
 			return cell
 		}
-		cell.Text = r.Display[f.Name]
+		cell.Text = builtinName(c, f.Ref, r.Display[f.Name])
 		if cell.Text == "" {
 			cell.Text = "#" + strconv.FormatInt(id, 10)
 		}

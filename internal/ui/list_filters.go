@@ -74,10 +74,28 @@ func (u *UI) fixFilter(c *req, t *record.Type, name, op, val string) (string, st
 		op = string(record.OpEq)
 	}
 	if _, ok := t.Virtual[name]; ok {
-		return op, strings.TrimSpace(val)
+		val = strings.TrimSpace(val)
+		switch name {
+		case "open":
+			val = wordValue(c, val)
+		case "due":
+			for _, d := range []string{"late", "at_risk"} {
+				if strings.EqualFold(val, c.T("ui.filter.due."+d)) {
+					val = d
+				}
+			}
+		case "my_groups":
+			if val != "" && !isDigits(val) {
+				if id := u.refByName(c, u.App.Reg.MustType("users"), val); id > 0 {
+					val = strconv.FormatInt(id, 10)
+				}
+			}
+		}
+		return op, val
 	}
 	if f == nil {
 		if name == "organization_id" && !isDigits(val) && val != "" {
+			val = storedName(c, "organizations", val)
 			if id := orgByName(c.Actor, val); id > 0 {
 				val = strconv.FormatInt(id, 10)
 			}
@@ -91,12 +109,15 @@ func (u *UI) fixFilter(c *req, t *record.Type, name, op, val string) (string, st
 		op = string(record.OpEq)
 	}
 	if f.Kind == record.Ref && val != "" && !isDigits(val) {
-		if id := u.refByName(c, u.App.Reg.MustType(f.Ref), val); id > 0 {
+		if id := u.refByName(c, u.App.Reg.MustType(f.Ref), storedName(c, f.Ref, val)); id > 0 {
 			val = strconv.FormatInt(id, 10)
 		}
 	}
 	if f.Kind == record.Enum {
 		val = enumValue(c, f, val)
+	}
+	if f.Kind == record.Bool {
+		val = wordValue(c, val)
 	}
 	return op, val
 }
@@ -116,11 +137,36 @@ func (u *UI) refByName(c *req, t *record.Type, s string) int64 {
 	if nf == nil || nf.Kind == record.Ref || !c.Actor.Can(t, record.Read) {
 		return 0
 	}
-	page, err := u.App.Records.List(c.R.Context(), c.Actor, t, record.ListQuery{Filters: []record.Filter{{Field: t.NameField, Op: record.OpEq, Value: strings.TrimSpace(s)}}, Limit: 2})
-	if err != nil || len(page.Records) != 1 {
+	s = strings.TrimSpace(s)
+	page, err := u.App.Records.List(c.R.Context(), c.Actor, t, record.ListQuery{Filters: []record.Filter{{Field: t.NameField, Op: record.OpEq, Value: s}}, Limit: 2})
+	if err == nil && len(page.Records) == 1 {
+		return page.Records[0].ID
+	}
+	if t.LabelSQL == "" || err != nil || len(page.Records) > 1 {
 		return 0
 	}
-	return page.Records[0].ID
+	// A label computed from several fields (a user's first and last names):
+	// look for its longest word, then compare whole labels.
+	word := ""
+	for _, w := range strings.Fields(s) {
+		if len(w) > len(word) {
+			word = w
+		}
+	}
+	page, err = u.App.Records.List(c.R.Context(), c.Actor, t, record.ListQuery{Q: word, Limit: 50})
+	if err != nil {
+		return 0
+	}
+	var found int64
+	for _, r := range page.Records {
+		if strings.EqualFold(r.Label(), s) {
+			if found != 0 {
+				return 0
+			}
+			found = r.ID
+		}
+	}
+	return found
 }
 
 func orgByName(a *record.Actor, s string) int64 {
@@ -156,7 +202,7 @@ func filterFields(c *req, u *UI, t *record.Type) []Option {
 	for _, f := range t.VisibleFields() {
 		out = append(out, Option{Value: f.Name, Label: c.T(f.LabelKey())})
 	}
-	if t.Scope == record.OrgScoped {
+	if t.HasOrg() {
 		out = append(out, Option{Value: "organization_id", Label: c.T("field.organization_id")})
 	}
 	for _, n := range []string{"id", "created_at", "updated_at"} {
@@ -165,8 +211,8 @@ func filterFields(c *req, u *UI, t *record.Type) []Option {
 	return out
 }
 
-func filterRow(c *req, i int, fields []Option, f record.Filter) FilterRow {
-	row := FilterRow{Index: i, Value: f.Value}
+func filterRow(c *req, i int, fields []Option, f record.Filter, shown string) FilterRow {
+	row := FilterRow{Index: i, Value: shown}
 	for _, o := range fields {
 		o.Selected = o.Value == f.Field && f.Field != ""
 		row.Fields = append(row.Fields, o)

@@ -9,6 +9,7 @@ import (
 
 	"parc/internal/helpdesk"
 	"parc/internal/helpdesk/lifecycle"
+	"parc/internal/kb"
 	"parc/internal/record"
 )
 
@@ -25,12 +26,15 @@ type PortalTicketPage struct {
 	Files                                []FileView
 	Approvals                            []ApprovalView
 	Solution, SolutionType, SolvedAt     string
-	Solved, Closed                       bool
-	Satisfaction                         int64
-	SatisfactionComment                  string
-	Stars                                []Option
-	Errors                               map[string]string
-	Reply, Reason                        string
+	// SolutionHTML is the solution rendered as the knowledge base renders
+	// Markdown (solutions are often an article's text), sanitised by internal/kb.
+	SolutionHTML        template.HTML
+	Solved, Closed      bool
+	Satisfaction        int64
+	SatisfactionComment string
+	Stars               []Option
+	Errors              map[string]string
+	Reply, Reason       string
 }
 
 // Entry is one follow-up (or task) in a timeline.
@@ -67,6 +71,9 @@ func (u *UI) renderPortalTicket(c *req, typed, errs map[string]string, status in
 		Opened: fmtDateTime(c.Lang, tk.CreatedAt, u.Loc), Description: tk.String("description"), Category: tk.Display["category_id"],
 		Solution: tk.String("solution"), Solved: st == string(lifecycle.Solved), Closed: st == string(lifecycle.Closed),
 		Satisfaction: tk.Int("satisfaction"), SatisfactionComment: tk.String("satisfaction_comment"), Errors: errs}
+	if h, err := kb.Render(p.Solution); err == nil {
+		p.SolutionHTML = template.HTML(h)
+	}
 	if v := tk.String("solution_type"); v != "" {
 		p.SolutionType = enumLabel(c, t.Field("solution_type"), v)
 	}
@@ -244,6 +251,20 @@ type PortalKBPage struct {
 	Base
 	Title string
 	HTML  template.HTML
+	// FAQ is the list of the articles published for requesters, by category,
+	// rather than one article.
+	FAQ      bool
+	Sections []kb.FAQSection
+}
+
+// portalFAQ lists the articles published for requesters, by category.
+func (u *UI) portalFAQ(c *req) error {
+	secs, err := u.KB.FAQ(c.R.Context(), c.Actor)
+	if err != nil {
+		return err
+	}
+	return u.renderPage(c, http.StatusOK, "portal_kb", &PortalKBPage{Base: u.base(c, c.T("portal.faq"), "/portal/faq"),
+		Title: c.T("portal.faq"), FAQ: true, Sections: secs})
 }
 
 func (u *UI) portalKB(c *req) error {
@@ -256,5 +277,5 @@ func (u *UI) portalKB(c *req) error {
 		return err
 	}
 	// The article's HTML went through the knowledge base's sanitiser (internal/kb).
-	return u.renderPage(c, http.StatusOK, "portal_kb", &PortalKBPage{Base: u.base(c, art.Title, ""), Title: art.Title, HTML: template.HTML(art.HTML)})
+	return u.renderPage(c, http.StatusOK, "portal_kb", &PortalKBPage{Base: u.base(c, art.Title, "/portal/faq"), Title: art.Title, HTML: template.HTML(art.HTML)})
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"parc/internal/helpdesk"
@@ -40,6 +41,13 @@ type TicketTab struct {
 	PendingReason string
 	Version       int64
 
+	// The thread (details tab): its header, entries and suggested articles.
+	Head      *TicketHead
+	Thread    []ThreadView
+	Suggested []Link
+	// Canned are the saved texts offered by kind (followup, solution).
+	Canned map[string][]CannedOption
+
 	// Form is the refused form shown again, nil when none.
 	Form *TicketForm
 }
@@ -64,12 +72,18 @@ func (x *TicketTab) Alert(name string) *TicketForm {
 	return x.Form
 }
 
-// Err is the message by one input of the refused form name.
-func (x *TicketTab) Err(name, field string) string {
-	if f := x.Alert(name); f != nil {
-		return f.Errs[field]
+// FieldErr is the message by one input of a refused form, with the id of its
+// paragraph that the input names in aria-describedby; it prints as its text.
+type FieldErr struct{ ID, Text string }
+
+func (e *FieldErr) String() string { return e.Text }
+
+// Err is the message by one input of the refused form name, nil when none.
+func (x *TicketTab) Err(name, field string) *FieldErr {
+	if f := x.Alert(name); f != nil && f.Errs[field] != "" {
+		return &FieldErr{ID: name + "-" + strings.ReplaceAll(field, "_", "-") + "-err", Text: f.Errs[field]}
 	}
-	return ""
+	return nil
 }
 
 // Typed is what was typed in an input of the refused form name, else def.
@@ -106,7 +120,9 @@ func (x *TicketTab) keepChoices() {
 	switch x.Form.Name {
 	case "status":
 		pick(x.Statuses, "status")
-	case "tasks", "approvals":
+	case "tasks":
+		pick(x.Users, "user_id")
+	case "approvals":
 		pick(x.Users, "user_id")
 	case "solution":
 		pick(x.Articles, "kb_article_id")
@@ -123,13 +139,16 @@ type AssetLink struct {
 	TypeName, Label, Href string
 	Previous              []Row
 	MoreHref              string
+	// Remote: a linked computer's remote-control launches, from the ticket.
+	Remote *RemoteView
+	rec    *record.Record
 }
 
-// ticketTabs are the work tabs of a ticket's page, after its details.
+// ticketTabs are the work tabs of a ticket's page, after its thread: follow-ups,
+// tasks and the solution are written in the thread itself.
 func ticketTabs(c *req, href string) []Tab {
 	var out []Tab
-	for _, k := range [][2]string{{"followups", "ui.ticket.tab_followups"}, {"tasks", "ui.ticket.tab_tasks"},
-		{"solution", "ui.ticket.tab_solution"}, {"approvals", "ui.ticket.tab_approvals"}, {"assets", "ui.ticket.tab_assets"}} {
+	for _, k := range [][2]string{{"approvals", "ui.ticket.tab_approvals"}, {"assets", "ui.ticket.tab_assets"}} {
 		out = append(out, Tab{Key: k[0], Label: c.T(k[1]), Href: href + "?tab=" + k[0]})
 	}
 	return out
@@ -156,31 +175,7 @@ func (u *UI) ticketTab(c *req, rec *record.Record, tab, href string, refused *Ti
 				x.Statuses = append(x.Statuses, Option{Value: to, Label: enumLabel(c, f, to), Selected: s == st})
 			}
 		}
-	case "followups":
-		if x.Entries, err = u.entries(c, hd, rec.ID, "ticket-followups"); err != nil {
-			return nil, err
-		}
-		x.Files, err = u.fileViews(c, hd, rec.ID, "/tickets/"+strconv.FormatInt(rec.ID, 10))
-	case "tasks":
-		if x.Tasks, err = u.entries(c, hd, rec.ID, "ticket-tasks"); err != nil {
-			return nil, err
-		}
-		if x.Users, err = u.options(c, "users", nil); err != nil {
-			return nil, err
-		}
-		for i := range x.Users {
-			x.Users[i].Selected = x.Users[i].Value == strconv.FormatInt(c.Actor.UserID, 10)
-		}
-		var total int64
-		total, err = hd.TimeSpent(c.R.Context(), rec)
-		x.TotalTime = fmtMinutes(c, total)
-	case "solution":
-		x.Solution = rec.String("solution")
-		f := rec.Type.Field("solution_type")
-		for _, o := range f.Options {
-			x.SolutionTypes = append(x.SolutionTypes, Option{Value: o, Label: enumLabel(c, f, o), Selected: o == rec.String("solution_type")})
-		}
-		x.Articles, err = u.articleOptions(c)
+		err = u.threadTab(c, rec, x)
 	case "approvals":
 		var aps []*record.Record
 		if aps, err = hd.Approvals(c.R.Context(), c.Actor, rec.ID); err != nil {
@@ -257,7 +252,7 @@ func (u *UI) ticketAssets(c *req, tk *record.Record) ([]AssetLink, error) {
 		if err != nil {
 			continue // an asset the user does not see is not named to them
 		}
-		l := AssetLink{TypeName: c.T(typeKey(t, false)), Label: a.Label()}
+		l := AssetLink{TypeName: c.T(typeKey(t, false)), Label: a.Label(), rec: a}
 		if !u.portalOnly(c.Actor) {
 			l.Href = "/" + t.Name + "/" + strconv.FormatInt(a.ID, 10)
 		}
@@ -311,25 +306,6 @@ func (u *UI) ticketRows(c *req, q record.ListQuery) ([]Row, bool, error) {
 		}})
 	}
 	return out, page.NextCursor != "", nil
-}
-
-// clockDetails are a ticket's due times with the business time left.
-func (u *UI) clockDetails(c *req, rec *record.Record) ([]Detail, error) {
-	tto, ttr, err := u.Helpdesk.Clock(c.R.Context(), rec)
-	if err != nil {
-		return nil, err
-	}
-	var out []Detail
-	for _, d := range []struct {
-		key string
-		due *helpdesk.Due
-	}{{"ui.ticket.tto_left", tto}, {"ui.ticket.ttr_left", ttr}} {
-		if d.due == nil {
-			continue
-		}
-		out = append(out, Detail{Label: c.T(d.key), Text: u.dueText(c, d.due)})
-	}
-	return out, nil
 }
 
 func (u *UI) dueText(c *req, d *helpdesk.Due) string {

@@ -28,10 +28,10 @@ func (u *UI) registerTicket(mux *http.ServeMux) {
 	for path, f := range map[string]ticketForm{
 		"take":      {"details", "tickets", nil, u.take},
 		"status":    {"details", "tickets", []string{"status", "pending_reason", "version"}, u.changeStatus},
-		"followups": {"followups", "ticket-followups", []string{"content", "private"}, u.addFollowup},
-		"tasks": {"tasks", "ticket-tasks", []string{"content", "user_id", "planned_start", "planned_end", "duration_minutes", "done", "private"},
+		"followups": {"details", "ticket-followups", []string{"content", "private"}, u.addFollowup},
+		"tasks": {"details", "ticket-tasks", []string{"content", "user_id", "planned_start", "planned_end", "duration_minutes", "done", "private"},
 			u.addTask},
-		"solution":  {"solution", "tickets", []string{"kb_article_id", "solution", "solution_type", "parts_used"}, u.solve},
+		"solution":  {"details", "tickets", []string{"kb_article_id", "solution", "solution_type", "parts_used"}, u.solve},
 		"approvals": {"approvals", "ticket-approvals", []string{"user_id", "comment"}, u.requestApproval},
 		"escalate":  {"approvals", "tickets", []string{"group_id", "reason"}, u.escalate},
 		"items":     {"assets", "ticket-items", []string{"item_type", "item_id"}, u.linkAsset},
@@ -52,6 +52,7 @@ func (u *UI) registerTicket(mux *http.ServeMux) {
 		}))
 	}
 	mux.HandleFunc("POST /tickets/{id}/tasks/{task}/done", u.page(u.taskDone))
+	u.registerRemote(mux)
 }
 
 // ticketRefused shows the ticket page again after a refused form: 422 with the
@@ -104,7 +105,7 @@ func (u *UI) changeStatus(c *req, hd *helpdesk.Service, id int64) (string, error
 func (u *UI) addFollowup(c *req, hd *helpdesk.Service, id int64) (string, error) {
 	f := c.R.PostFormValue
 	_, err := hd.AddChild(c.R.Context(), c.Actor, "ticket-followups", id, record.Input{"content": f("content"), "private": f("private") == "on"})
-	return "?tab=followups&done=followup", err
+	return "?done=followup#thread", err
 }
 
 func (u *UI) addTask(c *req, hd *helpdesk.Service, id int64) (string, error) {
@@ -127,7 +128,7 @@ func (u *UI) addTask(c *req, hd *helpdesk.Service, id int64) (string, error) {
 		}
 	}
 	_, err := hd.AddChild(c.R.Context(), c.Actor, "ticket-tasks", id, in)
-	return "?tab=tasks&done=task", err
+	return "?done=task#thread", err
 }
 
 func (u *UI) taskDone(c *req) error {
@@ -145,9 +146,9 @@ func (u *UI) taskDone(c *req) error {
 		return record.ErrNotFound()
 	}
 	if _, err := u.App.Records.Update(c.R.Context(), c.Actor, t, task, record.Input{"done": true}); err != nil {
-		return u.ticketRefused(c, id, "task-done", ticketForm{tab: "tasks", typ: "ticket-tasks"}, err)
+		return u.ticketRefused(c, id, "task-done", ticketForm{tab: "details", typ: "ticket-tasks"}, err)
 	}
-	return redirect(c, "/tickets/"+strconv.FormatInt(id, 10)+"?tab=tasks&done=task")
+	return redirect(c, "/tickets/"+strconv.FormatInt(id, 10)+"?done=task#thread")
 }
 
 // solve writes the solution, typed or taken from a knowledge-base article (then
@@ -169,7 +170,7 @@ func (u *UI) solve(c *req, hd *helpdesk.Service, id int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return "?tab=solution&done=solved", nil
+	return "?done=solved#thread", nil
 }
 
 func (u *UI) requestApproval(c *req, hd *helpdesk.Service, id int64) (string, error) {

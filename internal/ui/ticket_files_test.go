@@ -14,7 +14,8 @@ import (
 )
 
 // TestTechnicianSeesTicketAttachments: files a requester or a mail attached are
-// listed with the ticket's follow-ups and download as attachments.
+// shown inline in the ticket's thread (those of the opening with its description)
+// and download as attachments.
 func TestTechnicianSeesTicketAttachments(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		e := newEnv(t, kind)
@@ -34,11 +35,12 @@ func TestTechnicianSeesTicketAttachments(t *testing.T) {
 		b := e.browser("fr")
 		b.login("admin", adminPassword)
 		href := "/tickets/" + record.Format(id)
-		b.get(href+"?tab=followups").must(t, http.StatusOK, "photo-ecran.png", `id="ticket-files"`)
 		files, _ := hd.Files(ctx, e.sys, id)
 		if len(files) != 1 {
 			t.Fatalf("%d files", len(files))
 		}
+		b.get(href).must(t, http.StatusOK, `<li class="tentry kind-description">`,
+			`<a href="`+href+`/attachments/`+record.Format(files[0].ID)+`" download>photo-ecran.png</a>`)
 		dl := b.get(href + "/attachments/" + record.Format(files[0].ID))
 		if dl.Status != http.StatusOK || dl.Body != "\x89PNG fake" || dl.Header.Get("Content-Disposition") == "" {
 			t.Fatalf("download: %d %q %v", dl.Status, dl.Body, dl.Header)
@@ -60,7 +62,7 @@ func TestTaskFormAssignsAndPlans(t *testing.T) {
 		b := e.browser("fr")
 		b.login("admin", adminPassword)
 		href := "/tickets/" + record.Format(id)
-		b.get(href+"?tab=tasks").must(t, http.StatusOK, `id="task-assignee"`, "bob")
+		b.get(href).must(t, http.StatusOK, `id="task-assignee"`, "bob")
 		p := b.post(href+"/tasks", url.Values{"_csrf": {b.csrf()}, "content": {"Brancher le poste"}, "user_id": {record.Format(bob.ID)},
 			"planned_start": {"2026-12-01T09:00"}, "planned_end": {"2026-12-01T10:30"}, "duration_minutes": {"0"}})
 		if p.Status != http.StatusSeeOther {

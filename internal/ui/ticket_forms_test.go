@@ -67,21 +67,22 @@ func TestTicketFormsShowTheirErrors(t *testing.T) {
 			want   []string // in the page: the messages, and what was typed
 		}{
 			{"empty follow-up", "fr", "/followups", url.Values{"content": {""}, "private": {"on"}}, http.StatusUnprocessableEntity,
-				[]string{fr("err.invalid"), `<p class="field-error">` + fr("err.required") + `</p>`, `id="fu-private" checked`}},
+				[]string{fr("err.invalid"), `<p class="field-error" id="followups-content-err">` + fr("err.required") + `</p>`, `id="fu-private" checked`,
+					`aria-invalid="true" aria-describedby="followups-content-err"`}},
 			{"task ending before its start", "fr", "/tasks", url.Values{"content": {"Remplacer l'écran du poste"}, "planned_start": {"2026-12-01T10:00"},
 				"planned_end": {"2026-12-01T09:00"}, "duration_minutes": {"45"}, "done": {"on"}}, http.StatusUnprocessableEntity,
-				[]string{`<p class="field-error">` + fr("err.task_end_before_start") + `</p>`, ">" + esc("Remplacer l'écran du poste") + "</textarea>",
+				[]string{`<p class="field-error" id="tasks-planned-end-err">` + fr("err.task_end_before_start") + `</p>`, `aria-invalid="true" aria-describedby="tasks-planned-end-err"`, ">" + esc("Remplacer l'écran du poste") + "</textarea>",
 					`value="2026-12-01T10:00"`, `value="2026-12-01T09:00"`, `value="45"`, `id="task-done" checked`}},
 			{"closing an unsolved ticket", "fr", "/status", url.Values{"status": {"closed"}, "version": {"1"}}, http.StatusUnprocessableEntity,
 				[]string{fr("err.ticket_close_unsolved"), `id="status-form"`}},
 			{"pending without a reason", "en", "/status", url.Values{"status": {"pending"}, "pending_reason": {""}, "version": {"1"}}, http.StatusUnprocessableEntity,
-				[]string{en("err.invalid"), `<p class="field-error">` + en("err.ticket_pending_reason") + `</p>`, `<option value="pending" selected>`}},
+				[]string{en("err.invalid"), `<p class="field-error" id="status-pending-reason-err">` + en("err.ticket_pending_reason") + `</p>`, `aria-describedby="st-reason-hint status-pending-reason-err" aria-invalid="true"`, `<option value="pending" selected>`}},
 			{"stale version", "fr", "/status", url.Values{"status": {"pending"}, "pending_reason": {"Attente du fournisseur"}, "version": {"0"}}, http.StatusConflict,
 				[]string{fr("err.version_conflict", 1), fr("ui.form.reload"), `value="Attente du fournisseur"`, `name="version" value="0"`}},
 			{"solution without text", "fr", "/solution", url.Values{"solution": {""}, "solution_type": {"workaround"}, "parts_used": {"Câble HDMI 2 m"}}, http.StatusUnprocessableEntity,
-				[]string{`<p class="field-error">` + fr("err.required") + `</p>`, ">" + esc("Câble HDMI 2 m") + "</textarea>", `<option value="workaround" selected>`}},
+				[]string{`<p class="field-error" id="solution-solution-err">` + fr("err.required") + `</p>`, `aria-invalid="true" aria-describedby="solution-solution-err"`, ">" + esc("Câble HDMI 2 m") + "</textarea>", `<option value="workaround" selected>`}},
 			{"escalation without a reason", "en", "/escalate", url.Values{"group_id": {record.Format(level2)}, "reason": {"  "}}, http.StatusUnprocessableEntity,
-				[]string{`<p class="field-error">` + en("err.required") + `</p>`, `<option value="` + record.Format(level2) + `" selected>`}},
+				[]string{`<p class="field-error" id="escalate-reason-err">` + en("err.required") + `</p>`, `aria-invalid="true" aria-describedby="escalate-reason-err"`, `<option value="` + record.Format(level2) + `" selected>`}},
 		}
 		before := e.ticketState(id)
 		for _, c := range cases {
@@ -126,7 +127,7 @@ func TestTicketFormsShowTheirErrors(t *testing.T) {
 		if err := e.app.Records.Trash(ctx, e.sys, tasks, page.Records[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		b.get(href+"?tab=tasks").must(t, http.StatusOK, fr("ui.ticket.total_time", fr("ui.duration.hours_minutes", 1, 15)))
+		b.get(href).must(t, http.StatusOK, fr("ui.ticket.total_time", fr("ui.duration.hours_minutes", 1, 15)))
 		p = b.post(href+"/solution", url.Values{"_csrf": {b.csrf()}, "solution": {"Câble remplacé"}, "solution_type": {"fixed"}, "parts_used": {"Câble HDMI 2 m"}})
 		if p.Status != http.StatusSeeOther {
 			t.Fatalf("solution form: %d %s", p.Status, p.Body)

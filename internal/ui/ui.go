@@ -28,6 +28,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/kb"
 	"parc/internal/record"
+	"parc/internal/remote"
 	"parc/internal/search"
 )
 
@@ -39,7 +40,7 @@ var staticFS embed.FS
 
 // pageNames are the page templates; each defines "content" inside the layout.
 var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "inventory_settings", "import", "error",
-	"portal", "portal_new", "portal_ticket", "portal_kb", "report"}
+	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search"}
 
 // pageParts are the templates a page is parsed with besides its own file.
 var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html"},
@@ -70,6 +71,7 @@ type Services struct {
 	KB        *kb.Service
 	Search    *search.Service
 	Inventory *ingest.Service // the read views of computers' inventories, the settings
+	Remote    *remote.Service // remote-control launches of computers
 }
 
 // New makes the HTML interface; templates are parsed once, here.
@@ -141,6 +143,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings/naming", u.page(u.naming))
 	mux.HandleFunc("POST /settings/naming", u.page(u.saveNaming))
 	mux.HandleFunc("GET /settings/inventory", u.page(u.inventorySettings))
+	mux.HandleFunc("GET /search", u.page(u.searchPage))
 	mux.HandleFunc("POST /settings/inventory", u.page(u.saveInventorySettings))
 	u.registerPortal(mux)
 	u.registerTicket(mux)
@@ -263,6 +266,10 @@ type Base struct {
 	NavActive string     // the path of the current menu entry
 	// Home is the first menu entry: the dashboard, or the portal for requesters.
 	Home string
+	// Search shows the header's search box (not to requesters, who search the
+	// portal); SearchQ is its text.
+	Search  bool
+	SearchQ string
 }
 
 // UserView is the signed-in user as the header shows them.
@@ -300,6 +307,7 @@ func (u *UI) base(c *req, title, active string) Base {
 			b.Menu, b.Home = u.portalMenu(c, active), "/portal"
 		} else {
 			b.Menu = u.menu(c, active)
+			b.Search = true
 		}
 	}
 	b.Flash = u.flash(c)
@@ -456,9 +464,9 @@ func canCreate(a *record.Actor, t *record.Type) bool {
 	return !t.SystemOnly && a.Can(t, record.Create)
 }
 
-// canUpdate is canCreate for changing a record of t in an organisation.
-func canUpdate(a *record.Actor, t *record.Type, org int64) bool {
-	return !t.SystemOnly && a.CanIn(t, record.Update, org)
+// canUpdate is canCreate for changing a record.
+func canUpdate(a *record.Actor, rec *record.Record) bool {
+	return !rec.Type.SystemOnly && a.CanRecord(rec, record.Update)
 }
 
 // typeKey is the catalogue key of a type's name.

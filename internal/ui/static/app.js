@@ -246,8 +246,74 @@
     });
   }
 
+  // Canned responses (ticket thread): choosing one writes its text in the form's
+  // text box, after what is already typed. Without script the list stays hidden.
+  function cannedResponses() {
+    document.querySelectorAll("select.canned").forEach(function (sel) {
+      var box = sel.closest(".canned-pick");
+      if (box) box.hidden = false;
+      sel.addEventListener("change", function () {
+        var opt = sel.options[sel.selectedIndex];
+        var target = document.getElementById(sel.dataset.target);
+        if (!opt || !opt.value || !target) return;
+        var text = opt.dataset.text || "";
+        target.value = target.value.trim() ? target.value.replace(/\s+$/, "") + "\n\n" + text : text;
+        target.focus();
+        sel.selectedIndex = 0;
+      });
+    });
+  }
+
+  // Tables wider than the screen scroll sideways in their .table-wrap: while one
+  // does, it takes the keyboard focus (arrow keys scroll it) and is announced as
+  // a region named after its table's caption or the heading above it (WCAG
+  // 2.1.1). A table that fits is no tab stop.
+  function scrollRegions() {
+    var wraps = document.querySelectorAll(".table-wrap");
+    if (!wraps.length) {
+      return;
+    }
+    function name(wrap) {
+      var caption = wrap.querySelector("caption");
+      if (caption && caption.textContent.trim()) {
+        return caption.textContent.trim();
+      }
+      for (var el = wrap; el && el !== document.body; el = el.parentElement) {
+        for (var prev = el.previousElementSibling; prev; prev = prev.previousElementSibling) {
+          if (/^H[1-6]$/.test(prev.tagName) && prev.textContent.trim()) {
+            return prev.textContent.trim();
+          }
+        }
+      }
+      var h1 = document.querySelector("h1");
+      return h1 ? h1.textContent.trim() : document.title;
+    }
+    function update() {
+      wraps.forEach(function (wrap) {
+        var scrolls = wrap.scrollWidth > wrap.clientWidth + 1 || wrap.scrollHeight > wrap.clientHeight + 1;
+        if (scrolls && !wrap.hasAttribute("tabindex")) {
+          wrap.setAttribute("tabindex", "0");
+          wrap.setAttribute("role", "region");
+          wrap.setAttribute("aria-label", name(wrap));
+        } else if (!scrolls && wrap.hasAttribute("tabindex")) {
+          wrap.removeAttribute("tabindex");
+          wrap.removeAttribute("role");
+          wrap.removeAttribute("aria-label");
+        }
+      });
+    }
+    update();
+    var pending = 0;
+    window.addEventListener("resize", function () {
+      clearTimeout(pending);
+      pending = setTimeout(update, 150);
+    });
+  }
+
   onReady(function () {
+    scrollRegions();
     kbSuggest();
+    cannedResponses();
     printButtons();
     navToggle();
     tableFilters();
