@@ -28,7 +28,7 @@ var catalogueTypes = []string{"manufacturers", "models", "asset-types", "states"
 // ticketTypes are the helpdesk types technicians work in; helpdeskSettings are
 // configured by administrators and read by technicians.
 var ticketTypes = []string{"tickets", "ticket-followups", "ticket-tasks", "ticket-items"}
-var helpdeskSettings = []string{"ticket-categories", "calendars", "slas", "kb-categories"}
+var helpdeskSettings = []string{"ticket-categories", "calendars", "slas", "kb-categories", "ticket-templates"}
 
 // kbTypes are the knowledge base's articles and their links to tickets.
 var kbTypes = []string{"kb-articles", "kb-article-tickets"}

@@ -3,6 +3,7 @@ package helpdesk
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"parc/internal/record"
 	"parc/internal/store"
@@ -19,6 +20,9 @@ type Opening struct {
 	Ticket record.Input // the ticket's fields
 	Asset  *Item        // the asset it is about, one the actor may read (optional)
 	Files  []File       // its attachments
+	// Template, when not 0, is the ticket template whose task checklist is
+	// created with the ticket (its other fields are already in Ticket).
+	Template int64
 }
 
 // Open opens a ticket with its asset and its files in one transaction: a refused
@@ -70,7 +74,43 @@ func (s *Service) OpenTx(ctx context.Context, tx *store.Tx, a *record.Actor, o O
 			return nil, err
 		}
 	}
+	if o.Template > 0 {
+		if err := s.templateTasksTx(ctx, tx, a, tk, o.Template); err != nil {
+			return nil, err
+		}
+	}
 	return tk, s.AddFilesTx(ctx, tx, tk, 0, o.Files)
+}
+
+// maxTemplateTasks bounds the checklist a template opens a ticket with.
+const maxTemplateTasks = 50
+
+// templateTasksTx creates the tasks of a template's checklist, one a line, on a
+// new ticket. The template must be one the actor reads, of the ticket's
+// organisation or an ancestor.
+func (s *Service) templateTasksTx(ctx context.Context, tx *store.Tx, a *record.Actor, tk *record.Record, id int64) error {
+	tpl, err := s.Rec.GetTx(ctx, tx, a, s.Rec.Reg.MustType("ticket-templates"), id)
+	if err != nil {
+		if _, ok := record.AsError(err); ok {
+			return fieldErr("template", "err.bad_reference")
+		}
+		return err
+	}
+	if tpl.DeletedAt != nil || !a.Tree.IsAncestorOrSelf(tpl.OrgID, tk.OrgID) {
+		return fieldErr("template", "err.reference_other_org")
+	}
+	n := 0
+	for _, line := range strings.Split(tpl.String("tasks"), "\n") {
+		line = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "-*•[] "))
+		if line == "" || n == maxTemplateTasks {
+			continue
+		}
+		n++
+		if _, err := s.addChildTx(ctx, tx, a, "ticket-tasks", tk, record.Input{"content": line}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ReplyTx adds a follow-up and its files to a ticket the actor may see, in the

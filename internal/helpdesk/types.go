@@ -58,8 +58,9 @@ func Types() []*record.Type {
 				// Free text for the intervention report: parts replaced or supplied.
 				{Name: "parts_used", Kind: record.LongText, Max: 10000},
 			},
-			Virtual: ticketViews(),
-			Hooks:   record.Hooks{BeforeWrite: ticketBeforeWrite, AfterWrite: ticketAfterWrite}},
+			Virtual:    ticketViews(),
+			PickScopes: map[string]record.PickScope{"assigned_user_id": technicians},
+			Hooks:      record.Hooks{BeforeWrite: ticketBeforeWrite, AfterWrite: ticketAfterWrite}},
 		{Name: "ticket-followups", Table: "ticket_followups", Singular: "ticket_followup", Scope: record.OrgScoped,
 			NameField: "content", DefaultSort: "id", LabelSQL: "substr(content, 1, 80)",
 			OrgFrom: "ticket_id",
@@ -84,7 +85,8 @@ func Types() []*record.Type {
 				{Name: "done", Kind: record.Bool, Default: false, Sort: true, List: true},
 				{Name: "private", Kind: record.Bool, Default: false, List: true},
 			},
-			Hooks: record.Hooks{BeforeWrite: taskBeforeWrite}},
+			PickScopes: map[string]record.PickScope{"user_id": technicians},
+			Hooks:      record.Hooks{BeforeWrite: taskBeforeWrite}},
 		{Name: "ticket-items", Table: "ticket_items", Singular: "ticket_item", Scope: record.OrgScoped, NoTrash: true,
 			NameField: "item_type", DefaultSort: "id", LabelSQL: "item_type || ' #' || CAST(item_id AS TEXT)",
 			OrgFrom: "ticket_id",
@@ -109,6 +111,21 @@ func Types() []*record.Type {
 				{Name: "comment", Kind: record.LongText},
 			},
 			Hooks: record.Hooks{BeforeWrite: categoryBeforeWrite}},
+		// A template starts a new ticket of its category: the fields it fills in and
+		// the checklist of tasks opened with it (Opening.Template).
+		{Name: "ticket-templates", Table: "ticket_templates", Singular: "ticket_template", Area: record.AreaSettings, Scope: record.OrgScoped, NameField: "name",
+			Fields: []*record.Field{
+				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true},
+				{Name: "category_id", Kind: record.Ref, Ref: "ticket-categories", Sort: true, List: true},
+				{Name: "type", Kind: record.Enum, Options: []string{"incident", "request"}, Sort: true, List: true},
+				{Name: "title", Kind: record.Text, Search: true},
+				{Name: "description", Kind: record.LongText},
+				{Name: "impact", Kind: record.Int, Min: f64(1), MaxNum: f64(5)},
+				{Name: "urgency", Kind: record.Int, Min: f64(1), MaxNum: f64(5)},
+				{Name: "assigned_group_id", Kind: record.Ref, Ref: "groups", Sort: true},
+				{Name: "tasks", Kind: record.LongText, Label: "field.template_tasks", Max: 10000},
+				{Name: "comment", Kind: record.LongText},
+			}},
 		{Name: "ticket-approvals", Table: "ticket_approvals", Singular: "ticket_approval", Scope: record.OrgScoped,
 			// Written only through the approval actions, which check who may ask and answer.
 			SystemOnly: true, NameField: "status", DefaultSort: "-id",

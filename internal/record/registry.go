@@ -167,6 +167,9 @@ type Type struct {
 	// columns, ok=false when the actor may read nothing. For types whose readers
 	// depend on more than organisations (knowledge-base audiences).
 	ReadScope func(a *Actor) (cond string, args []any, ok bool)
+	// PickScopes narrow what a reference field may be given, by field name, for
+	// the pickers that offer its values (a ticket's assignee: technicians).
+	PickScopes map[string]PickScope
 	// TextFilter, when set, matches a list's free text by words (stemmed,
 	// accents ignored) as the full-text search does: an SQL condition on the
 	// record's id, ok=false when the text holds no word to look for.

@@ -516,6 +516,7 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		sla := e.create("slas", record.Input{"name": "Standard", "ttr_minutes": 480, "calendar_id": cal, "organization_id": root})
 		e.create("sla-levels", record.Input{"sla_id": sla, "name": "Warn 1h before", "due": "ttr", "offset_minutes": -60, "organization_id": root})
 		tk := e.create("tickets", record.Input{"title": "Screen flickers", "category_id": cat, "organization_id": root})
+		e.create("ticket-templates", record.Input{"name": "Screen", "category_id": cat, "tasks": "Check the cable", "organization_id": root})
 		e.create("canned-responses", record.Input{"name": "Ask for details", "content": "Since when?", "category_id": cat, "organization_id": root})
 		e.create("ticket-followups", record.Input{"ticket_id": tk, "content": "Since Monday"})
 		e.create("ticket-tasks", record.Input{"ticket_id": tk, "content": "Swap the cable"})
@@ -580,18 +581,21 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 	})
 }
 
-func TestLongReferenceListsAskForAnID(t *testing.T) {
+func TestLongReferenceListsArePickers(t *testing.T) {
 	e := newEnv(t, "sqlite", func(u *ui.UI) { u.RefLimit = 2 })
 	root := e.sys.Tree.Root
 	var man int64
 	for _, n := range []string{"Dell", "HP", "Lenovo"} {
 		man = e.create("manufacturers", record.Input{"name": n})
 	}
-	pc := e.create("computers", record.Input{"name": "<b>PC</b>", "organization_id": root, "manufacturer_id": man})
+	st := e.create("suppliers", record.Input{"name": "In use"})
+	pc := e.create("computers", record.Input{"name": "<b>PC</b>", "organization_id": root, "manufacturer_id": man, "supplier_id": st})
 	b := e.browser("en")
 	b.login("admin", adminPassword)
-	b.get("/computers/"+itoa(pc)+"/edit").must(t, 200, `id="f-manufacturer_id" name="manufacturer_id" value="`+itoa(man)+`" inputmode="numeric"`,
-		`<a href="/manufacturers/`+itoa(man)+`">Lenovo</a>`, "Too many to list").lacks(t, `<option value="`+itoa(man)+`"`)
+	// Past RefLimit shared records, a picker shows the name; a few stay a select.
+	b.get("/computers/"+itoa(pc)+"/edit").must(t, 200, `name="manufacturer_id" value="`+itoa(man)+`" data-picker-id`,
+		`id="f-manufacturer_id" name="manufacturer_id__text" type="text" value="Lenovo"`, `<option value="`+itoa(st)+`" selected>In use</option>`).
+		lacks(t, `<option value="`+itoa(man)+`"`)
 	// Names are text, never markup.
 	b.get("/computers").must(t, 200, "&lt;b&gt;PC&lt;/b&gt;").lacks(t, "<b>PC</b>")
 }

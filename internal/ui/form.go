@@ -22,6 +22,12 @@ type FormPage struct {
 	Details    []string // problems of values without an input of their own
 	ReloadHref string   // after a version conflict: the form with fresh values
 	CancelHref string
+	Multipart  bool // the form sends files
+	// A new ticket's templates (links to the form filled in from each), the one
+	// applied (its id, posted with the form) and a line saying so.
+	Templates    []Cell
+	Template     string
+	TemplateNote string
 }
 
 // FormField is one input of a form.
@@ -41,8 +47,12 @@ type FormField struct {
 	Max          int
 	Autocomplete string
 	Wide         bool
-	RefLabel     string
-	RefHref      string
+	// A picker's text shown (RefLabel), the text its id was shown as (Was), and
+	// where it asks for suggestions (Suggest).
+	RefLabel string
+	Was      string
+	Suggest  string
+	TypeFrom string // the id of the select naming the type a picker suggests records of
 	// Choices are the boxes of a "checks" control (the fields locked against
 	// inventory), posted as several values of one name.
 	Choices []Choice
@@ -62,6 +72,11 @@ func (u *UI) newForm(c *req, t *record.Type) error {
 	if !canCreate(c.Actor, t) {
 		return record.ErrForbidden()
 	}
+	if t.Name == "tickets" {
+		st := u.newTicketPrefill(c)
+		u.applyTemplate(c, &st)
+		return u.renderForm(c, t, nil, st)
+	}
 	return u.renderForm(c, t, nil, formState{})
 }
 
@@ -69,10 +84,19 @@ func (u *UI) create(c *req, t *record.Type) error {
 	if !canCreate(c.Actor, t) {
 		return record.ErrForbidden()
 	}
+	if t.Name == "tickets" {
+		return u.createTicket(c, t)
+	}
 	if err := parseForm(c); err != nil {
 		return err
 	}
-	in, typed := u.readForm(c, t)
+	in, typed, picks, err := u.readForm(c, t)
+	if err != nil {
+		return err
+	}
+	if len(picks) > 0 {
+		return u.renderForm(c, t, nil, pickRefused(c, typed, picks))
+	}
 	rec, err := u.App.Records.Create(c.R.Context(), c.Actor, t, in)
 	if err != nil {
 		return u.formFailed(c, t, nil, typed, err)
@@ -115,7 +139,14 @@ func (u *UI) update(c *req, t *record.Type) error {
 	if err := parseForm(c); err != nil {
 		return err
 	}
-	in, typed := u.readForm(c, t)
+	in, typed, picks, err := u.readForm(c, t)
+	if err != nil {
+		return err
+	}
+	if len(picks) > 0 {
+		typed["version"] = c.R.PostFormValue("version")
+		return u.renderForm(c, t, rec, pickRefused(c, typed, picks))
+	}
 	in["version"] = c.R.PostFormValue("version")
 	typed["version"] = c.R.PostFormValue("version")
 	if _, err := u.App.Records.Update(c.R.Context(), c.Actor, t, rec.ID, in); err != nil {
@@ -125,10 +156,12 @@ func (u *UI) update(c *req, t *record.Type) error {
 }
 
 // readForm turns the posted form into the service's input: strings by field name,
-// "" clearing a value. Fields absent from the form are left alone.
-func (u *UI) readForm(c *req, t *record.Type) (record.Input, map[string]string) {
-	in, typed := record.Input{}, map[string]string{}
+// "" clearing a value. Fields absent from the form are left alone. A picker's
+// text that names no single record is returned in picks, by field, with its message.
+func (u *UI) readForm(c *req, t *record.Type) (record.Input, map[string]string, map[string]string, error) {
+	in, typed, picks := record.Input{}, map[string]string{}, map[string]string{}
 	form := c.R.PostForm
+	org, _ := strconv.ParseInt(form.Get("organization_id"), 10, 64)
 	for _, f := range t.Fields {
 		if f.Hidden || f.ReadOnly {
 			continue
@@ -138,6 +171,20 @@ func (u *UI) readForm(c *req, t *record.Type) (record.Input, map[string]string) 
 			continue
 		}
 		v := vs[len(vs)-1] // a checkbox follows its hidden "false"
+		if text, ok := form[f.Name+pickerText]; ok && f.Kind == record.Ref {
+			typed[f.Name+pickerText] = text[0]
+			id, found, err := pickedID(v, text[0], form.Get(f.Name+pickerWas), org, func(q record.SuggestQuery) ([]record.Suggestion, error) {
+				return u.App.Records.SuggestRef(c.R.Context(), c.Actor, t, f.Name, q)
+			})
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			if !found {
+				picks[f.Name] = c.T("ui.picker.no_match", strings.TrimSpace(text[0]))
+				continue
+			}
+			v = id
+		}
 		if f == lockField(t) {
 			v = joinLocks(vs) // boxes, after a hidden "" that lets all be unticked
 		}
@@ -165,7 +212,12 @@ func (u *UI) readForm(c *req, t *record.Type) (record.Input, map[string]string) 
 			in[x] = v
 		}
 	}
-	return in, typed
+	return in, typed, picks, nil
+}
+
+// pickRefused is the form shown again when a picker's text named no single record.
+func pickRefused(c *req, typed, picks map[string]string) formState {
+	return formState{typed: typed, errs: picks, status: http.StatusUnprocessableEntity, message: c.T("err.invalid")}
 }
 
 // formFailed shows the form again with the service's messages and the typed values.
@@ -252,8 +304,9 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 			return err
 		}
 	}
+	newTicket := rec == nil && t.Name == "tickets"
 	for _, f := range t.Fields {
-		if f.Hidden || f.ReadOnly {
+		if f.Hidden || f.ReadOnly || newTicket && newTicketSkips[f.Name] {
 			continue
 		}
 		ff, err := u.formField(c, t, f, rec, value(f), st.errs[f.Name], plan)
@@ -261,6 +314,22 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 			return err
 		}
 		p.Fields = append(p.Fields, ff)
+	}
+	if newTicket {
+		p.Multipart = true
+		p.Fields = placeNewTicketFields(p.Fields, u.newTicketFields(c, st))
+		p.Template = st.typed["template"]
+		if p.Template != "" {
+			if id, err := strconv.ParseInt(p.Template, 10, 64); err == nil {
+				if tpl, err := u.App.Records.Get(c.R.Context(), c.Actor, u.App.Reg.MustType("ticket-templates"), id); err == nil {
+					p.TemplateNote = c.T("ui.newticket.template_applied", tpl.Label())
+				}
+			}
+		}
+		var err error
+		if p.Templates, err = u.templateLinks(c); err != nil {
+			return err
+		}
 	}
 	for _, x := range t.Extras {
 		if x != "password" {
@@ -403,18 +472,13 @@ func (u *UI) ownerField(c *req, t *record.Type, rec *record.Record, st formState
 	return ff
 }
 
-// refField fills a reference input: a select of the records the actor can read, or
-// an id box when there are too many of them.
+// refField fills a reference input: a select when the field takes one of a few
+// shared records (states, asset types), else a picker where the user types a name
+// and picks among suggestions (static/picker.js, /ui/suggest/...).
 func (u *UI) refField(c *req, t *record.Type, f *record.Field, rec *record.Record, ff *FormField) error {
 	rt := u.App.Reg.MustType(f.Ref)
-	cur, _ := strconv.ParseInt(strings.TrimPrefix(ff.Value, "#"), 10, 64)
-	curLabel := ""
-	if rec != nil && rec.Int(f.Name) == cur {
-		curLabel = rec.Display[f.Name]
-	}
-	var recs []*record.Record
-	tooMany := !c.Actor.Can(rt, record.Read)
-	if !tooMany {
+	cur, _ := strconv.ParseInt(ff.Value, 10, 64)
+	if (rt.Scope == record.Global || rt.Scope == record.OrgShared) && t.PickScopes[f.Name] == nil && c.Actor.Can(rt, record.Read) {
 		lq := record.ListQuery{Sort: rt.NameField, Limit: u.RefLimit}
 		if rt.Scope == record.OrgShared && t.Scope == record.OrgScoped {
 			// Only the catalogue records the record's organisation may use.
@@ -424,48 +488,73 @@ func (u *UI) refField(c *req, t *record.Type, f *record.Field, rec *record.Recor
 		if err != nil {
 			return err
 		}
-		recs, tooMany = page.Records, page.NextCursor != ""
-	}
-	if tooMany {
-		ff.Control, ff.InputMode = "refid", "numeric"
-		if cur > 0 {
-			ff.RefLabel = curLabel
-			if ff.RefLabel == "" {
-				ff.RefLabel = u.refLabel(c, rt, cur)
-			}
-			ff.RefHref = "/" + rt.Name + "/" + strconv.FormatInt(cur, 10)
+		if page.NextCursor == "" {
+			refSelect(c, t, rec, ff, page.Records, cur)
+			return nil
 		}
-		ff.Hint = c.T("ui.form.ref_id_hint", c.T(typeKey(rt, false)))
+	}
+	ff.Control = "picker"
+	ff.Suggest = "/ui/suggest/" + t.Name + "/" + f.Name
+	if rt.OwnerField() != "" {
+		ff.Hint = c.T("ui.picker.hint_assets") // what it is found by is not obvious
+	}
+	if text, ok := u.typedText(c, f.Name); ok {
+		ff.RefLabel, ff.Was = text, c.R.PostFormValue(f.Name+pickerWas)
 		return nil
 	}
+	if cur > 0 {
+		if sg, err := u.App.Records.Picked(c.R.Context(), c.Actor, rt, cur); err == nil {
+			ff.RefLabel = sg.Label
+		} else if rec != nil && rec.Int(f.Name) == cur && rec.Display[f.Name] != "" {
+			ff.RefLabel = rec.Display[f.Name]
+		} else {
+			ff.RefLabel = c.T("ui.picker.unreadable")
+		}
+		ff.Was = ff.RefLabel
+	}
+	return nil
+}
+
+// typedText is a picker's text as posted, when the form is shown again.
+func (u *UI) typedText(c *req, name string) (string, bool) {
+	if c.R.Method != http.MethodPost || c.R.PostForm == nil {
+		return "", false
+	}
+	vs, ok := c.R.PostForm[name+pickerText]
+	if !ok || len(vs) == 0 {
+		return "", false
+	}
+	return vs[0], true
+}
+
+// refSelect makes a reference a select of the few records it may take.
+func refSelect(c *req, t *record.Type, rec *record.Record, ff *FormField, recs []*record.Record, cur int64) {
 	ff.Control = "select"
 	opts := []Option{{Value: "", Label: c.T("ui.form.none")}}
 	found := false
 	for _, r := range recs {
-		if rt == t && rec != nil && r.ID == rec.ID {
+		if r.Type == t && rec != nil && r.ID == rec.ID {
 			continue // a record cannot be its own parent
 		}
 		found = found || r.ID == cur
-		opts = append(opts, Option{Value: strconv.FormatInt(r.ID, 10), Label: builtinName(c, f.Ref, r.Label()), Selected: r.ID == cur})
+		opts = append(opts, Option{Value: strconv.FormatInt(r.ID, 10), Label: builtinName(c, r.Type.Name, r.Label()), Selected: r.ID == cur})
 	}
-	if rt.LabelSQL != "" {
+	if r := recs; len(r) > 0 && r[0].Type.LabelSQL != "" {
 		sort.SliceStable(opts[1:], func(i, j int) bool {
 			return strings.ToLower(opts[1+i].Label) < strings.ToLower(opts[1+j].Label)
 		})
 	}
 	if cur > 0 && !found {
-		label := curLabel
+		label := ""
+		if rec != nil && rec.Int(ff.Name) == cur {
+			label = rec.Display[ff.Name]
+		}
 		if label == "" {
-			label = "#" + strconv.FormatInt(cur, 10)
+			label = c.T("ui.picker.unreadable")
 		}
 		opts = append(opts, Option{Value: strconv.FormatInt(cur, 10), Label: label, Selected: true})
 	}
-	if cur == 0 && ff.Value != "" {
-		// Something that is not an id was typed: keep it visible as the choice.
-		opts = append(opts, Option{Value: ff.Value, Label: ff.Value, Selected: true})
-	}
 	ff.Options = opts
-	return nil
 }
 
 // formOrg is the organisation a form's record is in, or will be in when it is the

@@ -55,7 +55,9 @@ type ItemPage struct {
 	// Remote: a computer's remote-control launches.
 	Remote               *RemoteView
 	ReportHref, TakeHref string
-	AssetTickets         *AssetLink
+	// NewTicketHref opens a ticket about this asset (its user as the requester).
+	NewTicketHref string
+	AssetTickets  *AssetLink
 }
 
 // Tab is one tab of the item page.
@@ -238,6 +240,9 @@ func (u *UI) itemHeader(c *req, t *record.Type, rec *record.Record) *ItemPage {
 	}
 	if !p.InTrash && canUpdate(c.Actor, rec) {
 		p.EditHref = href + "/edit"
+	}
+	if !p.InTrash && isItemType(t.Name) && c.Actor.CanIn(u.App.Reg.MustType("tickets"), record.Create, rec.OrgID) && c.Actor.CanIn(u.App.Reg.MustType("tickets"), record.Update, rec.OrgID) {
+		p.NewTicketHref = "/tickets/new?asset_type=" + t.Name + "&asset=" + strconv.FormatInt(id, 10)
 	}
 	p.CanTrash = !p.InTrash && c.Actor.CanRecord(rec, record.Delete)
 	p.CanRestore = p.InTrash && c.Actor.CanRecord(rec, record.Delete)

@@ -58,8 +58,8 @@ type UI struct {
 	Services
 	// Loc is the time zone dates and times are shown in.
 	Loc *time.Location
-	// RefLimit is the most records a reference select lists; beyond, the form
-	// asks for an id.
+	// RefLimit is the most shared records a reference select lists; beyond, and
+	// for records of organisations, the form has a picker.
 	RefLimit int
 
 	pages  map[string]map[string]*template.Template // language -> page -> template
@@ -80,7 +80,7 @@ type Services struct {
 
 // New makes the HTML interface; templates are parsed once, here.
 func New(a *core.Core, cat *i18n.Catalog, s Services) *UI {
-	u := &UI{App: a, Cat: cat, Services: s, Loc: time.Local, RefLimit: 500, pages: map[string]map[string]*template.Template{}}
+	u := &UI{App: a, Cat: cat, Services: s, Loc: time.Local, RefLimit: 20, pages: map[string]map[string]*template.Template{}}
 	funcs := template.FuncMap{
 		"t":     func(key string, args ...any) string { return key },
 		"lower": lowerFirst,
@@ -143,6 +143,8 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /account/password", u.page(u.accountPassword))
 	mux.HandleFunc("POST /account/tokens", u.page(u.createToken))
 	mux.HandleFunc("POST /account/tokens/{id}/revoke", u.page(u.revokeToken))
+	mux.HandleFunc("GET /ui/suggest/{type}", u.suggest)
+	mux.HandleFunc("GET /ui/suggest/{type}/{field}", u.suggest)
 	mux.HandleFunc("GET /settings/naming", u.page(u.naming))
 	mux.HandleFunc("POST /settings/naming", u.page(u.saveNaming))
 	mux.HandleFunc("GET /settings/inventory", u.page(u.inventorySettings))
