@@ -12,7 +12,7 @@ import (
 	"parc/internal/storetest"
 )
 
-var bellCountRe = regexp.MustCompile(`<span class="badge" id="bell-count">([^<]+)</span>`)
+var bellCountRe = regexp.MustCompile(`<span class="badge count" id="bell-count">([^<]+)</span>`)
 
 // bellCount is the unread count the header's bell shows on the home page ("" for none).
 func bellCount(t *testing.T, b *browser) string {
