@@ -262,7 +262,11 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 	tv := typeView(c, t)
 	p := &FormPage{Type: tv, New: rec == nil, Error: st.message, Details: st.details}
 	if rec == nil {
-		p.Base = u.base(c, c.T("ui.form.new_title", lowerFirst(tv.One)), "/"+t.Name)
+		title := c.T("ui.form.new_title", lowerFirst(tv.One))
+		if t.Name == "tickets" {
+			title = c.T("ui.ticket.new_title")
+		}
+		p.Base = u.base(c, title, "/"+t.Name)
 		p.Action = "/" + t.Name + "/new"
 		p.CancelHref = "/" + t.Name
 	} else {
@@ -399,6 +403,17 @@ func (u *UI) formField(c *req, t *record.Type, f *record.Field, rec *record.Reco
 	}
 	if t.Name == "users" && f.Name == "login" {
 		ff.Autocomplete = "off"
+	}
+	if (t.Name == "tickets" || t.Name == "ticket-templates") && (f.Name == "impact" || f.Name == "urgency") {
+		// Chosen by name (Très bas ... Très haut), never as a bare number.
+		ff.Control, ff.Label, ff.InputMode = "select", c.T("timeline."+f.Name), ""
+		if !f.Required || ff.Value == "" {
+			ff.Options = append(ff.Options, Option{Value: "", Label: c.T("ui.form.none")})
+		}
+		for v := int64(1); v <= 5; v++ {
+			s := strconv.FormatInt(v, 10)
+			ff.Options = append(ff.Options, Option{Value: s, Label: levelLabel(c, v), Selected: s == ff.Value})
+		}
 	}
 	return ff, nil
 }
