@@ -85,11 +85,14 @@ func (s *Service) suggest(ctx context.Context, a *Actor, rt *Type, q SuggestQuer
 		if rt.Scope == SelfScoped {
 			col = "id"
 		}
-		cond := col + " IN (" + intList(pathIDs(o.Path)) + ")"
 		if rt.Scope == OrgShared {
-			cond = "(" + col + " IS NULL OR " + cond + ")" // shared catalogue records serve every organisation
+			// Shared catalogue records, the organisation's own, and its ancestors'
+			// marked visible in sub-organisations: what the save accepts.
+			cond, cargs := VisibleFromSQL(a.Tree, q.Org)
+			conds, args = append(conds, cond), append(args, cargs...)
+		} else {
+			conds = append(conds, col+" IN ("+intList(pathIDs(o.Path))+")")
 		}
-		conds = append(conds, cond)
 	}
 	limit := q.Limit
 	if limit <= 0 || limit > MaxSuggestions {

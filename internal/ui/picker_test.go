@@ -106,6 +106,21 @@ func TestPickersOfferOnlyTheOrganisationsRecords(t *testing.T) {
 		if got := b.suggestions(t, "/ui/suggest/computers/location_id?q=bureau"+A); len(got) != 1 || got[0].Label != "Nantes › Bâtiment A › Bureau 101" || got[0].ID != room {
 			t.Fatalf("locations: %s", labels(got))
 		}
+		// Catalogue records: shared ones, and an ancestor's only when visible in its
+		// sub-organisations (what the save accepts).
+		e.create("suppliers", record.Input{"name": "Fournisseur commun"})
+		e.create("suppliers", record.Input{"name": "Fournisseur de A seul", "organization_id": orgA})
+		e.create("suppliers", record.Input{"name": "Fournisseur de A et filiales", "organization_id": orgA, "recursive": true})
+		e.create("suppliers", record.Input{"name": "Fournisseur de B", "organization_id": orgB, "recursive": true})
+		got = labels(b.suggestions(t, "/ui/suggest/computers/supplier_id?q=Fournisseur&org="+itoa(subA)))
+		if !strings.Contains(got, "Fournisseur commun") || !strings.Contains(got, "Fournisseur de A et filiales") ||
+			strings.Contains(got, "A seul") || strings.Contains(got, "de B") {
+			t.Fatalf("suppliers offered for Client A's sub-organisation: %s", got)
+		}
+		got = labels(b.suggestions(t, "/ui/suggest/computers/supplier_id?q=Fournisseur"+A))
+		if !strings.Contains(got, "A seul") || strings.Contains(got, "de B") {
+			t.Fatalf("suppliers offered for Client A: %s", got)
+		}
 		// A field that is not a reference, or a type the user may not write, answers no list.
 		b.get("/ui/suggest/computers/name?q=PC").must(t, http.StatusNotFound)
 		b.get("/ui/suggest/profiles/rights?q=a").must(t, http.StatusNotFound)
