@@ -34,3 +34,30 @@ func (d *desk) canned() error {
 	}
 	return nil
 }
+
+// templateSpecs are the service desk's ticket templates: the form filled in and
+// the task checklist created with the ticket.
+var templateSpecs = []struct {
+	name, category, typ, title, description, group, tasks string
+	impact, urgency                                       int
+}{
+	{"Arrivée d'un collaborateur", "Création de compte", "request", "Arrivée de : (nom, service, date)",
+		"Nom, prénom, service, responsable, date d'arrivée, matériel à prévoir.", "Support N1",
+		"Créer le compte et la boîte aux lettres\nPréparer et inventorier le poste\nAjouter aux groupes du service\nRemettre le matériel et faire signer la fiche de prêt", 2, 3},
+	{"Imprimante : bourrage ou toner", "Imprimante", "incident", "Imprimante : ",
+		"Modèle et emplacement de l'imprimante, message affiché.", "Support N1",
+		"Vérifier les bacs et le circuit papier\nContrôler le niveau de toner et commander si besoin", 2, 3},
+}
+
+// templates writes the ticket templates, as the administrator.
+func (d *desk) templates() error {
+	for _, s := range templateSpecs {
+		in := record.Input{"name": s.name, "category_id": d.cats[s.category], "type": s.typ, "title": s.title,
+			"description": s.description, "assigned_group_id": d.groups[s.group], "tasks": s.tasks,
+			"impact": s.impact, "urgency": s.urgency, "organization_id": d.orgs["igs"]}
+		if _, err := d.create(d.actors[AdminLogin], "ticket-templates", in); err != nil {
+			return err
+		}
+	}
+	return nil
+}

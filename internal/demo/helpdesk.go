@@ -150,6 +150,9 @@ func loadHelpdesk(ctx context.Context, a *Services, orgs map[string]int64) (map[
 	if err := d.canned(); err != nil {
 		return nil, err
 	}
+	if err := d.templates(); err != nil {
+		return nil, err
+	}
 	if err := d.articles(); err != nil {
 		return nil, err
 	}
