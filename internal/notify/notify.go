@@ -191,3 +191,11 @@ func (s *Service) Open(ctx context.Context, a *record.Actor, id int64) (int64, e
 	_, err = s.Rec.DB.Exec(ctx, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND ticket_id = ? AND read_at IS NULL", s.Rec.Now(), a.UserID, ticket)
 	return ticket, err
 }
+
+// SeenTicket marks read the actor's unread notifications of a ticket they have
+// just opened (its page, however they reached it): what they were told is in
+// front of them.
+func (s *Service) SeenTicket(ctx context.Context, a *record.Actor, ticket int64) error {
+	_, err := s.Rec.DB.Exec(ctx, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND ticket_id = ? AND read_at IS NULL", s.Rec.Now(), a.UserID, ticket)
+	return err
+}

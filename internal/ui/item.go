@@ -138,6 +138,13 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 	if err != nil {
 		return err
 	}
+	if t.Name == "tickets" && u.Notify != nil {
+		// Opening the ticket is seeing what its notifications said (before the
+		// header counts the bell).
+		if err := u.Notify.SeenTicket(ctx, c.Actor, id); err != nil {
+			return err
+		}
+	}
 	p := u.itemHeader(c, t, rec)
 	href := p.Href
 

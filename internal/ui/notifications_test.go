@@ -87,6 +87,15 @@ func TestNotificationsFromEventToRead(t *testing.T) {
 		if n := bellCount(t, b); n != "" {
 			t.Fatalf("bell shows %q after opening the notification", n)
 		}
+		// A new follow-up, seen by opening the ticket's page directly.
+		e.create("ticket-followups", record.Input{"ticket_id": ticket, "organization_id": client, "content": "Le voyant clignote encore."})
+		if n := bellCount(t, b); n != "1" {
+			t.Fatalf("bell shows %q after a follow-up, want 1", n)
+		}
+		b.get("/tickets/"+strconv.FormatInt(ticket, 10)).must(t, http.StatusOK, "Le voyant clignote encore.")
+		if n := bellCount(t, b); n != "" {
+			t.Fatalf("bell shows %q after opening the ticket's page", n)
+		}
 
 		// Another user's notification, and one on a ticket tech does not read.
 		var foreign int64
