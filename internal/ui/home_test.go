@@ -16,7 +16,7 @@ import (
 )
 
 // homeBlockRe finds the home page's counts: the link, its target and its figure.
-var homeBlockRe = regexp.MustCompile(`<a id="(home-[a-z0-9_-]+)" href="([^"]+)"[^>]*>[^<]*<span class="(?:card-count|badge)">([^<]+)</span>`)
+var homeBlockRe = regexp.MustCompile(`<a id="(home-[a-z0-9_-]+)" href="([^"]+)"[^>]*>[^<]*<span class="(?:card-count|badge count)">([^<]+)</span>`)
 
 // homeBlocks reads the blocks of a home page: id -> (href, count).
 func homeBlocks(t *testing.T, body string) map[string][2]string {
