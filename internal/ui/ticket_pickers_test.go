@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"parc/internal/record"
@@ -101,5 +102,44 @@ func TestTicketPickersStayInTheTicketsOrganisation(t *testing.T) {
 		if links() != 1 {
 			t.Fatalf("%d links after linking %d", links(), pcA)
 		}
+	})
+}
+
+// TestAssetFilterByName: the tickets list's linked-asset filter is typed as the
+// asset's name, alone or after its kind as the chip reads; the list then shows
+// the tickets linked to it, the chip and the filter row the name, never TYPE:ID.
+func TestAssetFilterByName(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		e := newEnv(t, kind)
+		root := e.sys.Tree.Root
+		pc := e.create("computers", record.Input{"name": "PC-NTE-0002", "organization_id": root})
+		printer := e.create("printers", record.Input{"name": "IMP-NTE-01", "organization_id": root})
+		linked := e.create("tickets", record.Input{"title": "Poste lent", "organization_id": root})
+		e.create("tickets", record.Input{"title": "Bourrage papier", "organization_id": root})
+		e.create("ticket-items", record.Input{"ticket_id": linked, "item_type": "computers", "item_id": pc, "organization_id": root})
+		b := e.browser("fr")
+		b.login("admin", adminPassword)
+		want := "/tickets?filter=" + url.QueryEscape("asset:eq:computers:"+record.Format(pc))
+		shown := e.cat.T("fr", "type.computer") + " PC-NTE-0002"
+		for _, typed := range []string{"PC-NTE-0002", shown} {
+			p := b.get("/tickets?" + url.Values{"ff": {"asset"}, "fo": {"eq"}, "fv": {typed}}.Encode())
+			if p.Status != http.StatusSeeOther || p.Header.Get("Location") != want {
+				t.Fatalf("%q: %d to %q, want %q", typed, p.Status, p.Header.Get("Location"), want)
+			}
+			l := b.follow(p).must(t, http.StatusOK, "Poste lent", html.EscapeString(e.cat.T("fr", "ui.filter.virtual.asset")+" "+e.cat.T("fr", "op.eq")+" "+shown),
+				`name="fv" value="`+html.EscapeString(shown)+`"`)
+			// The filter travels in hidden inputs; no text or input shows it.
+			body := strings.ReplaceAll(l.Body, `type="hidden" name="filter" value="asset:eq:computers:`+record.Format(pc)+`"`, "")
+			if strings.Contains(body, "Bourrage papier") || strings.Contains(body, "computers:") {
+				t.Fatalf("%q: the list shows another ticket or the filter's id", typed)
+			}
+		}
+		// A printer's name alone finds the printer; a name no asset has stays as typed.
+		p := b.get("/tickets?" + url.Values{"ff": {"asset"}, "fo": {"eq"}, "fv": {"IMP-NTE-01"}}.Encode())
+		if loc := p.Header.Get("Location"); loc != "/tickets?filter="+url.QueryEscape("asset:eq:printers:"+record.Format(printer)) {
+			t.Fatalf("printer by name: %d to %q", p.Status, loc)
+		}
+		p = b.get("/tickets?" + url.Values{"ff": {"asset"}, "fo": {"eq"}, "fv": {"PC-INCONNU"}}.Encode())
+		b.follow(p).must(t, http.StatusOK, `name="fv" value="PC-INCONNU"`)
 	})
 }
