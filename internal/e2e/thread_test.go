@@ -97,6 +97,7 @@ func TestBrowserTicketThread(t *testing.T) {
 		b.typeIn("#as-user", "moreau")
 		b.waitTrue(`!document.getElementById("as-user-list").hidden`)
 		b.wantContains("#as-user-list", "Julien Moreau")
+		b.shots("assign")
 		b.press("ArrowDown")
 		b.press("Enter")
 		b.wantValue("#as-user", "Julien Moreau")
