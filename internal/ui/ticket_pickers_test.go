@@ -141,5 +141,19 @@ func TestAssetFilterByName(t *testing.T) {
 		}
 		p = b.get("/tickets?" + url.Values{"ff": {"asset"}, "fo": {"eq"}, "fv": {"PC-INCONNU"}}.Encode())
 		b.follow(p).must(t, http.StatusOK, `name="fv" value="PC-INCONNU"`)
+
+		// An asset the reader may not see is neither named nor numbered by the chip.
+		orgA, orgB := e.org("Client A"), e.org("Client B")
+		hidden := e.create("computers", record.Input{"name": "PC-B-0001", "organization_id": orgB})
+		if _, err := e.app.Auth.CreateUser(context.Background(), e.sys, "tech", "tech-password-123", "technician", orgA); err != nil {
+			t.Fatal(err)
+		}
+		tb := e.browser("fr")
+		tb.login("tech", "tech-password-123")
+		l := tb.get("/tickets?filter=" + url.QueryEscape("asset:eq:computers:"+record.Format(hidden)))
+		l.must(t, http.StatusOK, html.EscapeString(e.cat.T("fr", "type.computer")+" "+e.cat.T("fr", "ui.picker.unreadable")))
+		if strings.Contains(l.Body, "PC-B-0001") || strings.Contains(l.Body, e.cat.T("fr", "type.computer")+" "+record.Format(hidden)+"<") {
+			t.Fatal("the chip names or numbers an asset the reader may not see")
+		}
 	})
 }
