@@ -63,7 +63,11 @@ func (u *UI) filterValueText(c *req, t *record.Type, name, value string) string 
 		case "asset":
 			typ, id, _ := strings.Cut(value, ":")
 			if at, ok := u.App.Reg.Type(typ); ok {
-				return c.T(typeKey(at, false)) + " " + u.refText(c, typ, id)
+				name := u.refText(c, typ, id)
+				if name == id {
+					name = c.T("ui.picker.unreadable") // an asset the reader may not see is not named, nor numbered
+				}
+				return c.T(typeKey(at, false)) + " " + name
 			}
 		}
 		return value

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"net/url"
-	"parc/internal/record"
 	"strconv"
 	"strings"
+
+	"parc/internal/helpdesk"
+	"parc/internal/record"
 )
 
 // The search form of lists: filters as users type them (names for references,
@@ -84,6 +86,8 @@ func (u *UI) fixFilter(c *req, t *record.Type, name, op, val string) (string, st
 					val = d
 				}
 			}
+		case "asset":
+			val = u.assetByName(c, val)
 		case "my_groups":
 			if val != "" && !isDigits(val) {
 				if id := u.refByName(c, u.App.Reg.MustType("users"), val); id > 0 {
@@ -120,6 +124,42 @@ func (u *UI) fixFilter(c *req, t *record.Type, name, op, val string) (string, st
 		val = wordValue(c, val)
 	}
 	return op, val
+}
+
+// assetByName reads an asset filter given in words back to TYPE:ID: as its chip
+// shows it ("Ordinateur PC-NTE-0002") or the asset's name alone, the one asset of
+// that name the actor reads. Anything else stays as given (and is refused).
+func (u *UI) assetByName(c *req, val string) string {
+	if typ, id, ok := strings.Cut(val, ":"); ok && isItemType(typ) && isDigits(id) {
+		return val
+	}
+	type guess struct {
+		types []string
+		name  string
+	}
+	var guesses []guess
+	for _, typ := range helpdesk.ItemTypes {
+		label := c.T(typeKey(u.App.Reg.MustType(typ), false)) + " "
+		if len(val) > len(label) && strings.EqualFold(val[:len(label)], label) {
+			guesses = append(guesses, guess{[]string{typ}, val[len(label):]})
+		}
+	}
+	guesses = append(guesses, guess{helpdesk.ItemTypes, val}) // a name that starts like a type's
+	for _, g := range guesses {
+		found := ""
+		for _, typ := range g.types {
+			if id := u.refByName(c, u.App.Reg.MustType(typ), g.name); id > 0 {
+				if found != "" {
+					return val // two assets of that name: the user picks by adding the kind
+				}
+				found = typ + ":" + strconv.FormatInt(id, 10)
+			}
+		}
+		if found != "" {
+			return found
+		}
+	}
+	return val
 }
 
 func isDigits(s string) bool {

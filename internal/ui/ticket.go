@@ -23,14 +23,12 @@ type TicketTab struct {
 	Files     []FileView // the ticket's attachments, with its follow-ups
 	Tasks     []Entry
 	TotalTime string
-	Users     []Option
 
 	Solution, SolutionType string
 	SolutionTypes          []Option
 	Articles               []Option
 
 	Approvals []ApprovalView
-	Groups    []Option
 
 	Assets    []AssetLink
 	ItemTypes []Option
@@ -47,6 +45,11 @@ type TicketTab struct {
 	Suggested []Link
 	// Canned are the saved texts offered by kind (followup, solution).
 	Canned map[string][]CannedOption
+
+	// OrgID is the ticket's organisation, within which the pickers offer; Picks
+	// are the pickers of the tab's forms (ticket_pickers.go).
+	OrgID int64
+	Picks map[string]FormField
 
 	// Form is the refused form shown again, nil when none.
 	Form *TicketForm
@@ -120,15 +123,9 @@ func (x *TicketTab) keepChoices() {
 	switch x.Form.Name {
 	case "status":
 		pick(x.Statuses, "status")
-	case "tasks":
-		pick(x.Users, "user_id")
-	case "approvals":
-		pick(x.Users, "user_id")
 	case "solution":
 		pick(x.Articles, "kb_article_id")
 		pick(x.SolutionTypes, "solution_type")
-	case "escalate":
-		pick(x.Groups, "group_id")
 	case "items":
 		pick(x.ItemTypes, "item_type")
 	}
@@ -184,10 +181,6 @@ func (u *UI) ticketTab(c *req, rec *record.Record, tab, href string, refused *Ti
 		for _, a := range aps {
 			x.Approvals = append(x.Approvals, u.approvalView(c, a))
 		}
-		if x.Users, err = u.options(c, "users", nil); err != nil {
-			return nil, err
-		}
-		x.Groups, err = u.options(c, "groups", []record.Filter{{Field: "support_level", Op: record.OpNotEmpty}})
 	case "assets":
 		if x.Assets, err = u.ticketAssets(c, rec); err != nil {
 			return nil, err
@@ -206,6 +199,7 @@ func (u *UI) ticketTab(c *req, rec *record.Record, tab, href string, refused *Ti
 		return nil, err
 	}
 	x.keepChoices()
+	u.setTicketPickers(c, rec, x)
 	return x, nil
 }
 
@@ -222,9 +216,6 @@ func (u *UI) options(c *req, typeName string, filters []record.Filter) ([]Option
 	}
 	for _, r := range page.Records {
 		label := r.Label()
-		if typeName == "groups" {
-			label = c.T("ui.ticket.group_level", r.Label(), r.Int("support_level"))
-		}
 		out = append(out, Option{Value: strconv.FormatInt(r.ID, 10), Label: label})
 	}
 	return out, nil

@@ -29,12 +29,13 @@ func (u *UI) registerTicket(mux *http.ServeMux) {
 		"take":      {"details", "tickets", nil, u.take},
 		"status":    {"details", "tickets", []string{"status", "pending_reason", "version"}, u.changeStatus},
 		"followups": {"details", "ticket-followups", []string{"content", "private"}, u.addFollowup},
-		"tasks": {"details", "ticket-tasks", []string{"content", "user_id", "planned_start", "planned_end", "duration_minutes", "done", "private"},
+		"tasks": {"details", "ticket-tasks", append([]string{"content", "planned_start", "planned_end", "duration_minutes", "done", "private"}, pickInputs("user_id")...),
 			u.addTask},
+		"assign":    {"details", "tickets", append(pickInputs("assigned_user_id"), pickInputs("assigned_group_id")...), u.assign},
 		"solution":  {"details", "tickets", []string{"kb_article_id", "solution", "solution_type", "parts_used"}, u.solve},
-		"approvals": {"approvals", "ticket-approvals", []string{"user_id", "comment"}, u.requestApproval},
-		"escalate":  {"approvals", "tickets", []string{"group_id", "reason"}, u.escalate},
-		"items":     {"assets", "ticket-items", []string{"item_type", "item_id"}, u.linkAsset},
+		"approvals": {"approvals", "ticket-approvals", append([]string{"comment"}, pickInputs("user_id")...), u.requestApproval},
+		"escalate":  {"approvals", "tickets", append([]string{"reason"}, pickInputs("group_id")...), u.escalate},
+		"items":     {"assets", "ticket-items", append([]string{"item_type"}, pickInputs("item_id")...), u.linkAsset},
 	} {
 		mux.HandleFunc("POST /tickets/{id}/"+path, u.page(func(c *req) error {
 			id, err := pathID(c)
@@ -111,7 +112,11 @@ func (u *UI) addFollowup(c *req, hd *helpdesk.Service, id int64) (string, error)
 func (u *UI) addTask(c *req, hd *helpdesk.Service, id int64) (string, error) {
 	f := c.R.PostFormValue
 	in := record.Input{"content": f("content"), "private": f("private") == "on", "done": f("done") == "on", "user_id": c.Actor.UserID}
-	if a := strings.TrimSpace(f("user_id")); a != "" {
+	a, err := u.refPicked(c, id, "ticket-tasks", "user_id", "user_id")
+	if err != nil {
+		return "", err
+	}
+	if a != "" {
 		in["user_id"] = a // another technician; the record checks they exist and may be seen
 	}
 	if m := strings.TrimSpace(f("duration_minutes")); m != "" {
@@ -127,7 +132,7 @@ func (u *UI) addTask(c *req, hd *helpdesk.Service, id int64) (string, error) {
 			}
 		}
 	}
-	_, err := hd.AddChild(c.R.Context(), c.Actor, "ticket-tasks", id, in)
+	_, err = hd.AddChild(c.R.Context(), c.Actor, "ticket-tasks", id, in)
 	return "?done=task#thread", err
 }
 
@@ -175,18 +180,37 @@ func (u *UI) solve(c *req, hd *helpdesk.Service, id int64) (string, error) {
 
 func (u *UI) requestApproval(c *req, hd *helpdesk.Service, id int64) (string, error) {
 	f := c.R.PostFormValue
-	_, err := hd.RequestApproval(c.R.Context(), c.Actor, id, record.Input{"user_id": f("user_id"), "comment": f("comment")})
+	user, err := u.refPicked(c, id, "ticket-approvals", "user_id", "user_id")
+	if err != nil {
+		return "", err
+	}
+	_, err = hd.RequestApproval(c.R.Context(), c.Actor, id, record.Input{"user_id": user, "comment": f("comment")})
 	return "?tab=approvals&done=approval_requested", err
 }
 
 func (u *UI) escalate(c *req, hd *helpdesk.Service, id int64) (string, error) {
 	f := c.R.PostFormValue
-	_, err := hd.Escalate(c.R.Context(), c.Actor, id, record.Input{"group_id": f("group_id"), "reason": f("reason")})
+	group, err := u.refPicked(c, id, "tickets", "assigned_group_id", "group_id")
+	if err != nil {
+		return "", err
+	}
+	_, err = hd.Escalate(c.R.Context(), c.Actor, id, record.Input{"group_id": group, "reason": f("reason")})
 	return "?tab=approvals&done=escalated", err
 }
 
 func (u *UI) linkAsset(c *req, hd *helpdesk.Service, id int64) (string, error) {
 	f := c.R.PostFormValue
-	_, err := hd.AddChild(c.R.Context(), c.Actor, "ticket-items", id, record.Input{"item_type": f("item_type"), "item_id": f("item_id")})
+	at := f("item_type")
+	if !isItemType(at) {
+		return "", record.E(record.CodeInvalid, "ui.bad_form")
+	}
+	rt := u.App.Reg.MustType(at)
+	item, err := u.ticketPicked(c, id, "item_id", func(q record.SuggestQuery) ([]record.Suggestion, error) {
+		return u.App.Records.SuggestRecords(c.R.Context(), c.Actor, rt, q)
+	})
+	if err != nil {
+		return "", err
+	}
+	_, err = hd.AddChild(c.R.Context(), c.Actor, "ticket-items", id, record.Input{"item_type": at, "item_id": item})
 	return "?tab=assets&done=linked", err
 }

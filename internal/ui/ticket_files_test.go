@@ -49,7 +49,7 @@ func TestTechnicianSeesTicketAttachments(t *testing.T) {
 }
 
 // TestTaskFormAssignsAndPlans: the technician's task form gives the task to another
-// user and plans it; an end before the start is refused with its message.
+// technician, typed by name, and plans it; an end before the start is refused with its message.
 func TestTaskFormAssignsAndPlans(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		e := newEnv(t, kind)
@@ -62,8 +62,9 @@ func TestTaskFormAssignsAndPlans(t *testing.T) {
 		b := e.browser("fr")
 		b.login("admin", adminPassword)
 		href := "/tickets/" + record.Format(id)
-		b.get(href).must(t, http.StatusOK, `id="task-assignee"`, "bob")
-		p := b.post(href+"/tasks", url.Values{"_csrf": {b.csrf()}, "content": {"Brancher le poste"}, "user_id": {record.Format(bob.ID)},
+		b.get(href).must(t, http.StatusOK, `id="task-assignee"`, `data-suggest="/ui/suggest/ticket-tasks/user_id"`)
+		// The assignee typed, as a browser without JavaScript posts it.
+		p := b.post(href+"/tasks", url.Values{"_csrf": {b.csrf()}, "content": {"Brancher le poste"}, "user_id": {""}, "user_id__text": {"bob"}, "user_id__was": {""},
 			"planned_start": {"2026-12-01T09:00"}, "planned_end": {"2026-12-01T10:30"}, "duration_minutes": {"0"}})
 		if p.Status != http.StatusSeeOther {
 			t.Fatalf("task form: %d %s", p.Status, p.Body)

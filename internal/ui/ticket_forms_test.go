@@ -81,8 +81,9 @@ func TestTicketFormsShowTheirErrors(t *testing.T) {
 				[]string{fr("err.version_conflict", 1), fr("ui.form.reload"), `value="Attente du fournisseur"`, `name="version" value="0"`}},
 			{"solution without text", "fr", "/solution", url.Values{"solution": {""}, "solution_type": {"workaround"}, "parts_used": {"Câble HDMI 2 m"}}, http.StatusUnprocessableEntity,
 				[]string{`<p class="field-error" id="solution-solution-err">` + fr("err.required") + `</p>`, `aria-invalid="true" aria-describedby="solution-solution-err"`, ">" + esc("Câble HDMI 2 m") + "</textarea>", `<option value="workaround" selected>`}},
-			{"escalation without a reason", "en", "/escalate", url.Values{"group_id": {record.Format(level2)}, "reason": {"  "}}, http.StatusUnprocessableEntity,
-				[]string{`<p class="field-error" id="escalate-reason-err">` + en("err.required") + `</p>`, `aria-invalid="true" aria-describedby="escalate-reason-err"`, `<option value="` + record.Format(level2) + `" selected>`}},
+			{"escalation without a reason", "en", "/escalate", url.Values{"group_id": {record.Format(level2)}, "group_id__text": {"Niveau 2"}, "group_id__was": {"Niveau 2"}, "reason": {"  "}}, http.StatusUnprocessableEntity,
+				[]string{`<p class="field-error" id="escalate-reason-err">` + en("err.required") + `</p>`, `aria-invalid="true" aria-describedby="escalate-reason-err"`,
+					`name="group_id" value="` + record.Format(level2) + `"`, `name="group_id__text" type="text" value="Niveau 2"`}},
 		}
 		before := e.ticketState(id)
 		for _, c := range cases {

@@ -65,12 +65,6 @@ func (u *UI) threadTab(c *req, rec *record.Record, x *TicketTab) error {
 	for _, e := range entries {
 		x.Thread = append(x.Thread, u.threadView(c, rec, e, href, x.CanAct && x.Open))
 	}
-	if x.Users, err = u.options(c, "users", nil); err != nil {
-		return err
-	}
-	for i := range x.Users {
-		x.Users[i].Selected = x.Users[i].Value == strconv.FormatInt(c.Actor.UserID, 10)
-	}
 	f := rec.Type.Field("solution_type")
 	for _, o := range f.Options {
 		x.SolutionTypes = append(x.SolutionTypes, Option{Value: o, Label: enumLabel(c, f, o), Selected: o == rec.String("solution_type")})

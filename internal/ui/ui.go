@@ -365,6 +365,7 @@ var doneKeys = map[string]string{
 	"task": "ui.done.task", "solved": "ui.done.solved", "approval_requested": "ui.done.approval_requested",
 	"escalated": "ui.done.escalated", "linked": "ui.done.linked", "status": "ui.done.status",
 	"notifications_read": "ui.done.notifications_read",
+	"assigned":           "ui.done.assigned",
 }
 
 func (u *UI) flash(c *req) string {
