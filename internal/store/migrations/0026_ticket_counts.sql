@@ -48,3 +48,7 @@ CREATE TRIGGER ticket_counts_ins AFTER INSERT ON tickets BEGIN {{template "add" 
 CREATE TRIGGER ticket_counts_del AFTER DELETE ON tickets BEGIN {{template "add" "old"}} END;
 CREATE TRIGGER ticket_counts_upd AFTER UPDATE ON tickets WHEN {{template "changed" .}} BEGIN {{template "add" "old"}} {{template "add" "new"}} END;
 {{- end}}
+-- The list of "my groups' tickets" (filters my_groups and open, sorted by
+-- resolution due time): the open tickets of a group in due order, under the
+-- same predicate as the list's "open" filter so that both stores use it.
+CREATE INDEX tickets_open_group_due ON tickets(assigned_group_id, ttr_due_at, id) WHERE deleted_at IS NULL AND status NOT IN ('solved', 'closed');
