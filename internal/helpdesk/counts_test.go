@@ -2,6 +2,7 @@ package helpdesk_test
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -117,4 +118,47 @@ func (f *fixture) rows(t *testing.T, q string) [][]int64 {
 		out = append(out, row)
 	}
 	return out
+}
+
+// TestLargeTicketListOrder checks the default ticket list (newest first) of a
+// technician whose organisation holds more tickets than the list counts
+// (record.CountCap): on SQLite it walks the table in id order instead of
+// sorting the organisation's tickets; the pages must still hold exactly the
+// organisation's tickets, newest first, page after page.
+func TestLargeTicketListOrder(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		f := newFixture(t, kind)
+		other := f.e.Org("Client B", f.e.Root)
+		f.ticket(t, record.Input{"title": "first"})
+		// Two tickets of Client A for one of Client B, past the count's cap.
+		_, err := f.e.App.DB.Exec(f.ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+			INSERT INTO tickets (organization_id, title, created_at, updated_at) SELECT CASE WHEN i % 3 = 0 THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END, 'bulk', ?, ? FROM n`,
+			record.CountCap*3/2+30, other, f.org, t0, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		for _, r := range f.rows(t, fmt.Sprintf("SELECT id FROM tickets WHERE organization_id = %d ORDER BY id DESC", f.org)) {
+			want = append(want, r[0])
+		}
+		var got []int64
+		cursor := ""
+		for range 3 {
+			q := "/api/v1/tickets?count=1&limit=100"
+			if cursor != "" {
+				q += "&cursor=" + url.QueryEscape(cursor)
+			}
+			r := f.tech.Must(200, "GET", q, nil)
+			if total := r.JSON["total"]; total == nil {
+				t.Fatalf("no total in %v", r.JSON)
+			}
+			for _, x := range r.JSON["data"].([]any) {
+				got = append(got, int64(x.(map[string]any)["id"].(float64)))
+			}
+			cursor, _ = r.JSON["next_cursor"].(string)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want[:300]) {
+			t.Errorf("three pages: %v..., want %v...", got[:5], want[:5])
+		}
+	})
 }
