@@ -265,7 +265,15 @@ func (s *Service) List(ctx context.Context, a *Actor, t *Type, q ListQuery) (*Pa
 		}
 		cur = c
 	}
-	recs, err := s.readPage(ctx, t, base, args, sortField, desc, cur, limit+1)
+	from := t.Table
+	if sortField.Name == "id" && page.TotalCapped && s.DB.Dialect == store.SQLite {
+		// More than CountCap rows match: walking the table in id order finds a
+		// page within about limit × rows / CountCap rows, where SQLite's planner
+		// would rather read every match through an index on a filtered column
+		// (the organisation, for most lists) and sort them all.
+		from += " NOT INDEXED"
+	}
+	recs, err := s.readPage(ctx, t, from, base, args, sortField, desc, cur, limit+1)
 	if err != nil {
 		return nil, err
 	}
@@ -475,18 +483,19 @@ func decodeCursor(raw string) (*cursor, error) {
 	return &c, nil
 }
 
-// readPage reads up to n records matching where, in the list order, after the
+// readPage reads up to n records of from (the table, with any planner hint)
+// matching where, in the list order, after the
 // cursor. NULLs sort last both ways. A nullable sort column is read in two
 // segments, its values by (col, id) then its NULLs by id, because no index serves
 // an ORDER BY on "(col IS NULL), col": with two plain orders the (col, id) list
 // indexes give a first page without sorting every matching row.
-func (s *Service) readPage(ctx context.Context, t *Type, where string, args []any, f *Field, desc bool, c *cursor, n int) ([]*Record, error) {
+func (s *Service) readPage(ctx context.Context, t *Type, from, where string, args []any, f *Field, desc bool, c *cursor, n int) ([]*Record, error) {
 	dir, cmp := "ASC", ">"
 	if desc {
 		dir, cmp = "DESC", "<"
 	}
 	col := f.Name
-	sel := "SELECT " + t.columns() + " FROM " + t.Table + " WHERE " + where
+	sel := "SELECT " + t.columns() + " FROM " + from + " WHERE " + where
 	if col == "id" {
 		q, qa := sel, append([]any{}, args...)
 		if c != nil {
