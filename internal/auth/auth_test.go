@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -172,4 +173,61 @@ func TestChangePasswordChecksTheCurrentOneUnderThrottle(t *testing.T) {
 func isThrottled(err error) bool {
 	_, ok := auth.RetryAfter(err)
 	return ok
+}
+
+// TestTechniciansOfOlderStoresGetTheNewTypes: built-in profiles are seeded once, so
+// migration 0027 gives the technicians of a store made before canned responses and
+// ticket templates the rights a new store gives them, and leaves a profile that
+// grants every type alone.
+func TestTechniciansOfOlderStoresGetTheNewTypes(t *testing.T) {
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		a, sys := setup(t, kind)
+		ctx := context.Background()
+		var rights string
+		if err := a.DB.QueryRowContext(ctx, "SELECT rights FROM profiles WHERE name = 'technician'").Scan(&rights); err != nil {
+			t.Fatal(err)
+		}
+		var m map[string][]string
+		if err := json.Unmarshal([]byte(rights), &m); err != nil {
+			t.Fatal(err)
+		}
+		delete(m, "canned-responses")
+		delete(m, "ticket-templates")
+		old, _ := json.Marshal(m)
+		// The technician profile as an older store has it, and a site's own profile
+		// granting everything; then the store is migrated as an upgrade does.
+		if _, err := a.DB.Exec(ctx, "UPDATE profiles SET rights = ? WHERE name = 'technician'", string(old)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Records.Create(ctx, sys, a.Reg.MustType("profiles"), record.Input{"name": "all-seeing", "rights": `{"*":["read"]}`}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.DB.Exec(ctx, "DELETE FROM schema_migrations WHERE version = 27"); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.DB.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var eve int64
+		if err := a.DB.QueryRowContext(ctx, "SELECT id FROM users WHERE login = 'eve'").Scan(&eve); err != nil {
+			t.Fatal(err)
+		}
+		actor, err := a.Auth.Actor(ctx, eve, record.OriginWeb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !actor.Can(a.Reg.MustType("canned-responses"), record.Create) || !actor.Can(a.Reg.MustType("ticket-templates"), record.Read) {
+			t.Fatal("the technician of an upgraded store cannot use canned responses and ticket templates")
+		}
+		if actor.Can(a.Reg.MustType("ticket-templates"), record.Create) {
+			t.Fatal("technicians got more than reading ticket templates")
+		}
+		var all string
+		if err := a.DB.QueryRowContext(ctx, "SELECT rights FROM profiles WHERE name = 'all-seeing'").Scan(&all); err != nil {
+			t.Fatal(err)
+		}
+		if all != `{"*":["read"]}` {
+			t.Fatalf("a profile granting every type was changed: %s", all)
+		}
+	})
 }
