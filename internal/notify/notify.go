@@ -196,6 +196,16 @@ func (s *Service) Open(ctx context.Context, a *record.Actor, id int64) (int64, e
 // just opened (its page, however they reached it): what they were told is in
 // front of them.
 func (s *Service) SeenTicket(ctx context.Context, a *record.Actor, ticket int64) error {
-	_, err := s.Rec.DB.Exec(ctx, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND ticket_id = ? AND read_at IS NULL", s.Rec.Now(), a.UserID, ticket)
+	// Most views have nothing unread: a read first keeps them from taking the
+	// store's write lock (SQLite has one writer).
+	var one int
+	err := s.Rec.DB.QueryRowContext(ctx, "SELECT 1 FROM notifications WHERE ticket_id = ? AND user_id = ? AND read_at IS NULL LIMIT 1", ticket, a.UserID).Scan(&one)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.Rec.DB.Exec(ctx, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND ticket_id = ? AND read_at IS NULL", s.Rec.Now(), a.UserID, ticket)
 	return err
 }
