@@ -45,7 +45,7 @@ func ticketViews() map[string]record.VirtualFilter {
 			if op != record.OpEq || err != nil || id <= 0 {
 				return bad("my_groups")
 			}
-			return "assigned_group_id IN (SELECT group_id FROM group_members WHERE user_id = ? AND deleted_at IS NULL)", []any{id}, nil
+			return record.Selective("assigned_group_id IN (SELECT group_id FROM group_members WHERE user_id = ? AND deleted_at IS NULL)"), []any{id}, nil
 		},
 		"asset": func(op record.Op, v string) (string, []any, *record.Msg) {
 			typ, idText, _ := strings.Cut(v, ":")
@@ -53,7 +53,7 @@ func ticketViews() map[string]record.VirtualFilter {
 			if op != record.OpEq || err != nil || id <= 0 || !slices.Contains(ItemTypes, typ) {
 				return bad("asset")
 			}
-			return "id IN (SELECT ticket_id FROM ticket_items WHERE item_type = ? AND item_id = ? AND deleted_at IS NULL)", []any{typ, id}, nil
+			return record.Selective("id IN (SELECT ticket_id FROM ticket_items WHERE item_type = ? AND item_id = ? AND deleted_at IS NULL)"), []any{typ, id}, nil
 		},
 		"due": func(op record.Op, v string) (string, []any, *record.Msg) {
 			now := time.Now().UTC()

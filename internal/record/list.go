@@ -307,6 +307,12 @@ func (s *Service) filterSQL(ctx context.Context, t *Type, q ListQuery) (string, 
 	for _, f := range q.Filters {
 		if vf, ok := t.Virtual[f.Field]; ok {
 			cond, vargs, _ := vf(f.Op, f.Value)
+			if sel, ok := strings.CutPrefix(cond, selectivePrefix); ok {
+				cond = sel
+				if s.DB.Dialect == store.SQLite {
+					cond = "unlikely(" + sel + ")"
+				}
+			}
 			parts = append(parts, cond)
 			args = append(args, vargs...)
 			continue

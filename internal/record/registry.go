@@ -100,6 +100,18 @@ type Write struct {
 // arguments, or a message when the value does not fit.
 type VirtualFilter func(op Op, value string) (string, []any, *Msg)
 
+// selectivePrefix marks a virtual filter's condition as met by few rows (Selective).
+const selectivePrefix = "\x00selective:"
+
+// Selective marks a virtual filter's condition as one that few rows meet, such as
+// "assigned to one of my groups". SQLite's planner cannot estimate a condition on an
+// IN (subquery) and may then walk the whole table in the list's sort order (an index
+// on the due time) rather than seek the condition's index and sort the few rows it
+// finds: 2.3 s against 5 ms for "my groups' tickets" at 200,000 tickets. On SQLite the
+// condition is wrapped in unlikely(), a planner hint with no run-time cost; PostgreSQL
+// estimates it itself and gets the condition as it is.
+func Selective(cond string) string { return selectivePrefix + cond }
+
 // Hooks add type-specific behaviour around the generic operations.
 type Hooks struct {
 	// BeforeWrite may check and change w.New; field problems go to w.Errors.
