@@ -21,6 +21,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/stock"
 	"parc/internal/record"
 	"parc/internal/store"
 )
@@ -65,6 +66,7 @@ type Services struct {
 	HelpdeskJobs *helpdesk.Jobs
 	KB           *kb.Service
 	Inventory    *ingest.Service
+	Stock        *stock.Service
 }
 
 // Load fills a new store with demo data. It refuses a store that already holds
