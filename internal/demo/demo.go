@@ -21,8 +21,8 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
-	"parc/internal/stock"
 	"parc/internal/record"
+	"parc/internal/stock"
 	"parc/internal/store"
 )
 

@@ -107,13 +107,17 @@ func movementBeforeWrite(w *record.Write) error {
 	if tk, _ := w.New.Values["ticket_id"].(int64); tk != 0 {
 		if m, bad := errs["ticket_id"]; !bad || m.Key == "err.reference_other_org" {
 			delete(errs, "ticket_id")
-			org, ok, err := orgOf(ctx, tx, "tickets", tk)
-			if err != nil {
+			var org int64
+			var status string
+			err := tx.QueryRowContext(ctx, "SELECT organization_id, status FROM tickets WHERE id = ? AND deleted_at IS NULL", tk).Scan(&org, &status)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 			switch {
-			case !ok:
+			case err != nil:
 				errs.Add("ticket_id", "err.bad_reference")
+			case status == "closed":
+				return record.E(record.CodeConflict, "err.ticket_closed_locked")
 			case !tree.IsAncestorOrSelf(org, item.OrgID) && !tree.IsAncestorOrSelf(item.OrgID, org):
 				errs.Add("ticket_id", "err.stock_other_org")
 			case kind != Issued && kind != Returned && kind != "":
@@ -224,7 +228,7 @@ func take(ctx context.Context, tx *store.Tx, item *record.Record, loc, q int64) 
 		var have int64
 		var where string
 		err := tx.QueryRowContext(ctx, "SELECT COALESCE((SELECT quantity FROM stock_levels WHERE stock_item_id = ? AND location_id = ?), 0), "+
-			"COALESCE((SELECT name FROM locations WHERE id = ?), '')", item.ID, loc, loc).Scan(&have, &where)
+			"COALESCE((SELECT "+placeLabel+" FROM locations loc WHERE loc.id = ?), '')", item.ID, loc, loc).Scan(&have, &where)
 		if err != nil {
 			return err
 		}
@@ -250,7 +254,7 @@ func movementAfterWrite(w *record.Write) error {
 		return err
 	}
 	var where string
-	if err := w.Tx.QueryRowContext(w.Ctx, "SELECT name FROM locations WHERE id = ?", w.New.Int("location_id")).Scan(&where); err != nil {
+	if err := w.Tx.QueryRowContext(w.Ctx, "SELECT "+placeLabel+" FROM locations loc WHERE loc.id = ?", w.New.Int("location_id")).Scan(&where); err != nil {
 		return err
 	}
 	text := fmt.Sprintf("%d × %s", w.New.Int("quantity"), item.Label())

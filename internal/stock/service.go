@@ -36,6 +36,10 @@ func (s *Service) Move(ctx context.Context, a *record.Actor, in record.Input) (*
 	return s.Rec.Create(ctx, a, s.movements(), in)
 }
 
+// placeLabel is a location as the stock names it: its name, and its code when it
+// has one (two sites each have their "Local technique").
+const placeLabel = "(loc.name || CASE WHEN loc.code IS NULL OR loc.code = '' THEN '' ELSE ' (' || loc.code || ')' END)"
+
 // Level is an item's quantity at one location.
 type Level struct {
 	LocationID int64  `json:"location_id"`
@@ -75,7 +79,7 @@ func (s *Service) levels(ctx context.Context, q store.Querier, ids []int64) (map
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := q.QueryContext(ctx, "SELECT l.stock_item_id, l.location_id, loc.name, l.quantity FROM stock_levels l JOIN locations loc ON loc.id = l.location_id "+
+	rows, err := q.QueryContext(ctx, "SELECT l.stock_item_id, l.location_id, "+placeLabel+", l.quantity FROM stock_levels l JOIN locations loc ON loc.id = l.location_id "+
 		"WHERE l.stock_item_id IN ("+store.Placeholders(len(ids))+") ORDER BY loc.name, l.location_id", args...)
 	if err != nil {
 		return nil, err
@@ -188,7 +192,7 @@ func (s *Service) Available(ctx context.Context, a *record.Actor, org int64, lim
 	if !ok {
 		return nil, nil
 	}
-	rows, err := s.Rec.DB.QueryContext(ctx, "SELECT i.id, i.organization_id, i.name, COALESCE(i.reference, ''), l.location_id, loc.name, l.quantity "+
+	rows, err := s.Rec.DB.QueryContext(ctx, "SELECT i.id, i.organization_id, i.name, COALESCE(i.reference, ''), l.location_id, "+placeLabel+", l.quantity "+
 		"FROM (SELECT id, organization_id, name, reference FROM stock_items WHERE deleted_at IS NULL AND quantity > 0 AND "+where+") i "+
 		"JOIN stock_levels l ON l.stock_item_id = i.id JOIN locations loc ON loc.id = l.location_id "+
 		"WHERE l.quantity > 0 AND loc.deleted_at IS NULL ORDER BY i.name, loc.name, l.location_id", args...)
@@ -239,8 +243,8 @@ func (s *Service) Locations(ctx context.Context, a *record.Actor, item *record.R
 	if len(orgs) == 0 {
 		return nil, nil
 	}
-	rows, err := s.Rec.DB.QueryContext(ctx, "SELECT id, name FROM locations WHERE deleted_at IS NULL AND "+where+
-		" AND organization_id IN ("+store.Placeholders(len(orgs))+") ORDER BY name, id LIMIT 1000", append(args, orgs...)...)
+	rows, err := s.Rec.DB.QueryContext(ctx, "SELECT loc.id, "+placeLabel+" FROM locations loc WHERE loc.deleted_at IS NULL AND "+where+
+		" AND loc.organization_id IN ("+store.Placeholders(len(orgs))+") ORDER BY loc.name, loc.code, loc.id LIMIT 1000", append(args, orgs...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +301,7 @@ func (s *Service) Reorder(ctx context.Context, a *record.Actor) ([]Suggestion, e
 		return nil, nil
 	}
 	rows, err := s.Rec.DB.QueryContext(ctx, "SELECT i.id, i.name, COALESCE(i.reference, ''), COALESCE(i.supplier_id, 0), COALESCE(sup.name, ''), COALESCE(i.unit_cost, 0), i.threshold, "+
-		"l.location_id, loc.name, l.quantity "+
+		"l.location_id, "+placeLabel+", l.quantity "+
 		"FROM (SELECT id, name, reference, supplier_id, unit_cost, threshold FROM stock_items WHERE deleted_at IS NULL AND threshold > 0 AND "+where+") i "+
 		"JOIN stock_levels l ON l.stock_item_id = i.id AND l.quantity < i.threshold JOIN locations loc ON loc.id = l.location_id AND loc.deleted_at IS NULL "+
 		"LEFT JOIN suppliers sup ON sup.id = i.supplier_id ORDER BY loc.name, i.name, i.id", args...)
