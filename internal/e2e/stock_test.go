@@ -69,6 +69,9 @@ func TestBrowserStock(t *testing.T) {
 		b.wantContains("#parts", "2 × Toner HP 220A noir", "192,00")
 		b.wantContains(".ticket-head .facts", fr("ui.stock.parts_cost"), "192,00")
 		b.shots("ticket-part")
+		// The solution's "parts used" starts with them (the intervention report prints it).
+		b.click("#add-solution summary")
+		b.wantValue("#sol-parts", "2 × Toner HP 220A noir")
 
 		// More than is left: refused, with what is left; nothing changes.
 		b.click("#add-part summary")

@@ -283,6 +283,19 @@ type TicketPartsView struct {
 	Available []Option
 	// CanIssue: the user may record movements for this ticket (the form shows).
 	CanIssue bool
+	// Used lists the parts kept (issued less returned), one a line.
+	Used string
+}
+
+// PartsUsed is what the solution form's "parts used" starts with: the parts
+// issued from the stock, less those returned, one a line ("2 × Toner (W2200A)"),
+// so that the solution and the intervention report name them; the technician
+// may change it (helpdesk.SolveWithParts keeps the text).
+func (x *TicketTab) PartsUsed() string {
+	if x.Parts == nil {
+		return ""
+	}
+	return x.Parts.Used
 }
 
 // PartRow is one part issued to the ticket or returned from it.
@@ -308,6 +321,7 @@ func (u *UI) ticketParts(c *req, rec *record.Record, x *TicketTab) error {
 		v.Rows = append(v.Rows, PartRow{Item: p.Item, Kind: enumLabel(c, kf, p.Kind), Quantity: fmtInt(c.Lang, p.Quantity),
 			Cost: fmtNumber(c.Lang, float64(p.Cents)/100, 2), Returned: p.Kind == stock.Returned})
 	}
+	v.Used = partsUsed(parts)
 	if len(parts) > 0 {
 		v.Total = fmtNumber(c.Lang, float64(cents)/100, 2)
 		x.Head.Facts = append(x.Head.Facts, Detail{Label: c.T("ui.stock.parts_cost"), Text: v.Total})
@@ -367,4 +381,29 @@ func partEntryTitle(c *req, kind string) string {
 		return c.T("ui.stock.entry_returned")
 	}
 	return c.T("ui.stock.entry_issued")
+}
+
+// partsUsed writes the parts kept by a ticket, issued less returned, by item in
+// the order first issued.
+func partsUsed(parts []stock.Part) string {
+	var order []string
+	n := map[string]int64{}
+	for _, p := range parts {
+		label := p.Item
+		if _, seen := n[label]; !seen {
+			order = append(order, label)
+		}
+		if p.Kind == stock.Returned {
+			n[label] -= p.Quantity
+		} else {
+			n[label] += p.Quantity
+		}
+	}
+	var lines []string
+	for _, l := range order {
+		if n[l] > 0 {
+			lines = append(lines, strconv.FormatInt(n[l], 10)+" × "+l)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
