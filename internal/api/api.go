@@ -22,6 +22,7 @@ import (
 	"parc/internal/kb"
 	"parc/internal/record"
 	"parc/internal/search"
+	"parc/internal/stock"
 )
 
 // MaxBody is the largest JSON request body accepted.
@@ -41,6 +42,7 @@ type Services struct {
 	KB        *kb.Service
 	Search    *search.Service
 	Inventory *ingest.Service
+	Stock     *stock.Service
 }
 
 // New makes the API over the core services and the domain services.
@@ -71,6 +73,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerWorkflow(mux)
 	a.registerKB(mux)
 	a.registerSearch(mux)
+	a.registerStock(mux)
 	mux.HandleFunc("GET /api/v1/{type}/export.csv", a.auth(a.exportCSV))
 	mux.HandleFunc("GET /api/v1/{type}/export", a.auth(a.exportAny))
 	mux.HandleFunc("POST /api/v1/{type}/import", a.auth(a.importCSV))
@@ -278,6 +281,9 @@ func (a *API) get(w http.ResponseWriter, r *http.Request, actor *record.Actor) e
 	t, id, err := a.typeAndID(r)
 	if err != nil {
 		return err
+	}
+	if t.Name == stock.ItemsType && a.Stock != nil {
+		return a.getStockItem(w, r, actor, id)
 	}
 	rec, err := a.App.Records.Get(r.Context(), actor, t, id)
 	if err != nil {

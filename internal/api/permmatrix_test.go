@@ -224,6 +224,10 @@ func checkRecords(t *testing.T, e *apitest.Env, g *recordGen, p auth.BuiltinProf
 				if ty.SystemOnly && (a == record.Create || a == record.Update) {
 					return false
 				}
+				// Ledgers (stock movements) are written once and never changed.
+				if ty.AppendOnly && a != record.Create {
+					return false
+				}
 				// Trash-less types (links) are deleted outright with the right to
 				// delete, by either route.
 				if ty.NoTrash && a == record.Purge {

@@ -22,6 +22,7 @@ import (
 	"parc/internal/notify"
 	"parc/internal/remote"
 	"parc/internal/search"
+	"parc/internal/stock"
 	"parc/internal/store"
 )
 
@@ -42,6 +43,8 @@ type App struct {
 	Inventory *ingest.Service
 	// Remote lists and records remote-control launches (computers, tickets).
 	Remote *remote.Service
+	// Stock keeps the spare parts and consumables: quantities per location, movements.
+	Stock *stock.Service
 	// HelpdeskJobs escalate, close and recalculate tickets in the background.
 	HelpdeskJobs *helpdesk.Jobs
 

@@ -20,6 +20,7 @@ import (
 	"parc/internal/notify"
 	"parc/internal/remote"
 	"parc/internal/search"
+	"parc/internal/stock"
 	"parc/internal/store"
 	"parc/internal/ui"
 	"parc/internal/web"
@@ -48,6 +49,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 		Notify:    notify.New(rec),
 	}
 	a.Remote = remote.NewService(rec, a.Inventory)
+	a.Stock = stock.NewService(rec)
 
 	// Event subscriptions: helpdesk events (ticket created, follow-up added, SLA
 	// at risk...) record in-app notifications and queue notification mails, in
@@ -122,8 +124,8 @@ func (a *App) StartJobs(ctx context.Context) (wait func()) {
 // HTTP builds parc's HTTP front: the REST API, the HTML pages and the agents'
 // endpoints on one server. Tests may adjust the pages (say, a smaller RefLimit).
 func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
-	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory})
-	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote, Dashboard: a.Dashboard, Notify: a.Notify})
+	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Stock: a.Stock})
+	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote, Dashboard: a.Dashboard, Notify: a.Notify, Stock: a.Stock})
 	for _, f := range adjust {
 		f(pages)
 	}
@@ -142,5 +144,5 @@ func (a *App) Agents(opt agentserver.Options) *agentserver.Server {
 // LoadDemo fills a new store with the demo data set, through the same services as
 // users' writes.
 func (a *App) LoadDemo(ctx context.Context) error {
-	return demo.Load(ctx, &demo.Services{Core: a.Core, Helpdesk: a.Helpdesk, HelpdeskJobs: a.HelpdeskJobs, KB: a.KB, Inventory: a.Inventory})
+	return demo.Load(ctx, &demo.Services{Core: a.Core, Helpdesk: a.Helpdesk, HelpdeskJobs: a.HelpdeskJobs, KB: a.KB, Inventory: a.Inventory, Stock: a.Stock})
 }

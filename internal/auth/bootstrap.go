@@ -56,6 +56,10 @@ func BuiltinProfiles() []BuiltinProfile {
 	rightsFor(kbTypes, work, tech)
 	// Approvals are written through the approval actions only (who asks, who answers).
 	rightsFor([]string{"ticket-approvals"}, readOnly, tech)
+	// Stock: technicians keep the items and record movements (a ledger: never
+	// changed, a correction is a new movement).
+	rightsFor([]string{"stock-items"}, work, tech)
+	rightsFor([]string{"stock-movements"}, []record.Action{record.Read, record.Create}, tech)
 
 	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)

@@ -18,6 +18,7 @@ import (
 	"parc/internal/kb"
 	"parc/internal/record"
 	"parc/internal/search"
+	"parc/internal/stock"
 	"parc/internal/store"
 )
 
@@ -59,6 +60,7 @@ func NewRegistry() *record.Registry {
 	types = append(types, helpdesk.Types()...)
 	types = append(types, helpdesk.EscalationTypes()...)
 	types = append(types, kb.Types()...)
+	types = append(types, stock.Types()...)
 	search.Attach(types)
 	reg = record.MustRegistry(types...)
 	return reg

@@ -22,6 +22,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/kb"
 	"parc/internal/record"
+	"parc/internal/stock"
 	"parc/internal/store"
 )
 
@@ -65,6 +66,7 @@ type Services struct {
 	HelpdeskJobs *helpdesk.Jobs
 	KB           *kb.Service
 	Inventory    *ingest.Service
+	Stock        *stock.Service
 }
 
 // Load fills a new store with demo data. It refuses a store that already holds

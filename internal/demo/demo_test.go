@@ -112,6 +112,7 @@ func TestDemo(t *testing.T) {
 		a := loadDemo(t, kind)
 		checkHelpdesk(t, a, time.Now())
 		checkInventory(t, a, time.Now())
+		checkStock(t, a)
 		ctx := context.Background()
 		sys, err := a.System(ctx, record.OriginCLI)
 		if err != nil {

@@ -159,6 +159,9 @@ func loadHelpdesk(ctx context.Context, a *Services, orgs map[string]int64) (map[
 	if err := d.tickets(); err != nil {
 		return nil, err
 	}
+	if err := d.stock(); err != nil {
+		return nil, err
+	}
 	return d.counts, nil
 }
 

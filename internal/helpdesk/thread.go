@@ -22,6 +22,7 @@ const (
 	EntryEscalation  = "escalation" // handed to a higher support level, from the history
 	EntryRemote      = "remote"     // a remote session opened from the ticket, from the history
 	EntrySolution    = "solution"
+	EntryPart        = "part" // a spare part issued or returned (internal/stock), from the history
 )
 
 // ThreadEntry is one event of a ticket's life as its page tells it. The fields a
@@ -135,6 +136,10 @@ func (s *Service) Thread(ctx context.Context, a *record.Actor, ticketID int64) (
 			e.Text = reason
 		case h.Field == "remote":
 			e.Kind = EntryRemote
+			e.To, e.Text, _ = strings.Cut(h.NewValue, ": ")
+		case h.Field == "stock":
+			// "issued: 2 × Toner (Q2612A) — Store room": the movement's kind, then what.
+			e.Kind = EntryPart
 			e.To, e.Text, _ = strings.Cut(h.NewValue, ": ")
 		default:
 			continue

@@ -225,6 +225,9 @@ func (s OrgScope) HasOwn(id int64) bool {
 
 // Scope computes where the actor may do action on type t.
 func (a *Actor) Scope(t *Type, action Action) OrgScope {
+	if t.refuses(action) {
+		return OrgScope{}
+	}
 	if a.System {
 		return OrgScope{All: true}
 	}
@@ -284,6 +287,9 @@ func (a *Actor) CanEverywhere(t *Type, action Action) bool { return a.Scope(t, a
 // down to its sub-organisations (a naming plan, the priority matrix) needs. For the
 // root it is CanEverywhere.
 func (a *Actor) CanInSubtree(t *Type, action Action, org int64) bool {
+	if t.refuses(action) {
+		return false
+	}
 	if a.System {
 		return true
 	}
@@ -315,6 +321,9 @@ func (a *Actor) SubtreeOrgs(t *Type, action Action) map[int64]bool {
 
 // CanIn reports whether the actor may do action on type t in organisation org.
 func (a *Actor) CanIn(t *Type, action Action, org int64) bool {
+	if t.refuses(action) {
+		return false
+	}
 	if a.System {
 		return true
 	}

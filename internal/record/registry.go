@@ -161,6 +161,10 @@ type Type struct {
 	NoTrash bool
 	// SystemOnly types are written by parc itself (agents...): users read them only.
 	SystemOnly bool
+	// AppendOnly types are ledgers (stock movements): records are created and
+	// read, never changed, trashed or purged, whatever the rights say; a
+	// correction is a new record.
+	AppendOnly bool
 	// TextIndex types have a substring index over their Search fields (migration
 	// textIndex): on SQLite the FTS5 table <table>_fts, which free text then queries.
 	TextIndex bool
@@ -188,6 +192,11 @@ type Type struct {
 	TextFilter func(d store.Dialect, text string) (cond string, args []any, ok bool)
 
 	byName map[string]*Field
+}
+
+// refuses reports an action no one may do on the type (AppendOnly).
+func (t *Type) refuses(action Action) bool {
+	return t.AppendOnly && (action == Update || action == Delete || action == Purge)
 }
 
 // Field finds a field by name.

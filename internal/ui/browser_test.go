@@ -525,6 +525,8 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		kbc := e.create("kb-categories", record.Input{"name": "Printing", "organization_id": root})
 		art := e.create("kb-articles", record.Input{"title": "Clear a jam", "body": "Open the tray.", "category_id": kbc, "organization_id": root})
 		e.create("kb-article-tickets", record.Input{"article_id": art, "ticket_id": tk})
+		part := e.create("stock-items", record.Input{"name": "Toner 410A", "category": "toner", "threshold": 1, "organization_id": root})
+		e.create("stock-movements", record.Input{"stock_item_id": part, "location_id": loc, "kind": "received", "quantity": 2})
 
 		b := e.browser("en")
 		b.login("admin", adminPassword)
@@ -554,6 +556,10 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 			b.get(item+"?tab=history").must(t, 200, "Created")
 			if ty.SystemOnly {
 				b.get(item).lacks(t, `href="`+item+`/edit"`).must(t, 200, "Move to trash")
+				b.get(item+"/edit").must(t, 403)
+			} else if ty.AppendOnly {
+				// A ledger (stock movements): written once, never changed or deleted.
+				b.get(item).lacks(t, `href="`+item+`/edit"`, "Move to trash", `action="`+item+`/trash"`).must(t, 200)
 				b.get(item+"/edit").must(t, 403)
 			} else {
 				b.get(item+"/edit").must(t, 200, `name="version"`)

@@ -10,6 +10,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/kb"
 	"parc/internal/record"
+	"parc/internal/stock"
 )
 
 // historyPage is how many history entries one page shows.
@@ -53,7 +54,9 @@ type ItemPage struct {
 	// TakeHref assigns it to the user. AssetTickets: an asset's tickets.
 	TicketTab *TicketTab
 	// Remote: a computer's remote-control launches.
-	Remote               *RemoteView
+	Remote *RemoteView
+	// Stock: a stock item's quantities per location, movements and movement form.
+	Stock                *StockView
 	ReportHref, TakeHref string
 	// NewTicketHref opens a ticket about this asset (its user as the requester).
 	NewTicketHref string
@@ -355,6 +358,12 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 	if isComputer {
 		var err error
 		if p.Remote, err = u.remoteView(c, rec, 0); err != nil {
+			return err
+		}
+	}
+	if t.Name == stock.ItemsType && u.Stock != nil {
+		var err error
+		if p.Stock, err = u.stockView(c, rec, href); err != nil {
 			return err
 		}
 	}

@@ -335,6 +335,7 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 
 	p.Selectable = !q.Trash && !t.SystemOnly && c.Actor.Can(t, record.Update)
 	p.Actions = q.Trash
+	below := u.stockBelow(c, t, page) // stock items: those below their threshold
 	for _, r := range page.Records {
 		row := Row{ID: r.ID, Href: "/" + t.Name + "/" + strconv.FormatInt(r.ID, 10), Label: builtinName(c, t.Name, r.Label())}
 		if idColumn {
@@ -350,6 +351,9 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 					cell = tc
 				}
 				cell.Class = strings.TrimSpace(cell.Class + " " + ticketColumnClass(f))
+			}
+			if below != nil && f.Name == "quantity" {
+				cell = stockQuantityCell(c, cell, below[r.ID])
 			}
 			if i == 0 && (!idColumn || t.Name == "tickets") {
 				cell.Href = row.Href

@@ -278,6 +278,8 @@ func (u *UI) quickLinks(c *req, t *record.Type) []Link {
 	case "software":
 		v := url.Values{"filter": {"install_count:eq:0"}}
 		out = append(out, Link{Label: c.T("ui.quick.unused_software"), Href: withQuery("/software", v)})
+	case "stock-items":
+		out = append(out, Link{Label: c.T("ui.stock.reorder_title"), Href: "/stock-items/reorder"})
 	}
 	return out
 }

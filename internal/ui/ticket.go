@@ -53,6 +53,8 @@ type TicketTab struct {
 
 	// Form is the refused form shown again, nil when none.
 	Form *TicketForm
+	// Parts: the parts issued to the ticket, their cost, and what may be issued.
+	Parts *TicketPartsView
 }
 
 // TicketForm is a refused form of the ticket page shown again, as the record form

@@ -36,6 +36,7 @@ func (u *UI) registerTicket(mux *http.ServeMux) {
 		"approvals": {"approvals", "ticket-approvals", append([]string{"comment"}, pickInputs("user_id")...), u.requestApproval},
 		"escalate":  {"approvals", "tickets", append([]string{"reason"}, pickInputs("group_id")...), u.escalate},
 		"items":     {"assets", "ticket-items", append([]string{"item_type"}, pickInputs("item_id")...), u.linkAsset},
+		"parts":     {"details", "stock-movements", []string{"stock", "quantity"}, u.issuePart},
 	} {
 		mux.HandleFunc("POST /tickets/{id}/"+path, u.page(func(c *req) error {
 			id, err := pathID(c)

@@ -57,6 +57,9 @@ func (u *UI) threadTab(c *req, rec *record.Record, x *TicketTab) error {
 	if total > 0 {
 		x.Head.Facts = append(x.Head.Facts, Detail{Label: c.T("timeline.time_spent"), Text: x.TotalTime})
 	}
+	if err := u.ticketParts(c, rec, x); err != nil {
+		return err
+	}
 	entries, err := hd.Thread(ctx, c.Actor, rec.ID)
 	if err != nil {
 		return err
@@ -232,6 +235,8 @@ func (u *UI) threadView(c *req, rec *record.Record, e helpdesk.ThreadEntry, href
 		v.Title = c.T("timeline.entry.escalation", e.From, e.To)
 	case helpdesk.EntryRemote:
 		v.Title = c.T("timeline.entry.remote", remoteToolLabel(c, e.To))
+	case helpdesk.EntryPart:
+		v.Title = partEntryTitle(c, e.To)
 	case helpdesk.EntrySolution:
 		v.Title = c.T("timeline.entry.solution")
 		if e.SolutionType != "" {

@@ -32,6 +32,7 @@ import (
 	"parc/internal/record"
 	"parc/internal/remote"
 	"parc/internal/search"
+	"parc/internal/stock"
 )
 
 //go:embed templates/*.html
@@ -76,6 +77,7 @@ type Services struct {
 	Remote    *remote.Service    // remote-control launches of computers
 	Dashboard *dashboard.Service // the home pages' counts
 	Notify    *notify.Service    // the bell and the notifications page
+	Stock     *stock.Service     // spare parts: quantities, movements, reorder
 }
 
 // New makes the HTML interface; templates are parsed once, here.
@@ -154,6 +156,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerPortal(mux)
 	u.registerTicket(mux)
 	u.registerNotifications(mux)
+	u.registerStock(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
@@ -190,6 +193,8 @@ type req struct {
 	Sess  *auth.Session
 	Lang  string
 	cat   *i18n.Catalog
+	// stockForm is a refused stock movement form to show again (stock.go).
+	stockForm *StockFormView
 }
 
 // T translates in the request's language.
