@@ -20,6 +20,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/loan"
 	"parc/internal/record"
 	"parc/internal/search"
 )
@@ -41,6 +42,7 @@ type Services struct {
 	KB        *kb.Service
 	Search    *search.Service
 	Inventory *ingest.Service
+	Loans     *loan.Service // hand-overs and loans (check-in, acknowledgement, overdue)
 }
 
 // New makes the API over the core services and the domain services.
@@ -70,6 +72,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerViews(mux)
 	a.registerWorkflow(mux)
 	a.registerKB(mux)
+	a.registerLoans(mux)
 	a.registerSearch(mux)
 	mux.HandleFunc("GET /api/v1/{type}/export.csv", a.auth(a.exportCSV))
 	mux.HandleFunc("GET /api/v1/{type}/export", a.auth(a.exportAny))

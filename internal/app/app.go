@@ -17,6 +17,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/jobs"
 	"parc/internal/kb"
+	"parc/internal/loan"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 	"parc/internal/notify"
@@ -42,6 +43,8 @@ type App struct {
 	Inventory *ingest.Service
 	// Remote lists and records remote-control launches (computers, tickets).
 	Remote *remote.Service
+	// Loans is hand-overs and loans: check-out, check-in, acknowledgement, reservations.
+	Loans *loan.Service
 	// HelpdeskJobs escalate, close and recalculate tickets in the background.
 	HelpdeskJobs *helpdesk.Jobs
 

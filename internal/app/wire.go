@@ -15,6 +15,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/jobs"
 	"parc/internal/kb"
+	"parc/internal/loan"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 	"parc/internal/notify"
@@ -48,6 +49,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 		Notify:    notify.New(rec),
 	}
 	a.Remote = remote.NewService(rec, a.Inventory)
+	a.Loans = loan.NewService(rec)
 
 	// Event subscriptions: helpdesk events (ticket created, follow-up added, SLA
 	// at risk...) record in-app notifications and queue notification mails, in
@@ -75,6 +77,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	a.HelpdeskJobs.Register(a.Jobs)
 	a.Jobs.Add(a.Inventory.CountsJob())
 	a.Jobs.Add(a.Inventory.RefileJob())
+	a.Jobs.Add(a.Loans.RemindJob())
 	if a.Sender != nil {
 		a.Jobs.Add(jobs.Job{Name: "mail.outbox", Every: 5 * time.Second, Jitter: time.Second, Lease: 15 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := a.Sender.SendDue(ctx)
@@ -122,8 +125,8 @@ func (a *App) StartJobs(ctx context.Context) (wait func()) {
 // HTTP builds parc's HTTP front: the REST API, the HTML pages and the agents'
 // endpoints on one server. Tests may adjust the pages (say, a smaller RefLimit).
 func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
-	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory})
-	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote, Dashboard: a.Dashboard, Notify: a.Notify})
+	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Loans: a.Loans})
+	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote, Dashboard: a.Dashboard, Notify: a.Notify, Loans: a.Loans})
 	for _, f := range adjust {
 		f(pages)
 	}

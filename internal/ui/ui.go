@@ -28,6 +28,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/loan"
 	"parc/internal/notify"
 	"parc/internal/record"
 	"parc/internal/remote"
@@ -76,6 +77,7 @@ type Services struct {
 	Remote    *remote.Service    // remote-control launches of computers
 	Dashboard *dashboard.Service // the home pages' counts
 	Notify    *notify.Service    // the bell and the notifications page
+	Loans     *loan.Service      // hand-overs and loans
 }
 
 // New makes the HTML interface; templates are parsed once, here.
