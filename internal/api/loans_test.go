@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -171,29 +170,36 @@ func TestReservations(t *testing.T) {
 			t.Errorf("marie lists %d reservations", len(r.Data()))
 		}
 
-		// Many ask for the same days at once: one wins, the others are told.
-		var wg sync.WaitGroup
-		statuses := make([]int, 8)
-		for i := range statuses {
-			wg.Add(1)
-			go func(i int) {
-				defer wg.Done()
-				statuses[i] = reserve(tech, "peripherals", proj, marie.UserID, "2026-12-10", fmt.Sprintf("2026-12-%d", 11+i)).Status
-			}(i)
-		}
-		wg.Wait()
-		won := 0
-		for _, s := range statuses {
-			switch s {
-			case 201:
-				won++
-			case 422:
-			default:
-				t.Errorf("concurrent reservation answered %d", s)
+		// Many ask for overlapping days at once, round after round: one wins each
+		// round, the others are told.
+		for round := range 6 {
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			statuses := make([]int, 12)
+			for i := range statuses {
+				wg.Add(1)
+				go func(i int) {
+					defer wg.Done()
+					<-start
+					from := time.Date(2027, time.Month(round+1), 10, 0, 0, 0, 0, time.UTC)
+					statuses[i] = reserve(tech, "peripherals", proj, marie.UserID, from.Format("2006-01-02"), from.AddDate(0, 0, 1+i%3).Format("2006-01-02")).Status
+				}(i)
 			}
-		}
-		if won != 1 {
-			t.Errorf("%d of %d concurrent overlapping reservations were accepted: %v", won, len(statuses), statuses)
+			close(start)
+			wg.Wait()
+			won := 0
+			for _, s := range statuses {
+				switch s {
+				case 201:
+					won++
+				case 422:
+				default:
+					t.Errorf("concurrent reservation answered %d", s)
+				}
+			}
+			if won != 1 {
+				t.Errorf("round %d: %d of %d concurrent overlapping reservations were accepted: %v", round, won, len(statuses), statuses)
+			}
 		}
 
 		// While marie's reservation holds, the laptop goes to her only; her
