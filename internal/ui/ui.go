@@ -156,6 +156,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerPortal(mux)
 	u.registerTicket(mux)
 	u.registerNotifications(mux)
+	u.registerLoans(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
@@ -340,6 +341,9 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 		}
 		if a == helpdesk.Area {
 			m.Items = append(m.Items, u.ticketViewItems(c, active)...)
+		}
+		if a == record.AreaAssets {
+			m.Items = append(m.Items, u.loansMenu(c, active)...)
 		}
 		if a == record.AreaAdmin && len(u.namingTypes(c, 0)) > 0 {
 			m.Items = append(m.Items, MenuItem{Label: c.T("ui.naming.title"), Href: "/settings/naming", Active: active == "/settings/naming"})
