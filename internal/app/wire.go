@@ -145,5 +145,5 @@ func (a *App) Agents(opt agentserver.Options) *agentserver.Server {
 // LoadDemo fills a new store with the demo data set, through the same services as
 // users' writes.
 func (a *App) LoadDemo(ctx context.Context) error {
-	return demo.Load(ctx, &demo.Services{Core: a.Core, Helpdesk: a.Helpdesk, HelpdeskJobs: a.HelpdeskJobs, KB: a.KB, Inventory: a.Inventory})
+	return demo.Load(ctx, &demo.Services{Core: a.Core, Helpdesk: a.Helpdesk, HelpdeskJobs: a.HelpdeskJobs, KB: a.KB, Inventory: a.Inventory, Loans: a.Loans})
 }
