@@ -21,6 +21,8 @@ func init() {
 	pageNames = append(pageNames, "loans", "loan_form", "portal_handover")
 	pageParts["item"] = append(pageParts["item"], "templates/loans_parts.html")
 	pageParts["portal"] = append(pageParts["portal"], "templates/loans_parts.html")
+	pageParts["loans"] = []string{"templates/loans_parts.html"}
+	pageParts["portal_handover"] = []string{"templates/loans_parts.html"}
 	for k, v := range map[string]string{"acknowledged": "ui.done.acknowledged", "checked_out": "ui.done.checked_out",
 		"checked_in": "ui.done.checked_in", "reserved": "ui.done.reserved"} {
 		doneKeys[k] = v
