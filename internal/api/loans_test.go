@@ -9,6 +9,7 @@ import (
 
 	"parc/internal/apitest"
 	"parc/internal/loan"
+	"parc/internal/mail"
 	"parc/internal/store"
 	"parc/internal/storetest"
 )
@@ -218,10 +219,19 @@ func TestReservations(t *testing.T) {
 
 		// Reminders: not three days before the end, once the day before.
 		var told []loan.Reminder
+		// In-process and by mail (the notifier app.Build subscribes when mail is set up).
+		n, err := mail.NewNotifier(e.App.DB, e.App.Cat, "parc <parc@example.org>")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.Now = e.App.Records.Now
+		if _, err := e.App.DB.Exec(context.Background(), "UPDATE users SET email = ?, language = ? WHERE id = ?", "marie@example.org", "fr", marie.UserID); err != nil {
+			t.Fatal(err)
+		}
 		e.App.Loans.Reminders = []loan.RemindFunc{func(ctx context.Context, tx *store.Tx, r loan.Reminder) error {
 			told = append(told, r)
 			return nil
-		}}
+		}, n.LoanDue}
 		ctx := context.Background()
 		if n, err := e.App.Loans.Remind(ctx); err != nil || n != 0 {
 			t.Errorf("reminders three days before the end: %d %v", n, err)
@@ -236,6 +246,14 @@ func TestReservations(t *testing.T) {
 		setNow(time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC))
 		if n, err := e.App.Loans.Remind(ctx); err != nil || n != 0 {
 			t.Errorf("reminders on the last day, already reminded: %d %v", n, err)
+		}
+		var mails int
+		var subject, body string
+		if err := e.App.DB.QueryRowContext(ctx, "SELECT COUNT(*), MIN(subject), MIN(body) FROM mail_outbox WHERE event = 'loan_due' AND recipient = 'marie@example.org'").Scan(&mails, &subject, &body); err != nil {
+			t.Fatal(err)
+		}
+		if mails != 1 || subject != "Rappel : PRET-01 est à rendre le 05/12/2026" || !strings.Contains(body, "Auto-Submitted: auto-generated") {
+			t.Errorf("reminder mails: %d %q\n%s", mails, subject, body)
 		}
 		if len(told) != 1 || told[0].Reservation != resID || told[0].UserID != marie.UserID || told[0].Asset != "PRET-01" || told[0].EndDate != "2026-12-05" {
 			t.Errorf("reminders told: %+v", told)

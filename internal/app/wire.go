@@ -63,6 +63,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 		n.BaseURL = m.BaseURL
 		a.Notifier = n
 		listeners = append(listeners, n.Notify)
+		a.Loans.Reminders = append(a.Loans.Reminders, n.LoanDue)
 		a.Sender = mail.NewSender(db, m.SMTP, opt.Log)
 	}
 	events := helpdesk.Listeners(listeners...)

@@ -331,6 +331,9 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if t.Scope == record.OrgShared && f.Name == record.RecursiveField {
 			continue // said by the organisation above: "... and its sub-organisations"
 		}
+		if f.ReadOnly && rec.Values[f.Name] == nil && t.HasField("asset_type") {
+			continue // a hand-over not yet returned nor acknowledged (loans.go)
+		}
 		d := Detail{Label: shownLabel(c, f), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
 		cell := u.cell(c, rec, f)
 		d.Text, d.Href = cell.Text, cell.Href

@@ -24,7 +24,7 @@ func init() {
 	pageParts["loans"] = []string{"templates/loans_parts.html"}
 	pageParts["portal_handover"] = []string{"templates/loans_parts.html"}
 	for k, v := range map[string]string{"acknowledged": "ui.done.acknowledged", "checked_out": "ui.done.checked_out",
-		"checked_in": "ui.done.checked_in", "reserved": "ui.done.reserved"} {
+		"checked_in": "ui.done.checked_in", "reserved": "ui.done.reserved", "lendable": "ui.done.lendable", "choose_asset": "ui.done.choose_asset"} {
 		doneKeys[k] = v
 	}
 }
@@ -36,6 +36,7 @@ func (u *UI) registerLoans(mux *http.ServeMux) {
 	mux.HandleFunc("GET /loans/reserve", u.page(u.reserveForm))
 	mux.HandleFunc("POST /loans/reserve", u.page(u.reserve))
 	mux.HandleFunc("POST /loans/handovers/{id}/check-in", u.page(u.checkIn))
+	mux.HandleFunc("POST /loans/items", u.page(u.lend))
 	mux.HandleFunc("GET /portal/handovers/{id}", u.page(u.portalHandover))
 	mux.HandleFunc("POST /portal/handovers/{id}/acknowledge", u.page(u.portalAcknowledge))
 }
@@ -116,7 +117,11 @@ func (u *UI) reservationRow(c *req, r *record.Record, today string) LoanRow {
 		end, _ := time.Parse("2006-01-02", r.String("end_date"))
 		now, _ := time.Parse("2006-01-02", today)
 		days := int(now.Sub(end).Hours() / 24)
-		row.Late, row.StatusClass = c.T("ui.loans.days_late", days), "loan-late"
+		key := "ui.loans.days_late"
+		if days == 1 {
+			key = "ui.loans.day_late"
+		}
+		row.Late, row.StatusClass = c.T(key, days), "loan-late"
 	}
 	return row
 }
@@ -452,9 +457,12 @@ func (u *UI) checkIn(c *req) error {
 type LoanTab struct {
 	CheckOutHref, ReserveHref string
 	Pool                      string
-	Current                   *LoanRow
-	Handovers                 []LoanRow
-	Reservations              []LoanRow
+	// LendHref makes the asset loan equipment, in one of Pools or a new pool.
+	LendHref     string
+	Pools        []string
+	Current      *LoanRow
+	Handovers    []LoanRow
+	Reservations []LoanRow
 	// A hand-over's page: the form, its acknowledgement and the check-in.
 	Handover    *LoanRow
 	CheckIn     bool
@@ -513,6 +521,11 @@ func (u *UI) assetLoans(c *req, rec *record.Record, p *ItemPage) error {
 			}
 			if c.Actor.CanIn(u.App.Reg.MustType("reservations"), record.Create, rec.OrgID) && rec.DeletedAt == nil {
 				tab.ReserveHref = "/loans/reserve?" + q
+			}
+		} else if c.Actor.CanIn(items, record.Create, rec.OrgID) && rec.DeletedAt == nil {
+			tab.LendHref = "/loans/items?" + q
+			if tab.Pools, err = u.Loans.Pools(ctx, c.Actor); err != nil {
+				return err
 			}
 		}
 	}
@@ -645,4 +658,40 @@ func initials(name string) string {
 		}
 	}
 	return strings.ToUpper(b.String())
+}
+
+// loanNew is the "new" form of hand-overs, reservations and loan equipment: they
+// start from their asset (its hand-overs tab), whose check-out or reservation
+// form opens when the address names it.
+func (u *UI) loanNew(c *req, t *record.Type) error {
+	q := c.R.URL.Query()
+	if q.Get("asset_type") != "" && q.Get("asset_id") != "" {
+		v := url.Values{"asset_type": {q.Get("asset_type")}, "asset_id": {q.Get("asset_id")}}.Encode()
+		switch t.Name {
+		case "handovers":
+			return redirect(c, "/loans/check-out?"+v)
+		case "reservations":
+			return redirect(c, "/loans/reserve?"+v)
+		}
+		return redirect(c, "/"+q.Get("asset_type")+"/"+q.Get("asset_id")+"?tab=handovers")
+	}
+	return redirect(c, "/loans?done=choose_asset")
+}
+
+// lend makes an asset loan equipment, in the pool typed.
+func (u *UI) lend(c *req) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	src := c.R.URL.Query()
+	t, ok := u.App.Reg.Type(src.Get("asset_type"))
+	id, _ := strconv.ParseInt(src.Get("asset_id"), 10, 64)
+	if !ok || !isItemType(t.Name) || id <= 0 {
+		return record.ErrNotFound()
+	}
+	if _, err := u.App.Records.Create(c.R.Context(), c.Actor, u.App.Reg.MustType("loan-items"),
+		record.Input{"pool": strings.TrimSpace(c.R.PostFormValue("pool")), "asset_type": t.Name, "asset_id": id}); err != nil {
+		return err
+	}
+	return redirect(c, "/"+t.Name+"/"+strconv.FormatInt(id, 10)+"?tab=handovers&done=lendable")
 }
