@@ -166,6 +166,12 @@ func TestReservations(t *testing.T) {
 		if r := tech.Do("PATCH", apitest.Path("/api/v1/reservations/%d", later.ID()), map[string]any{"start_date": "2026-12-04"}); r.Status != 422 {
 			t.Errorf("moving a reservation onto another: %d %s", r.Status, r.Body)
 		}
+		// Restoring a reservation from the trash onto days taken meanwhile is refused.
+		tech.Must(204, "DELETE", apitest.Path("/api/v1/reservations/%d", later.ID()), nil)
+		tech.Must(201, "POST", "/api/v1/reservations", map[string]any{"asset_type": "computers", "asset_id": laptop, "user_id": marie.UserID, "start_date": "2026-12-08", "end_date": "2026-12-09"})
+		if r := tech.Do("POST", apitest.Path("/api/v1/reservations/%d/restore", later.ID()), nil); r.Status != 422 || r.FieldError("start_date") == "" {
+			t.Errorf("restoring a reservation onto days taken: %d %s", r.Status, r.Body)
+		}
 		techB.Must(404, "GET", apitest.Path("/api/v1/reservations/%d", resID), nil)
 		if r := marie.Must(200, "GET", "/api/v1/reservations", nil); len(r.Data()) != 1 {
 			t.Errorf("marie lists %d reservations", len(r.Data()))

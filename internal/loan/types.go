@@ -40,8 +40,9 @@ func assetLabel() string {
 
 func assetFields() []*record.Field {
 	return []*record.Field{
+		// Lists and pages show the asset by name (its label), linked to it.
+		{Name: "asset_id", Kind: record.Int, Required: true, Min: f64(1), Sort: true, List: true},
 		{Name: "asset_type", Kind: record.Enum, Options: AssetTypes, Required: true, Sort: true, List: true},
-		{Name: "asset_id", Kind: record.Int, Required: true, Min: f64(1), Sort: true},
 	}
 }
 

@@ -283,6 +283,7 @@ type LoanFormPage struct {
 	AssetType, AssetID string
 	OrgID              int64
 	Intro, Submit      string
+	ReloadHref         string // never set: a new record has no version to reload
 	Fields             []FormField
 	Error              string
 	Details            []string
