@@ -168,7 +168,7 @@ func TestReservations(t *testing.T) {
 		}
 		// Restoring a reservation from the trash onto days taken meanwhile is refused.
 		tech.Must(204, "DELETE", apitest.Path("/api/v1/reservations/%d", later.ID()), nil)
-		tech.Must(201, "POST", "/api/v1/reservations", map[string]any{"asset_type": "computers", "asset_id": laptop, "user_id": marie.UserID, "start_date": "2026-12-08", "end_date": "2026-12-09"})
+		tech.Must(201, "POST", "/api/v1/reservations", map[string]any{"asset_type": "computers", "asset_id": laptop, "user_id": paul.UserID, "start_date": "2026-12-08", "end_date": "2026-12-09"})
 		if r := tech.Do("POST", apitest.Path("/api/v1/reservations/%d/restore", later.ID()), nil); r.Status != 422 || r.FieldError("start_date") == "" {
 			t.Errorf("restoring a reservation onto days taken: %d %s", r.Status, r.Body)
 		}
