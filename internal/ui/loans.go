@@ -129,18 +129,22 @@ func (u *UI) reservationRow(c *req, r *record.Record, today string) LoanRow {
 // LoansPage is the technicians' loans page.
 type LoansPage struct {
 	Base
-	Overdue    []LoanRow
-	Waiting    []LoanRow // hand-overs not yet acknowledged
-	Pools      []Cell    // the pools, the shown one marked by Class "current"
-	Pool       string
-	Month      string // "December 2026"
-	PrevHref   string
-	NextHref   string
-	Days       []CalDay
-	Rows       []CalRow
+	Overdue []LoanRow
+	Waiting []LoanRow // hand-overs not yet acknowledged
+	Pools   []Cell    // the pools, the shown one marked by Class "current"
+	Pool    string
+	CalView
 	Month1     []LoanRow // the month's reservations, listed
 	CanReserve bool
 	NewItem    string // the form adding loan equipment
+}
+
+// CalView is a month of reservations: equipment by days.
+type CalView struct {
+	Month              string // "December 2026"
+	PrevHref, NextHref string
+	Days               []CalDay
+	Rows               []CalRow
 }
 
 // CalDay is one column of the calendar.
@@ -224,7 +228,7 @@ func (u *UI) loansPage(c *req) error {
 		if err != nil {
 			return err
 		}
-		u.fillCalendar(c, p, cal, today)
+		p.Month1 = u.fillCalendar(c, &p.CalView, cal, today, p.CanReserve)
 	}
 	return u.renderPage(c, http.StatusOK, "loans", p)
 }
@@ -233,7 +237,9 @@ func monthName(c *req, m time.Time) string {
 	return c.T("ui.loans.month."+strconv.Itoa(int(m.Month()))) + " " + strconv.Itoa(m.Year())
 }
 
-func (u *UI) fillCalendar(c *req, p *LoansPage, cal *loan.Calendar, today string) {
+// fillCalendar draws cal into p and returns its reservations, listed.
+func (u *UI) fillCalendar(c *req, p *CalView, cal *loan.Calendar, today string, canReserve bool) []LoanRow {
+	var list []LoanRow
 	for _, d := range cal.Days {
 		t, _ := time.Parse("2006-01-02", d)
 		p.Days = append(p.Days, CalDay{Num: strconv.Itoa(t.Day()), Week: c.T("ui.loans.wd." + strconv.Itoa(int(t.Weekday()))),
@@ -243,7 +249,7 @@ func (u *UI) fillCalendar(c *req, p *LoansPage, cal *loan.Calendar, today string
 	for _, row := range cal.Rows {
 		it := row.Item
 		cr := CalRow{Asset: it.Label(), AssetHref: assetHref(it)}
-		if p.CanReserve {
+		if canReserve {
 			cr.ReserveHref = "/loans/reserve?" + url.Values{"asset_type": {it.String("asset_type")}, "asset_id": {strconv.FormatInt(it.Int("asset_id"), 10)}}.Encode()
 		}
 		for i := 0; i < len(cal.Days); i++ {
@@ -268,11 +274,12 @@ func (u *UI) fillCalendar(c *req, p *LoansPage, cal *loan.Calendar, today string
 			i += span - 1
 			if !seen[r.ID] {
 				seen[r.ID] = true
-				p.Month1 = append(p.Month1, lr)
+				list = append(list, lr)
 			}
 		}
 		p.Rows = append(p.Rows, cr)
 	}
+	return list
 }
 
 // LoanFormPage is the check-out or reservation form of one asset.
@@ -458,6 +465,8 @@ func (u *UI) checkIn(c *req) error {
 type LoanTab struct {
 	CheckOutHref, ReserveHref string
 	Pool                      string
+	// Cal: the month's reservations of the asset (loan equipment).
+	Cal *CalView
 	// LendHref makes the asset loan equipment, in one of Pools or a new pool.
 	LendHref     string
 	Pools        []string
@@ -511,6 +520,19 @@ func (u *UI) assetLoans(c *req, rec *record.Record, p *ItemPage) error {
 			tab.Pool = page.Records[0].String("pool")
 			today := u.Loans.Today()
 			now, _ := time.Parse("2006-01-02", today)
+			month, err := time.Parse("2006-01", c.R.URL.Query().Get("month"))
+			if err != nil {
+				month, _ = time.Parse("2006-01", today[:7])
+			}
+			mcal, err := u.Loans.CalendarOf(ctx, c.Actor, "", rec.Type.Name, rec.ID, month, month.AddDate(0, 1, -1))
+			if err != nil {
+				return err
+			}
+			mhref := func(m time.Time) string {
+				return p.Href + "?" + url.Values{"tab": {"handovers"}, "month": {m.Format("2006-01")}}.Encode() + "#calendar-title"
+			}
+			tab.Cal = &CalView{Month: monthName(c, month), PrevHref: mhref(month.AddDate(0, -1, 0)), NextHref: mhref(month.AddDate(0, 1, 0))}
+			u.fillCalendar(c, tab.Cal, mcal, today, false)
 			cal, err := u.Loans.CalendarOf(ctx, c.Actor, "", rec.Type.Name, rec.ID, now.AddDate(0, -1, 0), now.AddDate(0, 6, 0))
 			if err != nil {
 				return err
