@@ -51,6 +51,15 @@ WHERE u.login = 'marie.dupont' AND h.acknowledged_at IS NULL AND h.returned_at I
 		b.wantContains("#waiting-list", "PROJ-NTE-02", "Marie Dupont")
 		b.wantContains("table.loan-cal", "PC-ANG-0005", "PC-ANG-0016")
 		b.shots("loans")
+		// A loan laptop's tab: its month of reservations, its hand-overs.
+		var lap int64
+		if err := a.DB.QueryRowContext(ctx, "SELECT id FROM computers WHERE name = 'PC-ANG-0016'").Scan(&lap); err != nil {
+			t.Fatal(err)
+		}
+		b.open("/computers/" + strconv.FormatInt(lap, 10) + "?tab=handovers")
+		b.wantVisible("table.loan-cal")
+		b.wantContains("table.reservations", "Marie Dupont") // next week: maybe next month
+		b.wantVisible("#reserve")
 		b.clickTo(logoutButton, http.StatusOK)
 
 		login("marie.dupont")
