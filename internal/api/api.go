@@ -20,6 +20,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/loan"
 	"parc/internal/record"
 	"parc/internal/search"
 	"parc/internal/stock"
@@ -43,6 +44,7 @@ type Services struct {
 	Search    *search.Service
 	Inventory *ingest.Service
 	Stock     *stock.Service
+	Loans     *loan.Service // hand-overs and loans (check-in, acknowledgement, overdue)
 }
 
 // New makes the API over the core services and the domain services.
@@ -72,6 +74,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerViews(mux)
 	a.registerWorkflow(mux)
 	a.registerKB(mux)
+	a.registerLoans(mux)
 	a.registerSearch(mux)
 	a.registerStock(mux)
 	mux.HandleFunc("GET /api/v1/{type}/export.csv", a.auth(a.exportCSV))

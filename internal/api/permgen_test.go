@@ -73,6 +73,12 @@ func specialInputs() map[string]func(g *recordGen, org int64) record.Input {
 			}
 			return record.Input{"item_type": "computers", "item_id": id}
 		},
+		// Hand-overs, reservations and loan equipment name an asset of their
+		// organisation; one open hand-over per asset, a reservation's asset is loan
+		// equipment (loanInput, loans_test.go).
+		"handovers":    func(g *recordGen, org int64) record.Input { return g.loanInput(org, false) },
+		"reservations": func(g *recordGen, org int64) record.Input { return g.loanInput(org, true) },
+		"loan-items":   func(g *recordGen, org int64) record.Input { return g.loanInput(org, false) },
 		// Agents are written by the inventory only (SystemOnly): the read-only fields
 		// come from the agent's documents; the test stores them as the system does.
 		"agents": func(g *recordGen, org int64) record.Input {

@@ -17,6 +17,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/jobs"
 	"parc/internal/kb"
+	"parc/internal/loan"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 	"parc/internal/notify"
@@ -45,6 +46,8 @@ type App struct {
 	Remote *remote.Service
 	// Stock keeps the spare parts and consumables: quantities per location, movements.
 	Stock *stock.Service
+	// Loans is hand-overs and loans: check-out, check-in, acknowledgement, reservations.
+	Loans *loan.Service
 	// HelpdeskJobs escalate, close and recalculate tickets in the background.
 	HelpdeskJobs *helpdesk.Jobs
 

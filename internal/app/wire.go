@@ -15,6 +15,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/jobs"
 	"parc/internal/kb"
+	"parc/internal/loan"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 	"parc/internal/notify"
@@ -50,6 +51,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	}
 	a.Remote = remote.NewService(rec, a.Inventory)
 	a.Stock = stock.NewService(rec)
+	a.Loans = loan.NewService(rec)
 
 	// Event subscriptions: helpdesk events (ticket created, follow-up added, SLA
 	// at risk...) record in-app notifications and queue notification mails, in
@@ -63,6 +65,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 		n.BaseURL = m.BaseURL
 		a.Notifier = n
 		listeners = append(listeners, n.Notify)
+		a.Loans.Reminders = append(a.Loans.Reminders, n.LoanDue)
 		a.Sender = mail.NewSender(db, m.SMTP, opt.Log)
 	}
 	events := helpdesk.Listeners(listeners...)
@@ -77,6 +80,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	a.HelpdeskJobs.Register(a.Jobs)
 	a.Jobs.Add(a.Inventory.CountsJob())
 	a.Jobs.Add(a.Inventory.RefileJob())
+	a.Jobs.Add(a.Loans.RemindJob())
 	if a.Sender != nil {
 		a.Jobs.Add(jobs.Job{Name: "mail.outbox", Every: 5 * time.Second, Jitter: time.Second, Lease: 15 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := a.Sender.SendDue(ctx)
@@ -124,8 +128,25 @@ func (a *App) StartJobs(ctx context.Context) (wait func()) {
 // HTTP builds parc's HTTP front: the REST API, the HTML pages and the agents'
 // endpoints on one server. Tests may adjust the pages (say, a smaller RefLimit).
 func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
-	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Stock: a.Stock})
-	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote, Dashboard: a.Dashboard, Notify: a.Notify, Stock: a.Stock})
+	h := api.New(a.Core, a.Cat, api.Services{
+		Helpdesk:  a.Helpdesk,
+		KB:        a.KB,
+		Search:    a.Search,
+		Inventory: a.Inventory,
+		Stock:     a.Stock,
+		Loans:     a.Loans,
+	})
+	pages := ui.New(a.Core, a.Cat, ui.Services{
+		Helpdesk:  a.Helpdesk,
+		KB:        a.KB,
+		Search:    a.Search,
+		Inventory: a.Inventory,
+		Remote:    a.Remote,
+		Dashboard: a.Dashboard,
+		Notify:    a.Notify,
+		Stock:     a.Stock,
+		Loans:     a.Loans,
+	})
 	for _, f := range adjust {
 		f(pages)
 	}
@@ -144,5 +165,13 @@ func (a *App) Agents(opt agentserver.Options) *agentserver.Server {
 // LoadDemo fills a new store with the demo data set, through the same services as
 // users' writes.
 func (a *App) LoadDemo(ctx context.Context) error {
-	return demo.Load(ctx, &demo.Services{Core: a.Core, Helpdesk: a.Helpdesk, HelpdeskJobs: a.HelpdeskJobs, KB: a.KB, Inventory: a.Inventory, Stock: a.Stock})
+	return demo.Load(ctx, &demo.Services{
+		Core:         a.Core,
+		Helpdesk:     a.Helpdesk,
+		HelpdeskJobs: a.HelpdeskJobs,
+		KB:           a.KB,
+		Inventory:    a.Inventory,
+		Stock:        a.Stock,
+		Loans:        a.Loans,
+	})
 }

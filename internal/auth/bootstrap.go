@@ -33,6 +33,9 @@ var helpdeskSettings = []string{"ticket-categories", "calendars", "slas", "kb-ca
 // kbTypes are the knowledge base's articles and their links to tickets.
 var kbTypes = []string{"kb-articles", "kb-article-tickets"}
 
+// loanTypes are hand-overs and loans (internal/loan).
+var loanTypes = []string{"handovers", "reservations", "loan-items"}
+
 func rightsFor(types []string, acts []record.Action, into record.Rights) record.Rights {
 	for _, t := range types {
 		into[t] = acts
@@ -60,6 +63,8 @@ func BuiltinProfiles() []BuiltinProfile {
 	// changed, a correction is a new movement).
 	rightsFor([]string{"stock-items"}, work, tech)
 	rightsFor([]string{"stock-movements"}, []record.Action{record.Read, record.Create}, tech)
+	// Hand-overs, loan equipment and reservations (internal/loan).
+	rightsFor(loanTypes, work, tech)
 
 	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)
@@ -81,6 +86,8 @@ func BuiltinProfiles() []BuiltinProfile {
 	rightsFor([]string{"kb-articles"}, []record.Action{record.ReadOwn}, self)
 	// read_own on approvals: those a requester (a manager, often) is asked to give.
 	rightsFor([]string{"ticket-approvals"}, []record.Action{record.ReadOwn}, self)
+	// read_own on hand-overs and reservations: what a requester received or borrows.
+	rightsFor([]string{"handovers", "reservations"}, []record.Action{record.ReadOwn}, self)
 
 	admin := record.Rights{"*": all, "profiles": readOnly}
 	return []BuiltinProfile{

@@ -16,6 +16,7 @@ import (
 	"parc/internal/auth"
 	"parc/internal/helpdesk"
 	"parc/internal/kb"
+	"parc/internal/loan"
 	"parc/internal/record"
 	"parc/internal/search"
 	"parc/internal/stock"
@@ -61,6 +62,7 @@ func NewRegistry() *record.Registry {
 	types = append(types, helpdesk.EscalationTypes()...)
 	types = append(types, kb.Types()...)
 	types = append(types, stock.Types()...)
+	types = append(types, loan.Types()...)
 	search.Attach(types)
 	reg = record.MustRegistry(types...)
 	return reg

@@ -21,6 +21,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/loan"
 	"parc/internal/record"
 	"parc/internal/stock"
 	"parc/internal/store"
@@ -67,6 +68,7 @@ type Services struct {
 	KB           *kb.Service
 	Inventory    *ingest.Service
 	Stock        *stock.Service
+	Loans        *loan.Service // hand-overs and loans (loans.go)
 }
 
 // Load fills a new store with demo data. It refuses a store that already holds
@@ -131,6 +133,11 @@ func Load(ctx context.Context, a *Services) error {
 	if err != nil {
 		return err
 	}
+	loans, err := loadLoans(ctx, a, orgs)
+	if err != nil {
+		return err
+	}
+	counts["peripherals"] += loans["peripherals"]
 	a.Log.Info("demo data loaded", "computers", counts["computers"]+inv["computers"], "inventories", inv["inventories"], "tickets", desk["tickets"],
 		"records", total(counts)+len(orgSpecs)+total(desk)+inv["software-rules"]+inv["inventory-rules"],
 		"duration_ms", time.Since(start).Milliseconds())

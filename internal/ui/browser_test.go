@@ -527,6 +527,9 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		e.create("kb-article-tickets", record.Input{"article_id": art, "ticket_id": tk})
 		part := e.create("stock-items", record.Input{"name": "Toner 410A", "category": "toner", "threshold": 1, "organization_id": root})
 		e.create("stock-movements", record.Input{"stock_item_id": part, "location_id": loc, "kind": "received", "quantity": 2})
+		e.create("loan-items", record.Input{"pool": "Loan laptops", "asset_type": "computers", "asset_id": pc})
+		e.create("reservations", record.Input{"asset_type": "computers", "asset_id": pc, "user_id": admin, "start_date": "2026-01-05", "end_date": "2026-01-09"})
+		e.create("handovers", record.Input{"asset_type": "printers", "asset_id": prn, "user_id": admin, "accessories": "cable"})
 
 		b := e.browser("en")
 		b.login("admin", adminPassword)
@@ -539,6 +542,10 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 				b.get(base).lacks(t, `href="`+base+`/new"`, `href="`+base+`/import"`, `form="bulk"`)
 				b.get(base+"/new").must(t, 403)
 				b.get(base+"/import").must(t, 403)
+			} else if ty.HasField("asset_type") {
+				// Hand-overs and loans start from their asset (internal/ui/loans.go).
+				b.get(base+"/new").must(t, 303)
+				b.get(base+"/import").must(t, 200)
 			} else {
 				b.get(base+"/new").must(t, 200, `action="`+base+`/new"`)
 				b.get(base+"/import").must(t, 200)

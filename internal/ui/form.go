@@ -77,6 +77,9 @@ func (u *UI) newForm(c *req, t *record.Type) error {
 		u.applyTemplate(c, &st)
 		return u.renderForm(c, t, nil, st)
 	}
+	if t.HasField("asset_type") {
+		return u.loanNew(c, t) // hand-overs and loans start from their asset (loans.go)
+	}
 	return u.renderForm(c, t, nil, formState{})
 }
 
@@ -312,6 +315,9 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 	for _, f := range t.Fields {
 		if f.Hidden || f.ReadOnly || newTicket && newTicketSkips[f.Name] {
 			continue
+		}
+		if rec != nil && (f.Name == "asset_type" || f.Name == "asset_id") && t.HasField("asset_type") {
+			continue // a hand-over's or a loan's asset does not change
 		}
 		ff, err := u.formField(c, t, f, rec, value(f), st.errs[f.Name], plan)
 		if err != nil {

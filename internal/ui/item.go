@@ -61,6 +61,8 @@ type ItemPage struct {
 	// NewTicketHref opens a ticket about this asset (its user as the requester).
 	NewTicketHref string
 	AssetTickets  *AssetLink
+	// Loans: an asset's hand-overs tab, or a hand-over's panel (loans.go).
+	Loans *LoanTab
 }
 
 // Tab is one tab of the item page.
@@ -195,6 +197,10 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 		if err := u.previousTickets(c, 0, p.AssetTickets); err != nil {
 			return err
 		}
+	case "handovers":
+		if err := u.assetLoans(c, rec, p); err != nil {
+			return err
+		}
 	case "history":
 		if err := u.history(c, t, rec, p); err != nil {
 			return err
@@ -290,6 +296,7 @@ func (u *UI) itemTabs(c *req, t *record.Type, rec *record.Record, p *ItemPage, t
 	if isItemType(t.Name) && c.Actor.Can(u.App.Reg.MustType("tickets"), record.Read) {
 		p.Tabs = append(p.Tabs, Tab{Key: "tickets", Label: c.T("type.ticket.plural"), Href: href + "?tab=tickets"})
 	}
+	u.loanTabs(c, t, p)
 	p.Tabs = append(p.Tabs, Tab{Key: "history", Label: c.T("ui.item.tab_history"), Href: href + "?tab=history"})
 	if links {
 		p.Tabs = append(p.Tabs, Tab{Key: "links", Label: c.T("ui.item.tab_links"), Href: href + "?tab=links"})
@@ -327,9 +334,16 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if t.Scope == record.OrgShared && f.Name == record.RecursiveField {
 			continue // said by the organisation above: "... and its sub-organisations"
 		}
+		if f.ReadOnly && rec.Values[f.Name] == nil && t.HasField("asset_type") {
+			continue // a hand-over not yet returned nor acknowledged (loans.go)
+		}
 		d := Detail{Label: shownLabel(c, f), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
 		cell := u.cell(c, rec, f)
 		d.Text, d.Href = cell.Text, cell.Href
+		if f.Name == "asset_id" && t.HasField("asset_type") {
+			// Hand-overs and loans name their asset by type and id: shown by name.
+			d.Text, d.Href = rec.Label(), assetHref(rec)
+		}
 		if f.Name == t.NameField {
 			d.Text = builtinName(c, t.Name, d.Text)
 		}
@@ -354,6 +368,11 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 			d.Text = u.lockLabels(c, t, rec.String(f.Name))
 		}
 		p.Details = append(p.Details, d)
+	}
+	if t.Name == "handovers" {
+		if err := u.handoverPanel(c, rec, p); err != nil {
+			return err
+		}
 	}
 	if isComputer {
 		var err error

@@ -346,6 +346,9 @@ func (u *UI) listTable(c *req, t *record.Type, q record.ListQuery, page *record.
 			if f.Name == t.NameField {
 				cell.Text = builtinName(c, t.Name, cell.Text)
 			}
+			if f.Name == "asset_id" && t.HasField("asset_type") {
+				cell.Text, cell.Href, cell.Class = r.Label(), assetHref(r), "" // hand-overs and loans (loans.go)
+			}
 			if t.Name == "tickets" {
 				if tc, ok := u.ticketListCell(c, r, f); ok {
 					cell = tc

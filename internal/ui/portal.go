@@ -63,7 +63,8 @@ type PortalPage struct {
 	Base
 	Tickets   []PortalTicketRow
 	Approvals []ApprovalView
-	All       bool // the full list rather than the home's latest tickets
+	Loans     *PortalLoans // hand-overs to acknowledge, loans (loans.go)
+	All       bool         // the full list rather than the home's latest tickets
 	MoreHref  string
 	Empty     string
 }
@@ -105,6 +106,9 @@ func (u *UI) portalList(c *req, all bool) error {
 	}
 	if !all {
 		if p.Approvals, err = u.myApprovals(c); err != nil {
+			return err
+		}
+		if p.Loans, err = u.portalLoans(c); err != nil {
 			return err
 		}
 	}

@@ -28,6 +28,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/loan"
 	"parc/internal/notify"
 	"parc/internal/record"
 	"parc/internal/remote"
@@ -78,6 +79,7 @@ type Services struct {
 	Dashboard *dashboard.Service // the home pages' counts
 	Notify    *notify.Service    // the bell and the notifications page
 	Stock     *stock.Service     // spare parts: quantities, movements, reorder
+	Loans     *loan.Service      // hand-overs and loans
 }
 
 // New makes the HTML interface; templates are parsed once, here.
@@ -157,6 +159,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerTicket(mux)
 	u.registerNotifications(mux)
 	u.registerStock(mux)
+	u.registerLoans(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
@@ -343,6 +346,9 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 		}
 		if a == helpdesk.Area {
 			m.Items = append(m.Items, u.ticketViewItems(c, active)...)
+		}
+		if a == record.AreaAssets {
+			m.Items = append(m.Items, u.loansMenu(c, active)...)
 		}
 		if a == record.AreaAdmin && len(u.namingTypes(c, 0)) > 0 {
 			m.Items = append(m.Items, MenuItem{Label: c.T("ui.naming.title"), Href: "/settings/naming", Active: active == "/settings/naming"})
