@@ -5,6 +5,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"time"
@@ -17,11 +18,13 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/jobs"
 	"parc/internal/kb"
+	"parc/internal/license"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 	"parc/internal/notify"
 	"parc/internal/remote"
 	"parc/internal/search"
+	"parc/internal/secret"
 	"parc/internal/store"
 )
 
@@ -42,6 +45,8 @@ type App struct {
 	Inventory *ingest.Service
 	// Remote lists and records remote-control launches (computers, tickets).
 	Remote *remote.Service
+	// Licenses keeps software licences: keys, compliance counts, alerts.
+	Licenses *license.Service
 	// HelpdeskJobs escalate, close and recalculate tickets in the background.
 	HelpdeskJobs *helpdesk.Jobs
 
@@ -65,6 +70,10 @@ type Options struct {
 	Mail MailConfig
 	// AgentToken, when set, is required from every agent (PARC_AGENT_TOKEN).
 	AgentToken string
+	// SecretDir holds the key file of the secrets parc keeps encrypted (licence
+	// keys) unless PARC_SECRET_KEY is set (internal/secret); default: the SQLite
+	// file's directory. OpenWith sets it to the data directory.
+	SecretDir string
 }
 
 // MailConfig is e-mail as the environment configures it (cmd/parc reads it).
@@ -88,6 +97,13 @@ func Open(ctx context.Context, cfg store.Config, log *slog.Logger) (*App, error)
 func OpenWith(ctx context.Context, cfg store.Config, opt Options) (*App, error) {
 	if cfg.DataSteps == nil {
 		cfg.DataSteps = asset.DataSteps()
+	}
+	if opt.SecretDir == "" {
+		opt.SecretDir = cmp.Or(cfg.DataDir, "parc-data")
+	}
+	// The key is read, or made, on the first start (docs/security.md).
+	if _, err := secret.Load(opt.SecretDir); err != nil {
+		return nil, err
 	}
 	db, err := store.Open(ctx, cfg)
 	if err != nil {

@@ -75,6 +75,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	a.HelpdeskJobs.Register(a.Jobs)
 	a.Jobs.Add(a.Inventory.CountsJob())
 	a.Jobs.Add(a.Inventory.RefileJob())
+	a.buildLicenses()
 	if a.Sender != nil {
 		a.Jobs.Add(jobs.Job{Name: "mail.outbox", Every: 5 * time.Second, Jitter: time.Second, Lease: 15 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := a.Sender.SendDue(ctx)
@@ -122,7 +123,7 @@ func (a *App) StartJobs(ctx context.Context) (wait func()) {
 // HTTP builds parc's HTTP front: the REST API, the HTML pages and the agents'
 // endpoints on one server. Tests may adjust the pages (say, a smaller RefLimit).
 func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
-	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory})
+	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Licenses: a.Licenses})
 	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote, Dashboard: a.Dashboard, Notify: a.Notify})
 	for _, f := range adjust {
 		f(pages)
