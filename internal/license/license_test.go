@@ -197,12 +197,12 @@ func TestComplianceFromInventories(t *testing.T) {
 		if r.Status != 422 || r.FieldError("computer_id") == "" {
 			t.Errorf("assignment to nobody: %d %s", r.Status, r.Body)
 		}
-		if r := esn.Do("POST", "/api/v1/license-assignments", map[string]any{"license_id": perDevice, "user_id": esn.UserID}); r.Status != 422 || r.FieldError("user_id") == "" {
+		if r := esn.Do("POST", "/api/v1/license-assignments", map[string]any{"license_id": perDevice, "assigned_user_id": esn.UserID}); r.Status != 422 || r.FieldError("assigned_user_id") == "" {
 			t.Errorf("a user above the licence's organisation assigned: %d %s", r.Status, r.Body)
 		}
 		userA := e.User("user-a", "self-service", siteA)
-		u := esn.Must(201, "POST", "/api/v1/license-assignments", map[string]any{"license_id": perDevice, "user_id": userA.UserID}).ID()
-		if r := esn.Do("POST", "/api/v1/license-assignments", map[string]any{"license_id": perDevice, "user_id": userA.UserID}); r.Status != 422 || r.FieldError("user_id") == "" {
+		u := esn.Must(201, "POST", "/api/v1/license-assignments", map[string]any{"license_id": perDevice, "assigned_user_id": userA.UserID}).ID()
+		if r := esn.Do("POST", "/api/v1/license-assignments", map[string]any{"license_id": perDevice, "assigned_user_id": userA.UserID}); r.Status != 422 || r.FieldError("assigned_user_id") == "" {
 			t.Errorf("a user assigned twice: %d %s", r.Status, r.Body)
 		}
 		if c := compliance(esn, perDevice); c["assigned"] != float64(2) {

@@ -76,7 +76,7 @@ func Types() []*record.Type {
 			Fields: []*record.Field{
 				{Name: "license_id", Label: "type.license", Kind: record.Ref, Ref: "licenses", Required: true, Sort: true, List: true},
 				{Name: "computer_id", Kind: record.Ref, Ref: "computers", Sort: true, List: true},
-				{Name: "user_id", Kind: record.Ref, Ref: "users", Sort: true, List: true},
+				{Name: "assigned_user_id", Label: "field.license_user", Kind: record.Ref, Ref: "users", Sort: true, List: true},
 				{Name: "comment", Kind: record.Text, Max: 255, List: true},
 			},
 			Hooks: record.Hooks{BeforeWrite: assignmentBeforeWrite, AfterWrite: assignmentAfterWrite, BeforeDelete: assignmentBeforeDelete}},
@@ -161,7 +161,7 @@ func maxKey(v string) string {
 // It takes its licence's organisation; the computer or user must be of that
 // organisation or below it (a licence of a client covers its sites).
 func assignmentBeforeWrite(w *record.Write) error {
-	pc, user := w.New.Values["computer_id"] != nil, w.New.Values["user_id"] != nil
+	pc, user := w.New.Values["computer_id"] != nil, w.New.Values["assigned_user_id"] != nil
 	if pc == user {
 		w.Errors.Add("computer_id", "err.license_assign_one")
 	}
@@ -173,7 +173,7 @@ func assignmentBeforeWrite(w *record.Write) error {
 		w.Errors.Add("license_id", "err.read_only")
 		return nil
 	}
-	for _, f := range []string{"license_id", "computer_id", "user_id"} {
+	for _, f := range []string{"license_id", "computer_id", "assigned_user_id"} {
 		if m, bad := w.Errors[f]; bad && m.Key != "err.reference_other_org" {
 			return nil
 		}
@@ -191,7 +191,7 @@ func assignmentBeforeWrite(w *record.Write) error {
 	if !w.Actor.CanIn(w.Type, record.Create, lic.OrgID) {
 		w.Errors.Add("organization_id", "err.org_not_allowed")
 	}
-	for f, typ := range map[string]string{"computer_id": "computers", "user_id": "users"} {
+	for f, typ := range map[string]string{"computer_id": "computers", "assigned_user_id": "users"} {
 		id, ok := w.New.Values[f].(int64)
 		if !ok {
 			continue

@@ -51,14 +51,14 @@ CREATE TABLE license_assignments (
     organization_id {{.BigInt}} NOT NULL REFERENCES organizations(id),
     license_id {{.BigInt}} NOT NULL REFERENCES licenses(id) ON DELETE CASCADE,
     computer_id {{.BigInt}} REFERENCES computers(id) ON DELETE CASCADE,
-    user_id {{.BigInt}} REFERENCES users(id) ON DELETE CASCADE,
+    assigned_user_id {{.BigInt}} REFERENCES users(id) ON DELETE CASCADE,
     comment TEXT,
 {{template "meta" .}}
 );
 CREATE UNIQUE INDEX license_assignments_computer ON license_assignments(license_id, computer_id) WHERE computer_id IS NOT NULL;
-CREATE UNIQUE INDEX license_assignments_user ON license_assignments(license_id, user_id) WHERE user_id IS NOT NULL;
+CREATE UNIQUE INDEX license_assignments_user ON license_assignments(license_id, assigned_user_id) WHERE assigned_user_id IS NOT NULL;
 CREATE INDEX license_assignments_on_computer ON license_assignments(computer_id);
-CREATE INDEX license_assignments_on_user ON license_assignments(user_id);
+CREATE INDEX license_assignments_on_user ON license_assignments(assigned_user_id);
 
 -- Alerts sent, one row per licence, kind and date it was about: each is sent once.
 CREATE TABLE license_alerts (
