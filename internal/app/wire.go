@@ -124,7 +124,7 @@ func (a *App) StartJobs(ctx context.Context) (wait func()) {
 // endpoints on one server. Tests may adjust the pages (say, a smaller RefLimit).
 func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Licenses: a.Licenses})
-	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote, Dashboard: a.Dashboard, Notify: a.Notify})
+	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote, Dashboard: a.Dashboard, Notify: a.Notify, Licenses: a.Licenses})
 	for _, f := range adjust {
 		f(pages)
 	}
@@ -143,5 +143,5 @@ func (a *App) Agents(opt agentserver.Options) *agentserver.Server {
 // LoadDemo fills a new store with the demo data set, through the same services as
 // users' writes.
 func (a *App) LoadDemo(ctx context.Context) error {
-	return demo.Load(ctx, &demo.Services{Core: a.Core, Helpdesk: a.Helpdesk, HelpdeskJobs: a.HelpdeskJobs, KB: a.KB, Inventory: a.Inventory})
+	return demo.Load(ctx, &demo.Services{Core: a.Core, Helpdesk: a.Helpdesk, HelpdeskJobs: a.HelpdeskJobs, KB: a.KB, Inventory: a.Inventory, Licenses: a.Licenses})
 }

@@ -51,7 +51,7 @@ func Types() []*record.Type {
 			Extras: []string{KeyField}, ExtraActions: []record.Action{ReadKey},
 			Fields: []*record.Field{
 				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true, Max: 255},
-				{Name: "software_id", Kind: record.Ref, Ref: "software", Label: "field.license_software", Sort: true, List: true},
+				{Name: "software_id", Kind: record.Ref, Ref: "software", Label: "field.license_software", Sort: true},
 				{Name: "publisher", Kind: record.Text, Search: true, Sort: true, Max: 255},
 				{Name: "version_min", Label: "field.license_version_min", Kind: record.Text, Max: 64},
 				{Name: "version_max", Label: "field.license_version_max", Kind: record.Text, Max: 64},
@@ -59,7 +59,7 @@ func Types() []*record.Type {
 				{Name: "seats", Label: "field.license_seats", Kind: record.Int, Min: f64(0), MaxNum: f64(1e9), Sort: true, List: true},
 				{Name: "installed_count", Label: "field.license_counted", Kind: record.Int, ReadOnly: true, NoHistory: true, Sort: true, List: true, Default: int64(0)},
 				{Name: "balance", Label: "field.license_balance", Kind: record.Int, ReadOnly: true, NoHistory: true, Sort: true, List: true},
-				{Name: "assigned_count", Label: "field.license_assigned", Kind: record.Int, ReadOnly: true, NoHistory: true, Sort: true, List: true, Default: int64(0)},
+				{Name: "assigned_count", Label: "field.license_assigned", Kind: record.Int, ReadOnly: true, NoHistory: true, Sort: true, Default: int64(0)},
 				{Name: "purchase_date", Kind: record.Date, Sort: true},
 				{Name: "expiry_date", Label: "field.license_expiry", Kind: record.Date, Sort: true, List: true},
 				{Name: "cost", Label: "field.license_cost", Kind: record.Money, Min: f64(0), Sort: true},
@@ -71,7 +71,7 @@ func Types() []*record.Type {
 			Hooks: record.Hooks{BeforeWrite: beforeWrite, AfterWrite: afterWrite}},
 		{Name: "license-assignments", Table: "license_assignments", Singular: "license_assignment", Scope: record.OrgScoped, NoTrash: true,
 			NameField: "license_id", DefaultSort: "id",
-			LabelSQL: "'#' || CAST(license_id AS TEXT)",
+			LabelSQL: "(SELECT name FROM licenses WHERE licenses.id = license_id)",
 			OrgFrom:  "license_id",
 			Fields: []*record.Field{
 				{Name: "license_id", Label: "type.license", Kind: record.Ref, Ref: "licenses", Required: true, Sort: true, List: true},

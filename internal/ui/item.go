@@ -58,6 +58,10 @@ type ItemPage struct {
 	// NewTicketHref opens a ticket about this asset (its user as the requester).
 	NewTicketHref string
 	AssetTickets  *AssetLink
+	// License: a licence's compliance panel; ComputerLicenses: a computer's
+	// licences (internal/ui/licenses.go).
+	License          *LicenseView
+	ComputerLicenses *ComputerLicenses
 }
 
 // Tab is one tab of the item page.
@@ -324,6 +328,9 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if t.Scope == record.OrgShared && f.Name == record.RecursiveField {
 			continue // said by the organisation above: "... and its sub-organisations"
 		}
+		if t.Name == "licenses" && licensePanelFields[f.Name] {
+			continue // in the compliance panel above
+		}
 		d := Detail{Label: shownLabel(c, f), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
 		cell := u.cell(c, rec, f)
 		d.Text, d.Href = cell.Text, cell.Href
@@ -355,6 +362,14 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 	if isComputer {
 		var err error
 		if p.Remote, err = u.remoteView(c, rec, 0); err != nil {
+			return err
+		}
+		if err := u.computerLicenses(c, rec, p); err != nil {
+			return err
+		}
+	}
+	if t.Name == "licenses" {
+		if err := u.licenseView(c, rec, p); err != nil {
 			return err
 		}
 	}

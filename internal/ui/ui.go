@@ -28,6 +28,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/license"
 	"parc/internal/notify"
 	"parc/internal/record"
 	"parc/internal/remote"
@@ -45,7 +46,7 @@ var pageNames = []string{"login", "dashboard", "list", "form", "item", "account"
 	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search", "notifications"}
 
 // pageParts are the templates a page is parsed with besides its own file.
-var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html"},
+var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html", "templates/licenses.html"},
 	"portal": {"templates/helpdesk_parts.html"}, "portal_ticket": {"templates/helpdesk_parts.html"}}
 
 // maxSmallForm bounds the body of every form that is not a file upload.
@@ -76,6 +77,7 @@ type Services struct {
 	Remote    *remote.Service    // remote-control launches of computers
 	Dashboard *dashboard.Service // the home pages' counts
 	Notify    *notify.Service    // the bell and the notifications page
+	Licenses  *license.Service   // licence compliance, keys (licenses.go)
 }
 
 // New makes the HTML interface; templates are parsed once, here.
