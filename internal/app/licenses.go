@@ -16,6 +16,12 @@ func (a *App) buildLicenses() {
 		dir = filepath.Dir(a.DB.Path)
 	}
 	box := secret.Lazy(dir)
+	if dir == "" {
+		// Only Build and New without a data directory (tests over PostgreSQL):
+		// parc serve and the commands open the store with one (OpenWith).
+		a.Log.Warn("licence keys are sealed with a key kept in memory: set " + secret.EnvKey + " or open the store with a data directory")
+		box = secret.Ephemeral()
+	}
 	a.Records.Sealer = box
 	a.Licenses = license.NewService(a.Records, box, a.Notify)
 	a.Inventory.OnFold(a.Licenses.MarkSoftware)

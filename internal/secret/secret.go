@@ -168,3 +168,17 @@ func (b *Box) Open(sealed, context string) (string, error) {
 	}
 	return string(plain), nil
 }
+
+// Ephemeral is a box over a random key kept in memory only, unless
+// PARC_SECRET_KEY is set: for a store opened without a data directory (tests
+// over PostgreSQL), whose sealed values do not outlive the process.
+func Ephemeral() *Box {
+	return &Box{load: func() ([]byte, error) {
+		if v := strings.TrimSpace(os.Getenv(EnvKey)); v != "" {
+			return decodeKey(v)
+		}
+		key := make([]byte, 32)
+		_, err := rand.Read(key)
+		return key, err
+	}}
+}
