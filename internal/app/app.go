@@ -5,7 +5,6 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"log/slog"
 	"time"
@@ -99,11 +98,15 @@ func OpenWith(ctx context.Context, cfg store.Config, opt Options) (*App, error) 
 		cfg.DataSteps = asset.DataSteps()
 	}
 	if opt.SecretDir == "" {
-		opt.SecretDir = cmp.Or(cfg.DataDir, "parc-data")
+		opt.SecretDir = cfg.DataDir
 	}
-	// The key is read, or made, on the first start (docs/security.md).
-	if _, err := secret.Load(opt.SecretDir); err != nil {
-		return nil, err
+	// The key is read, or made, on the first start (docs/security.md). The
+	// commands always give a data directory; a test store over PostgreSQL has
+	// none and seals with a key in memory (buildLicenses).
+	if opt.SecretDir != "" {
+		if _, err := secret.Load(opt.SecretDir); err != nil {
+			return nil, err
+		}
 	}
 	db, err := store.Open(ctx, cfg)
 	if err != nil {
