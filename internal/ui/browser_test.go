@@ -525,6 +525,8 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		kbc := e.create("kb-categories", record.Input{"name": "Printing", "organization_id": root})
 		art := e.create("kb-articles", record.Input{"title": "Clear a jam", "body": "Open the tray.", "category_id": kbc, "organization_id": root})
 		e.create("kb-article-tickets", record.Input{"article_id": art, "ticket_id": tk})
+		lic := e.create("licenses", record.Input{"name": "Office", "license_type": "volume", "seats": 5, "organization_id": root, "license_key": "ABC-123"})
+		e.create("license-assignments", record.Input{"license_id": lic, "computer_id": pc})
 
 		b := e.browser("en")
 		b.login("admin", adminPassword)

@@ -55,6 +55,12 @@ type ComputerLicenses struct {
 // details below leave them out.
 var licensePanelFields = map[string]bool{"seats": true, "installed_count": true, "balance": true, "assigned_count": true, "expiry_date": true}
 
+// unitKeys and alertKeys name what a licence counts and the alerts it was sent.
+var (
+	unitKeys  = map[string]string{"devices": "ui.license.unit_devices", "users": "ui.license.unit_users", "cores": "ui.license.unit_cores"}
+	alertKeys = map[string]string{license.AlertOver: "ui.license.alerted_license_over", license.AlertExpiring: "ui.license.alerted_license_expiring", license.AlertExpired: "ui.license.alerted_license_expired"}
+)
+
 // licenseView fills a licence page's panel.
 func (u *UI) licenseView(c *req, rec *record.Record, p *ItemPage) error {
 	if u.Licenses == nil {
@@ -66,7 +72,7 @@ func (u *UI) licenseView(c *req, rec *record.Record, p *ItemPage) error {
 		return err
 	}
 	v := &LicenseView{Status: comp.Status, Pending: comp.Pending}
-	unit := c.T("ui.license.unit_" + comp.Unit)
+	unit := c.T(unitKeys[comp.Unit])
 	switch comp.Status {
 	case "over":
 		v.Verdict = c.T("ui.license.verdict_over", fmtInt(c.Lang, comp.Over), unit)
@@ -165,7 +171,7 @@ func (u *UI) licenseView(c *req, rec *record.Record, p *ItemPage) error {
 	}
 	for _, k := range []string{license.AlertOver, license.AlertExpiring, license.AlertExpired} {
 		if at, ok := alerted[k]; ok {
-			v.Alerts = append(v.Alerts, c.T("ui.license.alerted_"+k, fmtDateTime(c.Lang, at, u.Loc)))
+			v.Alerts = append(v.Alerts, c.T(alertKeys[k], fmtDateTime(c.Lang, at, u.Loc)))
 		}
 	}
 	p.License = v
