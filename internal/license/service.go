@@ -306,14 +306,9 @@ func (s *Service) Recount(ctx context.Context, id int64) error {
 	}
 	c := &Compliance{Unit: Unit(m.kind), Installations: devices, Users: users, Cores: cores}
 	c.fill()
-	var balance any
-	if m.seats.Valid {
-		balance = m.seats.Int64 - c.Counted
-	}
 	_, err = s.Rec.DB.Exec(ctx, `UPDATE licenses SET installed_devices = ?, installed_users = ?, installed_cores = ?, installed_count = ?,
 		balance = CASE WHEN seats IS NULL THEN NULL ELSE seats - ? END, counted_at = ? WHERE id = ?`,
 		devices, users, cores, c.Counted, c.Counted, s.Rec.Now(), id)
-	_ = balance
 	return err
 }
 

@@ -85,42 +85,40 @@ func Types() []*record.Type {
 
 // beforeWrite seals a key given, checks the version range and seats.
 func beforeWrite(w *record.Write) error {
-	{
-		if raw, ok := w.Extra[KeyField]; ok {
-			switch v := raw.(type) {
-			case nil:
+	if raw, ok := w.Extra[KeyField]; ok {
+		switch v := raw.(type) {
+		case nil:
+			w.New.Values["key_cipher"] = nil
+		case string:
+			v = strings.TrimSpace(v)
+			if v == "" {
 				w.New.Values["key_cipher"] = nil
-			case string:
-				v = strings.TrimSpace(v)
-				if v == "" {
-					w.New.Values["key_cipher"] = nil
-					break
-				}
-				if len(v) > 4096 {
-					w.Errors.Add(KeyField, "err.too_long", 4096)
-					break
-				}
-				if w.Service == nil || w.Service.Sealer == nil {
-					return errors.New("licence keys: no secret key configured")
-				}
-				sealed, err := w.Service.Sealer.Seal(v, keyContext)
-				if err != nil {
-					return err
-				}
-				w.New.Values["key_cipher"] = sealed
-			default:
-				w.Errors.Add(KeyField, "err.not_text")
+				break
 			}
+			if len(v) > 4096 {
+				w.Errors.Add(KeyField, "err.too_long", 4096)
+				break
+			}
+			if w.Service == nil || w.Service.Sealer == nil {
+				return errors.New("licence keys: no secret key configured")
+			}
+			sealed, err := w.Service.Sealer.Seal(v, keyContext)
+			if err != nil {
+				return err
+			}
+			w.New.Values["key_cipher"] = sealed
+		default:
+			w.Errors.Add(KeyField, "err.not_text")
 		}
-		lo, hi := strings.TrimSpace(w.New.String("version_min")), strings.TrimSpace(w.New.String("version_max"))
-		if lo != "" && hi != "" && softver.Key(lo) > softver.Key(hi) {
-			w.Errors.Add("version_max", "err.license_version_range")
-		}
-		if w.New.String("license_type") != Site && w.New.Values["seats"] == nil {
-			w.Errors.Add("seats", "err.license_seats_required")
-		}
-		return nil
 	}
+	lo, hi := strings.TrimSpace(w.New.String("version_min")), strings.TrimSpace(w.New.String("version_max"))
+	if lo != "" && hi != "" && softver.Key(lo) > softver.Key(hi) {
+		w.Errors.Add("version_max", "err.license_version_range")
+	}
+	if w.New.String("license_type") != Site && w.New.Values["seats"] == nil {
+		w.Errors.Add("seats", "err.license_seats_required")
+	}
+	return nil
 }
 
 // afterWrite keeps the version keys and marks the counts stale when what they
