@@ -14,6 +14,14 @@ func (a *API) registerLicenses(mux *http.ServeMux) {
 	if lic == nil {
 		return
 	}
+	mux.HandleFunc("GET /api/v1/licenses/compliance", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
+		all, err := lic.ComplianceAll(r.Context(), actor)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"data": all})
+		return nil
+	}))
 	mux.HandleFunc("GET /api/v1/licenses/{id}/compliance", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
 		id, err := pathID(r)
 		if err != nil {

@@ -137,6 +137,21 @@ func TestComplianceFromInventories(t *testing.T) {
 				t.Errorf("licence %d: %v, want installations %v counted %v over %v unused %v %s", c.id, got, c.installs, c.counted, c.over, c.unused, c.status)
 			}
 		}
+		// Every licence at once, from the kept counts; another organisation's
+		// administrator gets its own only.
+		all := esn.Must(200, "GET", "/api/v1/licenses/compliance", nil).Data()
+		if len(all) != 7 {
+			t.Errorf("compliance of all: %d licences", len(all))
+		}
+		for _, c := range all {
+			if int64(c["license_id"].(float64)) == perDevice && (c["over"] != float64(1) || c["status"] != "over") {
+				t.Errorf("compliance of all, per device: %v", c)
+			}
+		}
+		adminB := e.User("admin-b", "admin", clientB)
+		if got := adminB.Must(200, "GET", "/api/v1/licenses/compliance", nil).Data(); len(got) != 1 || int64(got[0]["license_id"].(float64)) != ofB {
+			t.Errorf("client B's administrator: %v", got)
+		}
 		// The list carries the kept counts (counted use, seats left) without a recount.
 		row := esn.Must(200, "GET", apitest.Path("/api/v1/licenses/%d", perDevice), nil).JSON
 		if row["installed_count"] != float64(3) || row["balance"] != float64(-1) {

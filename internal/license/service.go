@@ -131,7 +131,7 @@ func (s *Service) Compliance(ctx context.Context, a *record.Actor, id int64) (*C
 	if err != nil {
 		return nil, err
 	}
-	c.Pending = truthy(stale)
+	c.Pending = truthy(boolField.FromDB(stale))
 	if t, ok := tsField.FromDB(counted).(time.Time); ok {
 		c.CountedAt = &t
 	}
@@ -461,4 +461,43 @@ func (s *Service) OfComputer(ctx context.Context, a *record.Actor, computer int6
 		return nil, err
 	}
 	return page.Records, nil
+}
+
+// ComplianceAll reads the compliance of every live licence the actor may read, in
+// one query over the kept counts, by id.
+func (s *Service) ComplianceAll(ctx context.Context, a *record.Actor) ([]*Compliance, error) {
+	sc, args, ok := s.Rec.ScopeSQL(a, s.licenses(), record.Read)
+	if !ok {
+		return nil, nil
+	}
+	rows, err := s.Rec.DB.QueryContext(ctx, `SELECT id, license_type, seats, installed_devices, installed_users, installed_cores, assigned_count,
+		counts_stale, counted_at, expiry_date FROM licenses WHERE deleted_at IS NULL AND `+sc+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	today := s.Now().Format("2006-01-02")
+	var out []*Compliance
+	for rows.Next() {
+		c := &Compliance{}
+		var seats sql.NullInt64
+		var stale, counted, expiry any
+		if err := rows.Scan(&c.LicenseID, &c.Type, &seats, &c.Installations, &c.Users, &c.Cores, &c.Assigned, &stale, &counted, &expiry); err != nil {
+			return nil, err
+		}
+		c.Unit = Unit(c.Type)
+		if seats.Valid {
+			n := seats.Int64
+			c.Seats = &n
+		}
+		c.Pending = truthy(boolField.FromDB(stale))
+		if t, ok := tsField.FromDB(counted).(time.Time); ok {
+			c.CountedAt = &t
+		}
+		c.ExpiryDate = record.Format(dateField.FromDB(expiry))
+		c.Expired = c.ExpiryDate != "" && c.ExpiryDate < today
+		c.fill()
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
