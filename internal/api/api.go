@@ -20,6 +20,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/license"
 	"parc/internal/loan"
 	"parc/internal/record"
 	"parc/internal/search"
@@ -45,6 +46,7 @@ type Services struct {
 	Inventory *ingest.Service
 	Stock     *stock.Service
 	Loans     *loan.Service // hand-overs and loans (check-in, acknowledgement, overdue)
+	Licenses  *license.Service
 }
 
 // New makes the API over the core services and the domain services.
@@ -77,6 +79,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerLoans(mux)
 	a.registerSearch(mux)
 	a.registerStock(mux)
+	a.registerLicenses(mux)
 	mux.HandleFunc("GET /api/v1/{type}/export.csv", a.auth(a.exportCSV))
 	mux.HandleFunc("GET /api/v1/{type}/export", a.auth(a.exportAny))
 	mux.HandleFunc("POST /api/v1/{type}/import", a.auth(a.importCSV))

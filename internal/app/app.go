@@ -17,12 +17,14 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/jobs"
 	"parc/internal/kb"
+	"parc/internal/license"
 	"parc/internal/loan"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 	"parc/internal/notify"
 	"parc/internal/remote"
 	"parc/internal/search"
+	"parc/internal/secret"
 	"parc/internal/stock"
 	"parc/internal/store"
 )
@@ -48,6 +50,8 @@ type App struct {
 	Stock *stock.Service
 	// Loans is hand-overs and loans: check-out, check-in, acknowledgement, reservations.
 	Loans *loan.Service
+	// Licenses keeps software licences: keys, compliance counts, alerts.
+	Licenses *license.Service
 	// HelpdeskJobs escalate, close and recalculate tickets in the background.
 	HelpdeskJobs *helpdesk.Jobs
 
@@ -71,6 +75,10 @@ type Options struct {
 	Mail MailConfig
 	// AgentToken, when set, is required from every agent (PARC_AGENT_TOKEN).
 	AgentToken string
+	// SecretDir holds the key file of the secrets parc keeps encrypted (licence
+	// keys) unless PARC_SECRET_KEY is set (internal/secret); default: the SQLite
+	// file's directory. OpenWith sets it to the data directory.
+	SecretDir string
 }
 
 // MailConfig is e-mail as the environment configures it (cmd/parc reads it).
@@ -94,6 +102,17 @@ func Open(ctx context.Context, cfg store.Config, log *slog.Logger) (*App, error)
 func OpenWith(ctx context.Context, cfg store.Config, opt Options) (*App, error) {
 	if cfg.DataSteps == nil {
 		cfg.DataSteps = asset.DataSteps()
+	}
+	if opt.SecretDir == "" {
+		opt.SecretDir = cfg.DataDir
+	}
+	// The key is read, or made, on the first start (docs/security.md). The
+	// commands always give a data directory; a test store over PostgreSQL has
+	// none and seals with a key in memory (buildLicenses).
+	if opt.SecretDir != "" {
+		if _, err := secret.Load(opt.SecretDir); err != nil {
+			return nil, err
+		}
 	}
 	db, err := store.Open(ctx, cfg)
 	if err != nil {

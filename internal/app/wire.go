@@ -81,6 +81,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	a.Jobs.Add(a.Inventory.CountsJob())
 	a.Jobs.Add(a.Inventory.RefileJob())
 	a.Jobs.Add(a.Loans.RemindJob())
+	a.buildLicenses()
 	if a.Sender != nil {
 		a.Jobs.Add(jobs.Job{Name: "mail.outbox", Every: 5 * time.Second, Jitter: time.Second, Lease: 15 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := a.Sender.SendDue(ctx)
@@ -135,6 +136,7 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Inventory: a.Inventory,
 		Stock:     a.Stock,
 		Loans:     a.Loans,
+		Licenses:  a.Licenses,
 	})
 	pages := ui.New(a.Core, a.Cat, ui.Services{
 		Helpdesk:  a.Helpdesk,
@@ -146,6 +148,7 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Notify:    a.Notify,
 		Stock:     a.Stock,
 		Loans:     a.Loans,
+		Licenses:  a.Licenses,
 	})
 	for _, f := range adjust {
 		f(pages)
@@ -173,5 +176,6 @@ func (a *App) LoadDemo(ctx context.Context) error {
 		Inventory:    a.Inventory,
 		Stock:        a.Stock,
 		Loans:        a.Loans,
+		Licenses:     a.Licenses,
 	})
 }

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"encoding/json"
+	"slices"
 
 	"parc/internal/record"
 	"parc/internal/store"
@@ -89,9 +90,14 @@ func BuiltinProfiles() []BuiltinProfile {
 	// read_own on hand-overs and reservations: what a requester received or borrows.
 	rightsFor([]string{"handovers", "reservations"}, []record.Action{record.ReadOwn}, self)
 
-	admin := record.Rights{"*": all, "profiles": readOnly}
+	// Software licences: technicians keep them without reading their keys;
+	// reading a key is granted by name (read_key), "*" does not give it.
+	rightsFor([]string{"licenses", "license-assignments"}, work, tech)
+	licenseAll := append(slices.Clone(all), "read_key")
+
+	admin := record.Rights{"*": all, "profiles": readOnly, "licenses": licenseAll}
 	return []BuiltinProfile{
-		{"super-admin", record.Rights{"*": all}},
+		{"super-admin", record.Rights{"*": all, "licenses": licenseAll}},
 		{"admin", admin},
 		{"technician", tech},
 		{"supervisor", sup},

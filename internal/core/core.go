@@ -17,6 +17,7 @@ import (
 	"parc/internal/helpdesk"
 	"parc/internal/kb"
 	"parc/internal/loan"
+	"parc/internal/license"
 	"parc/internal/record"
 	"parc/internal/search"
 	"parc/internal/stock"
@@ -63,6 +64,7 @@ func NewRegistry() *record.Registry {
 	types = append(types, kb.Types()...)
 	types = append(types, stock.Types()...)
 	types = append(types, loan.Types()...)
+	types = append(types, license.Types()...)
 	search.Attach(types)
 	reg = record.MustRegistry(types...)
 	return reg

@@ -21,6 +21,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/license"
 	"parc/internal/loan"
 	"parc/internal/record"
 	"parc/internal/stock"
@@ -69,6 +70,7 @@ type Services struct {
 	Inventory    *ingest.Service
 	Stock        *stock.Service
 	Loans        *loan.Service // hand-overs and loans (loans.go)
+	Licenses     *license.Service
 }
 
 // Load fills a new store with demo data. It refuses a store that already holds
@@ -125,6 +127,9 @@ func Load(ctx context.Context, a *Services) error {
 	// Then the agents of the machines at work report, one inventory at a time.
 	inv, err := loadInventory(ctx, a, machines, sites, time.Now())
 	if err != nil {
+		return err
+	}
+	if _, err := loadLicenses(ctx, a, orgs, time.Now()); err != nil {
 		return err
 	}
 	// The helpdesk is lived through action by action, each in its own

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,18 +38,25 @@ func (s *Service) foldBatch(ctx context.Context) (int, error) {
 	err := db.Tx(ctx, func(tx *store.Tx) error {
 		n = 0
 		rows, err := tx.QueryContext(ctx, `DELETE FROM software_count_changes WHERE id IN
-			(SELECT id FROM software_count_changes ORDER BY id LIMIT ?) RETURNING added, removed`, foldBatch)
+			(SELECT id FROM software_count_changes ORDER BY id LIMIT ?) RETURNING added, removed, touched`, foldBatch)
 		if err != nil {
 			return err
 		}
 		delta := map[int64]int64{}
+		touchedSet := map[int64]int64{}
 		for rows.Next() {
-			var added, removed string
-			if err := rows.Scan(&added, &removed); err != nil {
+			var added, removed, touched string
+			if err := rows.Scan(&added, &removed, &touched); err != nil {
 				rows.Close()
 				return err
 			}
 			n++
+			for _, list := range []string{added, removed, touched} {
+				if err := addIDs(touchedSet, list, 1); err != nil {
+					rows.Close()
+					return err
+				}
+			}
 			if err := addIDs(delta, added, 1); err != nil {
 				rows.Close()
 				return err
@@ -77,10 +85,25 @@ func (s *Service) foldBatch(ctx context.Context) (int, error) {
 				}
 			}
 		}
+		if len(s.folded) > 0 && len(touchedSet) > 0 {
+			touched := slices.Sorted(maps.Keys(touchedSet))
+			for _, f := range s.folded {
+				if err := f(ctx, tx, touched); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	})
 	return n, err
 }
+
+// FoldListener is told, in the fold's transaction, the software whose
+// installations changed in the rows folded (added, removed, or another version).
+type FoldListener func(ctx context.Context, tx *store.Tx, software []int64) error
+
+// OnFold subscribes f to the folds (app.Build does, for the licence counts).
+func (s *Service) OnFold(f FoldListener) { s.folded = append(s.folded, f) }
 
 // addIDs adds sign to the delta of every id of a comma-separated list.
 func addIDs(delta map[int64]int64, list string, sign int64) error {

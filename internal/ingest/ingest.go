@@ -45,6 +45,7 @@ type Service struct {
 	Now func() time.Time
 
 	catalogue catalogueCache
+	folded    []FoldListener
 }
 
 // New makes the ingest service over the core services.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -272,11 +273,21 @@ func (r *run) storeSoftware(want []install, have map[instKey]string) error {
 			minus = append(minus, id)
 		}
 	}
-	if len(plus)+len(minus) > 0 {
+	// Software whose installations changed at all (a version too): what folding
+	// hands to its listeners (the licence counts).
+	touchedSet := map[int64]bool{}
+	for _, a := range add {
+		touchedSet[a.softwareID] = true
+	}
+	for _, k := range del {
+		touchedSet[k.softwareID] = true
+	}
+	touched := slices.Sorted(maps.Keys(touchedSet))
+	if len(plus)+len(minus)+len(touched) > 0 {
 		// Owed to the catalogue's counts; FoldInstallCounts adds them.
 		slices.Sort(plus)
 		slices.Sort(minus)
-		if _, err := r.tx.ExecContext(r.ctx, "INSERT INTO software_count_changes (added, removed) VALUES (?, ?)", ids(plus), ids(minus)); err != nil {
+		if _, err := r.tx.ExecContext(r.ctx, "INSERT INTO software_count_changes (added, removed, touched) VALUES (?, ?, ?)", ids(plus), ids(minus), ids(touched)); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,20 +31,24 @@ var Actions = []Action{Read, ReadOwn, Create, Update, Delete, Purge}
 // Rights maps a type name (or "*" for every type) to the actions allowed on it.
 type Rights map[string][]Action
 
-// ParseRights reads a profile's rights document and checks every name in it.
+// ParseRights reads a profile's rights document and checks every name in it;
+// without a registry, a type's own actions (Type.ExtraActions) cannot be told
+// from mistakes and are accepted (profiles were checked when written).
 func ParseRights(s string, reg *Registry) (Rights, error) {
 	var r Rights
 	if err := json.Unmarshal([]byte(s), &r); err != nil {
 		return nil, fmt.Errorf("rights must be a JSON object of type names to lists of actions: %v", err)
 	}
 	for t, acts := range r {
+		var typ *Type
 		if t != "*" && reg != nil {
-			if _, ok := reg.Type(t); !ok {
+			var ok bool
+			if typ, ok = reg.Type(t); !ok {
 				return nil, fmt.Errorf("unknown type %q in rights", t)
 			}
 		}
 		for _, a := range acts {
-			if !validAction(a) {
+			if !validAction(a) && !(t != "*" && reg == nil) && (typ == nil || !slices.Contains(typ.ExtraActions, a)) {
 				return nil, fmt.Errorf("unknown action %q for %s", a, t)
 			}
 		}

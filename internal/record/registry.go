@@ -155,6 +155,10 @@ type Type struct {
 	// Extras are input keys accepted and handed to hooks unstored.
 	Extras []string
 	Hooks  Hooks
+	// ExtraActions are rights of this type beyond the common actions, granted by
+	// name in a profile's entry for the type ("licenses": [..., "read_key"]);
+	// "*" never grants them.
+	ExtraActions []Action
 	// NamingPlan lets the name be generated from a configured template.
 	NamingPlan bool
 	// NoTrash types are deleted outright.

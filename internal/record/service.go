@@ -18,6 +18,14 @@ type Service struct {
 	Reg *Registry
 	// Now is the clock; tests may fix it.
 	Now func() time.Time
+	// Sealer encrypts the secrets hooks keep (licence keys), set by app.Build
+	// (internal/secret); nil: such secrets are refused.
+	Sealer Sealer
+}
+
+// Sealer encrypts a secret for a context (the field it is kept in).
+type Sealer interface {
+	Seal(plain, context string) (string, error)
 }
 
 // NewService makes a service over a store and a registry.

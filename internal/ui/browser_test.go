@@ -530,6 +530,8 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		e.create("loan-items", record.Input{"pool": "Loan laptops", "asset_type": "computers", "asset_id": pc})
 		e.create("reservations", record.Input{"asset_type": "computers", "asset_id": pc, "user_id": admin, "start_date": "2026-01-05", "end_date": "2026-01-09"})
 		e.create("handovers", record.Input{"asset_type": "printers", "asset_id": prn, "user_id": admin, "accessories": "cable"})
+		lic := e.create("licenses", record.Input{"name": "Office", "license_type": "volume", "seats": 5, "organization_id": root, "license_key": "ABC-123"})
+		e.create("license-assignments", record.Input{"license_id": lic, "computer_id": pc})
 
 		b := e.browser("en")
 		b.login("admin", adminPassword)

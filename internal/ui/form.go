@@ -342,15 +342,18 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 		}
 	}
 	for _, x := range t.Extras {
-		if x != "password" {
-			continue
+		switch x {
+		case "password":
+			pf := FormField{Name: x, ID: "f-" + x, Label: c.T("field.password"), Control: "text", Type: "password",
+				Autocomplete: "new-password", Error: st.errs[x]}
+			if rec != nil {
+				pf.Hint = c.T("ui.form.password_keep")
+			}
+			p.Fields = append(p.Fields, pf)
+		case "license_key": // a secret never sent back to the browser
+			p.Fields = append(p.Fields, FormField{Name: x, ID: "f-" + x, Label: c.T("field.license_key"), Control: "text", Type: "password",
+				Autocomplete: "off", Error: st.errs[x], Hint: c.T("ui.form.license_key_keep")})
 		}
-		pf := FormField{Name: x, ID: "f-" + x, Label: c.T("field.password"), Control: "text", Type: "password",
-			Autocomplete: "new-password", Error: st.errs[x]}
-		if rec != nil {
-			pf.Hint = c.T("ui.form.password_keep")
-		}
-		p.Fields = append(p.Fields, pf)
 	}
 	status := st.status
 	if status == 0 {

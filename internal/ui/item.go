@@ -63,6 +63,10 @@ type ItemPage struct {
 	AssetTickets  *AssetLink
 	// Loans: an asset's hand-overs tab, or a hand-over's panel (loans.go).
 	Loans *LoanTab
+	// License: a licence's compliance panel; ComputerLicenses: a computer's
+	// licences (internal/ui/licenses.go).
+	License          *LicenseView
+	ComputerLicenses *ComputerLicenses
 }
 
 // Tab is one tab of the item page.
@@ -337,6 +341,9 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if f.ReadOnly && rec.Values[f.Name] == nil && t.HasField("asset_type") {
 			continue // a hand-over not yet returned nor acknowledged (loans.go)
 		}
+		if t.Name == "licenses" && licensePanelFields[f.Name] {
+			continue // in the compliance panel above
+		}
 		d := Detail{Label: shownLabel(c, f), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
 		cell := u.cell(c, rec, f)
 		d.Text, d.Href = cell.Text, cell.Href
@@ -377,6 +384,14 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 	if isComputer {
 		var err error
 		if p.Remote, err = u.remoteView(c, rec, 0); err != nil {
+			return err
+		}
+		if err := u.computerLicenses(c, rec, p); err != nil {
+			return err
+		}
+	}
+	if t.Name == "licenses" {
+		if err := u.licenseView(c, rec, p); err != nil {
 			return err
 		}
 	}

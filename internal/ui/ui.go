@@ -28,6 +28,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/license"
 	"parc/internal/loan"
 	"parc/internal/notify"
 	"parc/internal/record"
@@ -47,7 +48,7 @@ var pageNames = []string{"login", "dashboard", "list", "form", "item", "account"
 	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search", "notifications"}
 
 // pageParts are the templates a page is parsed with besides its own file.
-var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html"},
+var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html", "templates/licenses.html"},
 	"portal": {"templates/helpdesk_parts.html"}, "portal_ticket": {"templates/helpdesk_parts.html"}}
 
 // maxSmallForm bounds the body of every form that is not a file upload.
@@ -80,6 +81,7 @@ type Services struct {
 	Notify    *notify.Service    // the bell and the notifications page
 	Stock     *stock.Service     // spare parts: quantities, movements, reorder
 	Loans     *loan.Service      // hand-overs and loans
+	Licenses  *license.Service   // licence compliance, keys (licenses.go)
 }
 
 // New makes the HTML interface; templates are parsed once, here.
