@@ -7,6 +7,7 @@ import (
 
 	"parc/internal/agentserver"
 	"parc/internal/api"
+	"parc/internal/contract"
 	"parc/internal/core"
 	"parc/internal/dashboard"
 	"parc/internal/demo"
@@ -73,6 +74,12 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	// restarts) and a lease, so two servers on one PostgreSQL never run one together.
 	a.HelpdeskJobs = helpdesk.NewJobs(rec, events)
 	a.HelpdeskJobs.Register(a.Jobs)
+	a.Contracts = contract.NewService(rec)
+	a.ContractAlerts = &contract.Alerts{S: a.Contracts, Cat: a.Cat}
+	if a.Notifier != nil {
+		a.ContractAlerts.Mail = a.Notifier
+	}
+	a.Jobs.Add(a.ContractAlerts.Job())
 	a.Jobs.Add(a.Inventory.CountsJob())
 	a.Jobs.Add(a.Inventory.RefileJob())
 	if a.Sender != nil {
@@ -123,7 +130,7 @@ func (a *App) StartJobs(ctx context.Context) (wait func()) {
 // endpoints on one server. Tests may adjust the pages (say, a smaller RefLimit).
 func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 	h := api.New(a.Core, a.Cat, api.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory})
-	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote, Dashboard: a.Dashboard, Notify: a.Notify})
+	pages := ui.New(a.Core, a.Cat, ui.Services{Helpdesk: a.Helpdesk, KB: a.KB, Search: a.Search, Inventory: a.Inventory, Remote: a.Remote, Dashboard: a.Dashboard, Notify: a.Notify, Contracts: a.Contracts})
 	for _, f := range adjust {
 		f(pages)
 	}

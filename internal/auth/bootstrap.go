@@ -56,6 +56,9 @@ func BuiltinProfiles() []BuiltinProfile {
 	rightsFor(kbTypes, work, tech)
 	// Approvals are written through the approval actions only (who asks, who answers).
 	rightsFor([]string{"ticket-approvals"}, readOnly, tech)
+	// Contracts and the assets they cover; the items suppliers supply.
+	rightsFor([]string{"contracts", "contract-assets"}, work, tech)
+	rightsFor([]string{"supplier-items"}, edit, tech)
 
 	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)

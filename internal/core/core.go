@@ -14,6 +14,7 @@ import (
 
 	"parc/internal/asset"
 	"parc/internal/auth"
+	"parc/internal/contract"
 	"parc/internal/helpdesk"
 	"parc/internal/kb"
 	"parc/internal/record"
@@ -59,6 +60,7 @@ func NewRegistry() *record.Registry {
 	types = append(types, helpdesk.Types()...)
 	types = append(types, helpdesk.EscalationTypes()...)
 	types = append(types, kb.Types()...)
+	types = append(types, contract.Types()...)
 	search.Attach(types)
 	reg = record.MustRegistry(types...)
 	return reg

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"parc/internal/auth"
+	"parc/internal/contract"
 	"parc/internal/core"
 	"parc/internal/dashboard"
 	"parc/internal/helpdesk"
@@ -45,7 +46,7 @@ var pageNames = []string{"login", "dashboard", "list", "form", "item", "account"
 	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search", "notifications"}
 
 // pageParts are the templates a page is parsed with besides its own file.
-var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html"},
+var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html", "templates/contract.html"},
 	"portal": {"templates/helpdesk_parts.html"}, "portal_ticket": {"templates/helpdesk_parts.html"}}
 
 // maxSmallForm bounds the body of every form that is not a file upload.
@@ -76,6 +77,7 @@ type Services struct {
 	Remote    *remote.Service    // remote-control launches of computers
 	Dashboard *dashboard.Service // the home pages' counts
 	Notify    *notify.Service    // the bell and the notifications page
+	Contracts *contract.Service  // contracts: coverage of assets, costs, hours
 }
 
 // New makes the HTML interface; templates are parsed once, here.
@@ -154,6 +156,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerPortal(mux)
 	u.registerTicket(mux)
 	u.registerNotifications(mux)
+	u.registerContracts(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
