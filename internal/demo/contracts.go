@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"parc/internal/record"
@@ -35,11 +36,13 @@ var contractSpecs = []contractSpec{
 		start: monthStart(-5), months: 12, notice: 2, renewal: "tacit", cost: 1450, period: "monthly", coverage: "business_hours",
 		response: 4, repair: 24, hoursSold: 120, responsible: "tech.paris", group: "Support N2",
 		comment: "Support utilisateurs, maintenance des postes et du réseau du siège et des boutiques. Heures au-delà du forfait facturées au réel.",
-		covers: `SELECT 'computers', c.id FROM computers c WHERE c.organization_id = ? AND c.deleted_at IS NULL
-			AND c.id IN (SELECT item_id FROM ticket_items WHERE item_type = 'computers' AND deleted_at IS NULL) ORDER BY c.id LIMIT 12`},
+		// The assets of the client's tickets, and its first computers.
+		covers: `SELECT DISTINCT i.item_type, i.item_id FROM ticket_items i JOIN tickets t ON t.id = i.ticket_id
+			WHERE t.organization_id = ? AND i.deleted_at IS NULL AND t.deleted_at IS NULL
+			UNION SELECT 'computers', c.id FROM (SELECT id FROM computers WHERE organization_id = ? AND deleted_at IS NULL ORDER BY id LIMIT 8) c`},
 	// Near its notice deadline: notice is due in about three weeks.
 	{org: "bm", number: "LDLC-MNT-0457", name: "Maintenance des imprimantes", kind: "maintenance", supplier: "LDLC Pro",
-		start: func(t time.Time) time.Time { return time.Date(t.Year(), t.Month()-9, t.Day()+21, 0, 0, 0, 0, time.UTC) },
+		start:  func(t time.Time) time.Time { return time.Date(t.Year(), t.Month()-9, t.Day()+21, 0, 0, 0, 0, time.UTC) },
 		months: 12, notice: 3, renewal: "tacit", cost: 780, period: "quarterly", coverage: "business_hours",
 		response: 8, repair: 48, responsible: "resp.martin",
 		comment: "Pièces et main-d'œuvre, toner exclu. Résiliation par lettre recommandée.",
@@ -113,7 +116,11 @@ func loadContracts(ctx context.Context, a *Services, orgs map[string]int64) (int
 		if c.covers == "" {
 			continue
 		}
-		rows, err := a.DB.QueryContext(ctx, c.covers, orgs[c.org])
+		args := make([]any, strings.Count(c.covers, "?"))
+		for i := range args {
+			args[i] = orgs[c.org]
+		}
+		rows, err := a.DB.QueryContext(ctx, c.covers, args...)
 		if err != nil {
 			return n, err
 		}

@@ -65,6 +65,7 @@ type CoverageView struct {
 	CSRF      string
 	AssetHref string
 	Empty     string
+	CanRemove bool
 }
 
 // CoverageRow is one contract covering an asset.
@@ -273,7 +274,7 @@ func (u *UI) contractView(c *req, rec *record.Record, href string) (*ContractVie
 		if resp.Taken > 0 {
 			r.Average = contractDuration(c, resp.Average)
 			r.Late = rec.Int("response_hours") > 0 && resp.Average > time.Duration(rec.Int("response_hours"))*time.Hour
-			r.Detail = c.T("contract.response_detail", resp.Taken, resp.Tickets, resp.Late)
+			r.Detail = c.T("contract.response_detail", resp.Tickets, resp.Taken, resp.Late)
 		} else {
 			r.Average = "—"
 			r.Detail = c.T("contract.response_none", resp.Tickets)
@@ -357,6 +358,7 @@ func (u *UI) coverageView(c *req, rec *record.Record, href string) (*CoverageVie
 		row := u.coverRow(c, cv)
 		if mayUncover && rec.DeletedAt == nil {
 			row.RemoveHref = "/contracts/" + strconv.FormatInt(cv.ContractID, 10) + "/assets/" + strconv.FormatInt(cv.LinkID, 10) + "/remove"
+			v.CanRemove = true
 		}
 		v.Covered = v.Covered || cv.Active
 		v.Rows = append(v.Rows, row)
