@@ -525,6 +525,10 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		kbc := e.create("kb-categories", record.Input{"name": "Printing", "organization_id": root})
 		art := e.create("kb-articles", record.Input{"title": "Clear a jam", "body": "Open the tray.", "category_id": kbc, "organization_id": root})
 		e.create("kb-article-tickets", record.Input{"article_id": art, "ticket_id": tk})
+		sup := e.create("suppliers", record.Input{"name": "Maintenix"})
+		ct := e.create("contracts", record.Input{"name": "Maintenance", "supplier_id": sup, "start_date": "2026-01-01", "duration_months": 12, "organization_id": root})
+		e.create("contract-assets", record.Input{"contract_id": ct, "item_type": "computers", "item_id": pc})
+		e.create("supplier-items", record.Input{"supplier_id": sup, "reference": "PSU-1", "label": "Power supply"})
 
 		b := e.browser("en")
 		b.login("admin", adminPassword)
