@@ -75,7 +75,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	a.HelpdeskJobs = helpdesk.NewJobs(rec, events)
 	a.HelpdeskJobs.Register(a.Jobs)
 	a.Contracts = contract.NewService(rec)
-	a.ContractAlerts = &contract.Alerts{S: a.Contracts, Cat: a.Cat}
+	a.ContractAlerts = &contract.Alerts{S: a.Contracts, Cat: a.Cat, Inbox: a.Notify.ContractNotice}
 	if a.Notifier != nil {
 		a.ContractAlerts.Mail = a.Notifier
 	}

@@ -247,7 +247,7 @@ func TestAlertsOnceAtTheRightDates(t *testing.T) {
 			t.Fatal(err)
 		}
 		n.Now = func() time.Time { return f.now }
-		alerts := &contract.Alerts{S: f.svc, Cat: i18n.MustLoad(), Mail: n}
+		alerts := &contract.Alerts{S: f.svc, Cat: i18n.MustLoad(), Mail: n, Inbox: f.e.App.Notify.ContractNotice}
 		ctx := f.ctx
 		users := f.e.App.Reg.MustType("users")
 		if _, err := f.e.App.Records.Update(ctx, f.e.Sys, users, f.techA.UserID, record.Input{"email": "tech.a@example.org", "language": "en"}); err != nil {
@@ -281,6 +281,29 @@ func TestAlertsOnceAtTheRightDates(t *testing.T) {
 		if got := outbox(t, f.e); len(got) != 2 || !strings.Contains(strings.Join(got, "\n"), "tech.a@example.org|Contract MC-1 – Maintenance: notice deadline 2026-09-30") ||
 			!strings.Contains(strings.Join(got, "\n"), "buyer@example.org|Contrat MC-1 – Maintenance : préavis avant le 30/09/2026") {
 			t.Fatalf("notice mails: %q", got)
+		}
+		// In the bell too: one unread notification about the contract, which
+		// opens its page.
+		techA, err := f.e.App.Auth.Actor(ctx, f.techA.UserID, record.OriginWeb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := f.e.App.Notify.Unread(ctx, techA); u != 1 {
+			t.Fatalf("unread: %d", u)
+		}
+		pg, err := f.e.App.Notify.List(ctx, techA, "")
+		if err != nil || len(pg.Items) != 1 || pg.Items[0].ContractID != ct.ID || pg.Items[0].Event != "contract_notice" || pg.Items[0].Title != "Maintenance" {
+			t.Fatalf("notifications: %v %+v", err, pg)
+		}
+		if tk, c, err := f.e.App.Notify.OpenTarget(ctx, techA, pg.Items[0].ID); err != nil || tk != 0 || c != ct.ID {
+			t.Fatalf("open: %d %d %v", tk, c, err)
+		}
+		if u, _ := f.e.App.Notify.Unread(ctx, techA); u != 0 {
+			t.Fatalf("unread after opening: %d", u)
+		}
+		techB, _ := f.e.App.Auth.Actor(ctx, f.techB.UserID, record.OriginWeb)
+		if u, _ := f.e.App.Notify.Unread(ctx, techB); u != 0 {
+			t.Fatalf("B told of A's contract: %d", u)
 		}
 		run("2026-11-30", 0)
 		run("2026-12-01", 1)

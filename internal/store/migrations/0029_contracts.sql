@@ -94,3 +94,32 @@ WHERE name = 'technician' AND deleted_at IS NULL AND rights LIKE '{"%}'
 UPDATE profiles SET rights = substr(rights, 1, length(rights) - 1) || ',"supplier-items":["read","create","update"]}'
 WHERE name = 'technician' AND deleted_at IS NULL AND rights LIKE '{"%}'
   AND rights NOT LIKE '%"supplier-items"%' AND rights NOT LIKE '%"*"%';
+
+-- In-app notifications (internal/notify) may be about a contract (its notice
+-- deadline or end is near) rather than a ticket: ticket_id becomes optional and
+-- contract_id names the contract. SQLite cannot drop a NOT NULL: the table is
+-- rebuilt with its rows and indexes.
+{{if .Postgres}}
+ALTER TABLE notifications ALTER COLUMN ticket_id DROP NOT NULL;
+ALTER TABLE notifications ADD COLUMN contract_id BIGINT REFERENCES contracts(id) ON DELETE CASCADE;
+{{else}}
+CREATE TABLE notifications_rebuilt (
+    id {{.ID}},
+    user_id {{.BigInt}} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    organization_id {{.BigInt}} NOT NULL REFERENCES organizations(id),
+    ticket_id {{.BigInt}} REFERENCES tickets(id) ON DELETE CASCADE,
+    contract_id {{.BigInt}} REFERENCES contracts(id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    actor_name TEXT,
+    created_at {{.TS}} NOT NULL,
+    read_at {{.TS}}
+);
+INSERT INTO notifications_rebuilt (id, user_id, organization_id, ticket_id, event, actor_name, created_at, read_at)
+    SELECT id, user_id, organization_id, ticket_id, event, actor_name, created_at, read_at FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_rebuilt RENAME TO notifications;
+CREATE INDEX notifications_user ON notifications(user_id, id);
+CREATE INDEX notifications_unread ON notifications(user_id, id) WHERE read_at IS NULL;
+CREATE INDEX notifications_ticket ON notifications(ticket_id);
+{{end}}
+CREATE INDEX notifications_contract ON notifications(contract_id);
