@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"parc/internal/contract"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -41,6 +42,7 @@ type Services struct {
 	KB        *kb.Service
 	Search    *search.Service
 	Inventory *ingest.Service
+	Contracts *contract.Service // the contracts covering an asset
 }
 
 // New makes the API over the core services and the domain services.
@@ -71,6 +73,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerWorkflow(mux)
 	a.registerKB(mux)
 	a.registerSearch(mux)
+	a.registerContracts(mux)
 	mux.HandleFunc("GET /api/v1/{type}/export.csv", a.auth(a.exportCSV))
 	mux.HandleFunc("GET /api/v1/{type}/export", a.auth(a.exportAny))
 	mux.HandleFunc("POST /api/v1/{type}/import", a.auth(a.importCSV))

@@ -143,6 +143,20 @@ func TestContractsAPI(t *testing.T) {
 		if len(list) != 1 || list[0]["item_id"] != float64(f.pc) {
 			t.Fatalf("covered assets: %v", list)
 		}
+		// The computer's contracts: covered today (the clock is 2026-06-15).
+		cov := f.techA.Must(200, "GET", apitest.Path("/api/v1/computers/%d/contracts", f.pc), nil)
+		if cov.JSON["covered_now"] != true || len(cov.Data()) != 1 || cov.Data()[0]["contract_id"] != float64(id) || cov.Data()[0]["response_hours"] != 4.0 {
+			t.Fatalf("coverage: %s", cov.Body)
+		}
+		f.now = time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC) // after its end
+		if cov := f.techA.Must(200, "GET", apitest.Path("/api/v1/computers/%d/contracts", f.pc), nil); cov.JSON["covered_now"] != false || len(cov.Data()) != 1 {
+			t.Fatalf("coverage after the end: %s", cov.Body)
+		}
+		f.now = time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
+		f.techB.Must(404, "GET", apitest.Path("/api/v1/computers/%d/contracts", f.pc), nil)
+		if cov := f.techB.Must(200, "GET", apitest.Path("/api/v1/computers/%d/contracts", f.pcB), nil); cov.JSON["covered_now"] != false || len(cov.Data()) != 0 {
+			t.Fatalf("B's computer: %s", cov.Body)
+		}
 		if n := len(f.techB.Must(200, "GET", "/api/v1/contract-assets", nil).Data()); n != 0 {
 			t.Fatalf("B lists %d covered assets", n)
 		}

@@ -41,16 +41,48 @@ func ActiveOn(ct *record.Record, day time.Time) bool {
 // Cover is one contract covering an asset, as the asset's and tickets' pages
 // show it.
 type Cover struct {
-	LinkID     int64
-	ContractID int64
-	Label      string
-	Kind       string
-	Start, End string
-	Active     bool // covers today
+	LinkID     int64  `json:"link_id"`
+	ContractID int64  `json:"contract_id"`
+	Label      string `json:"label"`
+	Kind       string `json:"kind"`
+	Start      string `json:"start_date"`
+	End        string `json:"end_date"`
+	Active     bool   `json:"covered_now"` // covers today
 	// Response and repair commitments in hours (0: none said).
-	ResponseHours, RepairHours int64
-	Coverage                   string
-	Supplier                   string
+	ResponseHours int64  `json:"response_hours"`
+	RepairHours   int64  `json:"repair_hours"`
+	Coverage      string `json:"coverage"`
+	Supplier      string `json:"supplier"`
+}
+
+// AssetCoverage is an asset's contracts as the API gives them.
+type AssetCoverage struct {
+	CoveredNow bool    `json:"covered_now"`
+	Data       []Cover `json:"data"`
+}
+
+// OfAsset reads the contracts covering an asset the actor reads (not found
+// otherwise).
+func (s *Service) OfAsset(ctx context.Context, a *record.Actor, itemType string, itemID int64) (*AssetCoverage, error) {
+	t, ok := s.Rec.Reg.Type(itemType)
+	if !ok {
+		return nil, record.ErrNotFound()
+	}
+	if _, err := s.Rec.Get(ctx, a, t, itemID); err != nil {
+		return nil, err
+	}
+	cs, err := s.Coverage(ctx, a, itemType, itemID)
+	if err != nil {
+		return nil, err
+	}
+	out := &AssetCoverage{Data: cs}
+	if out.Data == nil {
+		out.Data = []Cover{}
+	}
+	for _, c := range cs {
+		out.CoveredNow = out.CoveredNow || c.Active
+	}
+	return out, nil
 }
 
 // Coverage lists the contracts the actor reads that cover an asset, those in
