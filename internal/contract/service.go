@@ -3,7 +3,6 @@ package contract
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"sort"
 	"strconv"
 	"time"
@@ -369,7 +368,7 @@ func (s *Service) Uncover(ctx context.Context, a *record.Actor, contractID, link
 	return s.Rec.Trash(ctx, a, t, linkID)
 }
 
-// ContractsOf lists the live contracts of an organisation and those above it
+// ContractsFor lists the live contracts of an organisation and those above it
 // that the actor may change, for the asset page's "add to a contract" choice.
 func (s *Service) ContractsFor(ctx context.Context, a *record.Actor, org int64) ([]Choice, error) {
 	t := s.contracts()
@@ -403,10 +402,5 @@ type Choice struct {
 	ID    int64
 	Label string
 }
-
-// errNoRows is sql.ErrNoRows under a shorter name.
-var errNoRows = sql.ErrNoRows
-
-func isNoRows(err error) bool { return errors.Is(err, errNoRows) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
