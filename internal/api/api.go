@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"parc/internal/contract"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -47,6 +48,7 @@ type Services struct {
 	Stock     *stock.Service
 	Loans     *loan.Service // hand-overs and loans (check-in, acknowledgement, overdue)
 	Licenses  *license.Service
+	Contracts *contract.Service // the contracts covering an asset
 }
 
 // New makes the API over the core services and the domain services.
@@ -80,6 +82,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerSearch(mux)
 	a.registerStock(mux)
 	a.registerLicenses(mux)
+	a.registerContracts(mux)
 	mux.HandleFunc("GET /api/v1/{type}/export.csv", a.auth(a.exportCSV))
 	mux.HandleFunc("GET /api/v1/{type}/export", a.auth(a.exportAny))
 	mux.HandleFunc("POST /api/v1/{type}/import", a.auth(a.importCSV))

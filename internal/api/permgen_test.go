@@ -79,6 +79,14 @@ func specialInputs() map[string]func(g *recordGen, org int64) record.Input {
 		"handovers":    func(g *recordGen, org int64) record.Input { return g.loanInput(org, false) },
 		"reservations": func(g *recordGen, org int64) record.Input { return g.loanInput(org, true) },
 		"loan-items":   func(g *recordGen, org int64) record.Input { return g.loanInput(org, false) },
+		// A covered asset is a record of the type it names, in the contract's organisation.
+		"contract-assets": func(g *recordGen, org int64) record.Input {
+			id, err := g.create(g.e.App.Reg.MustType("computers"), org, 1)
+			if err != nil {
+				g.e.T.Fatal(err)
+			}
+			return record.Input{"item_type": "computers", "item_id": id}
+		},
 		// Agents are written by the inventory only (SystemOnly): the read-only fields
 		// come from the agent's documents; the test stores them as the system does.
 		"agents": func(g *recordGen, org int64) record.Input {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"parc/internal/asset"
+	"parc/internal/contract"
 	"parc/internal/core"
 	"parc/internal/dashboard"
 	"parc/internal/helpdesk"
@@ -52,6 +53,10 @@ type App struct {
 	Loans *loan.Service
 	// Licenses keeps software licences: keys, compliance counts, alerts.
 	Licenses *license.Service
+	// Contracts: coverage of assets, costs, hours used; ContractAlerts renews
+	// tacit contracts and tells their responsible users of notice dates and ends.
+	Contracts      *contract.Service
+	ContractAlerts *contract.Alerts
 	// HelpdeskJobs escalate, close and recalculate tickets in the background.
 	HelpdeskJobs *helpdesk.Jobs
 

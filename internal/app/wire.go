@@ -7,6 +7,7 @@ import (
 
 	"parc/internal/agentserver"
 	"parc/internal/api"
+	"parc/internal/contract"
 	"parc/internal/core"
 	"parc/internal/dashboard"
 	"parc/internal/demo"
@@ -78,6 +79,12 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	// restarts) and a lease, so two servers on one PostgreSQL never run one together.
 	a.HelpdeskJobs = helpdesk.NewJobs(rec, events)
 	a.HelpdeskJobs.Register(a.Jobs)
+	a.Contracts = contract.NewService(rec)
+	a.ContractAlerts = &contract.Alerts{S: a.Contracts, Cat: a.Cat, Inbox: a.Notify.ContractNotice}
+	if a.Notifier != nil {
+		a.ContractAlerts.Mail = a.Notifier
+	}
+	a.Jobs.Add(a.ContractAlerts.Job())
 	a.Jobs.Add(a.Inventory.CountsJob())
 	a.Jobs.Add(a.Inventory.RefileJob())
 	a.Jobs.Add(a.Loans.RemindJob())
@@ -137,6 +144,7 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Stock:     a.Stock,
 		Loans:     a.Loans,
 		Licenses:  a.Licenses,
+		Contracts: a.Contracts,
 	})
 	pages := ui.New(a.Core, a.Cat, ui.Services{
 		Helpdesk:  a.Helpdesk,
@@ -149,6 +157,7 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Stock:     a.Stock,
 		Loans:     a.Loans,
 		Licenses:  a.Licenses,
+		Contracts: a.Contracts,
 	})
 	for _, f := range adjust {
 		f(pages)

@@ -66,6 +66,9 @@ func BuiltinProfiles() []BuiltinProfile {
 	rightsFor([]string{"stock-movements"}, []record.Action{record.Read, record.Create}, tech)
 	// Hand-overs, loan equipment and reservations (internal/loan).
 	rightsFor(loanTypes, work, tech)
+	// Contracts and the assets they cover; the items suppliers supply.
+	rightsFor([]string{"contracts", "contract-assets"}, work, tech)
+	rightsFor([]string{"supplier-items"}, edit, tech)
 
 	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)

@@ -14,10 +14,11 @@ import (
 
 	"parc/internal/asset"
 	"parc/internal/auth"
+	"parc/internal/contract"
 	"parc/internal/helpdesk"
 	"parc/internal/kb"
-	"parc/internal/loan"
 	"parc/internal/license"
+	"parc/internal/loan"
 	"parc/internal/record"
 	"parc/internal/search"
 	"parc/internal/stock"
@@ -65,6 +66,7 @@ func NewRegistry() *record.Registry {
 	types = append(types, stock.Types()...)
 	types = append(types, loan.Types()...)
 	types = append(types, license.Types()...)
+	types = append(types, contract.Types()...)
 	search.Attach(types)
 	reg = record.MustRegistry(types...)
 	return reg

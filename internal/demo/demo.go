@@ -143,6 +143,13 @@ func Load(ctx context.Context, a *Services) error {
 		return err
 	}
 	counts["peripherals"] += loans["peripherals"]
+	// Contracts and what they cover, after the tickets (a client contract's hours
+	// are its tickets' tasks).
+	contracts, err := loadContracts(ctx, a, orgs)
+	if err != nil {
+		return err
+	}
+	desk["contracts"] = contracts
 	a.Log.Info("demo data loaded", "computers", counts["computers"]+inv["computers"], "inventories", inv["inventories"], "tickets", desk["tickets"],
 		"records", total(counts)+len(orgSpecs)+total(desk)+inv["software-rules"]+inv["inventory-rules"],
 		"duration_ms", time.Since(start).Milliseconds())

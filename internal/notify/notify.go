@@ -10,6 +10,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 	"time"
 
 	"parc/internal/helpdesk"
@@ -66,14 +67,23 @@ func nullable(s string) any {
 }
 
 // visible is the condition a notification n must meet to be shown: its ticket
-// is live and within the actor's read scope (the scope's unqualified columns
-// are the ticket's, inside the subquery).
+// (or its contract) is live and within the actor's read scope (the scope's
+// unqualified columns are the ticket's, inside the subquery).
 func (s *Service) visible(a *record.Actor) (string, []any, bool) {
-	sc, args, ok := s.Rec.ScopeSQL(a, s.Rec.Reg.MustType("tickets"), record.Read)
-	if !ok {
+	var parts []string
+	var args []any
+	if sc, sargs, ok := s.Rec.ScopeSQL(a, s.Rec.Reg.MustType("tickets"), record.Read); ok {
+		parts = append(parts, "EXISTS (SELECT 1 FROM tickets WHERE id = n.ticket_id AND deleted_at IS NULL AND "+sc+")")
+		args = append(args, sargs...)
+	}
+	if c, sargs, ok := s.contractVisible(a); ok {
+		parts = append(parts, c)
+		args = append(args, sargs...)
+	}
+	if len(parts) == 0 {
 		return "", nil, false
 	}
-	return "EXISTS (SELECT 1 FROM tickets WHERE id = n.ticket_id AND deleted_at IS NULL AND " + sc + ")", args, true
+	return "(" + strings.Join(parts, " OR ") + ")", args, true
 }
 
 // Unread counts the actor's unread notifications, up to UnreadCap+1.
@@ -94,6 +104,7 @@ func (s *Service) Unread(ctx context.Context, a *record.Actor) (int, error) {
 // Item is one notification as listed.
 type Item struct {
 	ID, TicketID int64
+	ContractID   int64 // a contract's notice (TicketID 0)
 	Event        string
 	Title, By    string
 	At           time.Time
@@ -114,7 +125,8 @@ func (s *Service) List(ctx context.Context, a *record.Actor, cursor string) (*Pa
 	if !ok {
 		return &Page{}, nil
 	}
-	q := "SELECT n.id, n.ticket_id, n.event, COALESCE(n.actor_name, ''), n.created_at, n.read_at, (SELECT title FROM tickets WHERE id = n.ticket_id) FROM notifications n WHERE n.user_id = ? AND " + vis
+	q := "SELECT n.id, COALESCE(n.ticket_id, 0), COALESCE(n.contract_id, 0), n.event, COALESCE(n.actor_name, ''), n.created_at, n.read_at, " +
+		"COALESCE((SELECT title FROM tickets WHERE id = n.ticket_id), (SELECT name FROM contracts WHERE id = n.contract_id)) FROM notifications n WHERE n.user_id = ? AND " + vis
 	args := append([]any{a.UserID}, vargs...)
 	if cursor != "" {
 		before, err := strconv.ParseInt(cursor, 10, 64)
@@ -135,7 +147,7 @@ func (s *Service) List(ctx context.Context, a *record.Actor, cursor string) (*Pa
 		var it Item
 		var at, read any
 		var title sql.NullString
-		if err := rows.Scan(&it.ID, &it.TicketID, &it.Event, &it.By, &at, &read, &title); err != nil {
+		if err := rows.Scan(&it.ID, &it.TicketID, &it.ContractID, &it.Event, &it.By, &at, &read, &title); err != nil {
 			return nil, err
 		}
 		it.At, _ = tsField.FromDB(at).(time.Time)
@@ -174,22 +186,32 @@ func (s *Service) MarkRead(ctx context.Context, a *record.Actor, ids ...int64) e
 // notification's link; not found when it is not theirs or its ticket is out of
 // their reach.
 func (s *Service) Open(ctx context.Context, a *record.Actor, id int64) (int64, error) {
+	ticket, _, err := s.OpenTarget(ctx, a, id)
+	return ticket, err
+}
+
+// OpenTarget is Open for a notification about a ticket or a contract: it tells
+// which (the other is 0). A contract's notification alone is marked read.
+func (s *Service) OpenTarget(ctx context.Context, a *record.Actor, id int64) (ticket, contract int64, err error) {
 	vis, vargs, ok := s.visible(a)
 	if !ok {
-		return 0, record.ErrNotFound()
+		return 0, 0, record.ErrNotFound()
 	}
-	var ticket int64
-	err := s.Rec.DB.QueryRowContext(ctx, "SELECT n.ticket_id FROM notifications n WHERE n.id = ? AND n.user_id = ? AND "+vis,
-		append([]any{id, a.UserID}, vargs...)...).Scan(&ticket)
+	err = s.Rec.DB.QueryRowContext(ctx, "SELECT COALESCE(n.ticket_id, 0), COALESCE(n.contract_id, 0) FROM notifications n WHERE n.id = ? AND n.user_id = ? AND "+vis,
+		append([]any{id, a.UserID}, vargs...)...).Scan(&ticket, &contract)
 	if err == sql.ErrNoRows {
-		return 0, record.ErrNotFound()
+		return 0, 0, record.ErrNotFound()
 	}
 	if err != nil {
-		return 0, err
+		return 0, 0, err
+	}
+	if ticket == 0 {
+		_, err = s.Rec.DB.Exec(ctx, "UPDATE notifications SET read_at = ? WHERE id = ? AND user_id = ? AND read_at IS NULL", s.Rec.Now(), id, a.UserID)
+		return 0, contract, err
 	}
 	// Every unread notification of that ticket is seen once the ticket is opened.
 	_, err = s.Rec.DB.Exec(ctx, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND ticket_id = ? AND read_at IS NULL", s.Rec.Now(), a.UserID, ticket)
-	return ticket, err
+	return ticket, 0, err
 }
 
 // SeenTicket marks read the actor's unread notifications of a ticket they have

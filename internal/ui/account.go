@@ -111,6 +111,8 @@ type DashboardPage struct {
 	Tech    *TechHome    // technicians: their queues
 	Manager *ManagerHome // supervisors and administrators: backlog and trends
 	Cards   []Card       // the asset counters (administrators, and readers of no ticket)
+	// Contracts: notice deadlines and ends coming (technicians and managers).
+	Contracts []HomeBlock
 }
 
 // Card is one count of the dashboard.
@@ -134,6 +136,9 @@ func (u *UI) dashboard(c *req) error {
 		}
 	default:
 		p.Cards, err = u.assetCards(c)
+	}
+	if err == nil && (p.Tech != nil || p.Manager != nil) {
+		p.Contracts, err = u.contractHome(c)
 	}
 	if err != nil {
 		return err

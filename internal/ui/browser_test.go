@@ -532,6 +532,10 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		e.create("handovers", record.Input{"asset_type": "printers", "asset_id": prn, "user_id": admin, "accessories": "cable"})
 		lic := e.create("licenses", record.Input{"name": "Office", "license_type": "volume", "seats": 5, "organization_id": root, "license_key": "ABC-123"})
 		e.create("license-assignments", record.Input{"license_id": lic, "computer_id": pc})
+		sup := e.create("suppliers", record.Input{"name": "Maintenix"})
+		ct := e.create("contracts", record.Input{"name": "Maintenance", "supplier_id": sup, "start_date": "2026-01-01", "duration_months": 12, "organization_id": root})
+		e.create("contract-assets", record.Input{"contract_id": ct, "item_type": "computers", "item_id": pc})
+		e.create("supplier-items", record.Input{"supplier_id": sup, "reference": "PSU-1", "label": "Power supply"})
 
 		b := e.browser("en")
 		b.login("admin", adminPassword)

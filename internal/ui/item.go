@@ -67,6 +67,11 @@ type ItemPage struct {
 	// licences (internal/ui/licenses.go).
 	License          *LicenseView
 	ComputerLicenses *ComputerLicenses
+	// Contract: a contract's page; Coverage: the contracts covering an asset or a
+	// ticket's assets; SupplierLinks: a supplier's items and contracts.
+	Contract      *ContractView
+	Coverage      *CoverageView
+	SupplierLinks []LinkGroup
 }
 
 // Tab is one tab of the item page.
@@ -324,7 +329,13 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 	if isTicket {
 		// A ticket's details are its thread's header: only the fields that are set.
 		var err error
-		p.TicketTab, err = u.ticketTab(c, rec, "details", href, refused)
+		if p.TicketTab, err = u.ticketTab(c, rec, "details", href, refused); err != nil {
+			return err
+		}
+		p.Coverage, err = u.ticketCoverage(c, rec)
+		return err
+	}
+	if err := u.itemExtras(c, t, rec, p); err != nil {
 		return err
 	}
 	var locked map[string]bool

@@ -44,6 +44,9 @@ func (u *UI) notifications(c *req) error {
 	for _, it := range pg.Items {
 		v := NotificationView{Href: "/notifications/" + strconv.FormatInt(it.ID, 10), Event: c.T("notif.event." + it.Event),
 			Ticket: "#" + strconv.FormatInt(it.TicketID, 10) + " " + it.Title, At: fmtDateTime(c.Lang, it.At, u.Loc), Unread: it.Unread}
+		if it.ContractID != 0 {
+			v.Ticket = c.T("type.contract") + " " + it.Title
+		}
 		if it.By != "" {
 			v.By = c.T("notif.by", it.By)
 		}
@@ -81,9 +84,12 @@ func (u *UI) openNotification(c *req) error {
 	if err != nil || u.Notify == nil {
 		return record.ErrNotFound()
 	}
-	ticket, err := u.Notify.Open(c.R.Context(), c.Actor, id)
+	ticket, contract, err := u.Notify.OpenTarget(c.R.Context(), c.Actor, id)
 	if err != nil {
 		return err
+	}
+	if contract != 0 {
+		return redirect(c, "/contracts/"+strconv.FormatInt(contract, 10))
 	}
 	return redirect(c, "/tickets/"+strconv.FormatInt(ticket, 10))
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"parc/internal/auth"
+	"parc/internal/contract"
 	"parc/internal/core"
 	"parc/internal/dashboard"
 	"parc/internal/helpdesk"
@@ -48,7 +49,7 @@ var pageNames = []string{"login", "dashboard", "list", "form", "item", "account"
 	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search", "notifications"}
 
 // pageParts are the templates a page is parsed with besides its own file.
-var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html", "templates/licenses.html"},
+var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html", "templates/licenses.html", "templates/contract.html"},
 	"portal": {"templates/helpdesk_parts.html"}, "portal_ticket": {"templates/helpdesk_parts.html"}}
 
 // maxSmallForm bounds the body of every form that is not a file upload.
@@ -82,6 +83,7 @@ type Services struct {
 	Stock     *stock.Service     // spare parts: quantities, movements, reorder
 	Loans     *loan.Service      // hand-overs and loans
 	Licenses  *license.Service   // licence compliance, keys (licenses.go)
+	Contracts *contract.Service  // contracts: coverage of assets, costs, hours
 }
 
 // New makes the HTML interface; templates are parsed once, here.
@@ -162,6 +164,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerNotifications(mux)
 	u.registerStock(mux)
 	u.registerLoans(mux)
+	u.registerContracts(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
