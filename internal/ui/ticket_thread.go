@@ -37,8 +37,8 @@ type ThreadView struct {
 	// Text is then empty.
 	HTML          template.HTML
 	Private, Done bool
-	Meta                          []string
-	Files                         []FileView
+	Meta          []string
+	Files         []FileView
 	// DoneHref marks a task done, when the user may.
 	DoneHref string
 }
