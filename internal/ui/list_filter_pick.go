@@ -37,8 +37,16 @@ func (u *UI) filterSuggest(c *req, t *record.Type, name string) string {
 }
 
 // pickedFilterValue is a row's value: the picked record's id while the box
-// still shows the name it was picked as, else the text typed.
-func pickedFilterValue(val, id, was string) string {
+// still shows the name it was picked as, else the text typed. The page writes
+// the id as "field:id" (pickedRow), so that a row whose field was changed
+// without the script (which clears the id) does not take another type's id.
+func pickedFilterValue(name, val, id, was string) string {
+	if f, n, ok := strings.Cut(id, ":"); ok {
+		if f != name {
+			return val
+		}
+		id = n
+	}
 	if id != "" && isDigits(id) && strings.TrimSpace(val) != "" && strings.TrimSpace(val) == strings.TrimSpace(was) {
 		return id
 	}
@@ -55,7 +63,7 @@ func (u *UI) pickedRow(c *req, t *record.Type, row FilterRow, f record.Filter) F
 		return row
 	}
 	if name := u.filterValueText(c, t, f.Field, f.Value); name != f.Value && name != "" {
-		row.Value, row.PickID, row.Was = name, f.Value, name
+		row.Value, row.PickID, row.Was = name, f.Field+":"+f.Value, name
 	}
 	return row
 }

@@ -86,15 +86,21 @@ func TestFilterPickedRecord(t *testing.T) {
 		if p.Status != http.StatusSeeOther || p.Header.Get("Location") != want {
 			t.Fatalf("picked: %d to %q, want %q", p.Status, p.Header.Get("Location"), want)
 		}
-		l := b.follow(p).must(t, http.StatusOK, "PC-B", `name="fv" value="Open space"`, `name="fi" value="`+record.Format(spaceB)+`"`,
+		l := b.follow(p).must(t, http.StatusOK, "PC-B", `name="fv" value="Open space"`, `name="fi" value="location_id:`+record.Format(spaceB)+`"`,
 			`name="fw" value="Open space"`)
 		if strings.Contains(l.Body, ">PC-A<") {
 			t.Fatal("the filter on the picked location shows the other one's computer")
 		}
 		// The row as shown submits to the same filter.
-		v = url.Values{"ff": {"location_id"}, "fo": {"eq"}, "fv": {"Open space"}, "fi": {record.Format(spaceB)}, "fw": {"Open space"}}
+		v = url.Values{"ff": {"location_id"}, "fo": {"eq"}, "fv": {"Open space"}, "fi": {"location_id:" + record.Format(spaceB)}, "fw": {"Open space"}}
 		if p := b.get("/computers?" + v.Encode()); p.Header.Get("Location") != want {
 			t.Fatalf("resubmitted: %q", p.Header.Get("Location"))
+		}
+		// Its field changed (without the script that clears the id): the id of a
+		// location is not taken for another field.
+		v = url.Values{"ff": {"name"}, "fo": {"eq"}, "fv": {"Open space"}, "fi": {"location_id:" + record.Format(spaceB)}, "fw": {"Open space"}}
+		if p := b.get("/computers?" + v.Encode()); p.Header.Get("Location") != "/computers?filter="+url.QueryEscape("name:eq:Open space") {
+			t.Fatalf("field changed: %q", p.Header.Get("Location"))
 		}
 		// Typed over: the text counts, not the id picked before.
 		v = url.Values{"ff": {"location_id"}, "fo": {"eq"}, "fv": {"Site A"}, "fi": {record.Format(spaceB)}, "fw": {"Open space"}}

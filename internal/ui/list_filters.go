@@ -48,7 +48,7 @@ func (u *UI) canonical(c *req, t *record.Type, v url.Values) (url.Values, bool) 
 				continue
 			}
 			op, val := at(fo, i), at(fv, i)
-			val = pickedFilterValue(val, at(v["fi"], i), at(v["fw"], i))
+			val = pickedFilterValue(name, val, at(v["fi"], i), at(v["fw"], i))
 			op, val = u.fixFilter(c, t, name, op, val)
 			out.Add("filter", name+":"+op+":"+val)
 		}
