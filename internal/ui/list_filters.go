@@ -7,7 +7,6 @@ import (
 
 	"parc/internal/helpdesk"
 	"parc/internal/record"
-	"parc/internal/store"
 )
 
 // The search form of lists: filters as users type them (names for references,
@@ -221,8 +220,8 @@ func (u *UI) refByName(c *req, t *record.Type, s string) int64 {
 	return found
 }
 
-// foldedName finds the one record of t whose name equals s ignoring case and
-// accents, among those holding s (the store's case-insensitive match).
+// foldedName finds the one record of t whose name equals s ignoring case, among
+// those holding s (the store's case-insensitive match).
 func (u *UI) foldedName(c *req, t *record.Type, s string) int64 {
 	if s == "" {
 		return 0
@@ -233,7 +232,7 @@ func (u *UI) foldedName(c *req, t *record.Type, s string) int64 {
 	}
 	var found int64
 	for _, r := range page.Records {
-		if store.Fold(r.String(t.NameField)) == store.Fold(s) {
+		if strings.EqualFold(r.String(t.NameField), s) {
 			if found != 0 {
 				return 0
 			}
