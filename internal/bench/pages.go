@@ -44,7 +44,8 @@ type PagesResult struct {
 // RunPages fills the store with computers and tickets (Prepare, PrepareHelpdesk),
 // serves it, signs in through the login form as the bench technician and the
 // bench administrator, and times the HTML pages they open first: the home page,
-// the helpdesk views of the menu, the ticket list, a ticket, the notifications.
+// the helpdesk views of the menu, the ticket list, a ticket, the notifications,
+// the search page.
 func RunPages(ctx context.Context, cfg store.Config, opt PagesOptions) (*PagesResult, error) {
 	if opt.Assets <= 0 {
 		opt.Assets = 100000
@@ -136,6 +137,10 @@ func RunPages(ctx context.Context, cfg store.Config, opt PagesOptions) (*PagesRe
 		{"ticket list", "tech", "/tickets", tech},
 		{"a ticket", "tech", "/tickets/" + strconv.FormatInt(ticketID, 10), tech},
 		{"notifications", "tech", "/notifications", tech},
+		// The header's search box, as a technician types: a phone extension that
+		// ticket descriptions give and asset names and numbers hold, then words.
+		{"search: 4521", "tech", "/search?q=4521", tech},
+		{"search: imprimante bourrage", "tech", "/search?" + url.Values{"q": {"imprimante bourrage"}}.Encode(), tech},
 		{"home page (administrator, whole store)", "admin", "/", admin},
 	}
 	if groupID == 0 {

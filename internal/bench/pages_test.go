@@ -18,12 +18,12 @@ func TestPagesRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Assets < 200 || res.Tickets != 300 || len(res.Pages) < 9 {
+		if res.Assets < 200 || res.Tickets != 300 || len(res.Pages) < 11 {
 			t.Fatalf("%d computers, %d tickets, %d pages", res.Assets, res.Tickets, len(res.Pages))
 		}
 		var out bytes.Buffer
 		res.Print(&out)
-		for _, want := range []string{"home page (technician)", "home page (administrator, whole store)", "notifications", "median <= 50.0 ms"} {
+		for _, want := range []string{"home page (technician)", "home page (administrator, whole store)", "notifications", "search: 4521", "search: imprimante bourrage", "median <= 50.0 ms"} {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("table lacks %q:\n%s", want, out.String())
 			}

@@ -90,6 +90,7 @@ func TestBrowserTicketThread(t *testing.T) {
 		b.clickTo(`#task-form button[type="submit"]`, http.StatusOK)
 		b.wantPath(item + "?done=task#thread")
 		b.wantContains("#thread .kind-task", "Bourrage retiré du bac 2", fr("timeline.task_spent", "45 min"), fr("timeline.task_done"))
+		b.wantContains("#thread .kind-task .entry-head", parisLogin) // who wrote it, as a follow-up says
 
 		// Assigned to a technician typed by part of his name, picked with the keyboard.
 		b.click("#add-assign summary")

@@ -40,6 +40,8 @@ type ThreadEntry struct {
 	Minutes                  int64
 	PlannedStart, PlannedEnd *time.Time
 	Assignee                 string
+	// DoneBy is who marked a done task done (its Author when it was written done).
+	DoneBy string
 	// A status change (From, To: status names), an approval (To: its status,
 	// Answer), an escalation (From, To: support levels), an assignment (To: the
 	// technician's name, empty when unassigned), a remote session (To: the tool).
@@ -81,8 +83,13 @@ func (s *Service) Thread(ctx context.Context, a *record.Actor, ticketID int64) (
 	if err != nil {
 		return nil, err
 	}
+	writers, err := s.taskWriters(ctx, tasks.Records)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range tasks.Records {
-		e := ThreadEntry{Kind: EntryTask, ID: r.ID, At: r.CreatedAt, Assignee: r.Display["user_id"], Text: r.String("content"),
+		w := writers[r.ID]
+		e := ThreadEntry{Author: w.author, DoneBy: w.doneBy, Kind: EntryTask, ID: r.ID, At: r.CreatedAt, Assignee: r.Display["user_id"], Text: r.String("content"),
 			Private: r.Values["private"] == true, Done: r.Values["done"] == true, Minutes: r.Int("duration_minutes")}
 		if t, ok := r.Values["planned_start"].(time.Time); ok {
 			e.PlannedStart = &t
@@ -158,6 +165,74 @@ func (s *Service) Thread(ctx context.Context, a *record.Actor, ticketID int64) (
 	// The description opens the thread; the rest follows in time order, entries
 	// of one instant in the order they were gathered.
 	slices.SortStableFunc(out[1:], func(x, y ThreadEntry) int { return cmp.Compare(x.At.UnixNano(), y.At.UnixNano()) })
+	return out, nil
+}
+
+// taskWriter is who wrote a task and who marked it done, as its history tells.
+type taskWriter struct{ author, doneBy string }
+
+// taskWriters reads who wrote each task (its first history entry) and who marked
+// it done (the last entry setting done), named as users read them, in one query
+// over the history's (record_type, record_id) index.
+func (s *Service) taskWriters(ctx context.Context, tasks []*record.Record) (map[int64]taskWriter, error) {
+	out := map[int64]taskWriter{}
+	if len(tasks) == 0 {
+		return out, nil
+	}
+	args := []any{"ticket-tasks"}
+	for _, r := range tasks {
+		args = append(args, r.ID)
+	}
+	rows, err := s.Rec.DB.QueryContext(ctx, "SELECT record_id, action, COALESCE(field, ''), COALESCE(new_value, ''), COALESCE(user_id, 0), COALESCE(user_name, '') FROM history WHERE record_type = ? AND record_id IN ("+
+		store.Placeholders(len(tasks))+") AND (action = 'create' OR field = 'done') ORDER BY id", args...)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		task int64
+		e    record.Entry
+	}
+	var hist []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.task, &r.e.Action, &r.e.Field, &r.e.NewValue, &r.e.UserID, &r.e.UserName); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		hist = append(hist, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	entries := make([]record.Entry, len(hist))
+	for i, h := range hist {
+		entries[i] = h.e
+	}
+	names, err := s.userNames(ctx, entries)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	for _, h := range hist {
+		who := h.e.UserName
+		if n := names[h.e.UserID]; n != "" {
+			who = n
+		}
+		w := out[h.task]
+		if !seen[h.task] {
+			seen[h.task] = true
+			w.author = who
+		}
+		if h.e.Field == "done" {
+			if h.e.NewValue == "true" {
+				w.doneBy = who
+			} else {
+				w.doneBy = ""
+			}
+		}
+		out[h.task] = w
+	}
 	return out, nil
 }
 

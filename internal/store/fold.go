@@ -39,7 +39,7 @@ var foldOrgTables = []string{"computers", "monitors", "network_equipment", "prin
 // FoldedSort reports whether lists sort this column of the table on its folded
 // form.
 func FoldedSort(table, column string) bool {
-	return column == "name" && slices.Contains(foldTables, table)
+	return column == "name" && slices.Contains(foldTables, table) || foldedMore(table, column)
 }
 
 // foldLetters maps each accented Latin letter (U+00C0 to U+024F) to its letters

@@ -200,11 +200,12 @@ CREATE UNIQUE INDEX {T}_invnum ON {T}(organization_id, inventory_number) WHERE i
 func (db *DB) templateFuncs() template.FuncMap {
 	pg := db.Dialect == Postgres
 	return template.FuncMap{
-		"assetIndexes": assetIndexes,
-		"foldIndexes":  func() string { return foldIndexes(pg) },
-		"list":         func(s ...string) []string { return s },
-		"listIndexes":  func(t string) string { return listIndexes(t, pg) },
-		"textIndex":    func(t string, cols ...string) string { return textIndex(t, pg, cols) },
+		"assetIndexes":    assetIndexes,
+		"foldIndexes":     func() string { return foldIndexes(pg) },
+		"foldIndexesMore": foldIndexesMore,
+		"list":            func(s ...string) []string { return s },
+		"listIndexes":     func(t string) string { return listIndexes(t, pg) },
+		"textIndex":       func(t string, cols ...string) string { return textIndex(t, pg, cols) },
 	}
 }
 

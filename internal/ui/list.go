@@ -102,9 +102,12 @@ type Cell struct {
 // FilterRow is one condition of the filter builder.
 type FilterRow struct {
 	Index  int
-	Fields []Option
+	Fields []FilterField
 	Ops    []Option
 	Value  string
+	// PickID is the record a reference's value names (Value is its name), and
+	// Was the name it was shown as (list_filter_pick.go).
+	PickID, Was string
 }
 
 // Hidden is a hidden form input.
@@ -409,7 +412,7 @@ func (u *UI) searchForm(c *req, t *record.Type, v url.Values, q record.ListQuery
 		if len(parts) > 2 {
 			f.Value = parts[2]
 		}
-		p.Filters = append(p.Filters, filterRow(c, len(p.Filters), fields, f, u.filterInput(c, t, f)))
+		p.Filters = append(p.Filters, u.pickedRow(c, t, filterRow(c, len(p.Filters), fields, f, u.filterInput(c, t, f)), f))
 	}
 	if len(q.Filters) > 0 {
 		p.Chips = u.filterChips(c, t, q)

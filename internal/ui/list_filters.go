@@ -24,7 +24,7 @@ func (u *UI) canonical(c *req, t *record.Type, v url.Values) (url.Values, bool) 
 	out := url.Values{}
 	for k, vs := range v {
 		switch k {
-		case "ff", "fo", "fv", "cols", "col", "cursor", "done", "n":
+		case "ff", "fo", "fv", "fi", "fw", "cols", "col", "cursor", "done", "n":
 			continue
 		}
 		for _, x := range vs {
@@ -47,6 +47,7 @@ func (u *UI) canonical(c *req, t *record.Type, v url.Values) (url.Values, bool) 
 				continue
 			}
 			op, val := at(fo, i), at(fv, i)
+			val = pickedFilterValue(name, val, at(v["fi"], i), at(v["fw"], i))
 			op, val = u.fixFilter(c, t, name, op, val)
 			out.Add("filter", name+":"+op+":"+val)
 		}
@@ -182,7 +183,17 @@ func (u *UI) refByName(c *req, t *record.Type, s string) int64 {
 	if err == nil && len(page.Records) == 1 {
 		return page.Records[0].ID
 	}
-	if t.LabelSQL == "" || err != nil || len(page.Records) > 1 {
+	if err != nil || len(page.Records) > 1 {
+		return 0
+	}
+	// Not as written: the one name that differs only by case or accents
+	// ("dell", "pc-nte-0002"; accents only where the store's match ignores them).
+	if nf.Kind.IsText() {
+		if id := u.foldedName(c, t, s); id > 0 {
+			return id
+		}
+	}
+	if t.LabelSQL == "" {
 		return 0
 	}
 	// A label computed from several fields (a user's first and last names):
@@ -200,6 +211,28 @@ func (u *UI) refByName(c *req, t *record.Type, s string) int64 {
 	var found int64
 	for _, r := range page.Records {
 		if strings.EqualFold(r.Label(), s) {
+			if found != 0 {
+				return 0
+			}
+			found = r.ID
+		}
+	}
+	return found
+}
+
+// foldedName finds the one record of t whose name equals s ignoring case, among
+// those holding s (the store's case-insensitive match).
+func (u *UI) foldedName(c *req, t *record.Type, s string) int64 {
+	if s == "" {
+		return 0
+	}
+	page, err := u.App.Records.List(c.R.Context(), c.Actor, t, record.ListQuery{Filters: []record.Filter{{Field: t.NameField, Op: record.OpContains, Value: s}}, Limit: 50})
+	if err != nil {
+		return 0
+	}
+	var found int64
+	for _, r := range page.Records {
+		if strings.EqualFold(r.String(t.NameField), s) {
 			if found != 0 {
 				return 0
 			}
@@ -233,25 +266,26 @@ func enumValue(c *req, f *record.Field, s string) string {
 	return s
 }
 
-// filterFields are the fields a filter may use, as select options.
-func filterFields(c *req, u *UI, t *record.Type) []Option {
-	out := []Option{{Value: "", Label: c.T("ui.filter.field_choose")}}
+// filterFields are the fields a filter may use, as select options; those naming
+// a record carry where their value box finds suggestions (filterSuggest).
+func filterFields(c *req, u *UI, t *record.Type) []FilterField {
+	out := []FilterField{{Option: Option{Value: "", Label: c.T("ui.filter.field_choose")}}}
 	for _, n := range sortedKeys(t.Virtual) {
-		out = append(out, Option{Value: n, Label: c.T("ui.filter.virtual." + n)})
+		out = append(out, FilterField{Option: Option{Value: n, Label: c.T("ui.filter.virtual." + n)}})
 	}
 	for _, f := range t.VisibleFields() {
-		out = append(out, Option{Value: f.Name, Label: c.T(f.LabelKey())})
+		out = append(out, FilterField{Option: Option{Value: f.Name, Label: c.T(f.LabelKey())}, Suggest: u.filterSuggest(c, t, f.Name)})
 	}
 	if t.HasOrg() {
-		out = append(out, Option{Value: "organization_id", Label: c.T("field.organization_id")})
+		out = append(out, FilterField{Option: Option{Value: "organization_id", Label: c.T("field.organization_id")}, Suggest: u.filterSuggest(c, t, "organization_id")})
 	}
 	for _, n := range []string{"id", "created_at", "updated_at"} {
-		out = append(out, Option{Value: n, Label: c.T("field." + n)})
+		out = append(out, FilterField{Option: Option{Value: n, Label: c.T("field." + n)}})
 	}
 	return out
 }
 
-func filterRow(c *req, i int, fields []Option, f record.Filter, shown string) FilterRow {
+func filterRow(c *req, i int, fields []FilterField, f record.Filter, shown string) FilterRow {
 	row := FilterRow{Index: i, Value: shown}
 	for _, o := range fields {
 		o.Selected = o.Value == f.Field && f.Field != ""

@@ -28,7 +28,10 @@ func (u *UI) suggest(w http.ResponseWriter, r *http.Request) {
 	q.Org, _ = strconv.ParseInt(r.URL.Query().Get("org"), 10, 64)
 	var res []record.Suggestion
 	var err error
-	if field := r.PathValue("field"); field != "" {
+	field := r.PathValue("field")
+	if field != "" && r.URL.Query().Get("for") == "filter" {
+		res, err = u.App.Records.SuggestFilter(r.Context(), c.Actor, t, field, q) // a list filter's value
+	} else if field != "" {
 		res, err = u.App.Records.SuggestRef(r.Context(), c.Actor, t, field, q)
 	} else {
 		res, err = u.App.Records.SuggestRecords(r.Context(), c.Actor, t, q)

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"html/template"
 	"strconv"
 	"strings"
 	"time"
 
 	"parc/internal/helpdesk"
+	"parc/internal/kb"
 	"parc/internal/record"
 	"parc/internal/search"
 )
@@ -31,9 +33,12 @@ type DueView struct {
 // ThreadView is one entry of the thread as shown.
 type ThreadView struct {
 	Kind, Title, Author, At, Text string
-	Private, Done                 bool
-	Meta                          []string
-	Files                         []FileView
+	// HTML is a text written in Markdown (a solution), rendered and sanitised;
+	// Text is then empty.
+	HTML          template.HTML
+	Private, Done bool
+	Meta          []string
+	Files         []FileView
 	// DoneHref marks a task done, when the user may.
 	DoneHref string
 }
@@ -193,7 +198,9 @@ func (u *UI) threadView(c *req, rec *record.Record, e helpdesk.ThreadEntry, href
 		v.Title = c.T("timeline.entry.followup")
 	case helpdesk.EntryTask:
 		v.Title = c.T("timeline.entry.task")
-		if e.Done {
+		if e.Done && e.DoneBy != "" && e.DoneBy != e.Author {
+			v.Meta = append(v.Meta, c.T("thread.task_done_by", e.DoneBy))
+		} else if e.Done {
 			v.Meta = append(v.Meta, c.T("timeline.task_done"))
 		} else {
 			v.Meta = append(v.Meta, c.T("timeline.task_todo"))
@@ -241,6 +248,11 @@ func (u *UI) threadView(c *req, rec *record.Record, e helpdesk.ThreadEntry, href
 		v.Title = c.T("timeline.entry.solution")
 		if e.SolutionType != "" {
 			v.Meta = append(v.Meta, enumLabel(c, t.Field("solution_type"), e.SolutionType))
+		}
+		// As the portal shows it to the requester, and as the article it may come
+		// from reads: Markdown rendered, then sanitised.
+		if h, err := kb.Render(e.Text); err == nil && e.Text != "" {
+			v.HTML, v.Text = template.HTML(h), ""
 		}
 	}
 	for _, f := range e.Files {

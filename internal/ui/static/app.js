@@ -70,7 +70,11 @@
       copy.querySelectorAll("input").forEach(function (el) {
         el.value = "";
       });
+      copy.querySelectorAll("[data-suggest-from]").forEach(function (el) {
+        el.setAttribute("data-suggest-from", el.getAttribute("data-suggest-from").replace(/-\d+$/, "-" + n));
+      });
       rows.appendChild(copy);
+      copy.dispatchEvent(new CustomEvent("filter:added", { bubbles: true }));
       var first = copy.querySelector("select");
       if (first) {
         first.focus();

@@ -11,6 +11,10 @@
     var idInput = box.querySelector("[data-picker-id]");
     var wasInput = box.querySelector("[data-picker-was]");
     var list = box.querySelector("[role=listbox]");
+    // A copy of a set-up picker (a filter row added) starts afresh.
+    Array.prototype.forEach.call(box.querySelectorAll("p[role=status]"), function (p) { p.remove(); });
+    list.textContent = "";
+    list.hidden = true;
     var status = document.createElement("p");
     status.className = "sr-only";
     status.setAttribute("role", "status");
@@ -26,6 +30,14 @@
     input.setAttribute("aria-controls", list.id);
 
     function source() {
+      var field = input.getAttribute("data-suggest-from");
+      if (field) {
+        // A list filter's value: suggestions of the field chosen in its row,
+        // when that field names records.
+        var fs = document.getElementById(field);
+        var opt = fs && fs.options[fs.selectedIndex];
+        return (opt && opt.getAttribute("data-suggest")) || "";
+      }
       var from = input.getAttribute("data-type-from");
       if (from) {
         var sel = document.getElementById(from);
@@ -108,7 +120,12 @@
 
     function fetchNow() {
       var mine = ++seq;
-      var url = source() + "?q=" + encodeURIComponent(input.value) + "&org=" + encodeURIComponent(org());
+      var src = source();
+      if (!src) {
+        close(); // the filter's field names no record: a plain box
+        return;
+      }
+      var url = src + (src.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(input.value) + "&org=" + encodeURIComponent(org());
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : []; })
         .then(function (res) {
@@ -166,14 +183,17 @@
       }
     });
     input.addEventListener("blur", function () { setTimeout(close, 100); });
-    if (input.getAttribute("data-type-from")) {
-      var sel = document.getElementById(input.getAttribute("data-type-from"));
+    var fromAttr = input.getAttribute("data-type-from") || input.getAttribute("data-suggest-from");
+    if (fromAttr) {
+      var sel = document.getElementById(fromAttr);
       if (sel) {
         sel.addEventListener("change", function () {
           idInput.value = "";
           wasInput.value = "";
-          input.value = "";
-          last = "";
+          if (input.getAttribute("data-type-from")) {
+            input.value = "";
+            last = "";
+          }
         });
       }
     }
@@ -181,6 +201,10 @@
 
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".picker input[data-suggest]"), setup);
+    // A filter row added by "add a condition" (app.js) brings its own picker.
+    document.addEventListener("filter:added", function (e) {
+      Array.prototype.forEach.call(e.target.querySelectorAll(".picker input[data-suggest]"), setup);
+    });
   }
 
   if (document.readyState === "loading") {
