@@ -15,6 +15,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/jobs"
 	"parc/internal/kb"
+	"parc/internal/lifecycle"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 	"parc/internal/notify"
@@ -46,6 +47,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 		Jobs:      jobs.New(db, opt.Log),
 		Dashboard: dashboard.New(rec),
 		Notify:    notify.New(rec),
+		Lifecycle: lifecycle.NewService(rec),
 	}
 	a.Remote = remote.NewService(rec, a.Inventory)
 

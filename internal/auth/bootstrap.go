@@ -56,6 +56,9 @@ func BuiltinProfiles() []BuiltinProfile {
 	rightsFor(kbTypes, work, tech)
 	// Approvals are written through the approval actions only (who asks, who answers).
 	rightsFor([]string{"ticket-approvals"}, readOnly, tech)
+	// Lifecycle: technicians record wipes and disposals, read the budgets.
+	rightsFor([]string{"disposals", "reconditionings"}, work, tech)
+	rightsFor([]string{"budgets"}, readOnly, tech)
 
 	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)

@@ -16,6 +16,7 @@ import (
 	"parc/internal/auth"
 	"parc/internal/helpdesk"
 	"parc/internal/kb"
+	"parc/internal/lifecycle"
 	"parc/internal/record"
 	"parc/internal/search"
 	"parc/internal/store"
@@ -59,6 +60,7 @@ func NewRegistry() *record.Registry {
 	types = append(types, helpdesk.Types()...)
 	types = append(types, helpdesk.EscalationTypes()...)
 	types = append(types, kb.Types()...)
+	types = append(types, lifecycle.Types(get)...)
 	search.Attach(types)
 	reg = record.MustRegistry(types...)
 	return reg
