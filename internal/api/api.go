@@ -20,6 +20,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/lifecycle"
 	"parc/internal/record"
 	"parc/internal/search"
 )
@@ -41,6 +42,7 @@ type Services struct {
 	KB        *kb.Service
 	Search    *search.Service
 	Inventory *ingest.Service
+	Lifecycle *lifecycle.Service
 }
 
 // New makes the API over the core services and the domain services.
@@ -71,6 +73,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerWorkflow(mux)
 	a.registerKB(mux)
 	a.registerSearch(mux)
+	a.registerLifecycle(mux)
 	mux.HandleFunc("GET /api/v1/{type}/export.csv", a.auth(a.exportCSV))
 	mux.HandleFunc("GET /api/v1/{type}/export", a.auth(a.exportAny))
 	mux.HandleFunc("POST /api/v1/{type}/import", a.auth(a.importCSV))

@@ -58,6 +58,8 @@ type ItemPage struct {
 	// NewTicketHref opens a ticket about this asset (its user as the requester).
 	NewTicketHref string
 	AssetTickets  *AssetLink
+	// Finance: an asset's book value, depreciation and lifecycle records.
+	Finance *FinanceTab
 }
 
 // Tab is one tab of the item page.
@@ -192,6 +194,10 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 		if err := u.previousTickets(c, 0, p.AssetTickets); err != nil {
 			return err
 		}
+	case "finance":
+		if p.Finance, err = u.financeTab(c, t, rec); err != nil {
+			return err
+		}
 	case "history":
 		if err := u.history(c, t, rec, p); err != nil {
 			return err
@@ -287,6 +293,9 @@ func (u *UI) itemTabs(c *req, t *record.Type, rec *record.Record, p *ItemPage, t
 	if isItemType(t.Name) && c.Actor.Can(u.App.Reg.MustType("tickets"), record.Read) {
 		p.Tabs = append(p.Tabs, Tab{Key: "tickets", Label: c.T("type.ticket.plural"), Href: href + "?tab=tickets"})
 	}
+	if t.DisposedField != "" && u.Lifecycle != nil {
+		p.Tabs = append(p.Tabs, Tab{Key: "finance", Label: c.T("lifecycle.tab"), Href: href + "?tab=finance"})
+	}
 	p.Tabs = append(p.Tabs, Tab{Key: "history", Label: c.T("ui.item.tab_history"), Href: href + "?tab=history"})
 	if links {
 		p.Tabs = append(p.Tabs, Tab{Key: "links", Label: c.T("ui.item.tab_links"), Href: href + "?tab=links"})
@@ -357,6 +366,13 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if p.Remote, err = u.remoteView(c, rec, 0); err != nil {
 			return err
 		}
+	}
+	if t.Name == "budgets" && u.Lifecycle != nil {
+		b, err := u.budgetBlock(c, rec)
+		if err != nil {
+			return err
+		}
+		p.Blocks = append(p.Blocks, b)
 	}
 	if hasInv {
 		p.Blocks = append(p.Blocks, u.hardwareBlock(c, t, rec, locked))

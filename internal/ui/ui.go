@@ -28,6 +28,7 @@ import (
 	"parc/internal/i18n"
 	"parc/internal/ingest"
 	"parc/internal/kb"
+	"parc/internal/lifecycle"
 	"parc/internal/notify"
 	"parc/internal/record"
 	"parc/internal/remote"
@@ -42,10 +43,10 @@ var staticFS embed.FS
 
 // pageNames are the page templates; each defines "content" inside the layout.
 var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "inventory_settings", "import", "error", "refile",
-	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search", "notifications"}
+	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search", "notifications", "renewal"}
 
 // pageParts are the templates a page is parsed with besides its own file.
-var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html"},
+var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html", "templates/lifecycle_parts.html"},
 	"portal": {"templates/helpdesk_parts.html"}, "portal_ticket": {"templates/helpdesk_parts.html"}}
 
 // maxSmallForm bounds the body of every form that is not a file upload.
@@ -76,6 +77,7 @@ type Services struct {
 	Remote    *remote.Service    // remote-control launches of computers
 	Dashboard *dashboard.Service // the home pages' counts
 	Notify    *notify.Service    // the bell and the notifications page
+	Lifecycle *lifecycle.Service // depreciation, budgets' spending, renewal plan
 }
 
 // New makes the HTML interface; templates are parsed once, here.
@@ -154,6 +156,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerPortal(mux)
 	u.registerTicket(mux)
 	u.registerNotifications(mux)
+	u.registerLifecycle(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
@@ -338,6 +341,9 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 		}
 		if a == helpdesk.Area {
 			m.Items = append(m.Items, u.ticketViewItems(c, active)...)
+		}
+		if a == record.AreaManagement && u.Lifecycle != nil && u.mayRenew(c) {
+			m.Items = append(m.Items, MenuItem{Label: c.T("lifecycle.renewal_title"), Href: "/renewal", Active: active == "/renewal"})
 		}
 		if a == record.AreaAdmin && len(u.namingTypes(c, 0)) > 0 {
 			m.Items = append(m.Items, MenuItem{Label: c.T("ui.naming.title"), Href: "/settings/naming", Active: active == "/settings/naming"})
