@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"parc/internal/httpctx"
@@ -27,7 +28,7 @@ func (a *API) registerLifecycle(mux *http.ServeMux) {
 			q.Org = id
 		}
 		if q.Type != "" && !isFleet(q.Type) {
-			return record.E(record.CodeInvalid, "err.unknown_type", q.Type)
+			return record.E(record.CodeInvalid, "err.not_in_list", strings.Join(lifecycle.FleetTypes, ", "))
 		}
 		p, err := lc.Plan(r.Context(), actor, q, lc.Rec.Now())
 		if err != nil {

@@ -52,7 +52,10 @@ type ForecastYear struct {
 // Plan is the renewal plan of the assets an actor reads.
 type Plan struct {
 	Settings Settings       `json:"settings"`
-	Assets   []Candidate    `json:"assets"` // those with a reason now, highest score first
+	// Assets are those due now (old, failing or under-powered), highest score
+	// first; an ended warranty adds to the score and the reasons but does not
+	// list an asset alone.
+	Assets   []Candidate    `json:"assets"`
 	Forecast []ForecastYear `json:"forecast"`
 	// Fleet is how many assets were weighed; Undated have neither purchase date nor
 	// any other date to age them by (none: parc always has a creation date).
@@ -259,7 +262,7 @@ func (s *Service) weigh(ctx context.Context, a *record.Actor, t *record.Type, q 
 				c.Reasons = append(c.Reasons, Reason{Key: "renewal.reason.disk", Args: []any{c.DiskMB, st.MinDiskMB}})
 			}
 		}
-		if dueNow || c.DueYear == 0 && score > 0 {
+		if dueNow {
 			c.DueYear = thisYear
 		}
 		m, _ := fInt.FromDB(model).(int64)
@@ -280,7 +283,7 @@ func (s *Service) weigh(ctx context.Context, a *record.Actor, t *record.Type, q 
 			}
 			f.Cost += c.Cost
 		}
-		if score > 0 {
+		if dueNow {
 			c.Score = score
 			p.Assets = append(p.Assets, c)
 		}

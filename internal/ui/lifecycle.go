@@ -409,7 +409,7 @@ func (u *UI) saveRenewalSettings(c *req) error {
 	num := func(name string, into *int, scale int) {
 		n, err := strconv.Atoi(strings.TrimSpace(c.R.PostFormValue(name)))
 		if err != nil {
-			errs[name] = c.T("err.not_int")
+			errs[name] = c.T("err.not_integer")
 			return
 		}
 		*into = n * scale
