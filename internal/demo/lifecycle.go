@@ -99,7 +99,7 @@ func loadLifecycle(ctx context.Context, a *Services, orgs map[string]int64) erro
 		"disposed_on": fmt.Sprintf("%d-02-03", year), "recycler_id": recycler.ID, "outcome": "recycling", "weight_kg": 7.5,
 		"data_wiped": true, "certificate_number": "ARD-" + strconv.Itoa(year) + "-00871",
 		"certificate_url": "https://atlantique-recyclage.fr/certificats/ARD-" + strconv.Itoa(year) + "-00871.pdf",
-		"comment": "Collecte groupée au siège de Nantes (unité centrale seule)."}); err != nil {
+		"comment":         "Collecte groupée au siège de Nantes (unité centrale seule)."}); err != nil {
 		return describe("disposals", "BM-FIXE-2017", err)
 	}
 	return nil

@@ -51,7 +51,7 @@ type ForecastYear struct {
 
 // Plan is the renewal plan of the assets an actor reads.
 type Plan struct {
-	Settings Settings       `json:"settings"`
+	Settings Settings `json:"settings"`
 	// Assets are those due now (old, failing or under-powered), highest score
 	// first; an ended warranty adds to the score and the reasons but does not
 	// list an asset alone.

@@ -52,8 +52,8 @@ type ListQuery struct {
 	// Disposed lists the records that left the fleet instead of those in it, for
 	// types with a DisposedField (URL: disposed=1).
 	Disposed bool
-	Count   bool // also count matching rows
-	Columns []string
+	Count    bool // also count matching rows
+	Columns  []string
 	// VisibleFrom, for OrgShared types, keeps the records an organisation's records
 	// may use (a picker on a computer of that organisation).
 	VisibleFrom int64

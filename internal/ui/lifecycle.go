@@ -165,7 +165,7 @@ type RenewalPage struct {
 // RenewalRow is one asset to renew.
 type RenewalRow struct {
 	Name, Href, Type, Org, Since, Score, Cost, Due string
-	Reasons                                      []string
+	Reasons                                        []string
 }
 
 // ForecastRow is one year of the forecast table.
