@@ -91,7 +91,9 @@ func Depreciate(price float64, start time.Time, method string, years int) Schedu
 // BookValue is the value at a day: the purchase price before the purchase, the
 // opening value of the day's year less the share of its charge for the days
 // gone, 0 after the last year.
+// The day counts whole: its time is dropped.
 func (s Schedule) BookValue(at time.Time) float64 {
+	at = time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, s.Start.Location())
 	if len(s.Rows) == 0 || at.Before(s.Start) {
 		return cents(s.Price)
 	}

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -254,12 +255,12 @@ func (s *Service) weigh(ctx context.Context, a *record.Actor, t *record.Type, q 
 			if st.MinMemoryMB > 0 && c.MemoryMB > 0 && c.MemoryMB < int64(st.MinMemoryMB) {
 				score += pointsMemory
 				dueNow = true
-				c.Reasons = append(c.Reasons, Reason{Key: "renewal.reason.memory", Args: []any{c.MemoryMB, st.MinMemoryMB}})
+				c.Reasons = append(c.Reasons, Reason{Key: "renewal.reason.memory", Args: []any{gb(c.MemoryMB), gb(int64(st.MinMemoryMB))}})
 			}
 			if st.MinDiskMB > 0 && c.DiskMB > 0 && c.DiskMB < int64(st.MinDiskMB) {
 				score += pointsDisk
 				dueNow = true
-				c.Reasons = append(c.Reasons, Reason{Key: "renewal.reason.disk", Args: []any{c.DiskMB, st.MinDiskMB}})
+				c.Reasons = append(c.Reasons, Reason{Key: "renewal.reason.disk", Args: []any{gb(c.DiskMB), gb(int64(st.MinDiskMB))}})
 			}
 		}
 		if dueNow {
@@ -299,3 +300,6 @@ func yearsBetween(since, now time.Time) int {
 	}
 	return max(y, 0)
 }
+
+// gb is a size in MB as GB with one decimal at most, as reasons give it.
+func gb(mb int64) float64 { return math.Round(float64(mb)/1024*10) / 10 }

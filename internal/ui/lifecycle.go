@@ -315,21 +315,15 @@ func reasonText(c *req, rs lifecycle.Reason) string {
 	case "renewal.reason.warranty":
 		args[0] = fmtDate(c.Lang, fmt.Sprint(args[0]))
 	case "renewal.reason.memory", "renewal.reason.disk":
-		args[0] = fmtSize(c, toInt64(args[0]))
-		args[1] = fmtSize(c, toInt64(args[1]))
+		for i, a := range args {
+			if x, ok := a.(float64); ok {
+				args[i] = fmtNumber(c.Lang, x, -1)
+			}
+		}
 	}
 	return c.T(rs.Key, args...)
 }
 
-func toInt64(v any) int64 {
-	switch x := v.(type) {
-	case int64:
-		return x
-	case int:
-		return int64(x)
-	}
-	return 0
-}
 
 // forecastChart lays out one bar a year, its height the cost, the count and the
 // cost written on it: the figures are read without colour and without the axis.
