@@ -324,7 +324,6 @@ func reasonText(c *req, rs lifecycle.Reason) string {
 	return c.T(rs.Key, args...)
 }
 
-
 // forecastChart lays out one bar a year, its height the cost, the count and the
 // cost written on it: the figures are read without colour and without the axis.
 func forecastChart(c *req, years []lifecycle.ForecastYear, maxCost float64) ForecastChart {
