@@ -296,7 +296,9 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 		return u.formValue(c, f, f.Default)
 	}
 
-	if t.Scope == record.OrgScoped {
+	if t.Scope == record.OrgScoped && t.OrgFrom == "" {
+		// (A type whose organisation comes from a reference, a wipe's asset's,
+		// has no organisation to choose.)
 		p.Fields = append(p.Fields, u.orgField(c, t, rec, st))
 	} else if t.Scope == record.OrgShared {
 		p.Fields = append(p.Fields, u.ownerField(c, t, rec, st))
