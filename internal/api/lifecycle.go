@@ -34,6 +34,19 @@ func (a *API) registerLifecycle(mux *http.ServeMux) {
 		if err != nil {
 			return err
 		}
+		// limit: the first assets of the list (100 unless said, at most 5,000).
+		limit := 100
+		if v := r.URL.Query().Get("limit"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 5000 {
+				return record.E(record.CodeInvalid, "err.bad_limit", 5000)
+			}
+			limit = n
+		}
+		total := len(p.Assets)
+		if len(p.Assets) > limit {
+			p.Assets = p.Assets[:limit]
+		}
 		lang := httpctx.Lang(r.Context())
 		type reason struct {
 			lifecycle.Reason
@@ -51,7 +64,7 @@ func (a *API) registerLifecycle(mux *http.ServeMux) {
 				out[i].Reasons[j] = reason{rs, a.Cat.T(lang, rs.Key, rs.Args...)}
 			}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"settings": p.Settings, "fleet": p.Fleet, "data": out, "forecast": p.Forecast})
+		writeJSON(w, http.StatusOK, map[string]any{"settings": p.Settings, "fleet": p.Fleet, "total": total, "data": out, "forecast": p.Forecast})
 		return nil
 	}))
 	mux.HandleFunc("GET /api/v1/settings/renewal", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {

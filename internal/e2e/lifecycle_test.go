@@ -84,7 +84,7 @@ func TestBrowserLifecycle(t *testing.T) {
 		b.wantLacks("#renewal-table tbody", "PC-FINANCE")
 		b.wantContains("#forecast-table tbody tr:nth-child(1)", strconv.Itoa(year), "1", "900,00 €")
 		b.wantAttr("svg.forecast-chart", "role", "img")
-		b.waitTrue(`document.querySelector("svg.forecast-chart .bar-label").textContent === ` + jsString(fr("lifecycle.chart_bar", "1")))
+		b.waitTrue(`document.querySelector("svg.forecast-chart .bar-label").textContent === ` + jsString(fr("lifecycle.chart_bar_one", "1")))
 		// A technician does not change the thresholds.
 		b.wantAbsent("#renewal-settings")
 		b.shots("renewal")

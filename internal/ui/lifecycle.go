@@ -25,6 +25,14 @@ func (u *UI) registerLifecycle(mux *http.ServeMux) {
 	mux.HandleFunc("POST /renewal/settings", u.page(u.saveRenewalSettings))
 }
 
+// counted writes a count with its key, or the key's "_one" form for 1.
+func counted(c *req, key string, n int) string {
+	if n == 1 {
+		key += "_one"
+	}
+	return c.T(key, fmtInt(c.Lang, int64(n)))
+}
+
 // money writes an amount in euros as the language does.
 func money(c *req, x float64) string { return c.T("lifecycle.money", fmtNumber(c.Lang, x, 2)) }
 
@@ -232,8 +240,8 @@ func (u *UI) renderRenewal(c *req, form *RenewalSettingsForm, status int) error 
 		return err
 	}
 	p := &RenewalPage{Base: u.base(c, c.T("lifecycle.renewal_title"), "/renewal")}
-	p.Count = c.T("lifecycle.renewal_count", fmtInt(c.Lang, int64(len(plan.Assets))))
-	p.Fleet = c.T("lifecycle.renewal_fleet", fmtInt(c.Lang, int64(plan.Fleet)))
+	p.Count = counted(c, "lifecycle.renewal_count", len(plan.Assets))
+	p.Fleet = counted(c, "lifecycle.renewal_fleet", plan.Fleet)
 	st := plan.Settings
 	p.Thresholds = c.T("lifecycle.thresholds", st.AgeYears, st.Failures, fmtSize(c, int64(st.MinMemoryMB)), fmtSize(c, int64(st.MinDiskMB)))
 	p.ExportHref = withQuery("/renewal/export.csv", c.R.URL.Query())
@@ -349,7 +357,7 @@ func forecastChart(c *req, years []lifecycle.ForecastYear, maxCost float64) Fore
 		x := left + i*slot + (slot-bw)/2
 		y := height - bottom - h
 		b := ForecastBar{X: x, Y: y, W: bw, H: h, LX: x + bw/2, LY: y - 6, Year: strconv.Itoa(f.Year),
-			Label: c.T("lifecycle.chart_bar", fmtInt(c.Lang, int64(f.Count))),
+			Label: counted(c, "lifecycle.chart_bar", f.Count),
 			Title: c.T("lifecycle.chart_title_bar", f.Year, fmtInt(c.Lang, int64(f.Count)), money(c, f.Cost))}
 		ch.Bars = append(ch.Bars, b)
 	}
