@@ -403,6 +403,10 @@ func (u *UI) formField(c *req, t *record.Type, f *record.Field, rec *record.Reco
 		ff.Required = false
 		ff.Hint = c.T("ui.form.naming_hint", plan)
 	}
+	if f.Name == "asset_id" && t.HasField("asset_name") {
+		// A lifecycle record is recorded from its asset's page, which fills it in.
+		ff.Hint = c.T("lifecycle.asset_hint")
+	}
 	if t.Name == "users" && f.Name == "login" {
 		ff.Autocomplete = "off"
 	}

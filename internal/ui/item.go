@@ -333,9 +333,15 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if t.Scope == record.OrgShared && f.Name == record.RecursiveField {
 			continue // said by the organisation above: "... and its sub-organisations"
 		}
+		if f.Name == "asset_name" && t.HasField("asset_id") {
+			continue // a lifecycle record's asset: shown by its id's line, linked
+		}
 		d := Detail{Label: shownLabel(c, f), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
 		cell := u.cell(c, rec, f)
 		d.Text, d.Href = cell.Text, cell.Href
+		if f.Name == "asset_id" && t.HasField("asset_name") {
+			d.Label, d.Text, d.Href = c.T("field.asset"), rec.String("asset_name"), u.assetHref(c, rec)
+		}
 		if f.Name == t.NameField {
 			d.Text = builtinName(c, t.Name, d.Text)
 		}

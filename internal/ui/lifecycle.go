@@ -146,7 +146,7 @@ func (u *UI) budgetBlock(c *req, rec *record.Record) (DetailBlock, error) {
 		b.Details = append(b.Details, d)
 	}
 	if len(sp.Lines) == 0 {
-		b.Details = append(b.Details, Detail{Label: c.T("lifecycle.spent"), Text: c.T("lifecycle.nothing_bought")})
+		b.Details = append(b.Details, Detail{Label: c.T("lifecycle.bought"), Text: c.T("lifecycle.nothing_bought")})
 	}
 	b.Details = append(b.Details,
 		Detail{Label: c.T("lifecycle.spent"), Text: money(c, sp.Spent)},
@@ -347,7 +347,7 @@ func forecastChart(c *req, years []lifecycle.ForecastYear, maxCost float64) Fore
 		if y < top-2 {
 			break
 		}
-		ch.Ticks = append(ch.Ticks, ChartTick{Pos: y, X1: left, X2: width, TX: left - 6, TY: y + 4, Label: money(c, v)})
+		ch.Ticks = append(ch.Ticks, ChartTick{Pos: y, X1: left, X2: width, TX: left - 6, TY: y + 4, Label: c.T("lifecycle.money", fmtNumber(c.Lang, v, 0))})
 	}
 	n := max(len(years), 1)
 	slot := (width - left) / n
@@ -486,4 +486,13 @@ func (u *UI) renewalCSV(c *req) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// assetHref links a lifecycle record to its asset, when the user reads it.
+func (u *UI) assetHref(c *req, rec *record.Record) string {
+	t, ok := u.App.Reg.Type(rec.String("asset_type"))
+	if !ok || !c.Actor.CanIn(t, record.Read, rec.OrgID) {
+		return ""
+	}
+	return "/" + t.Name + "/" + strconv.FormatInt(rec.Int("asset_id"), 10)
 }
