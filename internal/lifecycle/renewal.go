@@ -2,8 +2,10 @@ package lifecycle
 
 import (
 	"context"
+	"database/sql"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -189,105 +191,119 @@ func (s *Service) weigh(ctx context.Context, a *record.Actor, t *record.Type, q 
 	if err != nil {
 		return err
 	}
+	// Dates come as text (YYYY-MM-DD first): compared as strings, never parsed
+	// row by row (the drivers' time parsing was most of the time at 100,000).
+	// The age counts from the purchase, else from the record's creation.
 	computer := t.HasField("memory_mb")
-	cols := "id, name, organization_id, model_id, purchase_date, purchase_price, warranty_end, created_at"
+	cols := `id, name, organization_id, model_id, purchase_price,
+		COALESCE(CAST(purchase_date AS TEXT), substr(CAST(created_at AS TEXT), 1, 10)),
+		CASE WHEN purchase_date IS NULL THEN 0 ELSE 1 END, CAST(warranty_end AS TEXT)`
 	if computer {
 		cols += ", memory_mb, disk_mb"
+	} else {
+		cols += ", 0, 0"
 	}
 	rows, err := s.Rec.DB.QueryContext(ctx, "SELECT "+cols+" FROM "+t.Table+" WHERE "+strings.Join(conds, " AND "), args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	fDate, fTime, fInt, fMoney := t.Field("purchase_date"), &record.Field{Kind: record.DateTime}, &record.Field{Kind: record.Int}, t.Field("purchase_price")
 	thisYear := now.Year()
+	oldBefore := now.AddDate(-st.AgeYears, 0, 0).Format(day) // bought on or before: old
+	var (
+		id, org          int64
+		name             string
+		model, mem, disk sql.NullInt64
+		price            sql.NullFloat64
+		since, warranty  sql.NullString
+		bought           int
+	)
 	for rows.Next() {
-		var c Candidate
-		var model, bought, price, warranty, created, mem, disk any
-		dest := []any{&c.ID, &c.Name, &c.OrgID, &model, &bought, &price, &warranty, &created}
-		if computer {
-			dest = append(dest, &mem, &disk)
-		}
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(&id, &name, &org, &model, &price, &since, &bought, &warranty, &mem, &disk); err != nil {
 			return err
 		}
 		p.Fleet++
-		c.Type = t.Name
-		if b, ok := fDate.FromDB(bought).(string); ok && b != "" {
-			c.Since, c.Bought = b, true
-		} else if ct, ok := fTime.FromDB(created).(time.Time); ok {
-			c.Since = ct.Format(day)
-		}
-		score, dueNow := 0, false
-		if c.Since != "" {
-			if since, err := time.Parse(day, c.Since); err == nil {
-				c.AgeYears = yearsBetween(since, now)
-				c.DueYear = max(since.Year()+st.AgeYears, thisYear)
-				if c.AgeYears >= st.AgeYears {
-					score += min(pointsAge+5*(c.AgeYears-st.AgeYears), 60)
-					dueNow = true
-					key := "renewal.reason.age_seen"
-					if c.Bought {
-						key = "renewal.reason.age_bought"
-					}
-					c.Reasons = append(c.Reasons, Reason{Key: key, Args: []any{c.AgeYears, c.Since}})
+		score, dueNow, due := 0, false, 0
+		var reasons []Reason
+		sinceDay := ""
+		if since.Valid && len(since.String) >= 10 {
+			sinceDay = since.String[:10]
+			if y, err := strconv.Atoi(sinceDay[:4]); err == nil {
+				due = max(y+st.AgeYears, thisYear)
+			}
+			if sinceDay <= oldBefore {
+				age := 0
+				if d, err := time.Parse(day, sinceDay); err == nil {
+					age = yearsBetween(d, now)
 				}
+				score += min(pointsAge+5*(age-st.AgeYears), 60)
+				dueNow = true
+				key := "renewal.reason.age_seen"
+				if bought == 1 {
+					key = "renewal.reason.age_bought"
+				}
+				reasons = append(reasons, Reason{Key: key, Args: []any{age, sinceDay}})
 			}
 		}
-		if w, ok := fDate.FromDB(warranty).(string); ok && w != "" {
-			c.WarrantyEnd = w
+		w := ""
+		if warranty.Valid && len(warranty.String) >= 10 {
+			w = warranty.String[:10]
 			if w < today {
 				score += pointsWarranty
-				c.Reasons = append(c.Reasons, Reason{Key: "renewal.reason.warranty", Args: []any{w}})
+				reasons = append(reasons, Reason{Key: "renewal.reason.warranty", Args: []any{w}})
 			}
 		}
-		if n := fails[c.ID]; n > 0 {
-			c.Failures = n
-			if n >= st.Failures {
-				score += min(pointsFailures+5*(n-st.Failures), 40)
+		n := fails[id]
+		if n >= st.Failures {
+			score += min(pointsFailures+5*(n-st.Failures), 40)
+			dueNow = true
+			reasons = append(reasons, Reason{Key: "renewal.reason.failures", Args: []any{n}})
+		}
+		if computer {
+			if st.MinMemoryMB > 0 && mem.Int64 > 0 && mem.Int64 < int64(st.MinMemoryMB) {
+				score += pointsMemory
 				dueNow = true
-				c.Reasons = append(c.Reasons, Reason{Key: "renewal.reason.failures", Args: []any{n}})
+				reasons = append(reasons, Reason{Key: "renewal.reason.memory", Args: []any{gb(mem.Int64), gb(int64(st.MinMemoryMB))}})
+			}
+			if st.MinDiskMB > 0 && disk.Int64 > 0 && disk.Int64 < int64(st.MinDiskMB) {
+				score += pointsDisk
+				dueNow = true
+				reasons = append(reasons, Reason{Key: "renewal.reason.disk", Args: []any{gb(disk.Int64), gb(int64(st.MinDiskMB))}})
+			}
+		}
+		if dueNow {
+			due = thisYear
+		}
+		cost, costFrom := 0.0, "none"
+		if c, ok := costs[model.Int64]; ok && model.Valid {
+			cost, costFrom = c, "model"
+		} else if price.Valid {
+			cost, costFrom = price.Float64, "purchase"
+		} else if st.DefaultCost > 0 {
+			cost, costFrom = st.DefaultCost, "setting"
+		}
+		if i := due - thisYear; due != 0 && i >= 0 && i < len(p.Forecast) {
+			f := &p.Forecast[i]
+			f.Count++
+			if costFrom == "none" {
+				f.NoCost++
+			}
+			f.Cost += cost
+		}
+		if !dueNow {
+			continue
+		}
+		c := Candidate{Type: t.Name, ID: id, Name: name, OrgID: org, Since: sinceDay, Bought: bought == 1, WarrantyEnd: w,
+			Failures: n, Cost: cost, CostFrom: costFrom, Score: score, Reasons: reasons, DueYear: due}
+		if c.Since != "" {
+			if d, err := time.Parse(day, c.Since); err == nil {
+				c.AgeYears = yearsBetween(d, now)
 			}
 		}
 		if computer {
-			c.MemoryMB, _ = fInt.FromDB(mem).(int64)
-			c.DiskMB, _ = fInt.FromDB(disk).(int64)
-			if st.MinMemoryMB > 0 && c.MemoryMB > 0 && c.MemoryMB < int64(st.MinMemoryMB) {
-				score += pointsMemory
-				dueNow = true
-				c.Reasons = append(c.Reasons, Reason{Key: "renewal.reason.memory", Args: []any{gb(c.MemoryMB), gb(int64(st.MinMemoryMB))}})
-			}
-			if st.MinDiskMB > 0 && c.DiskMB > 0 && c.DiskMB < int64(st.MinDiskMB) {
-				score += pointsDisk
-				dueNow = true
-				c.Reasons = append(c.Reasons, Reason{Key: "renewal.reason.disk", Args: []any{gb(c.DiskMB), gb(int64(st.MinDiskMB))}})
-			}
+			c.MemoryMB, c.DiskMB = mem.Int64, disk.Int64
 		}
-		if dueNow {
-			c.DueYear = thisYear
-		}
-		m, _ := fInt.FromDB(model).(int64)
-		if cost, ok := costs[m]; ok && m != 0 {
-			c.Cost, c.CostFrom = cost, "model"
-		} else if pr, ok := fMoney.FromDB(price).(float64); ok && price != nil {
-			c.Cost, c.CostFrom = pr, "purchase"
-		} else if st.DefaultCost > 0 {
-			c.Cost, c.CostFrom = st.DefaultCost, "setting"
-		} else {
-			c.CostFrom = "none"
-		}
-		if i := c.DueYear - thisYear; c.DueYear != 0 && i >= 0 && i < len(p.Forecast) {
-			f := &p.Forecast[i]
-			f.Count++
-			if c.CostFrom == "none" {
-				f.NoCost++
-			}
-			f.Cost += c.Cost
-		}
-		if dueNow {
-			c.Score = score
-			p.Assets = append(p.Assets, c)
-		}
+		p.Assets = append(p.Assets, c)
 	}
 	return rows.Err()
 }
