@@ -525,6 +525,10 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		kbc := e.create("kb-categories", record.Input{"name": "Printing", "organization_id": root})
 		art := e.create("kb-articles", record.Input{"title": "Clear a jam", "body": "Open the tray.", "category_id": kbc, "organization_id": root})
 		e.create("kb-article-tickets", record.Input{"article_id": art, "ticket_id": tk})
+		e.create("budgets", record.Input{"name": "Fleet", "year": 2026, "amount": 10000, "organization_id": root})
+		e.create("reconditionings", record.Input{"asset_type": "computers", "asset_id": pc, "wiped_on": "2026-01-05", "method": "nist_purge"})
+		old := e.create("computers", record.Input{"name": "PC-OLD", "organization_id": root})
+		e.create("disposals", record.Input{"asset_type": "computers", "asset_id": old, "disposed_on": "2026-01-06", "outcome": "recycling"})
 
 		b := e.browser("en")
 		b.login("admin", adminPassword)
