@@ -41,6 +41,9 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "pages" {
 		return benchPages(ctx, args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "renewal" {
+		return benchRenewal(ctx, args[1:], stdout)
+	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), benchUsage)

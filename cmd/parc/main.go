@@ -46,6 +46,7 @@ Usage:
   parc bench logins [--parallel N]                      memory of parc serve under bursts of bad sign-ins
   parc bench memory [--import N] [--bulk N]             memory of parc serve: demo, CSV import, bulk update
   parc bench pages [--assets N] [--tickets N]            HTML pages of a technician (home, helpdesk views) at size
+  parc bench renewal [--assets N]                       renewal plan and forecast, page and API, at size
   parc version
 
 Every command that opens the store reads --data / PARC_DATA (default ./parc-data)

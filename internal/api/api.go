@@ -22,6 +22,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/kb"
 	"parc/internal/license"
+	"parc/internal/lifecycle"
 	"parc/internal/loan"
 	"parc/internal/record"
 	"parc/internal/search"
@@ -49,6 +50,7 @@ type Services struct {
 	Loans     *loan.Service // hand-overs and loans (check-in, acknowledgement, overdue)
 	Licenses  *license.Service
 	Contracts *contract.Service // the contracts covering an asset
+	Lifecycle *lifecycle.Service
 }
 
 // New makes the API over the core services and the domain services.
@@ -83,6 +85,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerStock(mux)
 	a.registerLicenses(mux)
 	a.registerContracts(mux)
+	a.registerLifecycle(mux)
 	mux.HandleFunc("GET /api/v1/{type}/export.csv", a.auth(a.exportCSV))
 	mux.HandleFunc("GET /api/v1/{type}/export", a.auth(a.exportAny))
 	mux.HandleFunc("POST /api/v1/{type}/import", a.auth(a.importCSV))

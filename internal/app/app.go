@@ -19,6 +19,7 @@ import (
 	"parc/internal/jobs"
 	"parc/internal/kb"
 	"parc/internal/license"
+	"parc/internal/lifecycle"
 	"parc/internal/loan"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
@@ -42,6 +43,8 @@ type App struct {
 	Dashboard *dashboard.Service
 	// Notify records the in-app notifications of helpdesk events (the bell).
 	Notify *notify.Service
+	// Lifecycle: depreciation, budgets' spending, the renewal plan.
+	Lifecycle *lifecycle.Service
 	// Inventory stores agents' inventories and reads them back; one value, so that
 	// its catalogue cache is shared by every path that ingests.
 	Inventory *ingest.Service

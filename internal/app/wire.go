@@ -16,6 +16,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/jobs"
 	"parc/internal/kb"
+	"parc/internal/lifecycle"
 	"parc/internal/loan"
 	"parc/internal/mail"
 	"parc/internal/mailgate"
@@ -49,6 +50,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 		Jobs:      jobs.New(db, opt.Log),
 		Dashboard: dashboard.New(rec),
 		Notify:    notify.New(rec),
+		Lifecycle: lifecycle.NewService(rec),
 	}
 	a.Remote = remote.NewService(rec, a.Inventory)
 	a.Stock = stock.NewService(rec)
@@ -145,6 +147,7 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Loans:     a.Loans,
 		Licenses:  a.Licenses,
 		Contracts: a.Contracts,
+		Lifecycle: a.Lifecycle,
 	})
 	pages := ui.New(a.Core, a.Cat, ui.Services{
 		Helpdesk:  a.Helpdesk,
@@ -158,6 +161,7 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Loans:     a.Loans,
 		Licenses:  a.Licenses,
 		Contracts: a.Contracts,
+		Lifecycle: a.Lifecycle,
 	})
 	for _, f := range adjust {
 		f(pages)

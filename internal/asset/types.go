@@ -26,13 +26,26 @@ func commonFields() []*record.Field {
 		{Name: "purchase_date", Kind: record.Date, Sort: true},
 		{Name: "purchase_price", Kind: record.Money, Min: f64(0), MaxNum: f64(1e12), Sort: true},
 		{Name: "warranty_end", Kind: record.Date, Sort: true},
+		// How the purchase price depreciates (internal/lifecycle): linear or
+		// declining balance over so many years.
+		{Name: "depreciation_method", Kind: record.Enum, Options: DepreciationMethods},
+		{Name: "depreciation_years", Kind: record.Int, Min: f64(1), MaxNum: f64(50)},
 		{Name: "comment", Kind: record.LongText, Search: false},
+		// The day the asset left the fleet, set by its disposal record.
+		{Name: DisposedField, Kind: record.Date, ReadOnly: true, Sort: true},
 	}
 }
 
+// DisposedField is the fleet assets' column of the day they left the fleet
+// (record.Type.DisposedField).
+const DisposedField = "disposed_at"
+
+// DepreciationMethods are how an asset's purchase price may depreciate.
+var DepreciationMethods = []string{"linear", "declining"}
+
 func assetType(name, table, singular string, extra ...*record.Field) *record.Type {
 	return &record.Type{Name: name, Table: table, Singular: singular, Area: record.AreaAssets, Scope: record.OrgScoped,
-		Fields: append(commonFields(), extra...), NameField: "name", NamingPlan: true, TextIndex: true}
+		Fields: append(commonFields(), extra...), NameField: "name", NamingPlan: true, TextIndex: true, DisposedField: DisposedField}
 }
 
 // inventoryFields are the computer's summary of its last inventory, kept in its own
@@ -205,6 +218,8 @@ func declared() []*record.Type {
 				{Name: "category", Kind: record.Enum, Options: Categories, Required: true, Sort: true, List: true},
 				{Name: "manufacturer_id", Kind: record.Ref, Ref: "manufacturers", Sort: true, List: true},
 				{Name: "product_number", Kind: record.Text, Search: true, List: true},
+				// What replacing one costs, for the renewal forecast (internal/lifecycle).
+				{Name: "replacement_cost", Kind: record.Money, Min: f64(0), MaxNum: f64(1e12), Sort: true},
 				{Name: "comment", Kind: record.LongText},
 			}},
 		{Name: "asset-types", Table: "asset_types", Singular: "asset_type", Area: record.AreaSettings, Scope: record.OrgShared, NameField: "name",

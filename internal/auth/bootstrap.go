@@ -69,6 +69,9 @@ func BuiltinProfiles() []BuiltinProfile {
 	// Contracts and the assets they cover; the items suppliers supply.
 	rightsFor([]string{"contracts", "contract-assets"}, work, tech)
 	rightsFor([]string{"supplier-items"}, edit, tech)
+	// Lifecycle: technicians record wipes and disposals, read the budgets.
+	rightsFor([]string{"disposals", "reconditionings"}, work, tech)
+	rightsFor([]string{"budgets"}, readOnly, tech)
 
 	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)

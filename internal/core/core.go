@@ -18,6 +18,7 @@ import (
 	"parc/internal/helpdesk"
 	"parc/internal/kb"
 	"parc/internal/license"
+	"parc/internal/lifecycle"
 	"parc/internal/loan"
 	"parc/internal/record"
 	"parc/internal/search"
@@ -67,6 +68,7 @@ func NewRegistry() *record.Registry {
 	types = append(types, loan.Types()...)
 	types = append(types, license.Types()...)
 	types = append(types, contract.Types()...)
+	types = append(types, lifecycle.Types(get)...)
 	search.Attach(types)
 	reg = record.MustRegistry(types...)
 	return reg

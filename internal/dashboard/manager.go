@@ -91,7 +91,7 @@ func (s *Service) Manager(ctx context.Context, a *record.Actor, now time.Time, l
 		today := dayStart(now, loc)
 		from, to := today.Format("2006-01-02"), today.AddDate(0, 0, WarrantyDays).Format("2006-01-02")
 		b, err := s.block(ctx, a, Block{Key: "warranties", Type: "computers", Filters: []string{"warranty_end:gte:" + from, "warranty_end:lte:" + to}, Sort: "warranty_end"},
-			"computers", "deleted_at IS NULL AND warranty_end >= ? AND warranty_end <= ?", from, to)
+			"computers", "deleted_at IS NULL AND disposed_at IS NULL AND warranty_end >= ? AND warranty_end <= ?", from, to)
 		if err != nil {
 			return nil, err
 		}

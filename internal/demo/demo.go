@@ -150,6 +150,9 @@ func Load(ctx context.Context, a *Services) error {
 		return err
 	}
 	desk["contracts"] = contracts
+	if err := loadLifecycle(ctx, a, orgs); err != nil {
+		return err
+	}
 	a.Log.Info("demo data loaded", "computers", counts["computers"]+inv["computers"], "inventories", inv["inventories"], "tickets", desk["tickets"],
 		"records", total(counts)+len(orgSpecs)+total(desk)+inv["software-rules"]+inv["inventory-rules"],
 		"duration_ms", time.Since(start).Milliseconds())

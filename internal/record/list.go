@@ -49,8 +49,11 @@ type ListQuery struct {
 	Limit   int
 	Cursor  string
 	Trash   bool // list the trash instead of live records
-	Count   bool // also count matching rows
-	Columns []string
+	// Disposed lists the records that left the fleet instead of those in it, for
+	// types with a DisposedField (URL: disposed=1).
+	Disposed bool
+	Count    bool // also count matching rows
+	Columns  []string
 	// VisibleFrom, for OrgShared types, keeps the records an organisation's records
 	// may use (a picker on a computer of that organisation).
 	VisibleFrom int64
@@ -67,6 +70,7 @@ func ParseListQuery(t *Type, v url.Values) (ListQuery, error) {
 	q := ListQuery{Q: strings.TrimSpace(v.Get("q")), Sort: v.Get("sort"), Cursor: v.Get("cursor"),
 		Any: v.Get("match") == "any", Trash: v.Get("trash") == "1" || v.Get("trash") == "true",
 		Count: v.Get("count") == "1" || v.Get("count") == "true"}
+	q.Disposed = t.DisposedField != "" && (v.Get("disposed") == "1" || v.Get("disposed") == "true")
 	errs := FieldErrors{}
 	for _, raw := range v["filter"] {
 		if raw == "" {
@@ -193,6 +197,9 @@ func (q ListQuery) Encode() url.Values {
 	if q.Trash {
 		v.Set("trash", "1")
 	}
+	if q.Disposed {
+		v.Set("disposed", "1")
+	}
 	if len(q.Columns) > 0 {
 		v.Set("columns", strings.Join(q.Columns, ","))
 	}
@@ -222,6 +229,9 @@ func (s *Service) List(ctx context.Context, a *Actor, t *Type, q ListQuery) (*Pa
 		conds = append(conds, "deleted_at IS NOT NULL")
 	} else {
 		conds = append(conds, "deleted_at IS NULL")
+	}
+	if c := DisposedSQL(t, q.Disposed); c != "" {
+		conds = append(conds, c)
 	}
 	fc, fargs := s.filterSQL(ctx, t, q)
 	if fc != "" {
@@ -287,6 +297,18 @@ func (s *Service) List(ctx context.Context, a *Actor, t *Type, q ListQuery) (*Pa
 		return nil, err
 	}
 	return page, nil
+}
+
+// DisposedSQL is the condition that keeps the records in the fleet (disposed
+// false) or those that left it, for types with a DisposedField; "" for others.
+func DisposedSQL(t *Type, disposed bool) string {
+	if t.DisposedField == "" {
+		return ""
+	}
+	if disposed {
+		return t.DisposedField + " IS NOT NULL"
+	}
+	return t.DisposedField + " IS NULL"
 }
 
 func sortFieldOf(t *Type, name string) *Field {

@@ -163,6 +163,10 @@ type Type struct {
 	NamingPlan bool
 	// NoTrash types are deleted outright.
 	NoTrash bool
+	// DisposedField names a date column set when the record left the fleet (a
+	// disposed asset): lists, counts, exports and pickers leave such records out,
+	// and list them only when asked (ListQuery.Disposed). They stay readable.
+	DisposedField string
 	// SystemOnly types are written by parc itself (agents...): users read them only.
 	SystemOnly bool
 	// AppendOnly types are ledgers (stock movements): records are created and

@@ -75,6 +75,9 @@ func (s *Service) suggest(ctx context.Context, a *Actor, rt *Type, q SuggestQuer
 		return []Suggestion{}, nil // nothing of that type is readable: nothing to offer
 	}
 	conds = append([]string{where, "deleted_at IS NULL"}, conds...)
+	if c := DisposedSQL(rt, false); c != "" {
+		conds = append(conds, c) // a disposed asset is no longer offered
+	}
 	args = append(append([]any{}, wargs...), args...)
 	if q.Org != 0 && rt.Scope != Global {
 		o := a.Tree.Get(q.Org)

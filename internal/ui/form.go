@@ -299,7 +299,9 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 		return u.formValue(c, f, f.Default)
 	}
 
-	if t.Scope == record.OrgScoped {
+	if t.Scope == record.OrgScoped && t.OrgFrom == "" {
+		// (A type whose organisation comes from a reference, a wipe's asset's,
+		// has no organisation to choose.)
 		p.Fields = append(p.Fields, u.orgField(c, t, rec, st))
 	} else if t.Scope == record.OrgShared {
 		p.Fields = append(p.Fields, u.ownerField(c, t, rec, st))
@@ -409,6 +411,10 @@ func (u *UI) formField(c *req, t *record.Type, f *record.Field, rec *record.Reco
 	if f.Name == t.NameField && plan != "" {
 		ff.Required = false
 		ff.Hint = c.T("ui.form.naming_hint", plan)
+	}
+	if f.Name == "asset_id" && t.HasField("asset_name") {
+		// A lifecycle record is recorded from its asset's page, which fills it in.
+		ff.Hint = c.T("lifecycle.asset_hint")
 	}
 	if t.Name == "users" && f.Name == "login" {
 		ff.Autocomplete = "off"

@@ -143,6 +143,9 @@ func (u *UI) display(c *req, f *record.Field, v any) string {
 		if d, ok := durationText(c, f, v); ok {
 			return d
 		}
+		if f.Name == "year" {
+			return record.Format(v) // 2026, not 2 026
+		}
 		n, _ := v.(int64)
 		return fmtInt(c.Lang, n)
 	case record.Ref:

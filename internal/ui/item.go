@@ -72,6 +72,8 @@ type ItemPage struct {
 	Contract      *ContractView
 	Coverage      *CoverageView
 	SupplierLinks []LinkGroup
+	// Finance: an asset's book value, depreciation and lifecycle records.
+	Finance *FinanceTab
 }
 
 // Tab is one tab of the item page.
@@ -210,6 +212,10 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 		if err := u.assetLoans(c, rec, p); err != nil {
 			return err
 		}
+	case "finance":
+		if p.Finance, err = u.financeTab(c, t, rec); err != nil {
+			return err
+		}
 	case "history":
 		if err := u.history(c, t, rec, p); err != nil {
 			return err
@@ -306,6 +312,9 @@ func (u *UI) itemTabs(c *req, t *record.Type, rec *record.Record, p *ItemPage, t
 		p.Tabs = append(p.Tabs, Tab{Key: "tickets", Label: c.T("type.ticket.plural"), Href: href + "?tab=tickets"})
 	}
 	u.loanTabs(c, t, p)
+	if t.DisposedField != "" && u.Lifecycle != nil {
+		p.Tabs = append(p.Tabs, Tab{Key: "finance", Label: c.T("lifecycle.tab"), Href: href + "?tab=finance"})
+	}
 	p.Tabs = append(p.Tabs, Tab{Key: "history", Label: c.T("ui.item.tab_history"), Href: href + "?tab=history"})
 	if links {
 		p.Tabs = append(p.Tabs, Tab{Key: "links", Label: c.T("ui.item.tab_links"), Href: href + "?tab=links"})
@@ -355,10 +364,17 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if t.Name == "licenses" && licensePanelFields[f.Name] {
 			continue // in the compliance panel above
 		}
+		if f.Name == "asset_name" && t.HasField("asset_id") {
+			continue // a lifecycle record's asset: shown by its id's line, linked
+		}
 		d := Detail{Label: shownLabel(c, f), Long: f.Kind == record.LongText, Locked: locked[f.Name]}
 		cell := u.cell(c, rec, f)
 		d.Text, d.Href = cell.Text, cell.Href
-		if f.Name == "asset_id" && t.HasField("asset_type") {
+		switch {
+		case f.Name == "asset_id" && t.HasField("asset_name"):
+			// Lifecycle records keep their asset's name.
+			d.Label, d.Text, d.Href = c.T("field.asset"), rec.String("asset_name"), u.assetHref(c, rec)
+		case f.Name == "asset_id" && t.HasField("asset_type"):
 			// Hand-overs and loans name their asset by type and id: shown by name.
 			d.Text, d.Href = rec.Label(), assetHref(rec)
 		}
@@ -411,6 +427,13 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if p.Stock, err = u.stockView(c, rec, href); err != nil {
 			return err
 		}
+	}
+	if t.Name == "budgets" && u.Lifecycle != nil {
+		b, err := u.budgetBlock(c, rec)
+		if err != nil {
+			return err
+		}
+		p.Blocks = append(p.Blocks, b)
 	}
 	if hasInv {
 		p.Blocks = append(p.Blocks, u.hardwareBlock(c, t, rec, locked))

@@ -57,6 +57,10 @@ type ListPage struct {
 	BulkValue  string
 	Actions    bool // rows have restore / purge buttons
 	NoTrash    bool
+	// Disposed: the list shows the assets that left the fleet (DisposedHref
+	// opens it, LiveHref goes back).
+	Disposed     bool
+	DisposedHref string
 }
 
 // TableView is what the "table" partial draws: a table of records and its pager.
@@ -229,6 +233,9 @@ func (u *UI) renderList(c *req, t *record.Type, v url.Values, x listExtra) error
 	if p.Trash {
 		p.Title = c.T("ui.list.trash_title", p.Type.Plural)
 	}
+	if p.Disposed = q.Disposed; p.Disposed {
+		p.Title = c.T("lifecycle.disposed_title", p.Type.Plural)
+	}
 
 	listLinks(c, t, q, page, canon, p)
 	cols := u.listTable(c, t, q, page, p)
@@ -265,6 +272,10 @@ func listLinks(c *req, t *record.Type, q record.ListQuery, page *record.Page, ca
 	if !t.NoTrash && c.Actor.Can(t, record.Delete) {
 		tv := url.Values{"trash": {"1"}}
 		p.TrashHref = "/" + t.Name + "?" + tv.Encode()
+		p.LiveHref = "/" + t.Name
+	}
+	if t.DisposedField != "" && !q.Trash {
+		p.DisposedHref = "/" + t.Name + "?disposed=1"
 		p.LiveHref = "/" + t.Name
 	}
 	if t.Name == "software-rules" && c.Actor.CanEverywhere(t, record.Update) {

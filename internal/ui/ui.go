@@ -30,6 +30,7 @@ import (
 	"parc/internal/ingest"
 	"parc/internal/kb"
 	"parc/internal/license"
+	"parc/internal/lifecycle"
 	"parc/internal/loan"
 	"parc/internal/notify"
 	"parc/internal/record"
@@ -46,10 +47,10 @@ var staticFS embed.FS
 
 // pageNames are the page templates; each defines "content" inside the layout.
 var pageNames = []string{"login", "dashboard", "list", "form", "item", "account", "naming", "inventory_settings", "import", "error", "refile",
-	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search", "notifications"}
+	"portal", "portal_new", "portal_ticket", "portal_kb", "report", "search", "notifications", "renewal"}
 
 // pageParts are the templates a page is parsed with besides its own file.
-var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html", "templates/licenses.html", "templates/contract.html"},
+var pageParts = map[string][]string{"item": {"templates/ticket.html", "templates/helpdesk_parts.html", "templates/licenses.html", "templates/contract.html", "templates/lifecycle_parts.html"},
 	"portal": {"templates/helpdesk_parts.html"}, "portal_ticket": {"templates/helpdesk_parts.html"}}
 
 // maxSmallForm bounds the body of every form that is not a file upload.
@@ -84,6 +85,7 @@ type Services struct {
 	Loans     *loan.Service      // hand-overs and loans
 	Licenses  *license.Service   // licence compliance, keys (licenses.go)
 	Contracts *contract.Service  // contracts: coverage of assets, costs, hours
+	Lifecycle *lifecycle.Service // depreciation, budgets' spending, renewal plan
 }
 
 // New makes the HTML interface; templates are parsed once, here.
@@ -165,6 +167,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerStock(mux)
 	u.registerLoans(mux)
 	u.registerContracts(mux)
+	u.registerLifecycle(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
@@ -354,6 +357,9 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 		}
 		if a == record.AreaAssets {
 			m.Items = append(m.Items, u.loansMenu(c, active)...)
+		}
+		if a == record.AreaManagement && u.Lifecycle != nil && u.mayRenew(c) {
+			m.Items = append(m.Items, MenuItem{Label: c.T("lifecycle.renewal_title"), Href: "/renewal", Active: active == "/renewal"})
 		}
 		if a == record.AreaAdmin && len(u.namingTypes(c, 0)) > 0 {
 			m.Items = append(m.Items, MenuItem{Label: c.T("ui.naming.title"), Href: "/settings/naming", Active: active == "/settings/naming"})

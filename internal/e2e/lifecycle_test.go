@@ -1,0 +1,95 @@
+package e2e_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"parc/internal/record"
+	"parc/internal/storetest"
+)
+
+// TestBrowserLifecycle: a technician opens a computer's finance tab (book value
+// and depreciation table), records its disposal from there, no longer finds it
+// in the computers' list but under the disposed ones, and reads the renewal
+// plan with its forecast chart and table; every page is checked with axe-core.
+func TestBrowserLifecycle(t *testing.T) {
+	exe := chromium(t)
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		ctx := context.Background()
+		a, sys, org := clientA(t, kind)
+		create := func(typeName string, in record.Input) int64 {
+			r, err := a.Records.Create(ctx, sys, a.Reg.MustType(typeName), in)
+			if err != nil {
+				t.Fatalf("create %s: %v", typeName, err)
+			}
+			return r.ID
+		}
+		// Bought a year ago today for 1,200 €, linear over 3 years: the second
+		// year starts today, at 800 €.
+		now := a.Records.Now()
+		year := now.Year()
+		bought := now.AddDate(-1, 0, 0).Format("2006-01-02")
+		pc := create("computers", record.Input{"name": "PC-FINANCE", "organization_id": org.ID, "purchase_price": 1200,
+			"purchase_date": bought, "depreciation_method": "linear", "depreciation_years": 3})
+		// Bought seven years ago: due for renewal now.
+		create("computers", record.Input{"name": "PC-ANCIEN", "organization_id": org.ID, "purchase_price": 900,
+			"purchase_date": now.AddDate(-7, 0, 0).Format("2006-01-02")})
+		create("suppliers", record.Input{"name": "Recycleur DEEE"})
+		srv, cat := serve(t, a)
+		fr := func(key string, args ...any) string { return cat.T("fr", key, args...) }
+		b := newBrowser(t, exe, srv.URL, kind+"-lifecycle")
+
+		b.open("/login")
+		b.typeIn("#login", techLogin)
+		b.typeIn("#password", techPassword)
+		b.clickTo(`form[action="/login"] button[type="submit"]`, http.StatusOK)
+
+		href := "/computers/" + strconv.FormatInt(pc, 10)
+		b.open(href)
+		b.clickTo(`nav.tabs a[href="`+href+`?tab=finance"]`, http.StatusOK)
+		b.wantText("#book-value", "800,00 €")
+		b.wantContains("#depreciation-table tbody tr:nth-child(1)", "1 200,00 €", "400,00 €", "800,00 €")
+		b.wantContains("#depreciation-table tbody tr:nth-child(2)", fr("lifecycle.current_year"), "800,00 €", "400,00 €")
+		b.wantContains("#depreciation-table tbody tr:nth-child(3)", "0,00 €")
+		b.wantContains(".tab-panel", fr("lifecycle.method_linear", 3), fr("lifecycle.none_disposals"))
+		b.shots("finance")
+
+		// Record its disposal from the tab: the form knows the asset.
+		b.clickTo(`a[href^="/disposals/new?"]`, http.StatusOK)
+		b.wantValue("#f-asset_type", "computers")
+		b.wantValue("#f-asset_id", strconv.FormatInt(pc, 10))
+		b.typeIn("#f-disposed_on", "06152025") // mm dd yyyy: the browser runs in en-US
+		b.typeIn("#f-weight_kg", "7,5")
+		b.typeIn("#f-certificate_number", "CERT-E2E-1")
+		b.clickTo(saveButton, http.StatusOK)
+		b.wantText("h1", "PC-FINANCE")
+		b.wantContains(".tab-panel", "CERT-E2E-1", fr("enum.outcome.recycling"), "15/06/2025")
+
+		// It has left the fleet's list, and is kept under the disposed ones.
+		b.open("/computers")
+		b.wantContains("table.list tbody", "PC-ANCIEN")
+		b.wantLacks("table.list tbody", "PC-FINANCE")
+		b.clickTo(`.page-head a[href="/computers?disposed=1"]`, http.StatusOK)
+		b.wantContains("table.list tbody", "PC-FINANCE")
+		b.open(href + "?tab=finance")
+		b.wantContains("#disposed-notice", "15/06/2025")
+
+		// The renewal plan: the old computer, its reason in words, the forecast.
+		b.clickTo(`#nav a[href="/renewal"]`, http.StatusOK)
+		b.wantText("h1", fr("lifecycle.renewal_title"))
+		b.wantContains("#renewal-table tbody", "PC-ANCIEN", fr("renewal.reason.age_bought", 7, fmtDay(now.AddDate(-7, 0, 0))))
+		b.wantLacks("#renewal-table tbody", "PC-FINANCE")
+		b.wantContains("#forecast-table tbody tr:nth-child(1)", strconv.Itoa(year), "1", "900,00 €")
+		b.wantAttr("svg.forecast-chart", "role", "img")
+		b.waitTrue(`document.querySelector("svg.forecast-chart .bar-label").textContent === ` + jsString(fr("lifecycle.chart_bar_one", "1")))
+		// A technician does not change the thresholds.
+		b.wantAbsent("#renewal-settings")
+		b.shots("renewal")
+		b.noPageErrors()
+	})
+}
+
+func fmtDay(t time.Time) string { return t.Format("02/01/2006") }
