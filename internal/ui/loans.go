@@ -42,6 +42,9 @@ func (u *UI) registerLoans(mux *http.ServeMux) {
 }
 
 // loansMenu is the loans page's menu entry, for those who read reservations.
+// loanLists are the record lists the loans page links to, left out of the menu.
+var loanLists = map[string]bool{"/handovers": true, "/loan-items": true, "/reservations": true}
+
 func (u *UI) loansMenu(c *req, active string) []MenuItem {
 	if u.Loans == nil || !c.Actor.Can(u.App.Reg.MustType("reservations"), record.Read) {
 		return nil

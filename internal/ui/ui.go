@@ -356,7 +356,11 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 			m.Items = append(m.Items, u.ticketViewItems(c, active)...)
 		}
 		if a == record.AreaAssets {
-			m.Items = append(m.Items, u.loansMenu(c, active)...)
+			if loans := u.loansMenu(c, active); len(loans) > 0 {
+				// The loans page leads to hand-overs, loan equipment and reservations.
+				m.Items = slices.DeleteFunc(m.Items, func(it MenuItem) bool { return loanLists[it.Href] })
+				m.Items = append(m.Items, loans...)
+			}
 		}
 		if a == record.AreaManagement && u.Lifecycle != nil && u.mayRenew(c) {
 			m.Items = append(m.Items, MenuItem{Label: c.T("lifecycle.renewal_title"), Href: "/renewal", Active: active == "/renewal"})
