@@ -77,7 +77,7 @@ func (u *UI) newForm(c *req, t *record.Type) error {
 		u.applyTemplate(c, &st)
 		return u.renderForm(c, t, nil, st)
 	}
-	if t.HasField("asset_type") {
+	if isLoanType(t) {
 		return u.loanNew(c, t) // hand-overs and loans start from their asset (loans.go)
 	}
 	return u.renderForm(c, t, nil, formState{})

@@ -358,7 +358,7 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if t.Scope == record.OrgShared && f.Name == record.RecursiveField {
 			continue // said by the organisation above: "... and its sub-organisations"
 		}
-		if f.ReadOnly && rec.Values[f.Name] == nil && t.HasField("asset_type") {
+		if f.ReadOnly && rec.Values[f.Name] == nil && isLoanType(t) {
 			continue // a hand-over not yet returned nor acknowledged (loans.go)
 		}
 		if t.Name == "licenses" && licensePanelFields[f.Name] {

@@ -45,6 +45,10 @@ func (u *UI) registerLoans(mux *http.ServeMux) {
 // loanLists are the record lists the loans page links to, left out of the menu.
 var loanLists = map[string]bool{"/handovers": true, "/loan-items": true, "/reservations": true}
 
+// isLoanType tells hand-overs, loan equipment and reservations, which start from
+// their asset, from the other records that name an asset (disposals, wipes).
+func isLoanType(t *record.Type) bool { return loanLists["/"+t.Name] }
+
 func (u *UI) loansMenu(c *req, active string) []MenuItem {
 	if u.Loans == nil || !c.Actor.Can(u.App.Reg.MustType("reservations"), record.Read) {
 		return nil
