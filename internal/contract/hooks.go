@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"parc/internal/helpdesk"
 	"parc/internal/record"
 )
 
@@ -72,35 +73,5 @@ func coveredBeforeWrite(w *record.Write) error {
 	if ct.DeletedAt != nil {
 		w.Errors.Add("contract_id", "err.bad_reference")
 	}
-	typeName, _ := w.New.Values["item_type"].(string)
-	item, _ := w.New.Values["item_id"].(int64)
-	t, ok := w.Service.Reg.Type(typeName)
-	if !ok || item == 0 {
-		return nil
-	}
-	asset, err := w.Service.GetTx(w.Ctx, w.Tx, w.Actor, t, item)
-	if err != nil {
-		if e, ok := record.AsError(err); ok && e.Code == record.CodeNotFound {
-			w.Errors.Add("item_id", "err.bad_reference")
-			return nil
-		}
-		return err
-	}
-	tree := w.Actor.Tree
-	switch {
-	case asset.DeletedAt != nil:
-		w.Errors.Add("item_id", "err.bad_reference")
-	case !tree.IsAncestorOrSelf(asset.OrgID, ct.OrgID) && !tree.IsAncestorOrSelf(ct.OrgID, asset.OrgID):
-		w.Errors.Add("item_id", "err.reference_other_org")
-	}
-	var n int
-	err = w.Tx.QueryRowContext(w.Ctx, "SELECT COUNT(*) FROM contract_assets WHERE contract_id = ? AND item_type = ? AND item_id = ? AND id <> ? AND deleted_at IS NULL",
-		ct.ID, typeName, item, w.New.ID).Scan(&n)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		w.Errors.Add("item_id", "err.contract_asset_duplicate")
-	}
-	return nil
+	return helpdesk.CheckLinkedItem(w, ct.OrgID, "contract_assets", "contract_id", ct.ID, "err.contract_asset_duplicate")
 }

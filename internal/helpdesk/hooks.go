@@ -284,6 +284,15 @@ func itemBeforeWrite(w *record.Write) error {
 	if err != nil || tk == nil {
 		return err
 	}
+	return CheckLinkedItem(w, tk.OrgID, "ticket_items", "ticket_id", tk.ID, "err.duplicate")
+}
+
+// CheckLinkedItem checks the asset a link record names (fields item_type and
+// item_id): it exists, the user may see it, it is live, it belongs to the owner's
+// organisation, one of its ancestors or its sub-tree, and the owner (ownerCol =
+// ownerID in table) does not link it twice (dupKey). Ticket items and the assets a
+// contract covers share it.
+func CheckLinkedItem(w *record.Write, ownerOrg int64, table, ownerCol string, ownerID int64, dupKey string) error {
 	typeName, _ := w.New.Values["item_type"].(string)
 	id, _ := w.New.Values["item_id"].(int64)
 	t, ok := w.Service.Reg.Type(typeName)
@@ -302,17 +311,18 @@ func itemBeforeWrite(w *record.Write) error {
 	switch {
 	case item.DeletedAt != nil:
 		w.Errors.Add("item_id", "err.bad_reference")
-	case !tree.IsAncestorOrSelf(item.OrgID, tk.OrgID) && !tree.IsAncestorOrSelf(tk.OrgID, item.OrgID):
+	case !tree.IsAncestorOrSelf(item.OrgID, ownerOrg) && !tree.IsAncestorOrSelf(ownerOrg, item.OrgID):
 		w.Errors.Add("item_id", "err.reference_other_org")
 	}
 	var n int
-	err = w.Tx.QueryRowContext(w.Ctx, "SELECT COUNT(*) FROM ticket_items WHERE ticket_id = ? AND item_type = ? AND item_id = ? AND id <> ? AND deleted_at IS NULL",
-		tk.ID, typeName, id, w.New.ID).Scan(&n)
+	// table and ownerCol are the callers' constants, never user input.
+	err = w.Tx.QueryRowContext(w.Ctx, "SELECT COUNT(*) FROM "+table+" WHERE "+ownerCol+" = ? AND item_type = ? AND item_id = ? AND id <> ? AND deleted_at IS NULL",
+		ownerID, typeName, id, w.New.ID).Scan(&n)
 	if err != nil {
 		return err
 	}
 	if n > 0 {
-		w.Errors.Add("item_id", "err.duplicate")
+		w.Errors.Add("item_id", dupKey)
 	}
 	return nil
 }
