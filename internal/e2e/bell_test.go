@@ -14,6 +14,7 @@ import (
 // makes it show one unread notification; following it lists the notification as
 // new, the bell empties, and the notification opens its ticket.
 func TestBrowserBell(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		ctx := context.Background()

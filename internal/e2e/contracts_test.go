@@ -16,6 +16,7 @@ import (
 // coverage on the computer's page and on a ticket about it, then removes it from
 // the computer's page; every page passes axe-core.
 func TestBrowserContracts(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		ctx := context.Background()

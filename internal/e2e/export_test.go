@@ -19,6 +19,7 @@ import (
 // then downloads the list as Excel and as CSV with the list's buttons; the files
 // Chromium saves hold the filtered list, as a French office reads it.
 func TestBrowserDownloadsListExports(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		srv, cat, other := startParc(t, kind)

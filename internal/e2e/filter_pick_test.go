@@ -16,6 +16,7 @@ import (
 // the one picked in Site B filters the computers (its name alone would not);
 // a condition added with "add a condition" suggests too.
 func TestBrowserFilterValueSuggests(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		ctx := context.Background()

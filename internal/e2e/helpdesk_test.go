@@ -24,6 +24,7 @@ const (
 // their own computer as the asset), the technician takes it, adds a task and a
 // solution, and the requester accepts it: the ticket closes.
 func TestBrowserHelpdesk(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		start := time.Now()

@@ -18,6 +18,7 @@ import (
 // The technician (tech.paris), who may not read keys, sees it masked with no way
 // to show it; a computer's page lists its licences.
 func TestBrowserLicencePage(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		ctx := context.Background()

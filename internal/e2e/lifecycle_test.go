@@ -16,6 +16,7 @@ import (
 // in the computers' list but under the disposed ones, and reads the renewal
 // plan with its forecast chart and table; every page is checked with axe-core.
 func TestBrowserLifecycle(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		ctx := context.Background()
@@ -60,7 +61,8 @@ func TestBrowserLifecycle(t *testing.T) {
 		// Record its disposal from the tab: the form knows the asset.
 		b.clickTo(`a[href^="/disposals/new?"]`, http.StatusOK)
 		b.wantValue("#f-asset_type", "computers")
-		b.wantValue("#f-asset_id", strconv.FormatInt(pc, 10))
+		b.wantValue("#f-asset_id", "PC-FINANCE") // the asset by its name, never its number
+		b.wantValue(`input[name="asset_id"]`, strconv.FormatInt(pc, 10))
 		b.typeIn("#f-disposed_on", "06152025") // mm dd yyyy: the browser runs in en-US
 		b.typeIn("#f-weight_kg", "7,5")
 		b.typeIn("#f-certificate_number", "CERT-E2E-1")
@@ -88,6 +90,21 @@ func TestBrowserLifecycle(t *testing.T) {
 		// A technician does not change the thresholds.
 		b.wantAbsent("#renewal-settings")
 		b.shots("renewal")
+
+		// A wipe recorded from its own list: the asset is chosen by typing its
+		// name, as in every picker.
+		b.open("/reconditionings/new")
+		b.wantValue("#f-asset_type", "computers")
+		b.typeIn("#f-asset_id", "ANCIEN")
+		b.waitTrue(`!document.getElementById("f-asset_id-list").hidden`)
+		b.wantContains("#f-asset_id-list", "PC-ANCIEN")
+		b.wantLacks("#f-asset_id-list", "PC-FINANCE") // disposed: no longer offered
+		b.press("ArrowDown")
+		b.press("Enter")
+		b.wantValue("#f-asset_id", "PC-ANCIEN")
+		b.typeIn("#f-wiped_on", "06202025")
+		b.clickTo(saveButton, http.StatusOK)
+		b.wantContains("main", "PC-ANCIEN", "20/06/2025")
 		b.noPageErrors()
 	})
 }

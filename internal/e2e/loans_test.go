@@ -17,6 +17,7 @@ import (
 // and when on the hand-over and in the projector's hand-over history, and records
 // its return, which gives the projector back (no user).
 func TestBrowserHandoverAcknowledgedOnPortal(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		ctx := context.Background()

@@ -18,6 +18,7 @@ import (
 // computer's page: its asset and its user come filled in, the assignee is
 // picked among technicians, and another organisation's computers are never offered.
 func TestBrowserPickers(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		ctx := context.Background()

@@ -24,6 +24,7 @@ const demoPassword = "demo-password"
 // articles published for her, rendered from Markdown. Then tech.paris sees a
 // refused ticket form mark its field with the field's label.
 func TestBrowserPortalOnDemo(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		ctx := context.Background()

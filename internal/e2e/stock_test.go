@@ -15,6 +15,7 @@ import (
 // and costs, the quantity fall and the movement in the item's history; issuing
 // more than is left is refused with the quantity left, and nothing changes.
 func TestBrowserStock(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		ctx := context.Background()

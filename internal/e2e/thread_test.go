@@ -23,6 +23,7 @@ const (
 // typing part of their name; a solution from a canned text; the thread tells it
 // all in order and the status label reads solved.
 func TestBrowserTicketThread(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		ctx := context.Background()

@@ -16,6 +16,7 @@ import (
 // that read as words ("Technicien attribué est Julien Moreau", "Ouvert est oui"),
 // one of which they remove.
 func TestBrowserSearchAndFilterChips(t *testing.T) {
+	t.Parallel()
 	exe := chromium(t)
 	storetest.EachStore(t, func(t *testing.T, kind string) {
 		ctx := context.Background()

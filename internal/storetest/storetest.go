@@ -27,10 +27,15 @@ func TestStores() []string {
 
 // OpenTest opens a fresh, migrated store of the given kind for one test; PostgreSQL
 // tests each get a database of their own, dropped when the test ends.
+//
+// Running the migrations takes seconds on PostgreSQL (each statement commits) and
+// most tests open two stores: each test gets a copy of a store migrated once per
+// test process instead (CREATE DATABASE ... TEMPLATE, or a copy of the SQLite
+// file). TestConfig still gives an empty store, for the tests of migrating.
 func OpenTest(t testing.TB, kind string) *store.DB {
 	t.Helper()
 	ctx := context.Background()
-	cfg := TestConfig(t, kind)
+	cfg := copyConfig(t, kind)
 	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		t.Fatalf("open %s store: %v", kind, err)
@@ -57,9 +62,7 @@ func TestConfig(t testing.TB, kind string) store.Config {
 	if err := admin.Ping(); err != nil {
 		t.Fatalf("PostgreSQL at PARC_TEST_POSTGRES is unreachable: %v", err)
 	}
-	var b [6]byte
-	rand.Read(b[:])
-	name := "parc_test_" + strings.ToLower(hex.EncodeToString(b[:]))
+	name := "parc_test_" + randomHex(6)
 	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
@@ -76,7 +79,22 @@ func TestConfig(t testing.TB, kind string) store.Config {
 		t.Fatalf("PARC_TEST_POSTGRES: %v", err)
 	}
 	u.Path = "/" + name
-	return store.Config{DatabaseURL: u.String(), DataSteps: asset.DataSteps()}
+	return store.Config{DatabaseURL: testURL(u), DataSteps: asset.DataSteps()}
+}
+
+// testURL is a test database's address: its commits do not wait for the disk (a
+// test store is thrown away, and the suite opens hundreds).
+func testURL(u *url.URL) string {
+	q := u.Query()
+	q.Set("synchronous_commit", "off")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return strings.ToLower(hex.EncodeToString(b))
 }
 
 // EachStore runs fn as a subtest on every test store.

@@ -321,9 +321,20 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 		if rec != nil && (f.Name == "asset_type" || f.Name == "asset_id") && t.HasField("asset_type") {
 			continue // a hand-over's or a loan's asset does not change
 		}
-		ff, err := u.formField(c, t, f, rec, value(f), st.errs[f.Name], plan)
+		v := value(f)
+		if f.Name == "asset_type" && v == "" && t.HasField("asset_id") && len(f.Options) > 0 {
+			v = f.Options[0] // the asset picker below needs a type to suggest from
+		}
+		ff, err := u.formField(c, t, f, rec, v, st.errs[f.Name], plan)
 		if err != nil {
 			return err
+		}
+		if f.Name == "asset_id" && t.HasField("asset_type") {
+			at := value(t.Field("asset_type"))
+			if at == "" && len(t.Field("asset_type").Options) > 0 {
+				at = t.Field("asset_type").Options[0]
+			}
+			u.assetPicker(c, &ff, at)
 		}
 		p.Fields = append(p.Fields, ff)
 	}
@@ -411,10 +422,6 @@ func (u *UI) formField(c *req, t *record.Type, f *record.Field, rec *record.Reco
 	if f.Name == t.NameField && plan != "" {
 		ff.Required = false
 		ff.Hint = c.T("ui.form.naming_hint", plan)
-	}
-	if f.Name == "asset_id" && t.HasField("asset_name") {
-		// A lifecycle record is recorded from its asset's page, which fills it in.
-		ff.Hint = c.T("lifecycle.asset_hint")
 	}
 	if t.Name == "users" && f.Name == "login" {
 		ff.Autocomplete = "off"
@@ -543,6 +550,31 @@ func (u *UI) refField(c *req, t *record.Type, f *record.Field, rec *record.Recor
 		ff.Was = ff.RefLabel
 	}
 	return nil
+}
+
+// assetPicker makes the asset of a record naming one by type and number (a
+// disposal, a wipe, a loan) a picker of that type's assets, found by name,
+// serial, inventory number or user, never a number to type. The type's select
+// (f-asset_type) tells the picker what to suggest.
+func (u *UI) assetPicker(c *req, ff *FormField, assetType string) {
+	ff.Control, ff.Type, ff.InputMode = "picker", "", ""
+	ff.Suggest, ff.TypeFrom = "/ui/suggest/"+assetType, "f-asset_type"
+	ff.Hint = c.T("ui.picker.hint_assets")
+	if text, ok := u.typedText(c, ff.Name); ok {
+		ff.RefLabel, ff.Was = text, c.R.PostFormValue(ff.Name+pickerWas)
+		return
+	}
+	at, ok := u.App.Reg.Type(assetType)
+	id, _ := strconv.ParseInt(ff.Value, 10, 64)
+	if !ok || id <= 0 {
+		return
+	}
+	if sg, err := u.App.Records.Picked(c.R.Context(), c.Actor, at, id); err == nil {
+		ff.RefLabel = sg.Label
+	} else {
+		ff.RefLabel = c.T("ui.picker.unreadable")
+	}
+	ff.Was = ff.RefLabel
 }
 
 // typedText is a picker's text as posted, when the form is shown again.
