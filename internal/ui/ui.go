@@ -23,7 +23,9 @@ import (
 	"parc/internal/auth"
 	"parc/internal/contract"
 	"parc/internal/core"
+	"parc/internal/cost"
 	"parc/internal/dashboard"
+	"parc/internal/document"
 	"parc/internal/helpdesk"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
@@ -86,6 +88,8 @@ type Services struct {
 	Licenses  *license.Service   // licence compliance, keys (licenses.go)
 	Contracts *contract.Service  // contracts: coverage of assets, costs, hours
 	Lifecycle *lifecycle.Service // depreciation, budgets' spending, renewal plan
+	Costs     *cost.Service      // total cost of ownership (costs.go)
+	Documents *document.Service  // files attached to records (documents.go)
 }
 
 // New makes the HTML interface; templates are parsed once, here.
