@@ -172,6 +172,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerLoans(mux)
 	u.registerContracts(mux)
 	u.registerLifecycle(mux)
+	u.registerCosts(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
@@ -368,6 +369,9 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 		}
 		if a == record.AreaManagement && u.Lifecycle != nil && u.mayRenew(c) {
 			m.Items = append(m.Items, MenuItem{Label: c.T("lifecycle.renewal_title"), Href: "/renewal", Active: active == "/renewal"})
+			if u.Costs != nil {
+				m.Items = append(m.Items, MenuItem{Label: c.T("costs.report.title"), Href: "/costs", Active: active == "/costs"})
+			}
 		}
 		if a == record.AreaAdmin && len(u.namingTypes(c, 0)) > 0 {
 			m.Items = append(m.Items, MenuItem{Label: c.T("ui.naming.title"), Href: "/settings/naming", Active: active == "/settings/naming"})
