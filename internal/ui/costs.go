@@ -157,7 +157,7 @@ type CostHead struct {
 
 // CostRow is one model or organisation.
 type CostRow struct {
-	Name, Href                                                   string
+	Name, Href                                                 string
 	Assets, Purchase, Contracts, Labour, Parts, Total, Average string
 }
 
