@@ -94,7 +94,10 @@ func (u *UI) costsBlock(c *req, t *record.Type, rec *record.Record) (*CostsView,
 		cl := CostLine{Year: costYear(c, l.Year), Kind: c.T("costs.kind." + l.Kind), Amount: money(c, l.Amount)}
 		switch l.Kind {
 		case cost.Purchase:
-			cl.Label = c.T("costs.purchase_detail")
+			cl.Detail = c.T("costs.purchase_detail")
+			if d := rec.String("purchase_date"); d != "" {
+				cl.Detail = c.T("costs.purchase_on", fmtDate(c.Lang, d))
+			}
 		case cost.Contract:
 			cl.Label = l.Label
 			if l.ContractID == 0 {
@@ -102,7 +105,11 @@ func (u *UI) costsBlock(c *req, t *record.Type, rec *record.Record) (*CostsView,
 			} else {
 				cl.Href = "/contracts/" + strconv.FormatInt(l.ContractID, 10)
 			}
-			months := c.T("costs.months", fmtNumber(c.Lang, l.Months, 2))
+			dec := 2
+			if l.Months == float64(int64(l.Months)) {
+				dec = 0
+			}
+			months := c.T("costs.months", fmtNumber(c.Lang, l.Months, dec))
 			if l.Assets > 1 {
 				cl.Detail = c.T("costs.contract_detail", months, money(c, l.YearCost), l.Assets)
 			} else {
