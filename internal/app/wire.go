@@ -198,5 +198,6 @@ func (a *App) LoadDemo(ctx context.Context) error {
 		Stock:        a.Stock,
 		Loans:        a.Loans,
 		Licenses:     a.Licenses,
+		Documents:    a.Documents,
 	})
 }
