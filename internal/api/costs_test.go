@@ -140,6 +140,14 @@ func TestTCOWorkedExample(t *testing.T) {
 			t.Errorf("report per organisation: %v", rep)
 		}
 
+		// Per model: both computers have none; paged and sorted; a bad sort is refused.
+		rep = tech.Must(200, "GET", "/api/v1/costs?by=model&sort=-assets&limit=1&offset=1", nil).JSON
+		if fnum(rep["count"]) != 1 || len(rep["data"].([]any)) != 0 || !near(fnum(rep["total"].(map[string]any)["total"]), 1891.94+1050) {
+			t.Errorf("report per model, second page: %v", rep)
+		}
+		tech.Must(422, "GET", "/api/v1/costs?sort=price", nil)
+		tech.Must(422, "GET", "/api/v1/costs?asset_type=tickets", nil)
+
 		// Another organisation's technician reads neither the costs nor the report's rows.
 		stranger := e.User("stranger", "technician", e.Org("Other", e.Root))
 		stranger.Must(404, "GET", apitest.Path("/api/v1/computers/%d/costs", pc), nil)
