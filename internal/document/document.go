@@ -32,7 +32,7 @@ const HistoryField = "documents"
 // Types are the record types that accept documents, when the registry has them
 // (purchase orders and requests once purchasing declares them).
 var Types = []string{
-	"contracts", "contract-assets", "supplier-items", "suppliers", "licenses",
+	"contracts", "supplier-items", "suppliers", "licenses",
 	"disposals", "reconditionings", "budgets", "handovers", "loan-items", "reservations",
 	"stock-items", "purchase-requests", "purchase-orders",
 	"computers", "monitors", "network-equipment", "printers", "phones", "peripherals",
