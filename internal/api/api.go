@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"parc/internal/core"
+	"parc/internal/cost"
+	"parc/internal/document"
 	"parc/internal/helpdesk"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
@@ -51,6 +53,8 @@ type Services struct {
 	Licenses  *license.Service
 	Contracts *contract.Service // the contracts covering an asset
 	Lifecycle *lifecycle.Service
+	Costs     *cost.Service     // total cost of ownership
+	Documents *document.Service // files attached to records
 }
 
 // New makes the API over the core services and the domain services.
@@ -86,6 +90,8 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerLicenses(mux)
 	a.registerContracts(mux)
 	a.registerLifecycle(mux)
+	a.registerCosts(mux)
+	a.registerDocuments(mux)
 	mux.HandleFunc("GET /api/v1/{type}/export.csv", a.auth(a.exportCSV))
 	mux.HandleFunc("GET /api/v1/{type}/export", a.auth(a.exportAny))
 	mux.HandleFunc("POST /api/v1/{type}/import", a.auth(a.importCSV))

@@ -12,7 +12,9 @@ import (
 	"parc/internal/asset"
 	"parc/internal/contract"
 	"parc/internal/core"
+	"parc/internal/cost"
 	"parc/internal/dashboard"
+	"parc/internal/document"
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/ingest"
@@ -45,6 +47,9 @@ type App struct {
 	Notify *notify.Service
 	// Lifecycle: depreciation, budgets' spending, the renewal plan.
 	Lifecycle *lifecycle.Service
+	// Costs: total cost of ownership; Documents: files attached to records.
+	Costs     *cost.Service
+	Documents *document.Service
 	// Inventory stores agents' inventories and reads them back; one value, so that
 	// its catalogue cache is shared by every path that ingests.
 	Inventory *ingest.Service

@@ -9,8 +9,10 @@ import (
 	"parc/internal/api"
 	"parc/internal/contract"
 	"parc/internal/core"
+	"parc/internal/cost"
 	"parc/internal/dashboard"
 	"parc/internal/demo"
+	"parc/internal/document"
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/ingest"
@@ -55,6 +57,8 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	a.Remote = remote.NewService(rec, a.Inventory)
 	a.Stock = stock.NewService(rec)
 	a.Loans = loan.NewService(rec)
+	a.Costs = cost.NewService(rec)
+	a.Documents = document.NewService(rec)
 
 	// Event subscriptions: helpdesk events (ticket created, follow-up added, SLA
 	// at risk...) record in-app notifications and queue notification mails, in
@@ -148,6 +152,8 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Licenses:  a.Licenses,
 		Contracts: a.Contracts,
 		Lifecycle: a.Lifecycle,
+		Costs:     a.Costs,
+		Documents: a.Documents,
 	})
 	pages := ui.New(a.Core, a.Cat, ui.Services{
 		Helpdesk:  a.Helpdesk,
@@ -162,6 +168,8 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Licenses:  a.Licenses,
 		Contracts: a.Contracts,
 		Lifecycle: a.Lifecycle,
+		Costs:     a.Costs,
+		Documents: a.Documents,
 	})
 	for _, f := range adjust {
 		f(pages)
@@ -190,5 +198,6 @@ func (a *App) LoadDemo(ctx context.Context) error {
 		Stock:        a.Stock,
 		Loans:        a.Loans,
 		Licenses:     a.Licenses,
+		Documents:    a.Documents,
 	})
 }

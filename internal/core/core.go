@@ -15,6 +15,7 @@ import (
 	"parc/internal/asset"
 	"parc/internal/auth"
 	"parc/internal/contract"
+	"parc/internal/cost"
 	"parc/internal/helpdesk"
 	"parc/internal/kb"
 	"parc/internal/license"
@@ -69,6 +70,7 @@ func NewRegistry() *record.Registry {
 	types = append(types, license.Types()...)
 	types = append(types, contract.Types()...)
 	types = append(types, lifecycle.Types(get)...)
+	types = append(types, cost.Types()...)
 	search.Attach(types)
 	reg = record.MustRegistry(types...)
 	return reg

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"parc/internal/core"
+	"parc/internal/document"
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
 	"parc/internal/ingest"
@@ -71,6 +72,7 @@ type Services struct {
 	Stock        *stock.Service
 	Loans        *loan.Service // hand-overs and loans (loans.go)
 	Licenses     *license.Service
+	Documents    *document.Service // files attached to records (documents.go)
 }
 
 // Load fills a new store with demo data. It refuses a store that already holds
@@ -151,6 +153,9 @@ func Load(ctx context.Context, a *Services) error {
 	}
 	desk["contracts"] = contracts
 	if err := loadLifecycle(ctx, a, orgs); err != nil {
+		return err
+	}
+	if err := loadDocuments(ctx, a, orgs); err != nil {
 		return err
 	}
 	a.Log.Info("demo data loaded", "computers", counts["computers"]+inv["computers"], "inventories", inv["inventories"], "tickets", desk["tickets"],

@@ -537,6 +537,7 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		e.create("contract-assets", record.Input{"contract_id": ct, "item_type": "computers", "item_id": pc})
 		e.create("supplier-items", record.Input{"supplier_id": sup, "reference": "PSU-1", "label": "Power supply"})
 		e.create("budgets", record.Input{"name": "Fleet", "year": 2026, "amount": 10000, "organization_id": root})
+		e.create("hourly-rates", record.Input{"name": "Support", "group_id": grp, "rate": 55, "organization_id": root})
 		e.create("reconditionings", record.Input{"asset_type": "computers", "asset_id": pc, "wiped_on": "2026-01-05", "method": "nist_purge"})
 		old := e.create("computers", record.Input{"name": "PC-OLD", "organization_id": root})
 		e.create("disposals", record.Input{"asset_type": "computers", "asset_id": old, "disposed_on": "2026-01-06", "outcome": "recycling"})

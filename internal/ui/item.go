@@ -74,6 +74,10 @@ type ItemPage struct {
 	SupplierLinks []LinkGroup
 	// Finance: an asset's book value, depreciation and lifecycle records.
 	Finance *FinanceTab
+	// Costs: an asset's total cost of ownership (finance tab); Documents: the
+	// files attached to the record (details tab) (costs.go).
+	Costs     *CostsView
+	Documents *DocumentsView
 }
 
 // Tab is one tab of the item page.
@@ -185,6 +189,9 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 		if err := u.itemDetails(c, t, rec, p, hasInv, refused); err != nil {
 			return err
 		}
+		if p.Documents, err = u.documentsBlock(c, t, rec); err != nil {
+			return err
+		}
 	case "components":
 		if len(ports) > 0 {
 			p.Components = u.groups(c, ports)
@@ -214,6 +221,9 @@ func (u *UI) renderItem(c *req, t *record.Type, tab string, refused *TicketForm,
 		}
 	case "finance":
 		if p.Finance, err = u.financeTab(c, t, rec); err != nil {
+			return err
+		}
+		if p.Costs, err = u.costsBlock(c, t, rec); err != nil {
 			return err
 		}
 	case "history":

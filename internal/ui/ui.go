@@ -23,7 +23,9 @@ import (
 	"parc/internal/auth"
 	"parc/internal/contract"
 	"parc/internal/core"
+	"parc/internal/cost"
 	"parc/internal/dashboard"
+	"parc/internal/document"
 	"parc/internal/helpdesk"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
@@ -86,6 +88,8 @@ type Services struct {
 	Licenses  *license.Service   // licence compliance, keys (licenses.go)
 	Contracts *contract.Service  // contracts: coverage of assets, costs, hours
 	Lifecycle *lifecycle.Service // depreciation, budgets' spending, renewal plan
+	Costs     *cost.Service      // total cost of ownership (costs.go)
+	Documents *document.Service  // files attached to records (documents.go)
 }
 
 // New makes the HTML interface; templates are parsed once, here.
@@ -168,6 +172,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerLoans(mux)
 	u.registerContracts(mux)
 	u.registerLifecycle(mux)
+	u.registerCosts(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
@@ -364,6 +369,9 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 		}
 		if a == record.AreaManagement && u.Lifecycle != nil && u.mayRenew(c) {
 			m.Items = append(m.Items, MenuItem{Label: c.T("lifecycle.renewal_title"), Href: "/renewal", Active: active == "/renewal"})
+			if u.Costs != nil {
+				m.Items = append(m.Items, MenuItem{Label: c.T("costs.report.title"), Href: "/costs", Active: active == "/costs"})
+			}
 		}
 		if a == record.AreaAdmin && len(u.namingTypes(c, 0)) > 0 {
 			m.Items = append(m.Items, MenuItem{Label: c.T("ui.naming.title"), Href: "/settings/naming", Active: active == "/settings/naming"})
