@@ -26,6 +26,7 @@ import (
 	"parc/internal/loan"
 	"parc/internal/record"
 	"parc/internal/search"
+	"parc/internal/purchase"
 	"parc/internal/stock"
 )
 
@@ -51,6 +52,7 @@ type Services struct {
 	Licenses  *license.Service
 	Contracts *contract.Service // the contracts covering an asset
 	Lifecycle *lifecycle.Service
+	Purchase  *purchase.Service
 }
 
 // New makes the API over the core services and the domain services.
@@ -83,6 +85,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerLoans(mux)
 	a.registerSearch(mux)
 	a.registerStock(mux)
+	a.registerPurchase(mux)
 	a.registerLicenses(mux)
 	a.registerContracts(mux)
 	a.registerLifecycle(mux)

@@ -23,6 +23,7 @@ import (
 	"parc/internal/notify"
 	"parc/internal/remote"
 	"parc/internal/search"
+	"parc/internal/purchase"
 	"parc/internal/stock"
 	"parc/internal/store"
 	"parc/internal/ui"
@@ -55,6 +56,8 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	a.Remote = remote.NewService(rec, a.Inventory)
 	a.Stock = stock.NewService(rec)
 	a.Loans = loan.NewService(rec)
+	a.Purchase = purchase.NewService(rec, a.Stock, a.Helpdesk, a.Cat)
+	a.Lifecycle.Commitments = a.Purchase
 
 	// Event subscriptions: helpdesk events (ticket created, follow-up added, SLA
 	// at risk...) record in-app notifications and queue notification mails, in
@@ -148,6 +151,7 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Licenses:  a.Licenses,
 		Contracts: a.Contracts,
 		Lifecycle: a.Lifecycle,
+		Purchase:  a.Purchase,
 	})
 	pages := ui.New(a.Core, a.Cat, ui.Services{
 		Helpdesk:  a.Helpdesk,
@@ -162,6 +166,7 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Licenses:  a.Licenses,
 		Contracts: a.Contracts,
 		Lifecycle: a.Lifecycle,
+		Purchase:  a.Purchase,
 	})
 	for _, f := range adjust {
 		f(pages)
@@ -190,5 +195,6 @@ func (a *App) LoadDemo(ctx context.Context) error {
 		Stock:        a.Stock,
 		Loans:        a.Loans,
 		Licenses:     a.Licenses,
+		Purchase:     a.Purchase,
 	})
 }

@@ -22,6 +22,7 @@ import (
 	"parc/internal/loan"
 	"parc/internal/record"
 	"parc/internal/search"
+	"parc/internal/purchase"
 	"parc/internal/stock"
 	"parc/internal/store"
 )
@@ -69,6 +70,7 @@ func NewRegistry() *record.Registry {
 	types = append(types, license.Types()...)
 	types = append(types, contract.Types()...)
 	types = append(types, lifecycle.Types(get)...)
+	types = append(types, purchase.Types()...)
 	search.Attach(types)
 	reg = record.MustRegistry(types...)
 	return reg

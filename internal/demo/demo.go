@@ -24,6 +24,7 @@ import (
 	"parc/internal/license"
 	"parc/internal/loan"
 	"parc/internal/record"
+	"parc/internal/purchase"
 	"parc/internal/stock"
 	"parc/internal/store"
 )
@@ -71,6 +72,7 @@ type Services struct {
 	Stock        *stock.Service
 	Loans        *loan.Service // hand-overs and loans (loans.go)
 	Licenses     *license.Service
+	Purchase     *purchase.Service // purchasing (purchase.go)
 }
 
 // Load fills a new store with demo data. It refuses a store that already holds

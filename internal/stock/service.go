@@ -36,6 +36,12 @@ func (s *Service) Move(ctx context.Context, a *record.Actor, in record.Input) (*
 	return s.Rec.Create(ctx, a, s.movements(), in)
 }
 
+// MoveTx is Move inside the caller's transaction (a reception of ordered parts
+// records its movement with the quantity received).
+func (s *Service) MoveTx(ctx context.Context, tx *store.Tx, a *record.Actor, in record.Input) (*record.Record, error) {
+	return s.Rec.CreateTx(ctx, tx, a, s.movements(), in)
+}
+
 // placeLabel is a location as the stock names it: its name, and its code when it
 // has one (two sites each have their "Local technique").
 const placeLabel = "(loc.name || CASE WHEN loc.code IS NULL OR loc.code = '' THEN '' ELSE ' (' || loc.code || ')' END)"

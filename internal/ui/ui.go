@@ -36,6 +36,7 @@ import (
 	"parc/internal/record"
 	"parc/internal/remote"
 	"parc/internal/search"
+	"parc/internal/purchase"
 	"parc/internal/stock"
 )
 
@@ -86,6 +87,7 @@ type Services struct {
 	Licenses  *license.Service   // licence compliance, keys (licenses.go)
 	Contracts *contract.Service  // contracts: coverage of assets, costs, hours
 	Lifecycle *lifecycle.Service // depreciation, budgets' spending, renewal plan
+	Purchase  *purchase.Service  // purchase requests, orders, receptions (purchase.go)
 }
 
 // New makes the HTML interface; templates are parsed once, here.
@@ -165,6 +167,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerTicket(mux)
 	u.registerNotifications(mux)
 	u.registerStock(mux)
+	u.registerPurchase(mux)
 	u.registerLoans(mux)
 	u.registerContracts(mux)
 	u.registerLifecycle(mux)
