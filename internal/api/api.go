@@ -24,9 +24,9 @@ import (
 	"parc/internal/license"
 	"parc/internal/lifecycle"
 	"parc/internal/loan"
+	"parc/internal/purchase"
 	"parc/internal/record"
 	"parc/internal/search"
-	"parc/internal/purchase"
 	"parc/internal/stock"
 )
 

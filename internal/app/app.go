@@ -24,10 +24,10 @@ import (
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 	"parc/internal/notify"
+	"parc/internal/purchase"
 	"parc/internal/remote"
 	"parc/internal/search"
 	"parc/internal/secret"
-	"parc/internal/purchase"
 	"parc/internal/stock"
 	"parc/internal/store"
 )

@@ -23,8 +23,8 @@ import (
 	"parc/internal/kb"
 	"parc/internal/license"
 	"parc/internal/loan"
-	"parc/internal/record"
 	"parc/internal/purchase"
+	"parc/internal/record"
 	"parc/internal/stock"
 	"parc/internal/store"
 )

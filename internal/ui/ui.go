@@ -33,10 +33,10 @@ import (
 	"parc/internal/lifecycle"
 	"parc/internal/loan"
 	"parc/internal/notify"
+	"parc/internal/purchase"
 	"parc/internal/record"
 	"parc/internal/remote"
 	"parc/internal/search"
-	"parc/internal/purchase"
 	"parc/internal/stock"
 )
 
