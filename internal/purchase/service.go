@@ -46,7 +46,15 @@ func (s *Service) CanApprove(a *record.Actor, org int64) bool {
 // Request records a purchase request (by hand, from a ticket, from a reorder
 // suggestion): stock_item_id or item_label, quantity, organization_id, reason,
 // ticket_id with ticket_waits to put the ticket on hold for the part.
+// A request naming a stock item and no organisation goes to the item's.
 func (s *Service) Request(ctx context.Context, a *record.Actor, in record.Input) (*record.Record, error) {
+	if _, named := in["organization_id"]; !named && in["stock_item_id"] != nil {
+		if id, err := strconv.ParseInt(fmt.Sprint(in["stock_item_id"]), 10, 64); err == nil {
+			if item, err := s.Rec.Get(ctx, a, s.Rec.Reg.MustType(stock.ItemsType), id); err == nil {
+				in["organization_id"] = item.OrgID
+			}
+		}
+	}
 	return s.Rec.Create(ctx, a, s.requests(), in)
 }
 

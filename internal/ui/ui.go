@@ -209,6 +209,8 @@ type req struct {
 	cat   *i18n.Catalog
 	// stockForm is a refused stock movement form to show again (stock.go).
 	stockForm *StockFormView
+	// purchaseErr is a refused purchasing form's message (purchase.go).
+	purchaseErr string
 }
 
 // T translates in the request's language.
@@ -364,6 +366,9 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 				m.Items = slices.DeleteFunc(m.Items, func(it MenuItem) bool { return loanLists[it.Href] })
 				m.Items = append(m.Items, loans...)
 			}
+		}
+		if a == record.AreaManagement && u.Purchase != nil {
+			m.Items = u.purchaseMenu(c, active, m.Items)
 		}
 		if a == record.AreaManagement && u.Lifecycle != nil && u.mayRenew(c) {
 			m.Items = append(m.Items, MenuItem{Label: c.T("lifecycle.renewal_title"), Href: "/renewal", Active: active == "/renewal"})
