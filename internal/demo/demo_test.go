@@ -116,6 +116,7 @@ func TestDemo(t *testing.T) {
 		checkHelpdesk(t, a, time.Now())
 		checkInventory(t, a, time.Now())
 		checkStock(t, a)
+		checkPurchasing(t, a)
 		ctx := context.Background()
 		sys, err := a.System(ctx, record.OriginCLI)
 		if err != nil {
