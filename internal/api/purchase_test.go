@@ -257,6 +257,12 @@ func TestPurchaseByHandCommitmentsAndConcurrentReceptions(t *testing.T) {
 		if o := tech.Must(200, "GET", apitest.Path("/api/v1/purchase-orders/%d", order), nil); o.JSON["status"] != "partially_received" {
 			t.Fatalf("order status %v", o.JSON["status"])
 		}
+		// Below its minimum, the item's reorder suggestion counts the supplier's 10 days.
+		tech.Must(200, "PATCH", apitest.Path("/api/v1/stock-items/%d", p.item), map[string]any{"threshold": 50})
+		sg := tech.Must(200, "GET", "/api/v1/stock-items/reorder", nil).Data()
+		if len(sg) != 1 || sg[0]["lead_time_days"] != float64(10) || sg[0]["lead_time_default"] != false {
+			t.Fatalf("reorder suggestion: %v", sg)
+		}
 		// Another organisation sees none of it.
 		p.outsider.Must(404, "GET", apitest.Path("/api/v1/purchase-orders/%d", order), nil)
 		if d := p.outsider.Must(200, "GET", "/api/v1/purchase-requests", nil).Data(); len(d) != 0 {
