@@ -123,6 +123,12 @@ func (s *Service) OrderRequests(ctx context.Context, a *record.Actor, org, suppl
 	return out, s.Rec.Describe(ctx, out)
 }
 
+// Send marks a draft order as sent to its supplier: dated today (unless dated),
+// its expected date follows from its lines' lead times.
+func (s *Service) Send(ctx context.Context, a *record.Actor, id int64) (*record.Record, error) {
+	return s.Rec.Update(ctx, a, s.orders(), id, record.Input{"status": OrderOrdered})
+}
+
 // Lines are an order's lines, in order.
 func (s *Service) Lines(ctx context.Context, a *record.Actor, orderID int64) ([]*record.Record, error) {
 	p, err := s.Rec.List(ctx, a, s.lines(), record.ListQuery{Sort: "id", Limit: record.MaxLimit,

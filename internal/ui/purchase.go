@@ -22,7 +22,7 @@ func init() {
 	pageParts["portal_ticket"] = append(pageParts["portal_ticket"], "templates/purchase_parts.html")
 	pageParts["purchasing"] = []string{"templates/purchase_parts.html"}
 	for k, v := range map[string]string{"received": "purchase.done_received", "requested": "purchase.done_requested",
-		"approved": "purchase.done_approved", "refused": "purchase.done_refused", "ordered": "purchase.done_ordered"} {
+		"approved": "purchase.done_approved", "refused": "purchase.done_refused", "ordered": "purchase.done_ordered", "sent": "purchase.done_sent"} {
 		doneKeys["purchase_"+k] = v
 	}
 }
@@ -37,6 +37,7 @@ func (u *UI) registerPurchase(mux *http.ServeMux) {
 	mux.HandleFunc("POST /purchasing/requests/{id}/decide", u.page(u.purchaseDecide))
 	mux.HandleFunc("POST /purchasing/order", u.page(u.purchaseOrder))
 	mux.HandleFunc("POST /purchasing/lines/{id}/receive", u.page(u.purchaseReceive))
+	mux.HandleFunc("POST /purchasing/orders/{id}/send", u.page(u.purchaseSend))
 }
 
 // purchaseLists are purchasing's record lists, which the purchasing page
@@ -70,6 +71,8 @@ type PurchaseView struct {
 	Lines     []OrderLineRow
 	Locations []Option
 	Order     string
+	// AddLine opens a new line's form; Send marks a draft order as sent.
+	AddLine, Send string
 	// Decide: a submitted request the user may approve or refuse.
 	Decide string
 	Error  string
@@ -177,6 +180,13 @@ func (u *UI) purchasePanels(c *req, t *record.Type, rec *record.Record, p *ItemP
 				row.Action = "/purchasing/lines/" + strconv.FormatInt(l.ID, 10) + "/receive"
 			}
 			v.Lines = append(v.Lines, row)
+		}
+		open := st == purchase.OrderDraft || st == purchase.OrderOrdered || st == purchase.OrderPartial
+		if open && c.Actor.CanIn(lt, record.Create, rec.OrgID) && rec.DeletedAt == nil {
+			v.AddLine = "/purchase-order-lines/new?order_id=" + strconv.FormatInt(rec.ID, 10)
+		}
+		if st == purchase.OrderDraft && len(lines) > 0 && canUpdate(c.Actor, rec) && rec.DeletedAt == nil {
+			v.Send = "/purchasing/orders/" + strconv.FormatInt(rec.ID, 10) + "/send"
 		}
 		if canReceive {
 			places, err := u.Stock.Locations(ctx, c.Actor, rec)
@@ -358,6 +368,22 @@ func (u *UI) purchaseReceive(c *req) error {
 	c.purchaseErr = e.Render(u.Cat, c.Lang, u.App.Reg.MustType(purchase.LinesType)).String()
 	c.R.SetPathValue("id", strconv.FormatInt(line.Int("order_id"), 10))
 	return u.renderItem(c, u.App.Reg.MustType(purchase.OrdersType), "details", nil, e.Code.HTTPStatus())
+}
+
+// purchaseSend marks a draft order as sent to its supplier: dated today, its
+// expected date follows.
+func (u *UI) purchaseSend(c *req) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	if _, err := u.Purchase.Send(c.R.Context(), c.Actor, id); err != nil {
+		return err
+	}
+	return redirect(c, "/purchase-orders/"+strconv.FormatInt(id, 10)+"?done=purchase_sent#purchase")
 }
 
 // PurchasingPage is the purchasing page.

@@ -73,12 +73,14 @@ func TestPurchasingPages(t *testing.T) {
 			t.Fatalf("order: %d %s", p.Status, p.Body)
 		}
 		oh := strings.SplitN(p.Header.Get("Location"), "?", 2)[0]
-		b.follow(p).must(t, 200, "Commande préparée", "Lignes et réceptions", "120,00").lacks(t, "receive-form")
+		b.follow(p).must(t, 200, "Commande préparée", "Lignes et réceptions", "120,00", "Ajouter une ligne", "send-order").lacks(t, "receive-form")
 		var order int64
 		e.app.DB.QueryRowContext(ctx, "SELECT id FROM purchase_orders").Scan(&order)
-		if _, err := e.app.Records.Update(ctx, e.sys, e.app.Reg.MustType("purchase-orders"), order, record.Input{"status": "ordered", "location_id": loc}); err != nil {
+		if _, err := e.app.Records.Update(ctx, e.sys, e.app.Reg.MustType("purchase-orders"), order, record.Input{"location_id": loc}); err != nil {
 			t.Fatal(err)
 		}
+		p = b.post("/purchasing/orders/"+record.Format(order)+"/send", url.Values{"_csrf": {b.csrf()}})
+		b.follow(p).must(t, 200, "Commande envoyée", "12/03/2026").lacks(t, "send-order")
 		b.get(th).must(t, 200, "attendue le 12/03/2026")
 		mb := e.browser("fr")
 		mb.login("marie", "purchase-password-1")
