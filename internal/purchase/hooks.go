@@ -105,6 +105,14 @@ func requestBeforeWrite(w *record.Write) error {
 			w.Errors.Add("status", "err.purchase_request_decided")
 		}
 	}
+	// What was decided stays what it was: the item and the quantity.
+	if _, decided := parcStatus[from]; decided && w.Old != nil && !w.Actor.System {
+		for _, f := range []string{"stock_item_id", "item_label", "quantity"} {
+			if !record.Equal(w.Old.Values[f], r.Values[f]) {
+				w.Errors.Add(f, "err.purchase_request_decided")
+			}
+		}
+	}
 	if to != from {
 		switch to {
 		case Approved, Refused:

@@ -172,6 +172,13 @@ func (s *Service) Receive(ctx context.Context, a *record.Actor, lineID, quantity
 			return record.ErrForbidden()
 		}
 		sys := record.SystemActor(a.Tree, a.Origin)
+		if tx.Dialect() == store.Postgres {
+			// Receptions of one order one after the other: each works out the
+			// order's status from the lines as the previous one left them.
+			if _, err := tx.ExecContext(ctx, "SELECT id FROM purchase_orders WHERE id = ? FOR UPDATE", line.Int("order_id")); err != nil {
+				return err
+			}
+		}
 		order, err := s.Rec.GetTx(ctx, tx, sys, s.orders(), line.Int("order_id"))
 		if err != nil {
 			return err
