@@ -257,6 +257,28 @@ func TestPurchaseByHandCommitmentsAndConcurrentReceptions(t *testing.T) {
 		if o := tech.Must(200, "GET", apitest.Path("/api/v1/purchase-orders/%d", order), nil); o.JSON["status"] != "partially_received" {
 			t.Fatalf("order status %v", o.JSON["status"])
 		}
+		// The last units of two lines received at once: the order ends received.
+		for round := 0; round < 5; round++ {
+			o := tech.Must(201, "POST", "/api/v1/purchase-orders", map[string]any{"supplier_id": p.supplier, "organization_id": p.org, "location_id": p.loc}).ID()
+			l1 := tech.Must(201, "POST", "/api/v1/purchase-order-lines", map[string]any{"order_id": o, "label": "Cable A", "quantity": 1}).ID()
+			l2 := tech.Must(201, "POST", "/api/v1/purchase-order-lines", map[string]any{"order_id": o, "stock_item_id": p.item, "quantity": 1}).ID()
+			tech.Must(200, "PATCH", apitest.Path("/api/v1/purchase-orders/%d", o), map[string]any{"status": "ordered"})
+			var wg sync.WaitGroup
+			for i, l := range []int64{l1, l2} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					c := []*apitest.Client{tech, p.store}[i]
+					if r := c.Do("POST", apitest.Path("/api/v1/purchase-order-lines/%d/receive", l), map[string]any{"quantity": 1}); r.Status != 200 {
+						t.Errorf("reception: %d %s", r.Status, r.Body)
+					}
+				}()
+			}
+			wg.Wait()
+			if st := tech.Must(200, "GET", apitest.Path("/api/v1/purchase-orders/%d", o), nil).JSON["status"]; st != "received" {
+				t.Fatalf("round %d: order %v after its two lines came at once", round, st)
+			}
+		}
 		// Below its minimum, the item's reorder suggestion counts the supplier's 10 days.
 		tech.Must(200, "PATCH", apitest.Path("/api/v1/stock-items/%d", p.item), map[string]any{"threshold": 50})
 		sg := tech.Must(200, "GET", "/api/v1/stock-items/reorder", nil).Data()
