@@ -91,7 +91,9 @@ func (s *Service) Decide(ctx context.Context, a *record.Actor, id int64, approve
 }
 
 // OrderRequests makes one draft order to a supplier with a line per approved
-// request (each request becomes ordered), delivered at location (optional).
+// request (each request becomes ordered), in organisation org and delivered at
+// location (optional both: else the first request's organisation, and where the
+// first request that says so wants it).
 func (s *Service) OrderRequests(ctx context.Context, a *record.Actor, org, supplier, location int64, ids []int64) (*record.Record, error) {
 	if len(ids) == 0 {
 		return nil, fieldErr("request_id", "err.purchase_choose_requests")
@@ -99,11 +101,24 @@ func (s *Service) OrderRequests(ctx context.Context, a *record.Actor, org, suppl
 	var out *record.Record
 	err := s.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
 		in := record.Input{"supplier_id": supplier, "status": OrderDraft}
-		if org != 0 {
-			in["organization_id"] = org
+		where, place := org, location
+		for _, id := range ids {
+			r, err := s.Rec.GetTx(ctx, tx, a, s.requests(), id)
+			if err != nil {
+				continue // reported by the line
+			}
+			if where == 0 {
+				where = r.OrgID
+			}
+			if place == 0 {
+				place = r.Int("location_id")
+			}
 		}
-		if location != 0 {
-			in["location_id"] = location
+		if where != 0 {
+			in["organization_id"] = where
+		}
+		if place != 0 {
+			in["location_id"] = place
 		}
 		o, err := s.Rec.CreateTx(ctx, tx, a, s.orders(), in)
 		if err != nil {
