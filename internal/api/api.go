@@ -26,6 +26,7 @@ import (
 	"parc/internal/license"
 	"parc/internal/lifecycle"
 	"parc/internal/loan"
+	"parc/internal/purchase"
 	"parc/internal/record"
 	"parc/internal/search"
 	"parc/internal/stock"
@@ -55,6 +56,7 @@ type Services struct {
 	Lifecycle *lifecycle.Service
 	Costs     *cost.Service     // total cost of ownership
 	Documents *document.Service // files attached to records
+	Purchase  *purchase.Service
 }
 
 // New makes the API over the core services and the domain services.
@@ -87,6 +89,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerLoans(mux)
 	a.registerSearch(mux)
 	a.registerStock(mux)
+	a.registerPurchase(mux)
 	a.registerLicenses(mux)
 	a.registerContracts(mux)
 	a.registerLifecycle(mux)

@@ -91,6 +91,8 @@ func specialInputs() map[string]func(g *recordGen, org int64) record.Input {
 		// a new one each: an asset is disposed of once.
 		"disposals":       lifecycleAsset("recycler_id"),
 		"reconditionings": lifecycleAsset("technician_id"),
+		// An order line's quantity comes from its request, else is given.
+		"purchase-order-lines": func(g *recordGen, org int64) record.Input { return record.Input{"quantity": 2} },
 		// Agents are written by the inventory only (SystemOnly): the read-only fields
 		// come from the agent's documents; the test stores them as the system does.
 		"agents": func(g *recordGen, org int64) record.Input {

@@ -26,6 +26,7 @@ import (
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 	"parc/internal/notify"
+	"parc/internal/purchase"
 	"parc/internal/remote"
 	"parc/internal/search"
 	"parc/internal/secret"
@@ -57,6 +58,8 @@ type App struct {
 	Remote *remote.Service
 	// Stock keeps the spare parts and consumables: quantities per location, movements.
 	Stock *stock.Service
+	// Purchase is purchasing: requests, approval, orders, receptions into stock.
+	Purchase *purchase.Service
 	// Loans is hand-overs and loans: check-out, check-in, acknowledgement, reservations.
 	Loans *loan.Service
 	// Licenses keeps software licences: keys, compliance counts, alerts.

@@ -23,6 +23,7 @@ import (
 	"parc/internal/mail"
 	"parc/internal/mailgate"
 	"parc/internal/notify"
+	"parc/internal/purchase"
 	"parc/internal/remote"
 	"parc/internal/search"
 	"parc/internal/stock"
@@ -59,6 +60,8 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	a.Loans = loan.NewService(rec)
 	a.Costs = cost.NewService(rec)
 	a.Documents = document.NewService(rec)
+	a.Purchase = purchase.NewService(rec, a.Stock, a.Helpdesk, a.Cat)
+	a.Lifecycle.Commitments = a.Purchase
 
 	// Event subscriptions: helpdesk events (ticket created, follow-up added, SLA
 	// at risk...) record in-app notifications and queue notification mails, in
@@ -154,6 +157,7 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Lifecycle: a.Lifecycle,
 		Costs:     a.Costs,
 		Documents: a.Documents,
+		Purchase:  a.Purchase,
 	})
 	pages := ui.New(a.Core, a.Cat, ui.Services{
 		Helpdesk:  a.Helpdesk,
@@ -170,6 +174,7 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Lifecycle: a.Lifecycle,
 		Costs:     a.Costs,
 		Documents: a.Documents,
+		Purchase:  a.Purchase,
 	})
 	for _, f := range adjust {
 		f(pages)
@@ -199,5 +204,6 @@ func (a *App) LoadDemo(ctx context.Context) error {
 		Loans:        a.Loans,
 		Licenses:     a.Licenses,
 		Documents:    a.Documents,
+		Purchase:     a.Purchase,
 	})
 }

@@ -72,11 +72,15 @@ func BuiltinProfiles() []BuiltinProfile {
 	// Lifecycle: technicians record wipes and disposals, read the budgets.
 	rightsFor([]string{"disposals", "reconditionings"}, work, tech)
 	rightsFor([]string{"budgets"}, readOnly, tech)
+	// Purchasing: technicians request, order and receive; approving a request is
+	// granted by name (approve) to administrators and supervisors.
+	rightsFor([]string{"purchase-requests", "purchase-orders", "purchase-order-lines"}, work, tech)
 
 	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)
 	rightsFor([]string{"tickets"}, []record.Action{record.Read, record.Update}, sup)
 	rightsFor([]string{"profiles", "authorizations"}, nil, sup)
+	rightsFor([]string{"purchase-requests"}, []record.Action{record.Read, "approve"}, sup)
 
 	obs := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor([]string{"profiles", "authorizations"}, nil, obs)
@@ -101,9 +105,10 @@ func BuiltinProfiles() []BuiltinProfile {
 	rightsFor([]string{"licenses", "license-assignments"}, work, tech)
 	licenseAll := append(slices.Clone(all), "read_key")
 
-	admin := record.Rights{"*": all, "profiles": readOnly, "licenses": licenseAll}
+	purchaseAll := append(slices.Clone(all), "approve")
+	admin := record.Rights{"*": all, "profiles": readOnly, "licenses": licenseAll, "purchase-requests": purchaseAll}
 	return []BuiltinProfile{
-		{"super-admin", record.Rights{"*": all, "licenses": licenseAll}},
+		{"super-admin", record.Rights{"*": all, "licenses": licenseAll, "purchase-requests": purchaseAll}},
 		{"admin", admin},
 		{"technician", tech},
 		{"supervisor", sup},

@@ -21,6 +21,7 @@ import (
 	"parc/internal/license"
 	"parc/internal/lifecycle"
 	"parc/internal/loan"
+	"parc/internal/purchase"
 	"parc/internal/record"
 	"parc/internal/search"
 	"parc/internal/stock"
@@ -71,6 +72,7 @@ func NewRegistry() *record.Registry {
 	types = append(types, contract.Types()...)
 	types = append(types, lifecycle.Types(get)...)
 	types = append(types, cost.Types()...)
+	types = append(types, purchase.Types()...)
 	search.Attach(types)
 	reg = record.MustRegistry(types...)
 	return reg

@@ -24,6 +24,7 @@ import (
 	"parc/internal/kb"
 	"parc/internal/license"
 	"parc/internal/loan"
+	"parc/internal/purchase"
 	"parc/internal/record"
 	"parc/internal/stock"
 	"parc/internal/store"
@@ -73,6 +74,7 @@ type Services struct {
 	Loans        *loan.Service // hand-overs and loans (loans.go)
 	Licenses     *license.Service
 	Documents    *document.Service // files attached to records (documents.go)
+	Purchase     *purchase.Service // purchasing (purchase.go)
 }
 
 // Load fills a new store with demo data. It refuses a store that already holds
@@ -153,6 +155,9 @@ func Load(ctx context.Context, a *Services) error {
 	}
 	desk["contracts"] = contracts
 	if err := loadLifecycle(ctx, a, orgs); err != nil {
+		return err
+	}
+	if err := loadPurchasing(ctx, a, orgs); err != nil {
 		return err
 	}
 	if err := loadDocuments(ctx, a, orgs); err != nil {

@@ -117,6 +117,7 @@ func TestDemo(t *testing.T) {
 		checkInventory(t, a, time.Now())
 		checkStock(t, a)
 		checkDocuments(t, a)
+		checkPurchasing(t, a)
 		ctx := context.Background()
 		sys, err := a.System(ctx, record.OriginCLI)
 		if err != nil {

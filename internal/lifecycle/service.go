@@ -14,6 +14,15 @@ import (
 // renewal plan and its settings.
 type Service struct {
 	Rec *record.Service
+	// Commitments gives what orders commit (purchasing), set by app.Build; nil:
+	// nothing is committed.
+	Commitments Committer
+}
+
+// Committer gives the amount committed by open orders for an organisation and
+// a year (purchase.Service).
+type Committer interface {
+	Committed(ctx context.Context, q store.Querier, org int64, year int) (float64, error)
 }
 
 // NewService makes the service over the record service.
@@ -37,8 +46,7 @@ type Spending struct {
 	// Lines are the purchase prices of the assets bought in the year, per type.
 	Lines []SpendLine
 	Spent float64
-	// Committed is what orders not yet received commit: purchasing (orders and
-	// commitments) is to come, and will add its lines here through Commitments.
+	// Committed is what orders not yet received commit (Service.Commitments).
 	Committed float64
 	Left      float64 // Budget - Spent - Committed
 	Percent   int     // (Spent + Committed) / Budget, rounded
@@ -51,13 +59,9 @@ type SpendLine struct {
 	Amount float64
 }
 
-// Commitments, when set, gives the amount committed by orders for an
-// organisation and year (purchasing). Nil: nothing is committed yet.
-var Commitments func(ctx context.Context, q store.Querier, org int64, year int) (float64, error)
-
 // BudgetSpending works out a budget's spending: the purchase prices of the assets
 // of its organisation bought in its year (disposed ones included: they were
-// bought), plus the commitments when purchasing gives them. The budget itself is
+// bought), plus what open orders commit. The budget itself is
 // read with the actor's rights.
 func (s *Service) BudgetSpending(ctx context.Context, a *record.Actor, id int64) (*record.Record, *Spending, error) {
 	b, err := s.Rec.Get(ctx, a, s.Rec.Reg.MustType("budgets"), id)
@@ -83,8 +87,8 @@ func (s *Service) BudgetSpending(ctx context.Context, a *record.Actor, id int64)
 			sp.Spent += sum
 		}
 	}
-	if Commitments != nil {
-		if sp.Committed, err = Commitments(ctx, s.Rec.DB, b.OrgID, year); err != nil {
+	if s.Commitments != nil {
+		if sp.Committed, err = s.Commitments.Committed(ctx, s.Rec.DB, b.OrgID, year); err != nil {
 			return nil, nil, err
 		}
 	}

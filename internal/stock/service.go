@@ -2,6 +2,7 @@ package stock
 
 import (
 	"context"
+	"database/sql"
 	"math"
 	"sort"
 	"strconv"
@@ -34,6 +35,12 @@ func (s *Service) movements() *record.Type { return s.Rec.Reg.MustType(Movements
 // written.
 func (s *Service) Move(ctx context.Context, a *record.Actor, in record.Input) (*record.Record, error) {
 	return s.Rec.Create(ctx, a, s.movements(), in)
+}
+
+// MoveTx is Move inside the caller's transaction (a reception of ordered parts
+// records its movement with the quantity received).
+func (s *Service) MoveTx(ctx context.Context, tx *store.Tx, a *record.Actor, in record.Input) (*record.Record, error) {
+	return s.Rec.CreateTx(ctx, tx, a, s.movements(), in)
 }
 
 // placeLabel is a location as the stock names it: its name, and its code when it
@@ -264,7 +271,7 @@ func (s *Service) Locations(ctx context.Context, a *record.Actor, item *record.R
 const (
 	// ConsumptionDays is the window the consumption is measured over.
 	ConsumptionDays = 90
-	// DefaultLeadDays is the delivery time assumed while suppliers have none.
+	// DefaultLeadDays is the delivery time assumed when the supplier gives none.
 	DefaultLeadDays = 14
 	// SafetyDays are added to the lead time: stock for a late delivery.
 	SafetyDays = 7
@@ -292,8 +299,8 @@ type Suggestion struct {
 // actor reads, with a suggested quantity: what brings the location back to its
 // threshold plus the consumption expected over the supplier's lead time and a
 // safety margin, the consumption being the quantity issued there over the last
-// ConsumptionDays days. Suppliers keep no lead time yet: DefaultLeadDays is used
-// (DefaultLead says so).
+// ConsumptionDays days, the lead time the supplier's catalogue entry of the
+// item's reference, else DefaultLeadDays (DefaultLead says so).
 func (s *Service) Reorder(ctx context.Context, a *record.Actor) ([]Suggestion, error) {
 	it := s.items()
 	where, args, ok := s.Rec.ScopeSQL(a, it, record.Read)
@@ -301,7 +308,9 @@ func (s *Service) Reorder(ctx context.Context, a *record.Actor) ([]Suggestion, e
 		return nil, nil
 	}
 	rows, err := s.Rec.DB.QueryContext(ctx, "SELECT i.id, i.name, COALESCE(i.reference, ''), COALESCE(i.supplier_id, 0), COALESCE(sup.name, ''), COALESCE(i.unit_cost, 0), i.threshold, "+
-		"l.location_id, "+placeLabel+", l.quantity "+
+		"l.location_id, "+placeLabel+", l.quantity, "+
+		// The supplier's promised lead time for the item (its catalogue entry of the same reference).
+		"(SELECT MAX(si.lead_time_days) FROM supplier_items si WHERE si.supplier_id = i.supplier_id AND si.reference = i.reference AND si.deleted_at IS NULL) "+
 		"FROM (SELECT id, name, reference, supplier_id, unit_cost, threshold FROM stock_items WHERE deleted_at IS NULL AND threshold > 0 AND "+where+") i "+
 		"JOIN stock_levels l ON l.stock_item_id = i.id AND l.quantity < i.threshold JOIN locations loc ON loc.id = l.location_id AND loc.deleted_at IS NULL "+
 		"LEFT JOIN suppliers sup ON sup.id = i.supplier_id ORDER BY loc.name, i.name, i.id", args...)
@@ -312,11 +321,16 @@ func (s *Service) Reorder(ctx context.Context, a *record.Actor) ([]Suggestion, e
 	for rows.Next() {
 		var x Suggestion
 		var cost any
-		if err := rows.Scan(&x.ItemID, &x.Item, &x.Reference, &x.SupplierID, &x.Supplier, &cost, &x.Threshold, &x.LocationID, &x.Location, &x.Quantity); err != nil {
+		var lead sql.NullInt64
+		if err := rows.Scan(&x.ItemID, &x.Item, &x.Reference, &x.SupplierID, &x.Supplier, &cost, &x.Threshold, &x.LocationID, &x.Location, &x.Quantity, &lead); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		x.UnitCost = toFloat(cost)
+		x.LeadDays, x.DefaultLead = DefaultLeadDays, true
+		if lead.Valid {
+			x.LeadDays, x.DefaultLead = int(lead.Int64), false
+		}
 		out = append(out, x)
 	}
 	rows.Close()
@@ -359,7 +373,6 @@ func (s *Service) Reorder(ctx context.Context, a *record.Actor) ([]Suggestion, e
 	for i := range out {
 		x := &out[i]
 		x.Issued = used[key{x.ItemID, x.LocationID}]
-		x.LeadDays, x.DefaultLead = DefaultLeadDays, true
 		x.Suggested = Suggest(x.Quantity, x.Threshold, x.Issued, x.LeadDays)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Location < out[j].Location })

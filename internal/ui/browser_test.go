@@ -541,6 +541,9 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		e.create("reconditionings", record.Input{"asset_type": "computers", "asset_id": pc, "wiped_on": "2026-01-05", "method": "nist_purge"})
 		old := e.create("computers", record.Input{"name": "PC-OLD", "organization_id": root})
 		e.create("disposals", record.Input{"asset_type": "computers", "asset_id": old, "disposed_on": "2026-01-06", "outcome": "recycling"})
+		e.create("purchase-requests", record.Input{"stock_item_id": part, "quantity": 2, "organization_id": root})
+		po := e.create("purchase-orders", record.Input{"supplier_id": sup, "organization_id": root})
+		e.create("purchase-order-lines", record.Input{"order_id": po, "stock_item_id": part, "quantity": 3})
 
 		b := e.browser("en")
 		b.login("admin", adminPassword)

@@ -78,6 +78,8 @@ type ItemPage struct {
 	// files attached to the record (details tab) (costs.go).
 	Costs     *CostsView
 	Documents *DocumentsView
+	// Purchase: a ticket's awaited parts, an order's lines, a request's decision.
+	Purchase *PurchaseView
 }
 
 // Tab is one tab of the item page.
@@ -351,8 +353,10 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if p.TicketTab, err = u.ticketTab(c, rec, "details", href, refused); err != nil {
 			return err
 		}
-		p.Coverage, err = u.ticketCoverage(c, rec)
-		return err
+		if p.Coverage, err = u.ticketCoverage(c, rec); err != nil || u.Purchase == nil {
+			return err
+		}
+		return u.purchasePanels(c, t, rec, p)
 	}
 	if err := u.itemExtras(c, t, rec, p); err != nil {
 		return err
@@ -444,6 +448,11 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 			return err
 		}
 		p.Blocks = append(p.Blocks, b)
+	}
+	if u.Purchase != nil {
+		if err := u.purchasePanels(c, t, rec, p); err != nil {
+			return err
+		}
 	}
 	if hasInv {
 		p.Blocks = append(p.Blocks, u.hardwareBlock(c, t, rec, locked))

@@ -35,6 +35,8 @@ type PortalTicketPage struct {
 	Stars               []Option
 	Errors              map[string]string
 	Reply, Reason       string
+	// Awaited: the parts the ticket waits for and when they are expected.
+	Awaited []AwaitedRow
 }
 
 // Entry is one follow-up (or task) in a timeline.
@@ -100,6 +102,13 @@ func (u *UI) renderPortalTicket(c *req, typed, errs map[string]string, status in
 	}
 	for _, a := range aps {
 		p.Approvals = append(p.Approvals, u.approvalView(c, a))
+	}
+	if u.Purchase != nil {
+		list, err := u.Purchase.TicketParts(ctx, c.Actor, id)
+		if err != nil {
+			return err
+		}
+		p.Awaited = u.awaitedRows(c, list, false)
 	}
 	return u.renderPage(c, status, "portal_ticket", p)
 }

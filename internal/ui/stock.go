@@ -241,6 +241,9 @@ type ReorderPage struct {
 	Rows []ReorderRow
 	// Note says how the suggestions are sized (default lead time...).
 	Note string
+	// CanRequest: each suggestion has a button making a purchase request of it.
+	CanRequest bool
+	CSRF       string
 }
 
 // ReorderRow is one item below its threshold at one location.
@@ -248,6 +251,8 @@ type ReorderRow struct {
 	Item, ItemHref, Reference, Supplier, Location string
 	Quantity, Threshold, Issued, Lead, Suggested  string
 	Cost                                          string
+	// The purchase request's values.
+	ItemID, LocationID, Suggest int64
 }
 
 func (u *UI) stockReorder(c *req) error {
@@ -263,7 +268,7 @@ func (u *UI) stockReorder(c *req) error {
 	for _, x := range list {
 		r := ReorderRow{Item: x.Item, ItemHref: "/stock-items/" + strconv.FormatInt(x.ItemID, 10), Reference: x.Reference, Supplier: x.Supplier,
 			Location: x.Location, Quantity: fmtInt(c.Lang, x.Quantity), Threshold: fmtInt(c.Lang, x.Threshold), Issued: fmtInt(c.Lang, x.Issued),
-			Lead: c.T("ui.stock.days", x.LeadDays), Suggested: fmtInt(c.Lang, x.Suggested)}
+			Lead: c.T("ui.stock.days", x.LeadDays), Suggested: fmtInt(c.Lang, x.Suggested), ItemID: x.ItemID, LocationID: x.LocationID, Suggest: x.Suggested}
 		if x.DefaultLead {
 			r.Lead = c.T("ui.stock.days_default", x.LeadDays)
 		}
@@ -271,6 +276,12 @@ func (u *UI) stockReorder(c *req) error {
 			r.Cost = fmtNumber(c.Lang, x.UnitCost*float64(x.Suggested), 2)
 		}
 		p.Rows = append(p.Rows, r)
+	}
+	if u.Purchase != nil && c.Actor.Can(u.App.Reg.MustType("purchase-requests"), record.Create) {
+		p.CanRequest = true
+		if c.Sess != nil {
+			p.CSRF = c.Sess.CSRF
+		}
 	}
 	return u.renderPage(c, http.StatusOK, "stock_reorder", p)
 }

@@ -35,6 +35,7 @@ import (
 	"parc/internal/lifecycle"
 	"parc/internal/loan"
 	"parc/internal/notify"
+	"parc/internal/purchase"
 	"parc/internal/record"
 	"parc/internal/remote"
 	"parc/internal/search"
@@ -90,6 +91,7 @@ type Services struct {
 	Lifecycle *lifecycle.Service // depreciation, budgets' spending, renewal plan
 	Costs     *cost.Service      // total cost of ownership (costs.go)
 	Documents *document.Service  // files attached to records (documents.go)
+	Purchase  *purchase.Service  // purchase requests, orders, receptions (purchase.go)
 }
 
 // New makes the HTML interface; templates are parsed once, here.
@@ -169,6 +171,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerTicket(mux)
 	u.registerNotifications(mux)
 	u.registerStock(mux)
+	u.registerPurchase(mux)
 	u.registerLoans(mux)
 	u.registerContracts(mux)
 	u.registerLifecycle(mux)
@@ -211,6 +214,8 @@ type req struct {
 	cat   *i18n.Catalog
 	// stockForm is a refused stock movement form to show again (stock.go).
 	stockForm *StockFormView
+	// purchaseErr is a refused purchasing form's message (purchase.go).
+	purchaseErr string
 }
 
 // T translates in the request's language.
@@ -366,6 +371,9 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 				m.Items = slices.DeleteFunc(m.Items, func(it MenuItem) bool { return loanLists[it.Href] })
 				m.Items = append(m.Items, loans...)
 			}
+		}
+		if a == record.AreaManagement && u.Purchase != nil {
+			m.Items = u.purchaseMenu(c, active, m.Items)
 		}
 		if a == record.AreaManagement && u.Lifecycle != nil && u.mayRenew(c) {
 			m.Items = append(m.Items, MenuItem{Label: c.T("lifecycle.renewal_title"), Href: "/renewal", Active: active == "/renewal"})
