@@ -43,7 +43,7 @@ var ItemTypes = helpdesk.ItemTypes
 // Types returns the contract record types.
 func Types() []*record.Type {
 	return []*record.Type{
-		{Name: "contracts", Table: "contracts", Singular: "contract", Area: record.AreaManagement, Scope: record.OrgScoped, NameField: "name",
+		{Name: "contracts", Table: "contracts", Singular: "contract", Area: record.AreaMaintenance, Scope: record.OrgScoped, NameField: "name",
 			LabelSQL: "CASE WHEN number IS NULL OR number = '' THEN name ELSE number || ' – ' || name END",
 			Fields: []*record.Field{
 				{Name: "number", Kind: record.Text, Max: 64, Unique: true, Search: true, Sort: true, List: true},

@@ -47,7 +47,7 @@ func f64(x float64) *float64 { return &x }
 // Sealer.
 func Types() []*record.Type {
 	return []*record.Type{
-		{Name: "licenses", Table: "licenses", Singular: "license", Area: record.AreaManagement, Scope: record.OrgScoped, NameField: "name",
+		{Name: "licenses", Table: "licenses", Singular: "license", Area: record.AreaMaintenance, Scope: record.OrgScoped, NameField: "name",
 			Extras: []string{KeyField}, ExtraActions: []record.Action{ReadKey},
 			Fields: []*record.Field{
 				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true, Max: 255},

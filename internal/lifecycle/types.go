@@ -13,7 +13,7 @@ import (
 )
 
 // Area is the menu area of the lifecycle types.
-const Area = record.AreaManagement
+const Area = record.AreaMaintenance
 
 // Outcomes are what became of a disposed asset.
 var Outcomes = []string{"reuse", "recycling", "destruction"}

@@ -61,7 +61,7 @@ func f64(x float64) *float64 { return &x }
 // Types are purchasing's record types.
 func Types() []*record.Type {
 	return []*record.Type{
-		{Name: RequestsType, Table: "purchase_requests", Singular: "purchase_request", Area: record.AreaManagement, Scope: record.OrgScoped,
+		{Name: RequestsType, Table: "purchase_requests", Singular: "purchase_request", Area: record.AreaMaintenance, Scope: record.OrgScoped,
 			NameField: "item_label", DefaultSort: "-id", ExtraActions: []record.Action{Approve},
 			// pending_reason: the ticket's reason when the request puts it on hold.
 			Extras: []string{"pending_reason"},
@@ -84,7 +84,7 @@ func Types() []*record.Type {
 				{Name: "received_at", Kind: record.DateTime, Label: "field.purchase_received_at", ReadOnly: true, Sort: true},
 			},
 			Hooks: record.Hooks{BeforeWrite: requestBeforeWrite, AfterWrite: requestAfterWrite}},
-		{Name: OrdersType, Table: "purchase_orders", Singular: "purchase_order", Area: record.AreaManagement, Scope: record.OrgScoped,
+		{Name: OrdersType, Table: "purchase_orders", Singular: "purchase_order", Area: record.AreaMaintenance, Scope: record.OrgScoped,
 			NameField: "number", DefaultSort: "-id",
 			Fields: []*record.Field{
 				{Name: "number", Kind: record.Text, Label: "field.purchase_order_number", Max: 64, Unique: true, Search: true, Sort: true, List: true},
@@ -100,7 +100,7 @@ func Types() []*record.Type {
 				{Name: "comment", Kind: record.LongText},
 			},
 			Hooks: record.Hooks{BeforeWrite: orderBeforeWrite, BeforeDelete: orderBeforeDelete}},
-		{Name: LinesType, Table: "purchase_order_lines", Singular: "purchase_order_line", Area: record.AreaManagement, Scope: record.OrgScoped,
+		{Name: LinesType, Table: "purchase_order_lines", Singular: "purchase_order_line", Area: record.AreaMaintenance, Scope: record.OrgScoped,
 			NameField: "label", DefaultSort: "id", NoTrash: true, OrgFrom: "order_id",
 			Fields: []*record.Field{
 				{Name: "order_id", Kind: record.Ref, Ref: OrdersType, Label: "field.purchase_order_id", Required: true, Sort: true, List: true},

@@ -44,8 +44,11 @@ type Area string
 const (
 	AreaAssets     Area = "assets"
 	AreaManagement Area = "management"
-	AreaAdmin      Area = "administration"
-	AreaSettings   Area = "dropdowns"
+	// AreaMaintenance: what the maintenance technician and manager work with
+	// (contracts, licences, stock, purchasing, lifecycle, budgets).
+	AreaMaintenance Area = "maintenance"
+	AreaAdmin       Area = "administration"
+	AreaSettings    Area = "dropdowns"
 )
 
 // Field describes one column of a type.

@@ -41,7 +41,7 @@ func f64(x float64) *float64 { return &x }
 // Types are the stock's record types: the items and their movements.
 func Types() []*record.Type {
 	return []*record.Type{
-		{Name: ItemsType, Table: "stock_items", Singular: "stock_item", Area: record.AreaManagement, Scope: record.OrgScoped, NameField: "name",
+		{Name: ItemsType, Table: "stock_items", Singular: "stock_item", Area: record.AreaMaintenance, Scope: record.OrgScoped, NameField: "name",
 			Fields: []*record.Field{
 				{Name: "name", Kind: record.Text, Required: true, Search: true, Sort: true, List: true},
 				{Name: "reference", Kind: record.Text, Label: "field.stock_reference", Max: 100, Search: true, Sort: true, List: true},
@@ -55,7 +55,7 @@ func Types() []*record.Type {
 				{Name: "comment", Kind: record.LongText},
 			},
 			Hooks: record.Hooks{BeforeWrite: itemBeforeWrite}},
-		{Name: MovementsType, Table: "stock_movements", Singular: "stock_movement", Area: record.AreaManagement, Scope: record.OrgScoped,
+		{Name: MovementsType, Table: "stock_movements", Singular: "stock_movement", Area: record.AreaMaintenance, Scope: record.OrgScoped,
 			NameField: "kind", DefaultSort: "-id", NoTrash: true, AppendOnly: true, OrgFrom: "stock_item_id",
 			Fields: []*record.Field{
 				{Name: "stock_item_id", Kind: record.Ref, Ref: ItemsType, Required: true, Sort: true, List: true},

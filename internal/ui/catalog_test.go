@@ -37,7 +37,7 @@ func TestCatalogueCoversRegistry(t *testing.T) {
 	for k := range kinds {
 		keys["kind."+string(k)] = true
 	}
-	for _, a := range []record.Area{record.AreaAssets, helpdesk.Area, record.AreaManagement, record.AreaAdmin, record.AreaSettings} {
+	for _, a := range []record.Area{record.AreaAssets, helpdesk.Area, record.AreaMaintenance, record.AreaManagement, record.AreaAdmin, record.AreaSettings} {
 		keys["area."+string(a)] = true
 	}
 	for _, ty := range reg.Types() {

@@ -165,7 +165,7 @@ type CostHead struct {
 // CostRow is one model or organisation.
 type CostRow struct {
 	Name, Href                                                 string
-	Assets, Purchase, Contracts, Labour, Parts, Total, Average string
+	Assets, Purchase, Contracts, Labour, Hours, Parts, Total, Average string
 }
 
 const costsPageSize = 50
@@ -252,7 +252,7 @@ func (u *UI) costRow(c *req, q cost.ReportQuery, r cost.ReportRow) CostRow {
 	row := CostRow{Name: r.Name, Assets: fmtInt(c.Lang, int64(r.Assets)), Purchase: money(c, r.Purchase), Contracts: money(c, r.Contracts),
 		Labour: money(c, r.Labour), Parts: money(c, r.Parts), Total: money(c, r.Total), Average: money(c, r.Average)}
 	if r.Minutes > 0 {
-		row.Labour += " (" + hours(c, r.Minutes) + ")"
+		row.Hours = hours(c, r.Minutes) // under the amount, so the column stays narrow
 	}
 	field := "model_id"
 	if q.By == "organization" {

@@ -327,7 +327,7 @@ type MenuItem struct {
 	Active      bool
 }
 
-var areas = []record.Area{record.AreaAssets, helpdesk.Area, record.AreaManagement, record.AreaSettings, record.AreaAdmin}
+var areas = []record.Area{record.AreaAssets, helpdesk.Area, record.AreaMaintenance, record.AreaManagement, record.AreaSettings, record.AreaAdmin}
 
 func (u *UI) base(c *req, title, active string) Base {
 	b := Base{Lang: c.Lang, Title: title, Asset: u.asset, NavActive: active, Home: "/"}
@@ -372,10 +372,10 @@ func (u *UI) menu(c *req, active string) []MenuArea {
 				m.Items = append(m.Items, loans...)
 			}
 		}
-		if a == record.AreaManagement && u.Purchase != nil {
+		if a == record.AreaMaintenance && u.Purchase != nil {
 			m.Items = u.purchaseMenu(c, active, m.Items)
 		}
-		if a == record.AreaManagement && u.Lifecycle != nil && u.mayRenew(c) {
+		if a == record.AreaMaintenance && u.Lifecycle != nil && u.mayRenew(c) {
 			m.Items = append(m.Items, MenuItem{Label: c.T("lifecycle.renewal_title"), Href: "/renewal", Active: active == "/renewal"})
 			if u.Costs != nil {
 				m.Items = append(m.Items, MenuItem{Label: c.T("costs.report.title"), Href: "/costs", Active: active == "/costs"})
