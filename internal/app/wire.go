@@ -55,6 +55,9 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	a.Remote = remote.NewService(rec, a.Inventory)
 	a.Stock = stock.NewService(rec)
 	a.Loans = loan.NewService(rec)
+	// Records other than tickets whose notifications the bell shows (notify.Note).
+	a.Notify.Recordable("contracts", "licenses", "reservations")
+	a.Loans.Notify = a.Notify
 
 	// Event subscriptions: helpdesk events (ticket created, follow-up added, SLA
 	// at risk...) record in-app notifications and queue notification mails, in
