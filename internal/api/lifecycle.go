@@ -41,11 +41,7 @@ func (a *API) registerLifecycle(mux *http.ServeMux) {
 			limit = n
 		}
 		now := lc.Rec.Now()
-		p, err := lc.Forecast(r.Context(), actor, q, now)
-		if err != nil {
-			return err
-		}
-		pg, err := lc.Candidates(r.Context(), actor, q, now, r.URL.Query().Get("cursor"), limit)
+		p, pg, err := lc.PlanPage(r.Context(), actor, q, now, r.URL.Query().Get("cursor"), limit)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"parc/internal/record"
@@ -118,44 +119,33 @@ func (s *Service) Forecast(ctx context.Context, a *record.Actor, q PlanQuery, no
 	for i := 0; i < st.HorizonYears; i++ {
 		p.Forecast = append(p.Forecast, ForecastYear{Year: thisYear + i})
 	}
-	from, args, ok := s.weighed(a, q, st, now)
-	if !ok {
-		return p, nil
+	from, args, ok, err := s.forecastSQL(ctx, a, q, st, now)
+	if err != nil || !ok {
+		return p, err
 	}
-	cost := "COALESCE(model_cost, price)"
-	if st.DefaultCost > 0 {
-		cost = "COALESCE(model_cost, price, " + strconv.FormatFloat(st.DefaultCost, 'f', -1, 64) + ")"
-	}
-	rows, err := s.Rec.DB.QueryContext(ctx, `SELECT due_now, CASE WHEN due_now = 1 THEN 0 ELSE CAST(substr(since, 1, 4) AS INTEGER) END, CASE WHEN `+cost+` IS NULL THEN 1 ELSE 0 END,
-		COUNT(*), SUM(`+cost+`) FROM (`+from+`) u GROUP BY 1, 2, 3`, args...)
+	rows, err := s.Rec.DB.QueryContext(ctx, "SELECT bucket, COUNT(*), SUM(CASE WHEN cost IS NULL THEN 1 ELSE 0 END), SUM(cost) FROM ("+from+") u GROUP BY bucket", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var dueNow, year, noCost int
-		var n sql.NullInt64
-		var y sql.NullInt64
+		var bucket sql.NullInt64
+		var n, noCost int64
 		var sum any
-		if err := rows.Scan(&dueNow, &y, &noCost, &n, &sum); err != nil {
+		if err := rows.Scan(&bucket, &n, &noCost, &sum); err != nil {
 			return nil, err
 		}
-		year = int(y.Int64)
-		p.Fleet += int(n.Int64)
-		due := 0
-		switch {
-		case dueNow == 1:
-			p.Due += int(n.Int64)
-			due = thisYear
-		case y.Valid && year > 0:
-			due = max(year+st.AgeYears, thisYear)
+		p.Fleet += int(n)
+		if !bucket.Valid {
+			continue
 		}
-		if i := due - thisYear; due != 0 && i >= 0 && i < len(p.Forecast) {
+		if bucket.Int64 == dueNowBucket {
+			p.Due += int(n)
+		}
+		if i := max(int(bucket.Int64), 0); i < len(p.Forecast) {
 			f := &p.Forecast[i]
-			f.Count += int(n.Int64)
-			if noCost == 1 {
-				f.NoCost += int(n.Int64)
-			}
+			f.Count += int(n)
+			f.NoCost += int(noCost)
 			f.Cost += toFloat(sum)
 		}
 	}
@@ -166,6 +156,30 @@ func (s *Service) Forecast(ctx context.Context, a *record.Actor, q PlanQuery, no
 		p.Forecast[i].Cost = cents(p.Forecast[i].Cost)
 	}
 	return p, nil
+}
+
+// PlanPage is what a page of the plan shows: the forecast (Forecast) and a page
+// of the list (Candidates), read at once on two connections.
+func (s *Service) PlanPage(ctx context.Context, a *record.Actor, q PlanQuery, now time.Time, cursor string, limit int) (*Plan, *CandidatePage, error) {
+	var (
+		p    *Plan
+		perr error
+		wg   sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		p, perr = s.Forecast(ctx, a, q, now)
+	}()
+	pg, err := s.Candidates(ctx, a, q, now, cursor, limit)
+	wg.Wait()
+	if err != nil {
+		return nil, nil, err
+	}
+	if perr != nil {
+		return nil, nil, perr
+	}
+	return p, pg, nil
 }
 
 // CandidatePage is a page of the assets due now, highest score first.
@@ -210,9 +224,9 @@ func (s *Service) Candidates(ctx context.Context, a *record.Actor, q PlanQuery, 
 	if !ok {
 		return pg, nil
 	}
-	query := "SELECT asset_type, id, name, organization_id, since, bought, warranty, mem, disk, failures, model_cost, price, score FROM (" + from + ") u WHERE due_now = 1"
+	query := "SELECT asset_type, id, name, organization_id, since, bought, warranty, mem, disk, failures, model_cost, price, score FROM (" + from + ") u"
 	if after != nil {
-		query += " AND (score < ? OR score = ? AND (name > ? OR name = ? AND (asset_type > ? OR asset_type = ? AND id > ?)))"
+		query += " WHERE (score < ? OR score = ? AND (name > ? OR name = ? AND (asset_type > ? OR asset_type = ? AND id > ?)))"
 		args = append(args, after.Score, after.Score, after.Name, after.Name, after.Type, after.Type, after.ID)
 	}
 	query += " ORDER BY score DESC, name, asset_type, id"
@@ -320,12 +334,100 @@ func weigh(st Settings, now time.Time, today string, c Candidate, computer bool)
 	return score, reasons
 }
 
-// weighed is the SQL of every fleet asset the actor reads (one UNION ALL branch a
-// type), with what the plan weighs: asset_type, id, name, organization_id,
-// since (YYYY-MM-DD: the purchase date, else the creation), bought (1: since
-// is the purchase), warranty, mem, disk, failures (incidents of the last 12
-// months), model_cost, price, score and due_now (1: old, failing or
-// under-powered). Dates are compared as text, never parsed row by row.
+// dueNowBucket is the forecast's bucket of the assets due now (they count in
+// this year, bucket 0, with those turning AgeYears this year).
+const dueNowBucket = -1000
+
+// forecastSQL is the SQL of every fleet asset the actor reads with only what the
+// forecast sums: bucket (years from this one the asset is due: dueNowBucket when
+// due now; NULL when it has no date) and cost (the model's replacement cost,
+// else the purchase price, else the setting's default). Leaner than weighed: no
+// score, no names, the models joined only when one has a replacement cost.
+func (s *Service) forecastSQL(ctx context.Context, a *record.Actor, q PlanQuery, st Settings, now time.Time) (string, []any, bool, error) {
+	var withModels bool
+	if err := s.Rec.DB.QueryRowContext(ctx, "SELECT COUNT(*) > 0 FROM (SELECT 1 FROM models WHERE deleted_at IS NULL AND replacement_cost IS NOT NULL LIMIT 1) m").Scan(&withModels); err != nil {
+		return "", nil, false, err
+	}
+	oldBefore := now.AddDate(-st.AgeYears, 0, 0).Format(day)
+	cost := "purchase_price"
+	if withModels {
+		cost = "COALESCE((SELECT m.replacement_cost FROM models m WHERE m.id = x.model_id AND m.deleted_at IS NULL), purchase_price)"
+	}
+	if st.DefaultCost > 0 {
+		cost = "COALESCE(" + cost + ", " + strconv.FormatFloat(st.DefaultCost, 'f', -1, 64) + ")"
+	}
+	since := now.AddDate(0, 0, -failureWindowDay)
+	var branches []string
+	var args []any
+	for _, name := range FleetTypes {
+		if q.Type != "" && q.Type != name {
+			continue
+		}
+		t := s.Rec.Reg.MustType(name)
+		conds, sargs, ok := s.planConds(a, t, q)
+		if !ok {
+			continue
+		}
+		due := "since <= '" + oldBefore + "'"
+		if t.HasField("memory_mb") {
+			if st.MinMemoryMB > 0 {
+				due += " OR memory_mb > 0 AND memory_mb < " + strconv.Itoa(st.MinMemoryMB)
+			}
+			if st.MinDiskMB > 0 {
+				due += " OR disk_mb > 0 AND disk_mb < " + strconv.Itoa(st.MinDiskMB)
+			}
+		}
+		due += " OR id IN (SELECT ti.item_id FROM ticket_items ti JOIN tickets tk ON tk.id = ti.ticket_id WHERE ti.item_type = ? AND ti.deleted_at IS NULL AND tk.deleted_at IS NULL" +
+			" AND tk.type = 'incident' AND tk.created_at >= ? GROUP BY ti.item_id HAVING COUNT(DISTINCT ti.ticket_id) >= " + strconv.Itoa(st.Failures) + ")"
+		inv := ""
+		if t.HasField("memory_mb") {
+			inv = ", memory_mb, disk_mb"
+		}
+		x := "SELECT id, model_id, purchase_price, COALESCE(substr(CAST(purchase_date AS TEXT), 1, 10), substr(CAST(created_at AS TEXT), 1, 10)) AS since" + inv +
+			" FROM " + t.Table + " WHERE " + strings.Join(conds, " AND ")
+		branches = append(branches, "SELECT CASE WHEN "+due+" THEN "+strconv.Itoa(dueNowBucket)+
+			" ELSE CAST(substr(since, 1, 4) AS INTEGER) + "+strconv.Itoa(st.AgeYears-now.Year())+" END AS bucket, "+cost+" AS cost FROM ("+x+") x")
+		args = append(append(args, name, since), sargs...) // the failures' subquery comes first
+
+	}
+	if len(branches) == 0 {
+		return "", nil, false, nil
+	}
+	return strings.Join(branches, " UNION ALL "), args, true, nil
+}
+
+// planConds is the condition on a fleet type's rows the plan weighs: in the
+// actor's read scope (and the chosen organisation's sub-tree), live, not disposed.
+func (s *Service) planConds(a *record.Actor, t *record.Type, q PlanQuery) ([]string, []any, bool) {
+	where, args, ok := s.Rec.ScopeSQL(a, t, record.Read)
+	if !ok {
+		return nil, nil, false
+	}
+	conds := []string{where, "deleted_at IS NULL", record.DisposedSQL(t, false)}
+	if q.Org != 0 {
+		var ids []int64
+		for _, o := range a.Tree.Orgs() {
+			if a.Tree.IsAncestorOrSelf(q.Org, o.ID) {
+				ids = append(ids, o.ID)
+			}
+		}
+		if len(ids) == 0 {
+			return nil, nil, false
+		}
+		conds = append(conds, "organization_id IN ("+store.Placeholders(len(ids))+")")
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	return conds, args, true
+}
+
+// weighed is the SQL of the fleet assets the actor reads that are due now (old,
+// failing or under-powered; one UNION ALL branch a type), with what the plan
+// weighs: asset_type, id, name, organization_id, since (YYYY-MM-DD: the purchase
+// date, else the creation), bought (1: since is the purchase), warranty, mem,
+// disk, failures (incidents of the last 12 months), model_cost, price and score.
+// Dates are compared as text, never parsed row by row.
 func (s *Service) weighed(a *record.Actor, q PlanQuery, st Settings, now time.Time) (string, []any, bool) {
 	today := now.Format(day)
 	since := now.AddDate(0, 0, -failureWindowDay)
@@ -344,25 +446,9 @@ func (s *Service) weighed(a *record.Actor, q PlanQuery, st Settings, now time.Ti
 			continue
 		}
 		t := s.Rec.Reg.MustType(name)
-		where, sargs, ok := s.Rec.ScopeSQL(a, t, record.Read)
+		conds, sargs, ok := s.planConds(a, t, q)
 		if !ok {
 			continue
-		}
-		conds := []string{where, "deleted_at IS NULL", record.DisposedSQL(t, false)}
-		if q.Org != 0 {
-			var ids []int64
-			for _, o := range a.Tree.Orgs() {
-				if a.Tree.IsAncestorOrSelf(q.Org, o.ID) {
-					ids = append(ids, o.ID)
-				}
-			}
-			if len(ids) == 0 {
-				continue
-			}
-			conds = append(conds, "organization_id IN ("+store.Placeholders(len(ids))+")")
-			for _, id := range ids {
-				sargs = append(sargs, id)
-			}
 		}
 		computer := t.HasField("memory_mb")
 		inv := "0 AS mem, 0 AS disk"
@@ -382,24 +468,33 @@ func (s *Service) weighed(a *record.Actor, q PlanQuery, st Settings, now time.Ti
 				under = strings.Join(parts, " + ")
 			}
 		}
-		// assets: the type's rows in scope; w: with their failures and model's cost.
-		assets := "SELECT id, name, organization_id, model_id, purchase_price, COALESCE(substr(CAST(purchase_date AS TEXT), 1, 10), substr(CAST(created_at AS TEXT), 1, 10)) AS since, " +
+		// assets: the type's rows in scope that are due now (old, under-powered or
+		// failing: filtered before anything is joined or scored); w: with their
+		// failures and model's cost.
+		oldBefore := now.AddDate(-st.AgeYears, 0, 0).Format(day)
+		sinceExpr := "COALESCE(substr(CAST(purchase_date AS TEXT), 1, 10), substr(CAST(created_at AS TEXT), 1, 10))"
+		due := sinceExpr + " <= '" + oldBefore + "'"
+		if computer {
+			if st.MinMemoryMB > 0 {
+				due += " OR memory_mb > 0 AND memory_mb < " + strconv.Itoa(st.MinMemoryMB)
+			}
+			if st.MinDiskMB > 0 {
+				due += " OR disk_mb > 0 AND disk_mb < " + strconv.Itoa(st.MinDiskMB)
+			}
+		}
+		due += " OR id IN (SELECT ti.item_id FROM ticket_items ti JOIN tickets tk ON tk.id = ti.ticket_id WHERE ti.item_type = ? AND ti.deleted_at IS NULL AND tk.deleted_at IS NULL" +
+			" AND tk.type = 'incident' AND tk.created_at >= ? GROUP BY ti.item_id HAVING COUNT(DISTINCT ti.ticket_id) >= " + f + ")"
+		assets := "SELECT id, name, organization_id, model_id, purchase_price, " + sinceExpr + " AS since, " +
 			"CASE WHEN purchase_date IS NULL THEN 0 ELSE 1 END AS bought, substr(CAST(warranty_end AS TEXT), 1, 10) AS warranty, " + inv +
-			" FROM " + t.Table + " WHERE " + strings.Join(conds, " AND ")
+			" FROM " + t.Table + " WHERE " + strings.Join(conds, " AND ") + " AND (" + due + ")"
 		w := "SELECT '" + name + "' AS asset_type, x.id, x.name, x.organization_id, x.since, x.bought, x.warranty, x.mem, x.disk, COALESCE(fc.n, 0) AS failures, " +
 			"m.replacement_cost AS model_cost, x.purchase_price AS price FROM (" + assets + ") x " +
 			"LEFT JOIN models m ON m.id = x.model_id AND m.deleted_at IS NULL AND m.replacement_cost IS NOT NULL " +
 			"LEFT JOIN (SELECT ti.item_id, COUNT(DISTINCT ti.ticket_id) AS n FROM ticket_items ti JOIN tickets tk ON tk.id = ti.ticket_id " +
 			"WHERE ti.item_type = ? AND ti.deleted_at IS NULL AND tk.deleted_at IS NULL AND tk.type = 'incident' AND tk.created_at >= ? GROUP BY ti.item_id) fc ON fc.item_id = x.id"
 		warranty := "CASE WHEN warranty < '" + today + "' THEN " + strconv.Itoa(pointsWarranty) + " ELSE 0 END"
-		oldBefore := now.AddDate(-st.AgeYears, 0, 0).Format(day)
-		dueNow := "CASE WHEN since <= '" + oldBefore + "' OR failures >= " + f
-		if under != "0" {
-			dueNow += " OR (" + under + ") > 0"
-		}
-		dueNow += " THEN 1 ELSE 0 END"
-		branches = append(branches, "SELECT w.*, ("+age+") + ("+warranty+") + ("+fails+") + ("+under+") AS score, "+dueNow+" AS due_now FROM ("+w+") w")
-		args = append(append(args, sargs...), name, since)
+		branches = append(branches, "SELECT w.*, ("+age+") + ("+warranty+") + ("+fails+") + ("+under+") AS score FROM ("+w+") w")
+		args = append(append(args, sargs...), name, since, name, since)
 	}
 	if len(branches) == 0 {
 		return "", nil, false

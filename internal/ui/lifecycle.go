@@ -244,16 +244,12 @@ func (u *UI) renderRenewal(c *req, form *RenewalSettingsForm, status int) error 
 	}
 	q, _ := u.renewalQuery(c)
 	ctx, now := c.R.Context(), u.Lifecycle.Rec.Now()
-	plan, err := u.Lifecycle.Forecast(ctx, c.Actor, q, now)
-	if err != nil {
-		return err
-	}
 	v := c.R.URL.Query()
 	limit := renewalPageSize
 	if n, err := strconv.Atoi(v.Get("limit")); err == nil && slices.Contains(pageSizes, n) {
 		limit = n
 	}
-	pg, err := u.Lifecycle.Candidates(ctx, c.Actor, q, now, v.Get("cursor"), limit)
+	plan, pg, err := u.Lifecycle.PlanPage(ctx, c.Actor, q, now, v.Get("cursor"), limit)
 	if err != nil {
 		return err
 	}
