@@ -30,11 +30,8 @@ func (a *API) registerLifecycle(mux *http.ServeMux) {
 		if q.Type != "" && !isFleet(q.Type) {
 			return record.E(record.CodeInvalid, "err.not_in_list", strings.Join(lifecycle.FleetTypes, ", "))
 		}
-		p, err := lc.Plan(r.Context(), actor, q, lc.Rec.Now())
-		if err != nil {
-			return err
-		}
-		// limit: the first assets of the list (100 unless said, at most 5,000).
+		// limit: a page of the list (100 unless said, at most 5,000), from cursor
+		// (next_cursor of the page before).
 		limit := 100
 		if v := r.URL.Query().Get("limit"); v != "" {
 			n, err := strconv.Atoi(v)
@@ -43,10 +40,13 @@ func (a *API) registerLifecycle(mux *http.ServeMux) {
 			}
 			limit = n
 		}
-		total := len(p.Assets)
-		if len(p.Assets) > limit {
-			p.Assets = p.Assets[:limit]
+		now := lc.Rec.Now()
+		p, pg, err := lc.PlanPage(r.Context(), actor, q, now, r.URL.Query().Get("cursor"), limit)
+		if err != nil {
+			return err
 		}
+		p.Assets = pg.Assets
+		total := p.Due
 		lang := httpctx.Lang(r.Context())
 		type reason struct {
 			lifecycle.Reason
@@ -64,7 +64,11 @@ func (a *API) registerLifecycle(mux *http.ServeMux) {
 				out[i].Reasons[j] = reason{rs, a.Cat.T(lang, rs.Key, rs.Args...)}
 			}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"settings": p.Settings, "fleet": p.Fleet, "total": total, "data": out, "forecast": p.Forecast})
+		body := map[string]any{"settings": p.Settings, "fleet": p.Fleet, "total": total, "data": out, "forecast": p.Forecast}
+		if pg.Next != "" {
+			body["next_cursor"] = pg.Next
+		}
+		writeJSON(w, http.StatusOK, body)
 		return nil
 	}))
 	mux.HandleFunc("GET /api/v1/settings/renewal", a.auth(func(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {

@@ -62,6 +62,9 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	a.Documents = document.NewService(rec)
 	a.Purchase = purchase.NewService(rec, a.Stock, a.Helpdesk, a.Cat)
 	a.Lifecycle.Commitments = a.Purchase
+	// Records other than tickets whose notifications the bell shows (notify.Note).
+	a.Notify.Recordable("contracts", "licenses", "reservations")
+	a.Loans.Notify = a.Notify
 
 	// Event subscriptions: helpdesk events (ticket created, follow-up added, SLA
 	// at risk...) record in-app notifications and queue notification mails, in

@@ -306,11 +306,11 @@ func TestAlertsOnceAtTheRightDates(t *testing.T) {
 			t.Fatalf("unread: %d", u)
 		}
 		pg, err := f.e.App.Notify.List(ctx, techA, "")
-		if err != nil || len(pg.Items) != 1 || pg.Items[0].ContractID != ct.ID || pg.Items[0].Event != "contract_notice" || pg.Items[0].Title != "Maintenance" {
+		if err != nil || len(pg.Items) != 1 || pg.Items[0].RecordType != "contracts" || pg.Items[0].RecordID != ct.ID || pg.Items[0].Detail != "2026-09-30" || pg.Items[0].Event != "contract_notice" || pg.Items[0].Title != "MC-1 – Maintenance" {
 			t.Fatalf("notifications: %v %+v", err, pg)
 		}
-		if tk, c, err := f.e.App.Notify.OpenTarget(ctx, techA, pg.Items[0].ID); err != nil || tk != 0 || c != ct.ID {
-			t.Fatalf("open: %d %d %v", tk, c, err)
+		if tg, err := f.e.App.Notify.OpenTarget(ctx, techA, pg.Items[0].ID); err != nil || tg.Ticket != 0 || tg.Type != "contracts" || tg.ID != ct.ID {
+			t.Fatalf("open: %+v %v", tg, err)
 		}
 		if u, _ := f.e.App.Notify.Unread(ctx, techA); u != 0 {
 			t.Fatalf("unread after opening: %d", u)

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"testing"
@@ -38,6 +39,11 @@ func TestBrowserLifecycle(t *testing.T) {
 		// Bought seven years ago: due for renewal now.
 		create("computers", record.Input{"name": "PC-ANCIEN", "organization_id": org.ID, "purchase_price": 900,
 			"purchase_date": now.AddDate(-7, 0, 0).Format("2006-01-02")})
+		// Thirty bought eight years ago, ahead of it in the plan: two pages of 25.
+		for i := 1; i <= 30; i++ {
+			create("computers", record.Input{"name": fmt.Sprintf("PC-VIEUX-%02d", i), "organization_id": org.ID, "purchase_price": 1000,
+				"purchase_date": now.AddDate(-8, 0, 0).Format("2006-01-02")})
+		}
 		create("suppliers", record.Input{"name": "Recycleur DEEE"})
 		srv, cat := serve(t, a)
 		fr := func(key string, args ...any) string { return cat.T("fr", key, args...) }
@@ -84,9 +90,24 @@ func TestBrowserLifecycle(t *testing.T) {
 		b.wantText("h1", fr("lifecycle.renewal_title"))
 		b.wantContains("#renewal-table tbody", "PC-ANCIEN", fr("renewal.reason.age_bought", 7, fmtDay(now.AddDate(-7, 0, 0))))
 		b.wantLacks("#renewal-table tbody", "PC-FINANCE")
-		b.wantContains("#forecast-table tbody tr:nth-child(1)", strconv.Itoa(year), "1", "900,00 €")
+		b.wantContains("#forecast-table tbody tr:nth-child(1)", strconv.Itoa(year), "31", "900,00 €")
 		b.wantAttr("svg.forecast-chart", "role", "img")
-		b.waitTrue(`document.querySelector("svg.forecast-chart .bar-label").textContent === ` + jsString(fr("lifecycle.chart_bar_one", "1")))
+		b.waitTrue(`document.querySelector("svg.forecast-chart .bar-label").textContent === ` + jsString(fr("lifecycle.chart_bar", "31")))
+		b.wantText("#renewal-showing", fr("lifecycle.renewal_showing", "1", "31", "31"))
+		b.wantAbsent(`#renewal-list a[rel="next"]`)
+		// 25 a page: the first page has the eight-year-old ones, the next the rest.
+		b.choose("#renewal-limit", "25")
+		b.clickTo(`#renewal-list form button[type="submit"]`, http.StatusOK)
+		b.wantText("#renewal-showing", fr("lifecycle.renewal_showing", "1", "25", "31"))
+		b.wantContains("#renewal-table tbody tr:nth-child(1)", "PC-VIEUX-01")
+		b.wantLacks("#renewal-table tbody", "PC-ANCIEN")
+		b.clickTo(`#renewal-list a[rel="next"]`, http.StatusOK)
+		b.wantText("#renewal-showing", fr("lifecycle.renewal_showing", "26", "31", "31"))
+		b.wantContains("#renewal-table tbody", "PC-VIEUX-30", "PC-ANCIEN")
+		b.wantAbsent(`#renewal-list a[rel="next"]`)
+		b.wantContains(`#forecast-table tbody tr:nth-child(1)`, "31")
+		b.clickTo(`#renewal-list nav.pager a:not([rel])`, http.StatusOK)
+		b.wantText("#renewal-showing", fr("lifecycle.renewal_showing", "1", "25", "31"))
 		// A technician does not change the thresholds.
 		b.wantAbsent("#renewal-settings")
 		b.shots("renewal")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"parc/internal/notify"
 	"parc/internal/record"
 	"parc/internal/store"
 )
@@ -18,7 +19,7 @@ const (
 
 // RunAlerts sends the alerts due at s.Now(), each once per licence, kind and
 // date it is about (an expiry date moved later is announced again), to the
-// users who may change the licence, in-app. An over-deployment announced is
+// users who may change the licence, in-app (notify.Record). An over-deployment announced is
 // forgotten when the licence complies again, so a new one is announced. It
 // reports how many alerts it sent.
 func (s *Service) RunAlerts(ctx context.Context) (int, error) {
@@ -90,7 +91,12 @@ func (s *Service) RunAlerts(ctx context.Context) (int, error) {
 			if err != nil || s.Notify == nil {
 				return err
 			}
-			return s.Notify.NotifyRecord(ctx, tx, users, d.org, "licenses", d.id, d.kind, d.detail)
+			key := d.kind + ":" + d.about
+			if d.kind == AlertOver {
+				key += today // a later over-deployment is a new one
+			}
+			_, err = s.Notify.Record(ctx, tx, users, notify.Note{Type: "licenses", ID: d.id, Org: d.org, Event: d.kind, Key: key, Detail: d.detail})
+			return err
 		})
 		if err != nil {
 			return sent, err

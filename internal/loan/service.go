@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"parc/internal/jobs"
+	"parc/internal/notify"
 	"parc/internal/record"
 	"parc/internal/store"
 )
@@ -21,9 +22,17 @@ type Reminder struct {
 	Reservation int64
 	OrgID       int64
 	UserID      int64
+	Technician  int64  // who handed the asset over (0: unknown)
 	Asset       string // the asset's name
 	EndDate     string // YYYY-MM-DD
+	Overdue     bool   // the end date has passed (the bell's overdue notice)
 }
+
+// The bell's events about a loan (notify.Note.Event).
+const (
+	EventDue     = "loan_due"
+	EventOverdue = "loan_overdue"
+)
 
 // RemindFunc tells a borrower their loan ends soon, in the job's transaction (a
 // mail queued, say); it must have no effect outside the transaction.
@@ -34,6 +43,8 @@ type Service struct {
 	Rec *record.Service
 	// Reminders are told of each reminder, once per loan (set by the composition root).
 	Reminders []RemindFunc
+	// Notify, when set, puts reminders and overdue notices in the bell.
+	Notify *notify.Service
 }
 
 // NewService makes the service over the record service (store, registry, clock).
@@ -276,53 +287,94 @@ func (s *Service) CalendarOf(ctx context.Context, a *record.Actor, pool, typeNam
 
 // Remind tells the borrowers of loans ending within RemindBefore days (checked
 // out, not yet reminded), once each: reminded_at is set in the same transaction
-// as what Remind's functions do. It returns how many were reminded.
+// as what the Reminders functions do and the bell's notification (Notify) to the
+// borrower and to the technician who handed the asset over. Then it tells them
+// of the loans that became overdue (checked out, end date passed), in the bell
+// only, once each (overdue_notified_at). It returns how many loans were told
+// about, both kinds together.
 func (s *Service) Remind(ctx context.Context) (int, error) {
 	now := s.Rec.Now()
 	today, last := dateOf(now), dateOf(now.AddDate(0, 0, RemindBefore))
 	n := 0
 	err := s.Rec.DB.Tx(ctx, func(tx *store.Tx) error {
 		n = 0
-		rows, err := tx.QueryContext(ctx, `SELECT id, organization_id, user_id, end_date, `+assetLabel()+` FROM reservations
-WHERE status = ? AND deleted_at IS NULL AND reminded_at IS NULL AND end_date >= ? AND end_date <= ? ORDER BY id LIMIT 1000`, CheckedOut, today, last)
-		if err != nil {
-			return err
-		}
-		var due []Reminder
-		d := &record.Field{Kind: record.Date}
-		for rows.Next() {
-			var r Reminder
-			var end any
-			var name sql.NullString
-			if err := rows.Scan(&r.Reservation, &r.OrgID, &r.UserID, &end, &name); err != nil {
-				rows.Close()
-				return err
-			}
-			r.EndDate, r.Asset = record.Format(d.FromDB(end)), name.String
-			due = append(due, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, r := range due {
-			res, err := tx.ExecContext(ctx, "UPDATE reservations SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL", now, r.Reservation)
+		for _, pass := range []struct {
+			overdue bool
+			col     string
+			where   string
+			args    []any
+		}{
+			{false, "reminded_at", "end_date >= ? AND end_date <= ?", []any{today, last}},
+			{true, "overdue_notified_at", "end_date < ?", []any{today}},
+		} {
+			rows, err := tx.QueryContext(ctx, `SELECT r.id, r.organization_id, r.user_id, r.end_date, `+assetLabel()+`,
+	(SELECT h.technician_id FROM handovers h WHERE h.reservation_id = r.id AND h.deleted_at IS NULL ORDER BY h.id DESC LIMIT 1)
+FROM reservations r WHERE r.status = ? AND r.deleted_at IS NULL AND r.`+pass.col+` IS NULL AND `+pass.where+` ORDER BY r.id LIMIT 1000`,
+				append([]any{CheckedOut}, pass.args...)...)
 			if err != nil {
 				return err
 			}
-			if k, _ := res.RowsAffected(); k != 1 {
-				continue
-			}
-			for _, f := range s.Reminders {
-				if err := f(ctx, tx, r); err != nil {
+			var due []Reminder
+			d := &record.Field{Kind: record.Date}
+			for rows.Next() {
+				r := Reminder{Overdue: pass.overdue}
+				var end any
+				var name sql.NullString
+				var tech sql.NullInt64
+				if err := rows.Scan(&r.Reservation, &r.OrgID, &r.UserID, &end, &name, &tech); err != nil {
+					rows.Close()
 					return err
 				}
+				r.EndDate, r.Asset, r.Technician = record.Format(d.FromDB(end)), name.String, tech.Int64
+				due = append(due, r)
 			}
-			n++
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, r := range due {
+				res, err := tx.ExecContext(ctx, "UPDATE reservations SET "+pass.col+" = ? WHERE id = ? AND "+pass.col+" IS NULL", now, r.Reservation)
+				if err != nil {
+					return err
+				}
+				if k, _ := res.RowsAffected(); k != 1 {
+					continue
+				}
+				if !r.Overdue {
+					for _, f := range s.Reminders {
+						if err := f(ctx, tx, r); err != nil {
+							return err
+						}
+					}
+				}
+				if err := s.bell(ctx, tx, r); err != nil {
+					return err
+				}
+				n++
+			}
 		}
 		return nil
 	})
 	return n, err
+}
+
+// bell records a loan's reminder (loan_due) or overdue notice (loan_overdue) in
+// the bell of its borrower and of the technician who handed the asset over, once
+// per loan, kind and return date.
+func (s *Service) bell(ctx context.Context, tx *store.Tx, r Reminder) error {
+	if s.Notify == nil {
+		return nil
+	}
+	ev := EventDue
+	if r.Overdue {
+		ev = EventOverdue
+	}
+	users := []int64{r.UserID}
+	if r.Technician != 0 && r.Technician != r.UserID {
+		users = append(users, r.Technician)
+	}
+	_, err := s.Notify.Record(ctx, tx, users, notify.Note{Type: "reservations", ID: r.Reservation, Org: r.OrgID, Event: ev, Key: ev + ":" + r.EndDate, Detail: r.EndDate})
+	return err
 }
 
 // RemindJob runs Remind every hour.

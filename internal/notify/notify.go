@@ -1,9 +1,10 @@
 // Package notify keeps the in-app notifications: the helpdesk events mail
 // follows (a ticket created or assigned, a follow-up, an approval asked, an SLA
-// due time near or passed, a solution), one row per recipient, written in the
-// event's transaction; the header's bell counts the unread ones and the
+// due time near or passed, a solution), and events about other records
+// (records.go: contracts, licences, loans), one row per recipient, written in
+// the event's transaction; the header's bell counts the unread ones and the
 // notifications page lists them. A notification is only shown while its
-// recipient may still read the ticket.
+// recipient may still read the ticket or the record.
 package notify
 
 import (
@@ -26,7 +27,8 @@ const PageSize = 30
 
 // Service records and reads notifications.
 type Service struct {
-	Rec *record.Service
+	Rec   *record.Service
+	types []string // record types other than tickets whose notifications are shown (Recordable)
 }
 
 // New makes the service over the record service (store, registry, clock).
@@ -67,7 +69,7 @@ func nullable(s string) any {
 }
 
 // visible is the condition a notification n must meet to be shown: its ticket
-// (or its contract) is live and within the actor's read scope (the scope's
+// (or its record, records.go) is live and within the actor's read scope (the scope's
 // unqualified columns are the ticket's, inside the subquery).
 func (s *Service) visible(a *record.Actor) (string, []any, bool) {
 	var parts []string
@@ -76,7 +78,7 @@ func (s *Service) visible(a *record.Actor) (string, []any, bool) {
 		parts = append(parts, "EXISTS (SELECT 1 FROM tickets WHERE id = n.ticket_id AND deleted_at IS NULL AND "+sc+")")
 		args = append(args, sargs...)
 	}
-	if c, sargs, ok := s.contractVisible(a); ok {
+	if c, sargs, ok := s.recordsVisible(a); ok {
 		parts = append(parts, c)
 		args = append(args, sargs...)
 	}
@@ -104,11 +106,15 @@ func (s *Service) Unread(ctx context.Context, a *record.Actor) (int, error) {
 // Item is one notification as listed.
 type Item struct {
 	ID, TicketID int64
-	ContractID   int64 // a contract's notice (TicketID 0)
-	Event        string
-	Title, By    string
-	At           time.Time
-	Unread       bool
+	// RecordType and RecordID name the record of a notification that is not
+	// about a ticket (TicketID 0); Detail is its Note.Detail.
+	RecordType string
+	RecordID   int64
+	Event      string
+	Title, By  string // Title: the ticket's title, or the record's label
+	Detail     string
+	At         time.Time
+	Unread     bool
 }
 
 // Page is one page of notifications, newest first; Next is the cursor of the
@@ -125,8 +131,8 @@ func (s *Service) List(ctx context.Context, a *record.Actor, cursor string) (*Pa
 	if !ok {
 		return &Page{}, nil
 	}
-	q := "SELECT n.id, COALESCE(n.ticket_id, 0), COALESCE(n.contract_id, 0), n.event, COALESCE(n.actor_name, ''), n.created_at, n.read_at, " +
-		"COALESCE((SELECT title FROM tickets WHERE id = n.ticket_id), (SELECT name FROM contracts WHERE id = n.contract_id)) FROM notifications n WHERE n.user_id = ? AND " + vis
+	q := "SELECT n.id, COALESCE(n.ticket_id, 0), COALESCE(n.record_type, ''), COALESCE(n.record_id, 0), n.event, COALESCE(n.actor_name, ''), COALESCE(n.detail, ''), n.created_at, n.read_at, " +
+		"(SELECT title FROM tickets WHERE id = n.ticket_id) FROM notifications n WHERE n.user_id = ? AND " + vis
 	args := append([]any{a.UserID}, vargs...)
 	if cursor != "" {
 		before, err := strconv.ParseInt(cursor, 10, 64)
@@ -147,7 +153,7 @@ func (s *Service) List(ctx context.Context, a *record.Actor, cursor string) (*Pa
 		var it Item
 		var at, read any
 		var title sql.NullString
-		if err := rows.Scan(&it.ID, &it.TicketID, &it.ContractID, &it.Event, &it.By, &at, &read, &title); err != nil {
+		if err := rows.Scan(&it.ID, &it.TicketID, &it.RecordType, &it.RecordID, &it.Event, &it.By, &it.Detail, &at, &read, &title); err != nil {
 			return nil, err
 		}
 		it.At, _ = tsField.FromDB(at).(time.Time)
@@ -162,7 +168,37 @@ func (s *Service) List(ctx context.Context, a *record.Actor, cursor string) (*Pa
 		p.Items = p.Items[:PageSize]
 		p.Next = strconv.FormatInt(p.Items[PageSize-1].ID, 10)
 	}
-	return p, nil
+	return p, s.recordLabels(ctx, p.Items)
+}
+
+// recordLabels sets the titles of the records' notifications: their labels, one
+// query per record type on the page.
+func (s *Service) recordLabels(ctx context.Context, items []Item) error {
+	ids := map[string]map[int64]string{}
+	for _, it := range items {
+		if it.RecordType == "" {
+			continue
+		}
+		if ids[it.RecordType] == nil {
+			ids[it.RecordType] = map[int64]string{}
+		}
+		ids[it.RecordType][it.RecordID] = ""
+	}
+	for typ, m := range ids {
+		t, ok := s.Rec.Reg.Type(typ)
+		if !ok {
+			continue
+		}
+		if err := s.Rec.Labels(ctx, t, m); err != nil {
+			return err
+		}
+	}
+	for i := range items {
+		if it := &items[i]; it.RecordType != "" {
+			it.Title = ids[it.RecordType][it.RecordID]
+		}
+	}
+	return nil
 }
 
 var tsField = &record.Field{Name: "at", Kind: record.DateTime}
@@ -186,32 +222,40 @@ func (s *Service) MarkRead(ctx context.Context, a *record.Actor, ids ...int64) e
 // notification's link; not found when it is not theirs or its ticket is out of
 // their reach.
 func (s *Service) Open(ctx context.Context, a *record.Actor, id int64) (int64, error) {
-	ticket, _, err := s.OpenTarget(ctx, a, id)
-	return ticket, err
+	t, err := s.OpenTarget(ctx, a, id)
+	return t.Ticket, err
 }
 
-// OpenTarget is Open for a notification about a ticket or a contract: it tells
-// which (the other is 0). A contract's notification alone is marked read.
-func (s *Service) OpenTarget(ctx context.Context, a *record.Actor, id int64) (ticket, contract int64, err error) {
+// Target is what a notification is about: a ticket, or a record (Type, ID).
+type Target struct {
+	Ticket int64
+	Type   string
+	ID     int64
+}
+
+// OpenTarget is Open for a notification about a ticket or another record. A
+// ticket's opening marks every notification of the ticket read; a record's, those
+// of the record.
+func (s *Service) OpenTarget(ctx context.Context, a *record.Actor, id int64) (Target, error) {
+	var t Target
 	vis, vargs, ok := s.visible(a)
 	if !ok {
-		return 0, 0, record.ErrNotFound()
+		return t, record.ErrNotFound()
 	}
-	err = s.Rec.DB.QueryRowContext(ctx, "SELECT COALESCE(n.ticket_id, 0), COALESCE(n.contract_id, 0) FROM notifications n WHERE n.id = ? AND n.user_id = ? AND "+vis,
-		append([]any{id, a.UserID}, vargs...)...).Scan(&ticket, &contract)
+	err := s.Rec.DB.QueryRowContext(ctx, "SELECT COALESCE(n.ticket_id, 0), COALESCE(n.record_type, ''), COALESCE(n.record_id, 0) FROM notifications n WHERE n.id = ? AND n.user_id = ? AND "+vis,
+		append([]any{id, a.UserID}, vargs...)...).Scan(&t.Ticket, &t.Type, &t.ID)
 	if err == sql.ErrNoRows {
-		return 0, 0, record.ErrNotFound()
+		return t, record.ErrNotFound()
 	}
 	if err != nil {
-		return 0, 0, err
+		return t, err
 	}
-	if ticket == 0 {
-		_, err = s.Rec.DB.Exec(ctx, "UPDATE notifications SET read_at = ? WHERE id = ? AND user_id = ? AND read_at IS NULL", s.Rec.Now(), id, a.UserID)
-		return 0, contract, err
+	if t.Ticket == 0 {
+		return t, s.SeenRecord(ctx, a, t.Type, t.ID)
 	}
 	// Every unread notification of that ticket is seen once the ticket is opened.
-	_, err = s.Rec.DB.Exec(ctx, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND ticket_id = ? AND read_at IS NULL", s.Rec.Now(), a.UserID, ticket)
-	return ticket, 0, err
+	_, err = s.Rec.DB.Exec(ctx, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND ticket_id = ? AND read_at IS NULL", s.Rec.Now(), a.UserID, t.Ticket)
+	return t, err
 }
 
 // SeenTicket marks read the actor's unread notifications of a ticket they have

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -160,14 +161,19 @@ type RenewalPage struct {
 	Base
 	Count, Fleet string
 	Rows         []RenewalRow
-	More         string // how many more the page leaves out
-	Forecast     []ForecastRow
-	Chart        ForecastChart
-	ExportHref   string
-	Types        []Option
-	Orgs         []Option
-	Settings     *RenewalSettingsForm
-	Thresholds   string
+	// Showing says which rows of how many the page shows ("101–200 of 5,310");
+	// FirstHref and NextHref are the pager's links (empty: none).
+	Showing             string
+	FirstHref, NextHref string
+	Limits              []Option
+	KeepFilters         map[string]string // the filters the page size form keeps
+	Forecast            []ForecastRow
+	Chart               ForecastChart
+	ExportHref          string
+	Types               []Option
+	Orgs                []Option
+	Settings            *RenewalSettingsForm
+	Thresholds          string
 }
 
 // RenewalRow is one asset to renew.
@@ -203,7 +209,9 @@ type RenewalInput struct {
 	Name, Label, Hint, Value, Error string
 }
 
-const renewalPageSize = 200
+// renewalPageSize is the list's page size unless ?limit= picks another of
+// pageSizes (the record lists' choice).
+const renewalPageSize = 100
 
 func (u *UI) renewalQuery(c *req) (lifecycle.PlanQuery, error) {
 	v := c.R.URL.Query()
@@ -235,16 +243,49 @@ func (u *UI) renderRenewal(c *req, form *RenewalSettingsForm, status int) error 
 		return record.ErrForbidden()
 	}
 	q, _ := u.renewalQuery(c)
-	plan, err := u.Lifecycle.Plan(c.R.Context(), c.Actor, q, u.Lifecycle.Rec.Now())
+	ctx, now := c.R.Context(), u.Lifecycle.Rec.Now()
+	v := c.R.URL.Query()
+	limit := renewalPageSize
+	if n, err := strconv.Atoi(v.Get("limit")); err == nil && slices.Contains(pageSizes, n) {
+		limit = n
+	}
+	plan, pg, err := u.Lifecycle.PlanPage(ctx, c.Actor, q, now, v.Get("cursor"), limit)
 	if err != nil {
 		return err
 	}
 	p := &RenewalPage{Base: u.base(c, c.T("lifecycle.renewal_title"), "/renewal")}
-	p.Count = counted(c, "lifecycle.renewal_count", len(plan.Assets))
+	p.Count = counted(c, "lifecycle.renewal_count", plan.Due)
 	p.Fleet = counted(c, "lifecycle.renewal_fleet", plan.Fleet)
 	st := plan.Settings
 	p.Thresholds = c.T("lifecycle.thresholds", st.AgeYears, st.Failures, fmtSize(c, int64(st.MinMemoryMB)), fmtSize(c, int64(st.MinDiskMB)))
-	p.ExportHref = withQuery("/renewal/export.csv", c.R.URL.Query())
+	keep := url.Values{}
+	p.KeepFilters = map[string]string{}
+	for _, k := range []string{"organization_id", "asset_type"} {
+		if x := v.Get(k); x != "" {
+			keep.Set(k, x)
+			p.KeepFilters[k] = x
+		}
+	}
+	p.ExportHref = withQuery("/renewal/export.csv", keep)
+	if limit != renewalPageSize {
+		keep.Set("limit", strconv.Itoa(limit))
+	}
+	for _, n := range pageSizes {
+		p.Limits = append(p.Limits, Option{Value: strconv.Itoa(n), Label: strconv.Itoa(n), Selected: n == limit})
+	}
+	if v.Get("cursor") != "" {
+		p.FirstHref = withQuery("/renewal", keep) + "#renewal-list"
+	}
+	if pg.Next != "" {
+		next := url.Values{"cursor": {pg.Next}}
+		for k, x := range keep {
+			next[k] = x
+		}
+		p.NextHref = withQuery("/renewal", next) + "#renewal-list"
+	}
+	if len(pg.Assets) > 0 {
+		p.Showing = c.T("lifecycle.renewal_showing", fmtInt(c.Lang, int64(pg.Pos+1)), fmtInt(c.Lang, int64(pg.Pos+len(pg.Assets))), fmtInt(c.Lang, int64(plan.Due)))
+	}
 	p.Types = append(p.Types, Option{Value: "", Label: c.T("lifecycle.all_types"), Selected: q.Type == ""})
 	for _, name := range lifecycle.FleetTypes {
 		t := u.App.Reg.MustType(name)
@@ -259,11 +300,7 @@ func (u *UI) renderRenewal(c *req, form *RenewalSettingsForm, status int) error 
 			p.Orgs = append(p.Orgs, Option{Value: strconv.FormatInt(o.ID, 10), Label: strings.Repeat("— ", c.Actor.Tree.Depth(o.ID)) + o.Name, Selected: q.Org == o.ID})
 		}
 	}
-	for i, a := range plan.Assets {
-		if i == renewalPageSize {
-			p.More = c.T("lifecycle.renewal_more", fmtInt(c.Lang, int64(len(plan.Assets)-renewalPageSize)))
-			break
-		}
+	for _, a := range pg.Assets {
 		p.Rows = append(p.Rows, u.renewalRow(c, a))
 	}
 	maxCost := 0.0
@@ -461,7 +498,10 @@ func (u *UI) renewalCSV(c *req) error {
 		return record.ErrForbidden()
 	}
 	q, _ := u.renewalQuery(c)
-	plan, err := u.Lifecycle.Plan(c.R.Context(), c.Actor, q, u.Lifecycle.Rec.Now())
+	ctx, now := c.R.Context(), u.Lifecycle.Rec.Now()
+	// The whole list, in one query (the store scores and sorts; pages of it would
+	// each score the whole fleet again).
+	pg, err := u.Lifecycle.Candidates(ctx, c.Actor, q, now, "", 0)
 	if err != nil {
 		return err
 	}
@@ -479,7 +519,7 @@ func (u *UI) renewalCSV(c *req) error {
 		head[i] = c.T(k)
 	}
 	cw.Write(head)
-	for _, a := range plan.Assets {
+	for _, a := range pg.Assets {
 		r := u.renewalRow(c, a)
 		cw.Write([]string{record.NeutraliseCell(r.Name), r.Type, record.NeutraliseCell(r.Org), r.Since, r.Score,
 			record.NeutraliseCell(strings.Join(r.Reasons, "; ")), r.Cost, r.Due})

@@ -44,8 +44,8 @@ func (u *UI) notifications(c *req) error {
 	for _, it := range pg.Items {
 		v := NotificationView{Href: "/notifications/" + strconv.FormatInt(it.ID, 10), Event: c.T("notif.event." + it.Event),
 			Ticket: "#" + strconv.FormatInt(it.TicketID, 10) + " " + it.Title, At: fmtDateTime(c.Lang, it.At, u.Loc), Unread: it.Unread}
-		if it.ContractID != 0 {
-			v.Ticket = c.T("type.contract") + " " + it.Title
+		if it.RecordType != "" {
+			v.Ticket = recordNoteSentence(c, it)
 		}
 		if it.By != "" {
 			v.By = c.T("notif.by", it.By)
@@ -84,14 +84,25 @@ func (u *UI) openNotification(c *req) error {
 	if err != nil || u.Notify == nil {
 		return record.ErrNotFound()
 	}
-	ticket, contract, err := u.Notify.OpenTarget(c.R.Context(), c.Actor, id)
+	t, err := u.Notify.OpenTarget(c.R.Context(), c.Actor, id)
 	if err != nil {
 		return err
 	}
-	if contract != 0 {
-		return redirect(c, "/contracts/"+strconv.FormatInt(contract, 10))
+	if t.Ticket == 0 {
+		return redirect(c, "/"+t.Type+"/"+strconv.FormatInt(t.ID, 10))
 	}
-	return redirect(c, "/tickets/"+strconv.FormatInt(ticket, 10))
+	return redirect(c, "/tickets/"+strconv.FormatInt(t.Ticket, 10))
+}
+
+// recordNoteSentence is a record's notification in words: the catalogue's
+// notif.record.<event> with the record's label and the detail (a date in the
+// reader's language).
+func recordNoteSentence(c *req, it notify.Item) string {
+	d := it.Detail
+	if len(d) == 10 && d[4] == '-' && d[7] == '-' {
+		d = fmtDate(c.Lang, d)
+	}
+	return c.T("notif.record."+it.Event, it.Title, d)
 }
 
 // bell fills the header's bell: shown to whoever reads tickets outside the
