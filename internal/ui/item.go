@@ -356,7 +356,13 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		if p.Coverage, err = u.ticketCoverage(c, rec); err != nil || u.Purchase == nil {
 			return err
 		}
-		return u.purchasePanels(c, t, rec, p)
+		if err := u.purchasePanels(c, t, rec, p); err != nil {
+			return err
+		}
+		// On a ticket, the awaited parts sit in the thread's side column and the
+		// part request among the thread's actions.
+		p.TicketTab.Purchase, p.Purchase = p.Purchase, nil
+		return nil
 	}
 	if err := u.itemExtras(c, t, rec, p); err != nil {
 		return err

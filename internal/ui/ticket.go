@@ -32,6 +32,8 @@ type TicketTab struct {
 
 	Assets    []AssetLink
 	ItemTypes []Option
+	// Purchase: the parts the ticket waits for, and the form that requests one.
+	Purchase *PurchaseView
 
 	// The status form, on the details tab: the statuses the ticket may move to
 	// (solving goes through the solution tab) and the version the page shows.
