@@ -164,7 +164,7 @@ type CostHead struct {
 
 // CostRow is one model or organisation.
 type CostRow struct {
-	Name, Href                                                 string
+	Name, Href                                                        string
 	Assets, Purchase, Contracts, Labour, Hours, Parts, Total, Average string
 }
 
