@@ -27,6 +27,7 @@ type SearchPage struct {
 	PrevHref string
 	NextHref string
 	Capped   string // said when the last page of a kind is reached before the end
+	Count    string // one kind: how many results ("12 results", "more than 1,000 results")
 	Empty    bool
 }
 
@@ -112,26 +113,44 @@ func (u *UI) searchText(c *req, p *SearchPage, kind string, page int) error {
 		kinds = []string{kind}
 	}
 	titles := u.searchKinds(c)
+	var asked []string
 	for _, k := range kinds {
-		if _, ok := titles[k]; !ok {
-			continue
+		if _, ok := titles[k]; ok {
+			asked = append(asked, k)
 		}
-		want := searchOverview + 1
-		if kind != "" {
-			want = min(page*searchPageSize+1, search.MaxLimit)
+	}
+	if len(asked) == 0 {
+		return nil
+	}
+	// The overview asks for the first few of every kind in one search: one pass
+	// over the matches, not one per kind.
+	sp := search.Params{Q: p.Q, Types: asked, Limit: searchOverview + 1, PerKind: true}
+	if kind != "" {
+		sp = search.Params{Q: p.Q, Types: asked, Limit: min(page*searchPageSize+1, search.MaxLimit)}
+	}
+	res, err := u.Search.Find(c.R.Context(), c.Actor, sp)
+	if e, ok := record.AsError(err); ok && e.Code == record.CodeInvalid {
+		p.Error = c.T(e.Msg.Key, e.Msg.Args...)
+		for _, m := range e.Fields {
+			p.Error = c.T(m.Key, m.Args...)
 		}
-		res, err := u.Search.Find(c.R.Context(), c.Actor, search.Params{Q: p.Q, Types: []string{k}, Limit: want})
-		if e, ok := record.AsError(err); ok && e.Code == record.CodeInvalid {
-			p.Error = c.T(e.Msg.Key, e.Msg.Args...)
-			for _, m := range e.Fields {
-				p.Error = c.T(m.Key, m.Args...)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if t, ok := u.App.Reg.Type(kind); ok && (res.Count > 0 || res.CountCapped) {
+		// As far as the search knows, and only what the caller may read: "more
+		// than N" when a common word's matches were not all ranked or checked.
+		p.Count = countText(c, t, int64(res.Count), res.CountCapped)
+	}
+	for _, k := range asked {
+		var hits []search.Hit
+		for _, h := range res.Hits {
+			if h.Type == k {
+				hits = append(hits, h)
 			}
-			return nil
 		}
-		if err != nil {
-			return err
-		}
-		hits := res.Hits
 		g := SearchGroup{ID: "search-" + k, Title: titles[k]}
 		if kind == "" {
 			if len(hits) > searchOverview {
