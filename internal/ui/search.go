@@ -3,6 +3,7 @@ package ui
 import (
 	"html/template"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -139,15 +140,24 @@ func (u *UI) searchText(c *req, p *SearchPage, kind string, page int) error {
 	if err != nil {
 		return err
 	}
-	if t, ok := u.App.Reg.Type(kind); ok && (res.Count > 0 || res.CountCapped) {
+	if t, ok := u.App.Reg.Type(kind); ok && res.Count > 0 {
 		// As far as the search knows, and only what the caller may read: "more
 		// than N" when a common word's matches were not all ranked or checked.
 		p.Count = countText(c, t, int64(res.Count), res.CountCapped)
 	}
+	// A number is first a ticket's: "4521" (or "#4521") opens with ticket n° 4521
+	// when the caller may read it, by its primary key.
+	var direct *search.Hit
+	if kind == "" && slices.Contains(asked, "tickets") {
+		direct = u.ticketByNumber(c, p.Q)
+	}
 	for _, k := range asked {
 		var hits []search.Hit
+		if k == "tickets" && direct != nil {
+			hits = append(hits, *direct)
+		}
 		for _, h := range res.Hits {
-			if h.Type == k {
+			if h.Type == k && (direct == nil || h.Type != "tickets" || h.ID != direct.ID) {
 				hits = append(hits, h)
 			}
 		}
@@ -182,6 +192,30 @@ func (u *UI) searchText(c *req, p *SearchPage, kind string, page int) error {
 		}
 	}
 	return nil
+}
+
+// ticketByNumber is the ticket whose number the query is, if the caller reads
+// it (not trashed); nil otherwise, whether it exists or not.
+func (u *UI) ticketByNumber(c *req, q string) *search.Hit {
+	q = strings.TrimPrefix(q, "#")
+	if q == "" || len(q) > 12 || strings.TrimLeft(q, "0123456789") != "" {
+		return nil
+	}
+	id, err := strconv.ParseInt(q, 10, 64)
+	if err != nil || id <= 0 {
+		return nil
+	}
+	t, ok := u.App.Reg.Type("tickets")
+	if !ok {
+		return nil
+	}
+	r, err := u.App.Records.Get(c.R.Context(), c.Actor, t, id)
+	if err != nil || r.DeletedAt != nil {
+		return nil
+	}
+	title := r.String("title")
+	return &search.Hit{Type: "tickets", ID: id, TicketID: id, OrgID: r.OrgID, Title: title, TitleHTML: template.HTMLEscapeString(title),
+		URL: "/tickets/" + strconv.FormatInt(id, 10)}
 }
 
 func searchHit(c *req, h search.Hit) SearchHit {
