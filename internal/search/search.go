@@ -111,7 +111,11 @@ func (s *Service) bounds() Bounds {
 			*v = d
 		}
 	}
-	def(&b.RecentMatches, recentMatches)
+	if s.Rec.DB.Dialect == store.Postgres {
+		def(&b.RecentMatches, recentMatches)
+	} else {
+		def(&b.RecentMatches, recentMatchesSQLite)
+	}
 	def(&b.Candidates, candidates)
 	def(&b.Window, window)
 	if b.NarrowTickets == 0 {
@@ -154,6 +158,7 @@ type Result struct {
 // thousands of documents is ranked over a bounded set.
 var (
 	recentMatches       = 10000
+	recentMatchesSQLite = 2000
 	candidates          = 2000
 	window              = 200
 	narrowTickets       = 2000
@@ -402,6 +407,14 @@ func (s *Service) wide(ctx context.Context, q *Query, kinds []kindBranch, limit 
 	if dropped {
 		cands = cands[:bd.Candidates]
 	}
+	if len(kinds) > 1 && len(cands) > 0 {
+		// The FTS5 pass does not know the kinds: read them at once (by primary
+		// key), so that a kind with no candidate (follow-ups for a number that
+		// only tickets hold) is not checked window after window.
+		if cands, err = s.withKinds(ctx, cands); err != nil {
+			return out, err
+		}
+	}
 	kept := map[string][]scored{}
 	short, complete, err := s.filter(ctx, kinds, cands, limit, perKind, bd, kept)
 	if err != nil {
@@ -413,6 +426,38 @@ func (s *Service) wide(ctx context.Context, q *Query, kinds []kindBranch, limit 
 	out.count = keptCount(kept)
 	out.hits, err = s.page(ctx, q, kinds, kept, limit, perKind)
 	return out, err
+}
+
+// withKinds sets the kind of each candidate, keeping their order.
+func (s *Service) withKinds(ctx context.Context, cands []scored) ([]scored, error) {
+	ids := make([]int64, len(cands))
+	for i, c := range cands {
+		ids[i] = c.id
+	}
+	rows, err := s.Rec.DB.QueryContext(ctx, "SELECT id, kind FROM search_docs WHERE id IN ("+ints(ids)+")")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	kinds := make(map[int64]string, len(cands))
+	for rows.Next() {
+		var id int64
+		var k string
+		if err := rows.Scan(&id, &k); err != nil {
+			return nil, err
+		}
+		kinds[id] = k
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := cands[:0]
+	for _, c := range cands {
+		if c.kind = kinds[c.id]; c.kind != "" {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 func keptCount(kept map[string][]scored) int {

@@ -6,8 +6,8 @@
 -- The queries name the kind as a literal, so that the planner picks its index.
 -- SQLite's FTS5 table is unchanged: its pass ranks the kinds together.
 {{if .Postgres}}
-CREATE INDEX search_docs_tsv_tickets ON search_docs USING gin (tsv) WHERE kind = 'tickets';
-CREATE INDEX search_docs_tsv_followups ON search_docs USING gin (tsv) WHERE kind = 'ticket-followups';
-CREATE INDEX search_docs_tsv_articles ON search_docs USING gin (tsv) WHERE kind = 'kb-articles';
-DROP INDEX search_docs_tsv;
+CREATE INDEX IF NOT EXISTS search_docs_tsv_tickets ON search_docs USING gin (tsv) WHERE kind = 'tickets';
+CREATE INDEX IF NOT EXISTS search_docs_tsv_followups ON search_docs USING gin (tsv) WHERE kind = 'ticket-followups';
+CREATE INDEX IF NOT EXISTS search_docs_tsv_articles ON search_docs USING gin (tsv) WHERE kind = 'kb-articles';
+DROP INDEX IF EXISTS search_docs_tsv;
 {{end}}
