@@ -157,13 +157,13 @@ type Result struct {
 // (bm25 or ts_rank for each matching document), so a word found in tens of
 // thousands of documents is ranked over a bounded set.
 var (
-	recentMatches       = 10000
-	recentMatchesSQLite = 2000
-	candidates          = 2000
-	window              = 200
-	narrowTickets       = 2000
-	countCap            = 1000
-	recentDocs    int64 = 50000
+	recentMatches             = 10000
+	recentMatchesSQLite       = 2000
+	candidates                = 2000
+	window                    = 200
+	narrowTickets             = 2000
+	countCap                  = 1000
+	recentDocs          int64 = 50000
 )
 
 // Find is Search with the partial flag and the count.
