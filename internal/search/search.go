@@ -484,70 +484,93 @@ func (s *Service) widePostgres(ctx context.Context, q *Query, kinds []kindBranch
 		return out, err
 	}
 	kept := map[string][]scored{}
-	for _, k := range kinds {
-		n, seen, docs := 0, 0, int64(0)
-		for top, span := hi, bd.RecentDocs; top > 0; {
-			if seen >= bd.RecentMatches {
-				out.partial = true // older documents are not read
-				break
+	// The ranges are read with bitmap scans only: the planner, which cannot
+	// tell how many documents hold the words, would otherwise walk a range's
+	// primary key testing every row (at 1,000,000 tickets, 50,000 rows for a
+	// kind holding none of the words) rather than AND the kind's GIN matches
+	// with the range; over the whole table it would read it all.
+	err := s.Rec.DB.ReadTx(ctx, func(tx *store.Tx) error {
+		for _, set := range []string{"SET LOCAL enable_indexscan = off", "SET LOCAL enable_seqscan = off", "SET LOCAL plan_cache_mode = force_custom_plan"} {
+			if _, err := tx.ExecContext(ctx, set); err != nil {
+				return err
 			}
-			lo := max(top-span, 0)
-			// The kind is a literal (from Kinds, never from input): the planner
-			// picks the kind's partial index only when it sees it.
-			rows, err := s.Rec.DB.QueryContext(ctx, `SELECT d.id, ts_rank(d.tsv, q), COUNT(*) OVER () FROM to_tsquery('simple', $1) q, search_docs d
-				WHERE d.kind = '`+k.kind+`' AND d.tsv @@ q AND d.id > $2 AND d.id <= $3 ORDER BY 2 DESC, d.id DESC LIMIT $4`,
-				q.TSQuery(), lo, top, bd.Candidates)
-			if err != nil {
-				return out, err
-			}
-			var cands []scored
-			matches := 0
-			for rows.Next() {
-				c := scored{kind: k.kind}
-				if err := rows.Scan(&c.id, &c.score, &matches); err != nil {
-					rows.Close()
-					return out, err
+		}
+		for _, k := range kinds {
+			n, seen, docs := 0, 0, int64(0)
+			for top, span := hi, bd.RecentDocs; top > 0; {
+				if seen >= bd.RecentMatches {
+					out.partial = true // older documents are not read
+					break
 				}
-				cands = append(cands, c)
+				lo := max(top-span, 0)
+				// The kind is a literal (from Kinds, never from input): the planner
+				// picks the kind's partial index only when it sees it.
+				rows, err := tx.QueryContext(ctx, `SELECT d.id, ts_rank(d.tsv, q), COUNT(*) OVER () FROM to_tsquery('simple', $1) q, search_docs d
+					WHERE d.kind = '`+k.kind+`' AND d.tsv @@ q AND d.id > $2 AND d.id <= $3 ORDER BY 2 DESC, d.id DESC LIMIT $4`,
+					q.TSQuery(), lo, top, bd.Candidates)
+				if err != nil {
+					return err
+				}
+				var cands []scored
+				matches := 0
+				for rows.Next() {
+					c := scored{kind: k.kind}
+					if err := rows.Scan(&c.id, &c.score, &matches); err != nil {
+						rows.Close()
+						return err
+					}
+					cands = append(cands, c)
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return err
+				}
+				seen += matches
+				docs += top - lo
+				// A whole page from each range: an older match may outrank a newer one.
+				short, complete, err := s.filter(ctx, []kindBranch{k}, cands, limit-n, false, bd, kept)
+				if err != nil {
+					return err
+				}
+				n = len(kept[k.kind])
+				if matches > len(cands) || !complete {
+					out.exact = false
+				}
+				if short && matches > len(cands) {
+					out.partial = true // this range's candidates held too few for the caller
+				}
+				top = lo
+				if !short {
+					if top > 0 {
+						out.partial, out.exact = true, false // older documents are not read
+					}
+					break
+				}
+				// The next range: four times this one, or what the caller's
+				// matches so far say would fill the page twice over (sixteen
+				// times when none was readable), but no more documents than the
+				// density of matches says hold what is left of RecentMatches.
+				next := span * 4
+				if n == 0 {
+					next = span * 16
+				} else if fill := 2 * int64(limit-n) * docs / int64(n); fill > next {
+					next = fill
+				}
+				if seen > 0 {
+					if est := int64(bd.RecentMatches-seen) * docs / int64(seen); est < next {
+						next = max(est, 1)
+					}
+				}
+				span = next
 			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return out, err
-			}
-			seen += matches
-			docs += top - lo
-			// A whole page from each range: an older match may outrank a newer one.
-			short, complete, err := s.filter(ctx, []kindBranch{k}, cands, limit-n, false, bd, kept)
-			if err != nil {
-				return out, err
-			}
-			n = len(kept[k.kind])
-			if matches > len(cands) || !complete {
+			if seen >= bd.RecentMatches {
 				out.exact = false
 			}
-			if short && matches > len(cands) {
-				out.partial = true // this range's candidates held too few for the caller
-			}
-			top = lo
-			if !short {
-				if top > 0 {
-					out.partial, out.exact = true, false // older documents are not read
-				}
-				break
-			}
-			// The next range: four times this one, but no more documents than
-			// the density of matches so far says hold what is left to read.
-			next := span * 4
-			if seen > 0 {
-				if est := int64(bd.RecentMatches-seen) * docs / int64(seen); est < next {
-					next = max(est, 1)
-				}
-			}
-			span = next
 		}
-		if seen >= bd.RecentMatches {
-			out.exact = false
-		}
+		return nil
+	})
+	if err != nil {
+		return out, err
 	}
 	out.count = keptCount(kept)
 	hits, err := s.page(ctx, q, kinds, kept, limit, perKind)
