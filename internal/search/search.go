@@ -498,6 +498,11 @@ func (s *Service) widePostgres(ctx context.Context, q *Query, kinds []kindBranch
 	// kind holding none of the words) rather than AND the kind's GIN matches
 	// with the range; over the whole table it would read it all.
 	err := s.Rec.DB.ReadTx(ctx, func(tx *store.Tx) error {
+		// Plans for the words and range at hand: a cached statement's generic
+		// plan, chosen after five runs, cannot tell a common word from a rare one.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
+			return err
+		}
 		// A common word first: its matches among the kind's newest documents,
 		// read by the (kind, record) index backwards. When they fill the page,
 		// the GIN index, whose scan reads the word's whole list (140,000
@@ -537,8 +542,7 @@ func (s *Service) widePostgres(ctx context.Context, q *Query, kinds []kindBranch
 			}
 			rest = append(rest, k)
 		}
-		for _, set := range []string{"SET LOCAL enable_indexscan = off", "SET LOCAL enable_seqscan = off", "SET LOCAL plan_cache_mode = force_custom_plan",
-			"SET LOCAL max_parallel_workers_per_gather = 0"} {
+		for _, set := range []string{"SET LOCAL enable_indexscan = off", "SET LOCAL enable_seqscan = off", "SET LOCAL max_parallel_workers_per_gather = 0"} {
 			if _, err := tx.ExecContext(ctx, set); err != nil {
 				return err
 			}
