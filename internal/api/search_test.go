@@ -275,9 +275,9 @@ func TestSearchBadInput(t *testing.T) {
 	})
 }
 
-// TestSearchSaysWhenPartial: a word in more documents than are ranked (10,000,
-// docs/search.md "Bounds") gives the best of the most recent ones, and the answer
-// says "partial"; otherwise the key is absent. The index rows are written
+// TestSearchSaysWhenPartial: a word in more documents than are ranked (2,000 on
+// SQLite, 10,000 on PostgreSQL, docs/search.md "Bounds") gives the best of the
+// most recent ones, and the answer says "partial"; otherwise the key is absent. The index rows are written
 // directly: their records need not exist to be counted as matches.
 func TestSearchSaysWhenPartial(t *testing.T) {
 	storetest.EachStore(t, func(t *testing.T, kind string) {

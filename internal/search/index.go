@@ -97,7 +97,9 @@ func textFilter(kind string, d store.Dialect, text string) (string, []any, bool)
 		return "", nil, false
 	}
 	if d == store.Postgres {
-		return "id IN (SELECT d.record_id FROM search_docs d WHERE d.kind = ? AND d.tsv @@ to_tsquery('simple', ?))", []any{kind, q.TSQuery()}, true
+		// The kind as a literal (a registered kind, never input): the planner
+		// picks the kind's partial index only when it sees it.
+		return "id IN (SELECT d.record_id FROM search_docs d WHERE d.kind = '" + kind + "' AND d.tsv @@ to_tsquery('simple', ?))", []any{q.TSQuery()}, true
 	}
 	return "id IN (SELECT d.record_id FROM search_docs d WHERE d.kind = ? AND d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))", []any{kind, q.FTS5()}, true
 }

@@ -29,6 +29,10 @@ type Params struct {
 	// ranked first (suggestions: "mot de passe oublié" finds the password article
 	// that does not say "oublié").
 	AnyWord bool
+	// PerKind makes Limit a number of hits per kind rather than in all: the
+	// search page's overview asks for the first few of each kind in one pass
+	// over the matches.
+	PerKind bool
 }
 
 // ParseParams reads q, types (comma separated) and limit.
@@ -75,6 +79,59 @@ type Hit struct {
 // Service runs searches.
 type Service struct {
 	Rec *record.Service
+	// Bounds of the ranking; a zero field takes the default (tests lower them).
+	Bounds Bounds
+}
+
+// Bounds tune what a search ranks and counts (docs/search.md, "Bounds").
+type Bounds struct {
+	// RecentMatches: SQLite ranks only the most recent this many matches
+	// (highest index ids); PostgreSQL reads no further range of ids once this
+	// many matches of the kind were read.
+	RecentMatches int
+	// Candidates: the best this many of the ranked documents are checked against
+	// the caller's rights, Window at a time, until the page is full.
+	Candidates, Window int
+	// NarrowTickets: a caller who reads at most this many tickets (a requester)
+	// is searched within them, exactly and without the bounds above; so are the
+	// articles, which are few.
+	NarrowTickets int
+	// RecentDocs is PostgreSQL's first range of index ids (the newest documents);
+	// each further range is four times larger, or smaller when the matches read
+	// so far say the next one would hold more than RecentMatches.
+	RecentDocs int64
+	// CountCap: a count of results says "more than CountCap" past it.
+	CountCap int
+	// NewestDocs, CommonMatches: PostgreSQL first reads a kind's NewestDocs
+	// newest documents (by record); a word matching at least CommonMatches of
+	// them is common, and is ranked among those when they fill the page.
+	NewestDocs, CommonMatches int
+}
+
+func (s *Service) bounds() Bounds {
+	b := s.Bounds
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	if s.Rec.DB.Dialect == store.Postgres {
+		def(&b.RecentMatches, recentMatches)
+	} else {
+		def(&b.RecentMatches, recentMatchesSQLite)
+	}
+	def(&b.Candidates, candidates)
+	def(&b.Window, window)
+	if b.NarrowTickets == 0 {
+		b.NarrowTickets = narrowTickets
+	}
+	if b.RecentDocs <= 0 {
+		b.RecentDocs = recentDocs
+	}
+	def(&b.CountCap, countCap)
+	def(&b.NewestDocs, newestDocs)
+	def(&b.CommonMatches, commonMatches)
+	return b
 }
 
 // NewService makes the search service over the record service.
@@ -94,27 +151,30 @@ type Result struct {
 	// Partial: more documents matched than were ranked (only the most recent
 	// ones were), or the best candidates held too few the caller may read.
 	Partial bool
+	// Count is how many documents of the kinds asked the caller may read match,
+	// as far as the search knows: exact unless CountCapped, which says there are
+	// more (past Bounds.CountCap, or beyond what the bounded ranking checked).
+	// Only readable documents are counted.
+	Count       int
+	CountCapped bool
 }
 
-// Bounds of the ranking. Scoring is the cost of a search (bm25 or ts_rank for
-// each matching document), so a word found in tens of thousands of documents is
-// ranked over a bounded set. Variables so that tests can make them tiny.
+// Default bounds of the ranking (see Bounds). Scoring is the cost of a search
+// (bm25 or ts_rank for each matching document), so a word found in tens of
+// thousands of documents is ranked over a bounded set.
 var (
-	// recentMatches: SQLite ranks only the most recent this many matches
-	// (highest index ids); PostgreSQL reads no further range of ids once this
-	// many matches were read.
-	recentMatches = 10000
-	// candidates: the best this many of the ranked documents are checked against
-	// the caller's rights, window by window, until the page is full.
-	candidates = 2000
-	window     = 200
-	// narrowTickets: a caller who reads at most this many tickets (a requester)
-	// is searched within them, exactly and without the bounds above; so are the
-	// articles, which are few.
-	narrowTickets = 2000
+	recentMatches             = 10000
+	recentMatchesSQLite       = 2000
+	candidates                = 2000
+	window                    = 200
+	narrowTickets             = 2000
+	countCap                  = 1000
+	newestDocs                = 4000
+	commonMatches             = 100
+	recentDocs          int64 = 50000
 )
 
-// Find is Search with the partial flag.
+// Find is Search with the partial flag and the count.
 func (s *Service) Find(ctx context.Context, a *record.Actor, p Params) (Result, error) {
 	res := Result{Hits: []Hit{}}
 	q, err := ParseQuery(p.Q, p.AsYouType)
@@ -129,6 +189,7 @@ func (s *Service) Find(ctx context.Context, a *record.Actor, p Params) (Result, 
 	if p.Limit <= 0 || p.Limit > MaxLimit {
 		p.Limit = DefaultLimit
 	}
+	bd := s.bounds()
 	var wide []kindBranch
 	fewTickets := -1 // unknown yet
 	for _, kind := range kinds {
@@ -139,7 +200,7 @@ func (s *Service) Find(ctx context.Context, a *record.Actor, p Params) (Result, 
 		narrow := kind == "kb-articles"
 		if !narrow && !b.all {
 			if fewTickets < 0 {
-				if fewTickets, err = s.fewTickets(ctx, b.tickets); err != nil {
+				if fewTickets, err = s.fewTickets(ctx, b.tickets, bd.NarrowTickets); err != nil {
 					return res, err
 				}
 			}
@@ -149,24 +210,45 @@ func (s *Service) Find(ctx context.Context, a *record.Actor, p Params) (Result, 
 			wide = append(wide, kindBranch{kind, b})
 			continue
 		}
-		found, err := s.narrow(ctx, q, kind, b, p.Limit)
+		found, n, err := s.narrow(ctx, q, kind, b, p.Limit)
 		if err != nil {
 			return res, err
 		}
 		res.Hits = append(res.Hits, found...)
+		res.Count += n
 	}
 	if len(wide) > 0 {
-		found, partial, err := s.wide(ctx, q, wide, p.Limit)
+		w, err := s.wide(ctx, q, wide, p.Limit, p.PerKind, bd)
 		if err != nil {
 			return res, err
 		}
-		res.Hits, res.Partial = append(res.Hits, found...), partial
+		res.Hits, res.Partial = append(res.Hits, w.hits...), w.partial
+		res.Count += w.count
+		res.CountCapped = w.partial || !w.exact
 	}
 	sortHits(res.Hits)
-	if len(res.Hits) > p.Limit {
+	if p.PerKind {
+		res.Hits = firstOfEach(res.Hits, p.Limit)
+	} else if len(res.Hits) > p.Limit {
 		res.Hits = res.Hits[:p.Limit]
 	}
+	if res.Count > bd.CountCap {
+		res.Count, res.CountCapped = bd.CountCap, true
+	}
 	return res, nil
+}
+
+// firstOfEach keeps the first limit hits of each kind, in order.
+func firstOfEach(hits []Hit, limit int) []Hit {
+	n := map[string]int{}
+	out := hits[:0]
+	for _, h := range hits {
+		if n[h.Type] < limit {
+			n[h.Type]++
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // sortHits orders by score, then type, then newest first.
@@ -242,32 +324,35 @@ func (s *Service) branch(a *record.Actor, kind string, p Params) (branch, bool) 
 	return branch{}, false
 }
 
-// fewTickets reports (1 or 0) whether the caller reads at most narrowTickets
-// tickets: counted through the scope's index, stopping past the bound.
-func (s *Service) fewTickets(ctx context.Context, c cond) (int, error) {
+// fewTickets reports (1 or 0) whether the caller reads at most bound tickets:
+// counted through the scope's index, stopping past the bound.
+func (s *Service) fewTickets(ctx context.Context, c cond, bound int) (int, error) {
 	var n int
 	// Trashed tickets are counted: the organisation index alone answers.
 	err := s.Rec.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM tickets tk WHERE "+c.cond+" LIMIT ?) x",
-		append(append([]any{}, c.args...), narrowTickets+1)...).Scan(&n)
-	if n <= narrowTickets {
+		append(append([]any{}, c.args...), bound+1)...).Scan(&n)
+	if n <= bound {
 		return 1, err
 	}
 	return 0, err
 }
 
-// scored is a matching document and its score (higher is better).
+// scored is a matching document and its score (higher is better), and its kind
+// when the store said it.
 type scored struct {
 	id    int64
 	score float64
+	kind  string
 }
 
 // narrow ranks the matches among the documents of one kind the caller may read:
-// the store lists those documents, then matches and scores only them.
-func (s *Service) narrow(ctx context.Context, q *Query, kind string, b branch, limit int) ([]Hit, error) {
+// the store lists those documents, then matches and scores only them. It
+// returns the best limit and how many matched.
+func (s *Service) narrow(ctx context.Context, q *Query, kind string, b branch, limit int) ([]Hit, int, error) {
 	ids, err := s.Rec.DB.IDs(ctx, s.Rec.DB, "SELECT d.id FROM search_docs d "+b.join+" WHERE d.kind = ? AND "+b.where,
 		append([]any{kind}, b.args...)...)
 	if err != nil || len(ids) == 0 {
-		return nil, err
+		return nil, 0, err
 	}
 	var found []scored
 	if s.Rec.DB.Dialect == store.Postgres {
@@ -279,154 +364,364 @@ func (s *Service) narrow(ctx context.Context, q *Query, kind string, b branch, l
 		found, err = s.scores(ctx, "SELECT rowid, -rank FROM search_fts WHERE search_fts MATCH ? AND rank MATCH '"+bm25+"' AND +rowid IN ("+ints(ids)+")", q.FTS5())
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	n := len(found)
 	sortScored(found)
 	if len(found) > limit {
 		found = found[:limit]
 	}
-	return s.hits(ctx, q, kind, b, found)
+	hits, err := s.hits(ctx, q, kind, b, found)
+	return hits, n, err
 }
 
 // bm25 weighs title terms ten times body terms.
 const bm25 = "bm25(10.0, 1.0)"
 
-// wide ranks the matches of every kind in the store itself, keeping the best
-// candidates (of the most recent matches when there are very many), then checks
-// them against the caller's rights a window at a time until the page is full.
-func (s *Service) wide(ctx context.Context, q *Query, kinds []kindBranch, limit int) ([]Hit, bool, error) {
-	if s.Rec.DB.Dialect == store.Postgres {
-		return s.widePostgres(ctx, q, kinds, limit)
-	}
-	// One pass, newest first: FTS5 reads the words' lists backwards and scores
-	// each match it returns, at most recentMatches of them (one more tells
-	// whether there were more); the best candidates are kept here. Cheaper than
-	// FTS5's own ORDER BY rank, which would need a first pass to find the floor.
-	cands, err := s.scores(ctx, "SELECT rowid, -rank FROM search_fts WHERE search_fts MATCH ? AND rank MATCH '"+bm25+"' ORDER BY rowid DESC LIMIT ?",
-		q.FTS5(), recentMatches+1)
-	if err != nil {
-		return nil, false, err
-	}
-	cut := len(cands) > recentMatches
-	if cut {
-		cands = cands[:recentMatches]
-	}
-	sortScored(cands)
-	if len(cands) > candidates {
-		cands = cands[:candidates]
-	}
-	kept := map[string][]scored{}
-	n, err := s.filter(ctx, kinds, cands, limit, kept)
-	if err != nil {
-		return nil, false, err
-	}
-	// Short of a page after the last candidate: were there more matches?
-	partial := cut || (n < limit && len(cands) == candidates)
-	out, err := s.page(ctx, q, kinds, kept, limit)
-	return out, partial, err
+// wideResult is what the bounded ranking found: the page, whether better
+// matches may have been left out, and the readable documents met.
+type wideResult struct {
+	hits    []Hit
+	partial bool
+	count   int
+	exact   bool // count is every readable match
 }
 
-// recentDocs is PostgreSQL's first range of index ids, the newest documents:
-// matches are read range by range, each range four times the previous one.
-var recentDocs int64 = 250000
-
-// widePostgres reads the matches newest first by ranges of index ids, ranking
-// each range and filtering its best candidates, until the page is full or
-// recentMatches matches were read. Reading a match means visiting its row (for
-// its tsvector), which costs more than ranking it: a range of ids intersects
-// the GIN index's matches with the primary key's range before any row is read.
-func (s *Service) widePostgres(ctx context.Context, q *Query, kinds []kindBranch, limit int) ([]Hit, bool, error) {
-	names := make([]string, len(kinds))
-	for i, k := range kinds {
-		names[i] = "'" + k.kind + "'" // from Kinds, never from input
+// wide ranks the matches of every kind in the store itself, keeping the best
+// candidates (of the most recent matches when there are very many), then checks
+// them against the caller's rights a window at a time until the page (of each
+// kind, with perKind) is full.
+func (s *Service) wide(ctx context.Context, q *Query, kinds []kindBranch, limit int, perKind bool, bd Bounds) (wideResult, error) {
+	if s.Rec.DB.Dialect == store.Postgres {
+		return s.widePostgres(ctx, q, kinds, limit, perKind, bd)
 	}
-	var hi int64
-	if err := s.Rec.DB.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM search_docs").Scan(&hi); err != nil {
-		return nil, false, err
+	var out wideResult
+	// One pass, newest first, for every kind: FTS5 reads the words' lists
+	// backwards and scores each match it returns, at most RecentMatches of them
+	// (one more tells whether there were more); the best candidates are kept
+	// here. Cheaper than FTS5's own ORDER BY rank, which would need a first pass
+	// to find the floor.
+	cands, err := s.scores(ctx, "SELECT rowid, -rank FROM search_fts WHERE search_fts MATCH ? AND rank MATCH '"+bm25+"' ORDER BY rowid DESC LIMIT ?",
+		q.FTS5(), bd.RecentMatches+1)
+	if err != nil {
+		return out, err
+	}
+	cut := len(cands) > bd.RecentMatches
+	if cut {
+		cands = cands[:bd.RecentMatches]
+	}
+	sortScored(cands)
+	dropped := len(cands) > bd.Candidates
+	if dropped {
+		cands = cands[:bd.Candidates]
+	}
+	if len(kinds) > 1 && len(cands) > 0 {
+		// The FTS5 pass does not know the kinds: read them at once (by primary
+		// key), so that a kind with no candidate (follow-ups for a number that
+		// only tickets hold) is not checked window after window.
+		if cands, err = s.withKinds(ctx, cands); err != nil {
+			return out, err
+		}
 	}
 	kept := map[string][]scored{}
-	n, seen, partial := 0, 0, false
-	for span := recentDocs; hi > 0; span *= 4 {
-		if seen >= recentMatches {
-			partial = true // older documents are not read
-			break
+	short, complete, err := s.filter(ctx, kinds, cands, limit, perKind, bd, kept)
+	if err != nil {
+		return out, err
+	}
+	// Short of a page after the last candidate: were there more matches?
+	out.partial = cut || (short && dropped)
+	out.exact = !cut && !dropped && complete
+	out.count = keptCount(kept)
+	out.hits, err = s.page(ctx, q, kinds, kept, limit, perKind)
+	return out, err
+}
+
+// withKinds sets the kind of each candidate, keeping their order.
+func (s *Service) withKinds(ctx context.Context, cands []scored) ([]scored, error) {
+	ids := make([]int64, len(cands))
+	for i, c := range cands {
+		ids[i] = c.id
+	}
+	rows, err := s.Rec.DB.QueryContext(ctx, "SELECT id, kind FROM search_docs WHERE id IN ("+ints(ids)+")")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	kinds := make(map[int64]string, len(cands))
+	for rows.Next() {
+		var id int64
+		var k string
+		if err := rows.Scan(&id, &k); err != nil {
+			return nil, err
 		}
-		lo := max(hi-span, 0)
-		rows, err := s.Rec.DB.QueryContext(ctx, `SELECT d.id, ts_rank(d.tsv, q), COUNT(*) OVER () FROM to_tsquery('simple', $1) q, search_docs d
-			WHERE d.tsv @@ q AND d.kind IN (`+strings.Join(names, ",")+`) AND d.id > $2 AND d.id <= $3 ORDER BY 2 DESC, d.id DESC LIMIT $4`,
-			q.TSQuery(), lo, hi, candidates)
-		if err != nil {
-			return nil, false, err
-		}
-		var cands []scored
-		matches := 0
-		for rows.Next() {
-			var c scored
-			if err := rows.Scan(&c.id, &c.score, &matches); err != nil {
-				rows.Close()
-				return nil, false, err
-			}
-			cands = append(cands, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, false, err
-		}
-		seen += matches
-		// A whole page from each range: an older match may outrank a newer one.
-		more, err := s.filter(ctx, kinds, cands, limit, kept)
-		if err != nil {
-			return nil, false, err
-		}
-		n += more
-		if n < limit && matches > len(cands) {
-			partial = true // this range's candidates held too few for the caller
-		}
-		hi = lo
-		if n >= limit {
-			partial = partial || hi > 0 // older documents are not read
-			break
+		kinds[id] = k
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := cands[:0]
+	for _, c := range cands {
+		if c.kind = kinds[c.id]; c.kind != "" {
+			out = append(out, c)
 		}
 	}
-	out, err := s.page(ctx, q, kinds, kept, limit)
-	return out, partial, err
+	return out, nil
+}
+
+func keptCount(kept map[string][]scored) int {
+	n := 0
+	for _, cs := range kept {
+		n += len(cs)
+	}
+	return n
+}
+
+// widePostgres ranks each kind apart, through the kind's own GIN index (a
+// partial index per kind: a kind's pass never reads another kind's matches),
+// and reads its matches newest first by ranges of index ids: the first range
+// is the newest RecentDocs documents, each next one four times larger, or less
+// when the matches read so far say it would hold more than RecentMatches. Each
+// range is ranked and its best candidates filtered, until the page is full or
+// RecentMatches matches were read. Reading a match means visiting its row (for
+// its tsvector), which costs more than ranking it: a range of ids intersects
+// the GIN index's matches with the primary key's range before any row is read.
+func (s *Service) widePostgres(ctx context.Context, q *Query, kinds []kindBranch, limit int, perKind bool, bd Bounds) (wideResult, error) {
+	out := wideResult{exact: true}
+	var hi int64
+	if err := s.Rec.DB.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM search_docs").Scan(&hi); err != nil {
+		return out, err
+	}
+	kept := map[string][]scored{}
+	// The ranges are read with bitmap scans only: the planner, which cannot
+	// tell how many documents hold the words, would otherwise walk a range's
+	// primary key testing every row (at 1,000,000 tickets, 50,000 rows for a
+	// kind holding none of the words) rather than AND the kind's GIN matches
+	// with the range; over the whole table it would read it all.
+	err := s.Rec.DB.ReadTx(ctx, func(tx *store.Tx) error {
+		// Plans for the words and range at hand: a cached statement's generic
+		// plan, chosen after five runs, cannot tell a common word from a rare one.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
+			return err
+		}
+		// A common word first: its matches among the kind's newest documents,
+		// read by the (kind, record) index backwards. When they fill the page,
+		// the GIN index, whose scan reads the word's whole list (140,000
+		// tickets for "4521": 40 ms), is not read at all.
+		var rest []kindBranch
+		first := map[string]int64{} // each kind's first range of ids
+		for _, k := range kinds {
+			cands, err := s.rankRows(ctx, tx, `SELECT d.id, ts_rank(d.tsv, q), 0 FROM to_tsquery('simple', $1) q,
+				(SELECT id, tsv FROM search_docs WHERE kind = '`+k.kind+`' ORDER BY record_id DESC LIMIT $2) d WHERE d.tsv @@ q`, k.kind, q.TSQuery(), bd.NewestDocs)
+			if err != nil {
+				return err
+			}
+			if len(cands) >= bd.CommonMatches {
+				sortScored(cands)
+				cands = cands[:min(len(cands), bd.Candidates)]
+				short, _, err := s.filter(ctx, []kindBranch{k}, cands, limit, false, bd, kept)
+				if err != nil {
+					return err
+				}
+				if !short {
+					out.partial, out.exact = true, false // older documents are not read
+					continue
+				}
+				delete(kept, k.kind) // not enough for the caller: read the ranges
+			}
+			// Fewer matches among the newest: the first range is as many
+			// documents as would hold RecentMatches at the density of those
+			// (one GIN scan for a word of a few thousand matches, not one per
+			// range: each reads the words' whole lists).
+			first[k.kind] = bd.RecentDocs
+			if m := int64(len(cands)); m > 0 && m < int64(bd.CommonMatches) {
+				lo := hi
+				for _, c := range cands {
+					lo = min(lo, c.id)
+				}
+				first[k.kind] = max(bd.RecentDocs, int64(bd.RecentMatches)*(hi-lo+1)/m)
+			}
+			rest = append(rest, k)
+		}
+		for _, set := range []string{"SET LOCAL enable_indexscan = off", "SET LOCAL enable_seqscan = off", "SET LOCAL max_parallel_workers_per_gather = 0"} {
+			if _, err := tx.ExecContext(ctx, set); err != nil {
+				return err
+			}
+		}
+		for _, k := range rest {
+			n, seen, docs := 0, 0, int64(0)
+			for top, span := hi, first[k.kind]; top > 0; {
+				if seen >= bd.RecentMatches {
+					out.partial = true // older documents are not read
+					break
+				}
+				lo := max(top-span, 0)
+				// The kind is a literal (from Kinds, never from input): the planner
+				// picks the kind's partial index only when it sees it.
+				rows, err := tx.QueryContext(ctx, `SELECT d.id, ts_rank(d.tsv, q), COUNT(*) OVER () FROM to_tsquery('simple', $1) q, search_docs d
+					WHERE d.kind = '`+k.kind+`' AND d.tsv @@ q AND d.id > $2 AND d.id <= $3 ORDER BY 2 DESC, d.id DESC LIMIT $4`,
+					q.TSQuery(), lo, top, bd.Candidates)
+				if err != nil {
+					return err
+				}
+				var cands []scored
+				matches := 0
+				for rows.Next() {
+					c := scored{kind: k.kind}
+					if err := rows.Scan(&c.id, &c.score, &matches); err != nil {
+						rows.Close()
+						return err
+					}
+					cands = append(cands, c)
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return err
+				}
+				seen += matches
+				docs += top - lo
+				// A whole page from each range: an older match may outrank a newer one.
+				short, complete, err := s.filter(ctx, []kindBranch{k}, cands, limit-n, false, bd, kept)
+				if err != nil {
+					return err
+				}
+				n = len(kept[k.kind])
+				if matches > len(cands) || !complete {
+					out.exact = false
+				}
+				if short && matches > len(cands) {
+					out.partial = true // this range's candidates held too few for the caller
+				}
+				top = lo
+				if !short {
+					if top > 0 {
+						out.partial, out.exact = true, false // older documents are not read
+					}
+					break
+				}
+				// The next range: four times this one, or what the caller's
+				// matches so far say would fill the page twice over (sixteen
+				// times when none was readable), but no more documents than the
+				// density of matches says hold what is left of RecentMatches.
+				next := span * 4
+				if n == 0 {
+					next = span * 16
+				} else if fill := 2 * int64(limit-n) * docs / int64(n); fill > next {
+					next = fill
+				}
+				if seen > 0 {
+					if est := int64(bd.RecentMatches-seen) * docs / int64(seen); est < next {
+						next = max(est, 1)
+					}
+				}
+				span = next
+			}
+			if seen >= bd.RecentMatches {
+				out.exact = false
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	out.count = keptCount(kept)
+	hits, err := s.page(ctx, q, kinds, kept, limit, perKind)
+	out.hits = hits
+	return out, err
+}
+
+// rankRows reads (id, score, total) rows of one kind; total is the count of the
+// query's matches, or 0.
+func (s *Service) rankRows(ctx context.Context, tx *store.Tx, sqlText, kind string, args ...any) ([]scored, error) {
+	rows, err := tx.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []scored
+	for rows.Next() {
+		c := scored{kind: kind}
+		var total int
+		if err := rows.Scan(&c.id, &c.score, &total); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // filter checks the candidates, best first, against the caller's rights a window
-// at a time, keeping the readable ones per kind until limit are kept. Each
-// window costs a primary-key lookup per candidate and kind.
-func (s *Service) filter(ctx context.Context, kinds []kindBranch, cands []scored, limit int, kept map[string][]scored) (int, error) {
-	n := 0
-	for i := 0; i < len(cands) && n < limit; i += window {
-		w := cands[i:min(i+window, len(cands))]
+// at a time, keeping the readable ones per kind until limit are kept (limit of
+// each kind with perKind). Each window costs a primary-key lookup per candidate
+// and kind (only the candidates of the kind when the store said their kind). It
+// reports whether it came short of the page, and whether it checked every
+// candidate for every kind.
+func (s *Service) filter(ctx context.Context, kinds []kindBranch, cands []scored, limit int, perKind bool, bd Bounds, kept map[string][]scored) (short, complete bool, err error) {
+	got := map[string]int{}
+	total := 0
+	full := func() bool {
+		if !perKind {
+			return total >= limit
+		}
 		for _, k := range kinds {
-			ids, err := s.readable(ctx, k.kind, k.b, w)
-			if err != nil {
-				return 0, err
+			if got[k.kind] < limit {
+				return false
 			}
+		}
+		return true
+	}
+	complete = true
+	i := 0
+	for ; i < len(cands) && !full(); i += bd.Window {
+		w := cands[i:min(i+bd.Window, len(cands))]
+		for _, k := range kinds {
+			if perKind && got[k.kind] >= limit {
+				complete = false
+				continue
+			}
+			var mine []scored
 			for _, c := range w {
+				if c.kind == "" || c.kind == k.kind {
+					mine = append(mine, c)
+				}
+			}
+			if len(mine) == 0 {
+				continue
+			}
+			ids, err := s.readable(ctx, k.kind, k.b, mine)
+			if err != nil {
+				return false, false, err
+			}
+			for _, c := range mine {
 				if ids[c.id] {
 					kept[k.kind] = append(kept[k.kind], c)
-					n++
+					got[k.kind]++
+					total++
 				}
 			}
 		}
 	}
-	return n, nil
+	return !full(), complete && i >= len(cands), nil
 }
 
-// page reads in full and highlights the best limit of the kept documents.
-func (s *Service) page(ctx context.Context, q *Query, kinds []kindBranch, kept map[string][]scored, limit int) ([]Hit, error) {
+// page reads in full and highlights the best limit of the kept documents (of
+// each kind with perKind).
+func (s *Service) page(ctx context.Context, q *Query, kinds []kindBranch, kept map[string][]scored, limit int, perKind bool) ([]Hit, error) {
 	var all []scored
 	kindOf := map[int64]string{}
 	for kind, cs := range kept {
 		for _, c := range cs {
 			kindOf[c.id] = kind
 		}
+		if perKind {
+			cs = append([]scored(nil), cs...)
+			sortScored(cs)
+			cs = cs[:min(len(cs), limit)]
+		}
 		all = append(all, cs...)
 	}
 	sortScored(all)
-	if len(all) > limit {
+	if !perKind && len(all) > limit {
 		all = all[:limit]
 	}
 	var out []Hit

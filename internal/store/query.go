@@ -163,3 +163,14 @@ func rebind(d Dialect, q string) string {
 	}
 	return string(b)
 }
+
+// ReadTx runs fn in a read-only transaction of the read pool: its queries see one
+// snapshot, and on PostgreSQL a SET LOCAL planner setting holds for them only.
+func (db *DB) ReadTx(ctx context.Context, fn func(tx *Tx) error) error {
+	t, err := db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer t.Rollback()
+	return fn(&Tx{tx: t, d: db.Dialect})
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"html/template"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,7 @@ type SearchPage struct {
 	PrevHref string
 	NextHref string
 	Capped   string // said when the last page of a kind is reached before the end
+	Count    string // one kind: how many results ("12 results", "more than 1,000 results")
 	Empty    bool
 }
 
@@ -112,26 +114,53 @@ func (u *UI) searchText(c *req, p *SearchPage, kind string, page int) error {
 		kinds = []string{kind}
 	}
 	titles := u.searchKinds(c)
+	var asked []string
 	for _, k := range kinds {
-		if _, ok := titles[k]; !ok {
-			continue
+		if _, ok := titles[k]; ok {
+			asked = append(asked, k)
 		}
-		want := searchOverview + 1
-		if kind != "" {
-			want = min(page*searchPageSize+1, search.MaxLimit)
+	}
+	if len(asked) == 0 {
+		return nil
+	}
+	// The overview asks for the first few of every kind in one search: one pass
+	// over the matches, not one per kind.
+	sp := search.Params{Q: p.Q, Types: asked, Limit: searchOverview + 1, PerKind: true}
+	if kind != "" {
+		sp = search.Params{Q: p.Q, Types: asked, Limit: min(page*searchPageSize+1, search.MaxLimit)}
+	}
+	res, err := u.Search.Find(c.R.Context(), c.Actor, sp)
+	if e, ok := record.AsError(err); ok && e.Code == record.CodeInvalid {
+		p.Error = c.T(e.Msg.Key, e.Msg.Args...)
+		for _, m := range e.Fields {
+			p.Error = c.T(m.Key, m.Args...)
 		}
-		res, err := u.Search.Find(c.R.Context(), c.Actor, search.Params{Q: p.Q, Types: []string{k}, Limit: want})
-		if e, ok := record.AsError(err); ok && e.Code == record.CodeInvalid {
-			p.Error = c.T(e.Msg.Key, e.Msg.Args...)
-			for _, m := range e.Fields {
-				p.Error = c.T(m.Key, m.Args...)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if t, ok := u.App.Reg.Type(kind); ok && res.Count > 0 {
+		// As far as the search knows, and only what the caller may read: "more
+		// than N" when a common word's matches were not all ranked or checked.
+		p.Count = countText(c, t, int64(res.Count), res.CountCapped)
+	}
+	// A number is first a ticket's: "4521" (or "#4521") opens with ticket n° 4521
+	// when the caller may read it, by its primary key.
+	var direct *search.Hit
+	if kind == "" && slices.Contains(asked, "tickets") {
+		direct = u.ticketByNumber(c, p.Q)
+	}
+	for _, k := range asked {
+		var hits []search.Hit
+		if k == "tickets" && direct != nil {
+			hits = append(hits, *direct)
+		}
+		for _, h := range res.Hits {
+			if h.Type == k && (direct == nil || h.Type != "tickets" || h.ID != direct.ID) {
+				hits = append(hits, h)
 			}
-			return nil
 		}
-		if err != nil {
-			return err
-		}
-		hits := res.Hits
 		g := SearchGroup{ID: "search-" + k, Title: titles[k]}
 		if kind == "" {
 			if len(hits) > searchOverview {
@@ -163,6 +192,30 @@ func (u *UI) searchText(c *req, p *SearchPage, kind string, page int) error {
 		}
 	}
 	return nil
+}
+
+// ticketByNumber is the ticket whose number the query is, if the caller reads
+// it (not trashed); nil otherwise, whether it exists or not.
+func (u *UI) ticketByNumber(c *req, q string) *search.Hit {
+	q = strings.TrimPrefix(q, "#")
+	if q == "" || len(q) > 12 || strings.TrimLeft(q, "0123456789") != "" {
+		return nil
+	}
+	id, err := strconv.ParseInt(q, 10, 64)
+	if err != nil || id <= 0 {
+		return nil
+	}
+	t, ok := u.App.Reg.Type("tickets")
+	if !ok {
+		return nil
+	}
+	r, err := u.App.Records.Get(c.R.Context(), c.Actor, t, id)
+	if err != nil || r.DeletedAt != nil {
+		return nil
+	}
+	title := r.String("title")
+	return &search.Hit{Type: "tickets", ID: id, TicketID: id, OrgID: r.OrgID, Title: title, TitleHTML: template.HTMLEscapeString(title),
+		URL: "/tickets/" + strconv.FormatInt(id, 10)}
 }
 
 func searchHit(c *req, h search.Hit) SearchHit {

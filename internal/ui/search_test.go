@@ -27,7 +27,9 @@ func TestSearchPagePagesAndScopes(t *testing.T) {
 		for i := 1; i <= 13; i++ {
 			e.create("tickets", record.Input{"title": fmt.Sprintf("Imprimante en panne n°%02d", i), "organization_id": orgA})
 		}
-		e.create("tickets", record.Input{"title": "Imprimante secrète de B", "organization_id": orgB})
+		secret := e.create("tickets", record.Input{"title": "Imprimante secrète de B", "organization_id": orgB})
+		// A number is first a ticket's: a ticket of A whose number no text holds.
+		numbered := e.create("tickets", record.Input{"title": "Clavier cassé", "organization_id": orgA})
 		e.create("computers", record.Input{"name": "PC-IMPRIMANTE", "organization_id": orgA})
 		e.create("computers", record.Input{"name": "PC-IMPRIMANTE-B", "organization_id": orgB})
 		b := e.browser("fr")
@@ -44,7 +46,8 @@ func TestSearchPagePagesAndScopes(t *testing.T) {
 		p.must(t, 200, `href="`+esc(more)+`"`)
 
 		// Tickets only, ten a page: 13 make two pages, each ticket once.
-		p1 := b.get(more).must(t, 200, `rel="next"`).lacks(t, `rel="prev"`, "PC-IMPRIMANTE")
+		// It says how many: only tech-a's 13, never B's.
+		p1 := b.get(more).must(t, 200, `rel="next"`, `id="search-count"`, "13 tickets").lacks(t, `rel="prev"`, "PC-IMPRIMANTE", "14 tickets")
 		p2 := b.get(more+"&page=2").must(t, 200, `rel="prev"`).lacks(t, `rel="next"`, "secrète")
 		if count(p1) != 10 || count(p2) != 3 {
 			t.Errorf("pages of %d and %d hits, want 10 and 3", count(p1), count(p2))
@@ -55,6 +58,13 @@ func TestSearchPagePagesAndScopes(t *testing.T) {
 				t.Errorf("ticket %s on both pages or on none", n)
 			}
 		}
+
+		// A ticket's number finds it first, by its number alone ("#" or not); B's
+		// number finds nothing of B.
+		for _, q := range []string{fmt.Sprint(numbered), fmt.Sprintf("#%d", numbered)} {
+			b.get("/search?"+url.Values{"q": {q}}.Encode()).must(t, 200, `id="search-tickets"`, "Clavier cassé", fmt.Sprintf(`href="/tickets/%d"`, numbered))
+		}
+		b.get(fmt.Sprintf("/search?q=%d", secret)).must(t, 200).lacks(t, "secrète", fmt.Sprintf(`href="/tickets/%d"`, secret))
 
 		// A refused query says why; a requester has no such page.
 		b.get("/search?q="+strings.Repeat("x", 201)).must(t, 200, `role="alert"`)
