@@ -1,0 +1,322 @@
+package api_test
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"parc/internal/apitest"
+	"parc/internal/record"
+	"parc/internal/secret"
+	"parc/internal/storetest"
+)
+
+// Directories in the generated permission test: a URL of the right form.
+func init() {
+	special["directories"] = func(g *recordGen, org int64) record.Input {
+		return record.Input{"url": "ldap://127.0.0.1:389", "base_dn": "dc=example,dc=org", "enabled": false}
+	}
+}
+
+// slapd is a private OpenLDAP server the test starts on a loopback port.
+type slapd struct {
+	URL    string
+	RootDN string
+	RootPW string
+}
+
+const ldapBase = "dc=example,dc=org"
+
+// startSlapd writes a configuration and a database (people, groups, a reader
+// account and one person outside the user filter) and starts slapd on them. It
+// skips without slapd, unless CI is set.
+func startSlapd(t *testing.T) *slapd {
+	t.Helper()
+	bin := "/usr/sbin/slapd"
+	if _, err := os.Stat(bin); err != nil {
+		if p, lerr := exec.LookPath("slapd"); lerr == nil {
+			bin = p
+		} else {
+			if os.Getenv("CI") != "" {
+				t.Fatal("slapd is not installed (Debian package slapd)")
+			}
+			t.Skip("slapd is not installed")
+		}
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "db")
+	if err := os.Mkdir(db, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	conf := fmt.Sprintf(`include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+modulepath /usr/lib/ldap
+moduleload back_mdb
+pidfile %[1]s/slapd.pid
+access to attrs=userPassword by self write by anonymous auth by * none
+access to * by users read by * none
+database mdb
+maxsize 104857600
+suffix "%[2]s"
+rootdn "cn=admin,%[2]s"
+rootpw admin-secret
+directory %[3]s
+`, dir, ldapBase, db)
+	confPath := filepath.Join(dir, "slapd.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	person := func(uid, first, last, kind, pw string) string {
+		return fmt.Sprintf(`dn: uid=%[1]s,ou=people,%[6]s
+objectClass: inetOrgPerson
+uid: %[1]s
+givenName: %[2]s
+sn: %[3]s
+cn: %[2]s %[3]s
+mail: %[1]s@example.org
+telephoneNumber: +33 1 23 45 67 89
+title: Engineer
+employeeType: %[4]s
+userPassword: %[5]s
+
+`, uid, first, last, kind, pw, ldapBase)
+	}
+	ldif := fmt.Sprintf(`dn: %[1]s
+objectClass: dcObject
+objectClass: organization
+o: Example
+dc: example
+
+dn: ou=people,%[1]s
+objectClass: organizationalUnit
+ou: people
+
+dn: ou=groups,%[1]s
+objectClass: organizationalUnit
+ou: groups
+
+dn: cn=reader,%[1]s
+objectClass: organizationalRole
+objectClass: simpleSecurityObject
+cn: reader
+userPassword: reader-secret
+
+`, ldapBase) + person("alice", "Alice", "Martin", "staff", "alice-pw") + person("bob", "Bob", "Durand", "staff", "bob-pw") +
+		person("carol", "Carol", "Petit", "staff", "carol-pw") + person("mallory", "Mallory", "Outside", "contractor", "mallory-pw") +
+		fmt.Sprintf(`dn: cn=support,ou=groups,%[1]s
+objectClass: groupOfNames
+cn: support
+description: Support team
+member: uid=alice,ou=people,%[1]s
+member: uid=bob,ou=people,%[1]s
+
+`, ldapBase)
+	ldifPath := filepath.Join(dir, "data.ldif")
+	if err := os.WriteFile(ldifPath, []byte(ldif), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(filepath.Join(filepath.Dir(bin), "slapadd"), "-f", confPath, "-l", ldifPath).CombinedOutput(); err != nil {
+		t.Fatalf("slapadd: %v\n%s", err, out)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	u := "ldap://" + addr
+	cmd := exec.Command(bin, "-d", "0", "-f", confPath, "-h", u+"/")
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for i := 0; ; i++ {
+		c, err := ldap.DialURL(u)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if i > 100 {
+			t.Fatalf("slapd did not start: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return &slapd{URL: u, RootDN: "cn=admin," + ldapBase, RootPW: "admin-secret"}
+}
+
+// root runs fn on a connection bound as the directory's administrator.
+func (s *slapd) root(t *testing.T, fn func(c *ldap.Conn) error) {
+	t.Helper()
+	c, err := ldap.DialURL(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Bind(s.RootDN, s.RootPW); err != nil {
+		t.Fatal(err)
+	}
+	if err := fn(c); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// signIn posts the sign-in form; 303 is a session opened.
+func signIn(t *testing.T, base, login, password string) int {
+	t.Helper()
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	form := url.Values{"login": {login}, "password": {password}}
+	req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestDirectoryLDAP runs a directory against a real slapd through the API: the
+// bind password never comes back, the test finds what the filters match, a
+// synchronisation creates users and groups, a directory user signs in with the
+// directory's password only, one removed from the directory is disabled and
+// refused, and another organisation's administrator does not see the directory.
+func TestDirectoryLDAP(t *testing.T) {
+	srv := startSlapd(t)
+	storetest.EachStore(t, func(t *testing.T, kind string) {
+		t.Setenv(secret.EnvKey, strings.Repeat("55", 32))
+		e := apitest.New(t, kind)
+		client := e.Org("Client A", e.Root)
+		other := e.Org("Client B", e.Root)
+		admin := e.User("dir-admin", "admin", client)
+		stranger := e.User("other-admin", "admin", other)
+
+		in := map[string]any{"name": "Client A LDAP", "organization_id": client, "url": srv.URL,
+			"bind_dn": "cn=reader," + ldapBase, "bind_password": "reader-secret", "base_dn": ldapBase,
+			"user_filter": "(&(objectClass=inetOrgPerson)(employeeType=staff))", "group_filter": "(objectClass=groupOfNames)"}
+		r := admin.Must(201, "POST", "/api/v1/directories", in)
+		id := r.ID()
+		if strings.Contains(string(r.Body), "reader-secret") || strings.Contains(string(r.Body), "v1:") {
+			t.Fatalf("create answers the bind password: %s", r.Body)
+		}
+		for _, path := range []string{apitest.Path("/api/v1/directories/%d", id), "/api/v1/directories", apitest.Path("/api/v1/directories/%d/history", id)} {
+			got := admin.Do("GET", path, nil)
+			if strings.Contains(string(got.Body), "reader-secret") || strings.Contains(string(got.Body), "bind_password_cipher") {
+				t.Errorf("%s answers the bind password: %s", path, got.Body)
+			}
+		}
+		// Bad input: a URL of another scheme.
+		bad := admin.Do("POST", "/api/v1/directories", map[string]any{"name": "Bad", "organization_id": client, "url": "http://x", "base_dn": ldapBase})
+		if bad.Status != 422 || bad.FieldError("url") == "" {
+			t.Errorf("http URL: %d %s", bad.Status, bad.Body)
+		}
+
+		// Another organisation's administrator does not see it, nor test or sync it.
+		for _, c := range []struct{ m, p string }{{"GET", "/api/v1/directories/%d"}, {"POST", "/api/v1/directories/%d/test"}, {"POST", "/api/v1/directories/%d/sync"}} {
+			if got := stranger.Do(c.m, apitest.Path(c.p, id), nil); got.Status != 404 {
+				t.Errorf("other admin %s %s: %d", c.m, c.p, got.Status)
+			}
+		}
+
+		test := admin.Must(200, "POST", apitest.Path("/api/v1/directories/%d/test", id), nil).JSON["data"].(map[string]any)
+		if test["ok"] != true || test["bind"] != true || test["users"].(float64) != 3 || test["groups"].(float64) != 1 {
+			t.Fatalf("test: %v", test)
+		}
+		if s := fmt.Sprint(test["samples"]); !strings.Contains(s, "alice") || strings.Contains(s, "mallory") {
+			t.Errorf("samples: %v", s)
+		}
+		// A wrong bind password is reported in words.
+		admin.Must(200, "PATCH", apitest.Path("/api/v1/directories/%d", id), map[string]any{"bind_password": "wrong"})
+		failed := admin.Must(200, "POST", apitest.Path("/api/v1/directories/%d/test", id), nil).JSON["data"].(map[string]any)
+		if failed["ok"] != false || !strings.Contains(fmt.Sprint(failed["error"]), "Invalid Credentials") {
+			t.Errorf("wrong bind password: %v", failed)
+		}
+		admin.Must(200, "PATCH", apitest.Path("/api/v1/directories/%d", id), map[string]any{"bind_password": "reader-secret"})
+
+		sync := func() map[string]any {
+			t.Helper()
+			r := admin.Must(202, "POST", apitest.Path("/api/v1/directories/%d/sync", id), nil)
+			if r.JSON["data"].(map[string]any)["status"] != "running" {
+				t.Fatalf("sync: %s", r.Body)
+			}
+			e.App.Directories.Wait()
+			rep := admin.Must(200, "GET", apitest.Path("/api/v1/directories/%d/sync", id), nil).JSON["data"].(map[string]any)
+			if rep["status"] != "done" {
+				t.Fatalf("sync report: %v", rep)
+			}
+			return rep
+		}
+		rep := sync()
+		if rep["created"].(float64) != 3 || rep["groups_created"].(float64) != 1 || rep["members_added"].(float64) != 2 {
+			t.Fatalf("first sync: %v", rep)
+		}
+		users := admin.Must(200, "GET", "/api/v1/users?filter=login:eq:alice", nil).Data()
+		if len(users) != 1 || users[0]["email"] != "alice@example.org" || users[0]["lastname"] != "Martin" || users[0]["organization_id"].(float64) != float64(client) {
+			t.Fatalf("alice: %v", users)
+		}
+		if users[0]["external_id"] != "uid=alice,ou=people,"+ldapBase || users[0]["directory_id"].(float64) != float64(id) {
+			t.Errorf("alice's link: %v", users[0])
+		}
+		if got := admin.Must(200, "GET", "/api/v1/users?filter=login:eq:mallory", nil).Data(); len(got) != 0 {
+			t.Errorf("user outside the filter synchronised: %v", got)
+		}
+		if rep := sync(); rep["created"].(float64) != 0 || rep["updated"].(float64) != 0 || rep["unchanged"].(float64) != 3 {
+			t.Errorf("second sync: %v", rep)
+		}
+
+		if st := signIn(t, e.Srv.URL, "alice", "alice-pw"); st != http.StatusSeeOther {
+			t.Errorf("alice with the directory password: %d", st)
+		}
+		if st := signIn(t, e.Srv.URL, "alice", "wrong"); st != http.StatusUnauthorized {
+			t.Errorf("alice with a wrong password: %d", st)
+		}
+		if st := signIn(t, e.Srv.URL, "mallory", "mallory-pw"); st != http.StatusUnauthorized {
+			t.Errorf("mallory: %d", st)
+		}
+		// A parc account keeps working beside the directory.
+		if st := signIn(t, e.Srv.URL, "dir-admin", "correct horse battery"); st != http.StatusSeeOther {
+			t.Errorf("parc account: %d", st)
+		}
+
+		// Bob leaves the directory: the next sync disables him, sign-in refused.
+		srv.root(t, func(c *ldap.Conn) error {
+			return c.Del(ldap.NewDelRequest("uid=bob,ou=people,"+ldapBase, nil))
+		})
+		t.Cleanup(func() {
+			srv.root(t, func(c *ldap.Conn) error {
+				req := ldap.NewAddRequest("uid=bob,ou=people,"+ldapBase, nil)
+				for k, v := range map[string][]string{"objectClass": {"inetOrgPerson"}, "uid": {"bob"}, "givenName": {"Bob"}, "sn": {"Durand"},
+					"cn": {"Bob Durand"}, "mail": {"bob@example.org"}, "telephoneNumber": {"+33 1 23 45 67 89"}, "title": {"Engineer"},
+					"employeeType": {"staff"}, "userPassword": {"bob-pw"}} {
+					req.Attribute(k, v)
+				}
+				return c.Add(req)
+			})
+		})
+		if st := signIn(t, e.Srv.URL, "bob", "bob-pw"); st != http.StatusUnauthorized {
+			t.Errorf("bob removed, before the sync: %d", st)
+		}
+		rep = sync()
+		if rep["disabled"].(float64) != 1 {
+			t.Errorf("sync after removal: %v", rep)
+		}
+		bob := admin.Must(200, "GET", "/api/v1/users?filter=login:eq:bob", nil).Data()
+		if len(bob) != 1 || bob[0]["active"] != false {
+			t.Errorf("bob after the sync: %v", bob)
+		}
+		if st := signIn(t, e.Srv.URL, "bob", "bob-pw"); st != http.StatusUnauthorized {
+			t.Errorf("bob disabled: %d", st)
+		}
+	})
+}
