@@ -175,6 +175,13 @@ func (s *slapd) root(t *testing.T, fn func(c *ldap.Conn) error) {
 // signIn posts the sign-in form; 303 is a session opened.
 func signIn(t *testing.T, base, login, password string) int {
 	t.Helper()
+	st, _ := session(t, base, login, password)
+	return st
+}
+
+// session signs in and gives the answer's status and the session cookie.
+func session(t *testing.T, base, login, password string) (int, *http.Cookie) {
+	t.Helper()
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	form := url.Values{"login": {login}, "password": {password}}
 	req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode()))
@@ -184,7 +191,42 @@ func signIn(t *testing.T, base, login, password string) int {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	return resp.StatusCode
+	for _, ck := range resp.Cookies() {
+		if ck.Value != "" {
+			return resp.StatusCode, ck
+		}
+	}
+	return resp.StatusCode, nil
+}
+
+// page gets (or posts to, with the page's CSRF token) a page with a session.
+func page(t *testing.T, base string, ck *http.Cookie, method, path string, form url.Values) (int, string) {
+	t.Helper()
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, base+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Accept-Language", "en")
+	req.AddCookie(ck)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// csrfOf finds a page's CSRF token.
+func csrfOf(html string) string {
+	_, rest, _ := strings.Cut(html, `name="_csrf" value="`)
+	v, _, _ := strings.Cut(rest, `"`)
+	return v
 }
 
 // TestDirectoryLDAP runs a directory against a real slapd through the API: the
@@ -273,6 +315,27 @@ func TestDirectoryLDAP(t *testing.T) {
 		}
 		if rep := sync(); rep["created"].(float64) != 0 || rep["updated"].(float64) != 0 || rep["unchanged"].(float64) != 3 {
 			t.Errorf("second sync: %v", rep)
+		}
+
+		// The directory's page: connection, mapping, last report, and the test button.
+		st, ck := session(t, e.Srv.URL, "dir-admin", "correct horse battery")
+		if st != http.StatusSeeOther || ck == nil {
+			t.Fatalf("admin sign-in: %d", st)
+		}
+		dirPage := apitest.Path("/directories/%d", id)
+		st, html := page(t, e.Srv.URL, ck, "GET", dirPage, nil)
+		if st != 200 || !strings.Contains(html, "3 found: 0 created, 0 updated, 3 unchanged, 0 disabled") || !strings.Contains(html, "Test the connection") ||
+			!strings.Contains(html, "stored (encrypted)") || strings.Contains(html, "reader-secret") {
+			t.Errorf("directory page: %d\n%s", st, html)
+		}
+		st, html = page(t, e.Srv.URL, ck, "POST", dirPage+"/test", url.Values{"_csrf": {csrfOf(html)}})
+		if st != 200 || !strings.Contains(html, "Bind succeeded: 3 users and 1 groups match the filters.") || !strings.Contains(html, "alice") {
+			t.Errorf("test button: %d\n%s", st, html)
+		}
+		aliceID := int64(users[0]["id"].(float64))
+		st, html = page(t, e.Srv.URL, ck, "GET", apitest.Path("/users/%d", aliceID), nil)
+		if st != 200 || !strings.Contains(html, "From the directory Client A LDAP, last seen on") {
+			t.Errorf("alice's page: %d\n%s", st, html)
 		}
 
 		if st := signIn(t, e.Srv.URL, "alice", "alice-pw"); st != http.StatusSeeOther {

@@ -534,3 +534,11 @@ func (s *Service) Authenticate(ctx context.Context, directoryID int64, dn, passw
 	}
 	return c.authenticate(dn, password)
 }
+
+// HasPassword reports whether a directory has a bind password stored (its page
+// says so, never what it is).
+func (s *Service) HasPassword(ctx context.Context, id int64) (bool, error) {
+	var n int
+	err := s.Rec.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM directories WHERE id = ? AND bind_password_cipher IS NOT NULL AND bind_password_cipher <> ''", id).Scan(&n)
+	return n > 0, err
+}

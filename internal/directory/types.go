@@ -46,7 +46,7 @@ func Types() []*record.Type {
 				{Name: "enabled", Label: "field.directory_enabled", Kind: record.Bool, Default: true, List: true},
 				{Name: "last_sync_at", Label: "field.directory_last_sync_at", Kind: record.DateTime, ReadOnly: true, NoHistory: true, Sort: true, List: true},
 				{Name: "last_sync_status", Label: "field.directory_last_sync_status", Kind: record.Text, ReadOnly: true, NoHistory: true, List: true},
-				{Name: "last_sync_report", Kind: record.LongText, ReadOnly: true, NoHistory: true, Hidden: true},
+				{Name: "last_sync_report", Label: "field.directory_last_sync_report", Kind: record.LongText, ReadOnly: true, NoHistory: true, Hidden: true},
 				{Name: "comment", Kind: record.LongText},
 			},
 			Hooks: record.Hooks{BeforeWrite: beforeWrite}},

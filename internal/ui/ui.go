@@ -174,6 +174,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerNotifications(mux)
 	u.registerStock(mux)
 	u.registerPurchase(mux)
+	u.registerDirectories(mux)
 	u.registerLoans(mux)
 	u.registerContracts(mux)
 	u.registerLifecycle(mux)
