@@ -105,9 +105,13 @@ func TestDirectoryLDAP(t *testing.T) {
 		if strings.Contains(string(r.Body), "reader-secret") || strings.Contains(string(r.Body), "v1:") {
 			t.Fatalf("create answers the bind password: %s", r.Body)
 		}
-		for _, path := range []string{apitest.Path("/api/v1/directories/%d", id), "/api/v1/directories", apitest.Path("/api/v1/directories/%d/history", id)} {
+		for _, path := range []string{apitest.Path("/api/v1/directories/%d", id), "/api/v1/directories", apitest.Path("/api/v1/directories/%d/history", id),
+			"/api/v1/directories/export.csv", "/api/v1/directories?q=reader"} {
 			got := admin.Do("GET", path, nil)
-			if strings.Contains(string(got.Body), "reader-secret") || strings.Contains(string(got.Body), "bind_password_cipher") {
+			if got.Status != 200 {
+				t.Errorf("%s: %d %s", path, got.Status, got.Body)
+			}
+			if strings.Contains(string(got.Body), "reader-secret") || strings.Contains(string(got.Body), "bind_password_cipher") || strings.Contains(string(got.Body), "v1:") {
 				t.Errorf("%s answers the bind password: %s", path, got.Body)
 			}
 		}
