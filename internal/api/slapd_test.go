@@ -135,6 +135,23 @@ func TestDirectoryLDAP(t *testing.T) {
 		if s := fmt.Sprint(test["samples"]); !strings.Contains(s, "alice") || strings.Contains(s, "mallory") {
 			t.Errorf("samples: %v", s)
 		}
+		// TLS with the private authority: ldaps:// and StartTLS; without the
+		// authority, the certificate is refused, in words.
+		for _, c := range []struct {
+			name, url string
+			startTLS  bool
+			ca        string
+			ok        bool
+		}{{"ldaps", srv.LDAPSURL, false, srv.CAPEM, true}, {"starttls", srv.URL, true, srv.CAPEM, true}, {"untrusted", srv.LDAPSURL, false, "", false}} {
+			tin := map[string]any{"name": "TLS " + c.name, "organization_id": client, "url": c.url, "start_tls": c.startTLS, "ca_pem": c.ca,
+				"bind_dn": "cn=reader," + ldapBase, "bind_password": "reader-secret", "base_dn": ldapBase, "user_filter": "(objectClass=inetOrgPerson)"}
+			tid := admin.Must(201, "POST", "/api/v1/directories", tin).ID()
+			got := admin.Must(200, "POST", apitest.Path("/api/v1/directories/%d/test", tid), nil).JSON["data"].(map[string]any)
+			if got["ok"] != c.ok || (c.ok && got["users"].(float64) != 4) || (!c.ok && !strings.Contains(fmt.Sprint(got["error"]), "certificate is not trusted")) {
+				t.Errorf("TLS %s: %v", c.name, got)
+			}
+		}
+
 		// A wrong bind password is reported in words.
 		admin.Must(200, "PATCH", apitest.Path("/api/v1/directories/%d", id), map[string]any{"bind_password": "wrong"})
 		failed := admin.Must(200, "POST", apitest.Path("/api/v1/directories/%d/test", id), nil).JSON["data"].(map[string]any)

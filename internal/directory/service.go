@@ -57,6 +57,8 @@ func problem(err error) *Problem {
 	var le *ldap.Error
 	var ne net.Error
 	switch {
+	case strings.Contains(err.Error(), "x509:") || strings.Contains(err.Error(), "certificate"):
+		p.Key = "directory.err.tls"
 	case errors.As(err, &le) && le.ResultCode == ldap.LDAPResultInvalidCredentials:
 		p.Key = "directory.err.bind"
 	case errors.As(err, &le) && le.ResultCode == ldap.LDAPResultNoSuchObject:
@@ -65,8 +67,6 @@ func problem(err error) *Problem {
 		p.Key = "directory.err.filter"
 	case errors.As(err, &le) && le.ResultCode == ldap.ErrorNetwork, errors.As(err, &ne):
 		p.Key = "directory.err.connect"
-	case strings.Contains(err.Error(), "certificate"):
-		p.Key = "directory.err.tls"
 	}
 	return p
 }

@@ -15,13 +15,19 @@ import (
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+
+	"parc/internal/mailtest"
 )
 
 // Server is a private OpenLDAP server the test starts on a loopback port.
 type Server struct {
-	URL    string
-	RootDN string
-	RootPW string
+	URL string
+	// LDAPSURL is the same server over TLS (ldaps://), whose certificate, for
+	// 127.0.0.1, a private authority (CAPEM) signed; URL offers StartTLS with it.
+	LDAPSURL string
+	CAPEM    string
+	RootDN   string
+	RootPW   string
 }
 
 // Base is the directory's suffix.
@@ -54,6 +60,9 @@ include /etc/ldap/schema/inetorgperson.schema
 modulepath /usr/lib/ldap
 moduleload back_mdb
 pidfile %[1]s/slapd.pid
+TLSCACertificateFile %[1]s/ca.pem
+TLSCertificateFile %[1]s/server.pem
+TLSCertificateKeyFile %[1]s/server.key
 access to attrs=userPassword by self write by anonymous auth by * none
 access to * by users read by * none
 database mdb
@@ -63,6 +72,12 @@ rootdn "cn=admin,%[2]s"
 rootpw admin-secret
 directory %[3]s
 `, dir, Base, db)
+	cert := mailtest.NewCert(t)
+	for name, b := range map[string][]byte{"ca.pem": cert.CAPEM, "server.pem": cert.CertPEM, "server.key": cert.KeyPEM} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	confPath := filepath.Join(dir, "slapd.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
@@ -119,14 +134,21 @@ member: uid=bob,ou=people,%[1]s
 	if out, err := exec.Command(filepath.Join(filepath.Dir(bin), "slapadd"), "-f", confPath, "-l", ldifPath).CombinedOutput(); err != nil {
 		t.Fatalf("slapadd: %v\n%s", err, out)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	addrs := make([]string, 2)
+	var listeners []net.Listener
+	for i := range addrs {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs[i] = l.Addr().String()
+		listeners = append(listeners, l)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	u := "ldap://" + addr
-	cmd := exec.Command(bin, "-d", "0", "-f", confPath, "-h", u+"/")
+	u, us := "ldap://"+addrs[0], "ldaps://"+addrs[1]
+	for _, l := range listeners {
+		l.Close()
+	}
+	cmd := exec.Command(bin, "-d", "0", "-f", confPath, "-h", u+"/ "+us+"/")
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -143,7 +165,7 @@ member: uid=bob,ou=people,%[1]s
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return &Server{URL: u, RootDN: "cn=admin," + Base, RootPW: "admin-secret"}
+	return &Server{URL: u, LDAPSURL: us, CAPEM: string(cert.CAPEM), RootDN: "cn=admin," + Base, RootPW: "admin-secret"}
 }
 
 // Root runs fn on a connection bound as the directory's administrator.
