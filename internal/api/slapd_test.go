@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -217,6 +218,12 @@ func TestDirectoryLDAP(t *testing.T) {
 		}
 		if st := signIn(t, e.Srv.URL, "alice", "wrong"); st != http.StatusUnauthorized {
 			t.Errorf("alice with a wrong password: %d", st)
+		}
+		// Audited as any sign-in.
+		var signedIn, refused int
+		if err := e.App.DB.QueryRowContext(context.Background(), "SELECT (SELECT COUNT(*) FROM audit_events WHERE login = ? AND event = ?), (SELECT COUNT(*) FROM audit_events WHERE login = ? AND event = ?)",
+			"alice", "login", "alice", "login_failed").Scan(&signedIn, &refused); err != nil || signedIn != 1 || refused != 1 {
+			t.Errorf("alice's audit: %d sign-ins, %d failures (%v)", signedIn, refused, err)
 		}
 		if st := signIn(t, e.Srv.URL, "mallory", "mallory-pw"); st != http.StatusUnauthorized {
 			t.Errorf("mallory: %d", st)

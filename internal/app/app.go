@@ -158,5 +158,10 @@ func New(db *store.DB, log *slog.Logger) *App {
 	return a
 }
 
-// Close releases the store.
-func (a *App) Close() error { return a.DB.Close() }
+// Close releases the store, once the directory synchronisations under way ended.
+func (a *App) Close() error {
+	if a.Directories != nil {
+		a.Directories.Wait()
+	}
+	return a.DB.Close()
+}
