@@ -26,14 +26,14 @@ func init() {
 }
 
 // signIn posts the sign-in form; 303 is a session opened.
-func signIn(t *testing.T, base, login, password string) int {
+func signIn(t testing.TB, base, login, password string) int {
 	t.Helper()
 	st, _ := session(t, base, login, password)
 	return st
 }
 
 // session signs in and gives the answer's status and the session cookie.
-func session(t *testing.T, base, login, password string) (int, *http.Cookie) {
+func session(t testing.TB, base, login, password string) (int, *http.Cookie) {
 	t.Helper()
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	form := url.Values{"login": {login}, "password": {password}}
@@ -261,6 +261,42 @@ func TestDirectoryLDAP(t *testing.T) {
 		}
 		if st := signIn(t, e.Srv.URL, "bob", "bob-pw"); st != http.StatusUnauthorized {
 			t.Errorf("bob disabled: %d", st)
+		}
+	})
+}
+
+// BenchmarkDirectorySignIn: a directory user's sign-in through the form (rate
+// limits, bind as the user, filter check, session, audit) on SQLite, beside the
+// directory's own bind (sub-benchmark "bind").
+func BenchmarkDirectorySignIn(b *testing.B) {
+	srv := ldaptest.Start(b)
+	b.Setenv(secret.EnvKey, strings.Repeat("55", 32))
+	e := apitest.New(b, "sqlite")
+	admin := e.User("bench-admin", "admin", e.Root)
+	id := admin.Must(201, "POST", "/api/v1/directories", map[string]any{"name": "Bench", "organization_id": e.Root, "url": srv.URL,
+		"bind_dn": "cn=reader," + ldaptest.Base, "bind_password": "reader-secret", "base_dn": ldaptest.Base,
+		"user_filter": "(&(objectClass=inetOrgPerson)(employeeType=staff))"}).ID()
+	admin.Must(202, "POST", apitest.Path("/api/v1/directories/%d/sync", id), nil)
+	e.App.Directories.Wait()
+	b.Run("bind", func(b *testing.B) {
+		for b.Loop() {
+			c, err := ldap.DialURL(srv.URL)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := c.Bind("uid=alice,ou=people,"+ldaptest.Base, "alice-pw"); err != nil {
+				b.Fatal(err)
+			}
+			c.Close()
+		}
+	})
+	b.Run("sign-in", func(b *testing.B) {
+		for b.Loop() {
+			// Each sign-in from the same address would meet the limits: they
+			// count failures only, and these succeed.
+			if st := signIn(b, e.Srv.URL, "alice", "alice-pw"); st != http.StatusSeeOther {
+				b.Fatalf("sign-in: %d", st)
+			}
 		}
 	})
 }
