@@ -41,6 +41,7 @@ Usage:
   parc agent    --server URL [--token T] [--every 24h] [--tag TAG]   send this machine's inventory
   parc agent    --local FILE                            write this machine's inventory to a file
   parc mailgate [--once]                                poll the PARC_IMAP_URL mailboxes (docs/mail.md)
+  parc directory sync --name X                          synchronise an LDAP directory now (docs/directory.md)
   parc bench    [--assets N]                            measure list and create speed
   parc bench helpdesk [--tickets N]                     measure the helpdesk (views, search, tickets, SLA)
   parc bench logins [--parallel N]                      memory of parc serve under bursts of bad sign-ins
@@ -85,6 +86,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return agentCmd(ctx, rest, stdout, stderr)
 	case "mailgate":
 		return mailgateCmd(ctx, rest, stderr)
+	case "directory":
+		return directoryCmd(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "parc", version.Version)
 		return nil

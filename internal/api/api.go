@@ -17,6 +17,7 @@ import (
 
 	"parc/internal/core"
 	"parc/internal/cost"
+	"parc/internal/directory"
 	"parc/internal/document"
 	"parc/internal/helpdesk"
 	"parc/internal/httpctx"
@@ -57,6 +58,7 @@ type Services struct {
 	Costs     *cost.Service     // total cost of ownership
 	Documents *document.Service // files attached to records
 	Purchase  *purchase.Service
+	Directory *directory.Service // LDAP directories: test and synchronisation
 }
 
 // New makes the API over the core services and the domain services.
@@ -91,6 +93,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerStock(mux)
 	a.registerPurchase(mux)
 	a.registerLicenses(mux)
+	a.registerDirectories(mux)
 	a.registerContracts(mux)
 	a.registerLifecycle(mux)
 	a.registerCosts(mux)

@@ -14,6 +14,7 @@ import (
 	"parc/internal/core"
 	"parc/internal/cost"
 	"parc/internal/dashboard"
+	"parc/internal/directory"
 	"parc/internal/document"
 	"parc/internal/helpdesk"
 	"parc/internal/i18n"
@@ -60,6 +61,8 @@ type App struct {
 	Stock *stock.Service
 	// Purchase is purchasing: requests, approval, orders, receptions into stock.
 	Purchase *purchase.Service
+	// Directories are LDAP directories: test, synchronisation, sign-in.
+	Directories *directory.Service
 	// Loans is hand-overs and loans: check-out, check-in, acknowledgement, reservations.
 	Loans *loan.Service
 	// Licenses keeps software licences: keys, compliance counts, alerts.
@@ -155,5 +158,10 @@ func New(db *store.DB, log *slog.Logger) *App {
 	return a
 }
 
-// Close releases the store.
-func (a *App) Close() error { return a.DB.Close() }
+// Close releases the store, once the directory synchronisations under way ended.
+func (a *App) Close() error {
+	if a.Directories != nil {
+		a.Directories.Wait()
+	}
+	return a.DB.Close()
+}

@@ -25,7 +25,7 @@ var (
 	// tools drive a whole parc from outside, as a command does: they may use app.
 	tools = []string{"cmd/parc", "internal/bench", "internal/apitest", "internal/e2e"}
 	// testTools serve tests and benchmarks only.
-	testTools = []string{"internal/storetest", "internal/mailtest", "internal/loadgen", "internal/inventory/inventorytest", "internal/uitest"}
+	testTools = []string{"internal/storetest", "internal/mailtest", "internal/ldaptest", "internal/loadgen", "internal/inventory/inventorytest", "internal/uitest"}
 )
 
 type rule struct {

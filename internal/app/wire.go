@@ -101,6 +101,7 @@ func Build(db *store.DB, opt Options) (*App, error) {
 	a.Jobs.Add(a.Inventory.RefileJob())
 	a.Jobs.Add(a.Loans.RemindJob())
 	a.buildLicenses()
+	a.buildDirectories()
 	if a.Sender != nil {
 		a.Jobs.Add(jobs.Job{Name: "mail.outbox", Every: 5 * time.Second, Jitter: time.Second, Lease: 15 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := a.Sender.SendDue(ctx)
@@ -161,6 +162,7 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Costs:     a.Costs,
 		Documents: a.Documents,
 		Purchase:  a.Purchase,
+		Directory: a.Directories,
 	})
 	pages := ui.New(a.Core, a.Cat, ui.Services{
 		Helpdesk:  a.Helpdesk,
@@ -178,6 +180,7 @@ func (a *App) HTTP(adjust ...func(*ui.UI)) *web.Server {
 		Costs:     a.Costs,
 		Documents: a.Documents,
 		Purchase:  a.Purchase,
+		Directory: a.Directories,
 	})
 	for _, f := range adjust {
 		f(pages)

@@ -79,11 +79,12 @@ func BuiltinProfiles() []BuiltinProfile {
 	sup := rightsFor([]string{"*"}, readOnly, record.Rights{})
 	rightsFor(fleetTypes, []record.Action{record.Read, record.Update}, sup)
 	rightsFor([]string{"tickets"}, []record.Action{record.Read, record.Update}, sup)
-	rightsFor([]string{"profiles", "authorizations"}, nil, sup)
+	rightsFor([]string{"profiles", "authorizations", "directories"}, nil, sup)
 	rightsFor([]string{"purchase-requests"}, []record.Action{record.Read, "approve"}, sup)
 
 	obs := rightsFor([]string{"*"}, readOnly, record.Rights{})
-	rightsFor([]string{"profiles", "authorizations"}, nil, obs)
+	// Directories (their servers, accounts and filters) are the administrators'.
+	rightsFor([]string{"profiles", "authorizations", "directories"}, nil, obs)
 
 	self := rightsFor(fleetTypes, []record.Action{record.ReadOwn}, record.Rights{})
 	rightsFor(catalogueTypes, readOnly, self)

@@ -29,6 +29,14 @@ type Service struct {
 	Now func() time.Time
 	// Gate bounds the password verifications running at once.
 	Gate *Gate
+	// Directory checks the password of a user a directory keeps (a bind as the
+	// user's DN); set by app.Build, nil: such users cannot sign in.
+	Directory Directory
+}
+
+// Directory authenticates a user against the directory that keeps it.
+type Directory interface {
+	Authenticate(ctx context.Context, directoryID int64, dn, password string) (bool, error)
 }
 
 // NewService makes the auth service.
@@ -70,9 +78,10 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 		return nil, err
 	}
 	var id int64
-	var hash sql.NullString
+	var hash, dn sql.NullString
+	var dir sql.NullInt64
 	var active, mustChange bool
-	err = s.DB.QueryRowContext(ctx, "SELECT id, password_hash, active, password_change_required FROM users WHERE lower(login) = lower(?) AND deleted_at IS NULL", login).Scan(&id, &hash, &active, &mustChange)
+	err = s.DB.QueryRowContext(ctx, "SELECT id, password_hash, active, password_change_required, directory_id, external_id FROM users WHERE lower(login) = lower(?) AND deleted_at IS NULL", login).Scan(&id, &hash, &active, &mustChange, &dir, &dn)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
@@ -80,7 +89,15 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 	if id != 0 && hash.Valid && active {
 		usable = hash.String
 	}
-	ok, err := s.Gate.check(ctx, usable, password)
+	var ok bool
+	if id != 0 && dir.Valid {
+		// A directory's user: the directory checks the password, by a bind as
+		// the user; the account must be active in parc too (a synchronisation
+		// disables users the directory no longer lists).
+		ok, err = s.directoryCheck(ctx, active, dir.Int64, dn.String, password, login)
+	} else {
+		ok, err = s.Gate.check(ctx, usable, password)
+	}
 	if errors.Is(err, ErrBusy) {
 		if rerr := s.release(ctx, res); rerr != nil {
 			return nil, rerr
@@ -118,6 +135,20 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 		return nil, err
 	}
 	return sess, nil
+}
+
+// directoryCheck binds to the user's directory; a directory that cannot be
+// reached refuses the sign-in (and says so in the server's log).
+func (s *Service) directoryCheck(ctx context.Context, active bool, dir int64, dn, password, login string) (bool, error) {
+	if !active || s.Directory == nil || password == "" {
+		return false, nil
+	}
+	ok, err := s.Directory.Authenticate(ctx, dir, dn, password)
+	if err != nil {
+		slog.Warn("directory sign-in", "login", login, "directory", dir, "err", err)
+		return false, nil
+	}
+	return ok, nil
 }
 
 func truncate(s string, n int) string {

@@ -49,6 +49,12 @@ func Types(reg func() *record.Registry) []*record.Type {
 				{Name: "active", Kind: record.Bool, Default: true, List: true},
 				{Name: "last_login_at", Kind: record.DateTime, ReadOnly: true, Sort: true},
 				{Name: "password_hash", Kind: record.Text, Hidden: true, Max: 512},
+				{Name: "title", Label: "field.user_title", Kind: record.Text, Max: 255},
+				// A user a directory keeps (internal/directory): its directory and DN there,
+				// written by the synchronisation only; such a user signs in by the directory.
+				{Name: "directory_id", Label: "field.user_directory", Kind: record.Ref, Ref: "directories", ReadOnly: true},
+				{Name: "external_id", Label: "field.user_external_id", Kind: record.Text, ReadOnly: true, Max: 1024},
+				{Name: "directory_seen_at", Label: "field.user_directory_seen_at", Kind: record.DateTime, ReadOnly: true, NoHistory: true},
 				{Name: "comment", Kind: record.LongText},
 			},
 			Hooks: record.Hooks{BeforeWrite: userBeforeWrite}},

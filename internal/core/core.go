@@ -16,6 +16,7 @@ import (
 	"parc/internal/auth"
 	"parc/internal/contract"
 	"parc/internal/cost"
+	"parc/internal/directory"
 	"parc/internal/helpdesk"
 	"parc/internal/kb"
 	"parc/internal/license"
@@ -73,6 +74,7 @@ func NewRegistry() *record.Registry {
 	types = append(types, lifecycle.Types(get)...)
 	types = append(types, cost.Types()...)
 	types = append(types, purchase.Types()...)
+	types = append(types, directory.Types()...)
 	search.Attach(types)
 	reg = record.MustRegistry(types...)
 	return reg

@@ -163,6 +163,9 @@ func Load(ctx context.Context, a *Services) error {
 	if err := loadDocuments(ctx, a, orgs); err != nil {
 		return err
 	}
+	if err := loadDirectories(ctx, a, orgs); err != nil {
+		return err
+	}
 	a.Log.Info("demo data loaded", "computers", counts["computers"]+inv["computers"], "inventories", inv["inventories"], "tickets", desk["tickets"],
 		"records", total(counts)+len(orgSpecs)+total(desk)+inv["software-rules"]+inv["inventory-rules"],
 		"duration_ms", time.Since(start).Milliseconds())

@@ -366,6 +366,9 @@ func (u *UI) renderForm(c *req, t *record.Type, rec *record.Record, st formState
 		case "license_key": // a secret never sent back to the browser
 			p.Fields = append(p.Fields, FormField{Name: x, ID: "f-" + x, Label: c.T("field.license_key"), Control: "text", Type: "password",
 				Autocomplete: "off", Error: st.errs[x], Hint: c.T("ui.form.license_key_keep")})
+		case "bind_password": // a directory's bind password, write-only
+			p.Fields = append(p.Fields, FormField{Name: x, ID: "f-" + x, Label: c.T("field.directory_bind_password"), Control: "text", Type: "password",
+				Autocomplete: "new-password", Error: st.errs[x], Hint: c.T("ui.form.directory_password_keep")})
 		}
 	}
 	status := st.status

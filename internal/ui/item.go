@@ -80,6 +80,10 @@ type ItemPage struct {
 	Documents *DocumentsView
 	// Purchase: a ticket's awaited parts, an order's lines, a request's decision.
 	Purchase *PurchaseView
+	// Directory: a directory's panel; DirectoryFrom: the directory a user comes
+	// from (directories.go).
+	Directory     *DirectoryView
+	DirectoryFrom string
 }
 
 // Tab is one tab of the item page.
@@ -367,6 +371,9 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 	if err := u.itemExtras(c, t, rec, p); err != nil {
 		return err
 	}
+	if err := u.directoryPanel(c, t, rec, p); err != nil {
+		return err
+	}
 	var locked map[string]bool
 	if lf := lockField(t); lf != nil {
 		locked = lockedSet(rec.String(lf.Name))
@@ -383,6 +390,9 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 		}
 		if t.Name == "licenses" && licensePanelFields[f.Name] {
 			continue // in the compliance panel above
+		}
+		if t.Name == "directories" && directoryPanelFields[f.Name] {
+			continue // in the directory's panel above
 		}
 		if f.Name == "asset_name" && t.HasField("asset_id") {
 			continue // a lifecycle record's asset: shown by its id's line, linked

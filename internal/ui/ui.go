@@ -25,6 +25,7 @@ import (
 	"parc/internal/core"
 	"parc/internal/cost"
 	"parc/internal/dashboard"
+	"parc/internal/directory"
 	"parc/internal/document"
 	"parc/internal/helpdesk"
 	"parc/internal/httpctx"
@@ -92,6 +93,7 @@ type Services struct {
 	Costs     *cost.Service      // total cost of ownership (costs.go)
 	Documents *document.Service  // files attached to records (documents.go)
 	Purchase  *purchase.Service  // purchase requests, orders, receptions (purchase.go)
+	Directory *directory.Service // LDAP directories: test and synchronisation (directories.go)
 }
 
 // New makes the HTML interface; templates are parsed once, here.
@@ -172,6 +174,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerNotifications(mux)
 	u.registerStock(mux)
 	u.registerPurchase(mux)
+	u.registerDirectories(mux)
 	u.registerLoans(mux)
 	u.registerContracts(mux)
 	u.registerLifecycle(mux)
