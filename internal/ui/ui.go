@@ -176,6 +176,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerContracts(mux)
 	u.registerLifecycle(mux)
 	u.registerCosts(mux)
+	u.registerTwoFactor(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
@@ -233,8 +234,18 @@ type handler func(c *req) error
 func (u *UI) page(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := u.newReq(w, r)
+		if c.Actor == nil && c.Sess != nil && c.Sess.Stage == auth.StageCode {
+			// The password was right: the code comes next.
+			http.Redirect(w, r, "/login/code", http.StatusSeeOther)
+			return
+		}
 		if c.Actor == nil || c.Sess == nil {
 			u.toLogin(w, r)
+			return
+		}
+		if c.Sess.Stage == auth.StageEnrol && r.URL.Path != "/account/two-factor" {
+			// A profile requires a second factor: setting it up comes first.
+			http.Redirect(w, r, "/account/two-factor", http.StatusSeeOther)
 			return
 		}
 		if c.Sess.MustChangePassword && r.URL.Path != "/account" && r.URL.Path != "/account/password" {
