@@ -312,7 +312,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				// Only the password is checked: the session reaches the code form
 				// (which reads it for its CSRF token) and nothing else.
 				if strings.HasPrefix(r.URL.Path, "/api/") {
-					s.API.Error(w, r.WithContext(ctx), record.E(record.CodeUnauthorized, "err.two_factor_pending"))
+					s.API.Error(w, r.WithContext(httpctx.WithLang(ctx, i18n.Negotiate(r.Header.Get("Accept-Language")))), record.E(record.CodeUnauthorized, "err.two_factor_pending"))
 					return
 				}
 				next.ServeHTTP(w, r.WithContext(httpctx.WithSession(ctx, sess)))
@@ -331,7 +331,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 						return
 					}
 					if sess.Stage == auth.StageEnrol && strings.HasPrefix(r.URL.Path, "/api/") {
-						s.API.Error(w, r.WithContext(ctx), record.E(record.CodeForbidden, "err.two_factor_enrol_required"))
+						s.API.Error(w, r.WithContext(httpctx.WithLang(ctx, i18n.Negotiate(r.Header.Get("Accept-Language")))), record.E(record.CodeForbidden, "err.two_factor_enrol_required"))
 						return
 					}
 				}
