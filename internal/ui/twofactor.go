@@ -14,6 +14,7 @@ import (
 
 func init() {
 	pageNames = append(pageNames, "login_code", "two_factor")
+	pageParts["item"] = append(pageParts["item"], "templates/twofactor_parts.html")
 	doneKeys["session_revoked"] = "ui.sessions.revoked_one"
 	doneKeys["sessions_revoked"] = "ui.sessions.revoked_others"
 	doneKeys["two_factor_reset"] = "ui.twofactor.reset_done"
@@ -266,4 +267,29 @@ func truncateRunes(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+// UserSecurityView is a user's sign-in on their page, for an administrator: the
+// second factor, the open sessions, and the actions on them.
+type UserSecurityView struct {
+	Href, CSRF string
+	TwoFactor  auth.TwoFactorStatus
+	Sessions   int
+}
+
+func (u *UI) userSecurityPanel(c *req, t *record.Type, rec *record.Record, p *ItemPage) error {
+	if !c.Actor.CanIn(t, record.Update, rec.OrgID) || rec.DeletedAt != nil {
+		return nil
+	}
+	ctx := c.R.Context()
+	st, err := u.App.Auth.TwoFactor(ctx, rec.ID)
+	if err != nil {
+		return err
+	}
+	ss, err := u.App.Auth.Sessions(ctx, rec.ID, "")
+	if err != nil {
+		return err
+	}
+	p.UserSecurity = &UserSecurityView{Href: "/users/" + strconv.FormatInt(rec.ID, 10), CSRF: c.Sess.CSRF, TwoFactor: st, Sessions: len(ss)}
+	return nil
 }

@@ -208,6 +208,7 @@ func TestTwoFactorRequiredByProfile(t *testing.T) {
 		// An administrator resets it: bob enrols again at his next sign-in.
 		admin := e.browser("en")
 		admin.login("admin", adminPassword)
+		admin.get("/users/"+record.Format(uid)).must(t, http.StatusOK, "Two-factor sign-in is on.", "/reset-two-factor", "Open sessions: 1.")
 		admin.post("/users/"+record.Format(uid)+"/reset-two-factor", url.Values{"_csrf": {admin.csrf()}}).must(t, http.StatusSeeOther)
 		if n := auditCount(t, e, "two_factor_reset", uid); n != 1 {
 			t.Fatalf("%d reset events", n)
