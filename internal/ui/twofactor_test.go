@@ -325,6 +325,18 @@ func TestTokenExpiryAndScope(t *testing.T) {
 		if st, _ := call(soon, "GET", "/api/v1/me", ""); st != http.StatusOK {
 			t.Fatalf("token before expiry: %d", st)
 		}
+		// Through the API as well: a read-only token with an expiry date.
+		st, body := call(soon, "POST", "/api/v1/tokens", `{"name":"api reader","scope":"read","expires_at":"`+time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339)+`"}`)
+		m := regexp.MustCompile(`"token":"(parc_[^"]+)"`).FindStringSubmatch(body)
+		if st != http.StatusCreated || m == nil || !strings.Contains(body, `"scope":"read"`) {
+			t.Fatalf("token made through the API: %d %s", st, body)
+		}
+		if st, _ := call(m[1], "DELETE", "/api/v1/tokens/1", ""); st != http.StatusForbidden {
+			t.Fatalf("read-only API token revoking: %d", st)
+		}
+		if st, body := call(soon, "POST", "/api/v1/tokens", `{"name":"bad","scope":"types:nothing"}`); st != http.StatusUnprocessableEntity && st != http.StatusBadRequest {
+			t.Fatalf("unknown scope: %d %s", st, body)
+		}
 		b.get("/account").must(t, http.StatusOK, "Read only", "Only: Computers", tomorrow[:4])
 		// A date already past is refused.
 		p := b.post("/account/tokens", url.Values{"_csrf": {b.csrf()}, "name": {"old"}, "expires": {"2001-01-01"}})
