@@ -422,3 +422,19 @@ func (s *Service) manageable(ctx context.Context, actor *record.Actor, userID in
 	}
 	return r.String("login"), nil
 }
+
+// KeepSignedIn signs in fully a session that Login opened at the code stage for
+// a user who was already signed in with their second factor and has just changed
+// their password (which closes every session): asking for the code again would
+// add nothing.
+func (s *Service) KeepSignedIn(ctx context.Context, sess *Session) error {
+	if sess.Stage != StageCode {
+		return nil
+	}
+	now := s.Now()
+	if _, err := s.DB.Exec(ctx, "UPDATE sessions SET stage = '', expires_at = ? WHERE id = ? AND stage = ?", now.Add(SessionIdle), hashToken(sess.Token), StageCode); err != nil {
+		return err
+	}
+	sess.Stage = ""
+	return nil
+}

@@ -347,6 +347,10 @@ func (u *UI) accountPassword(c *req) error {
 		return u.renderPage(c, http.StatusUnprocessableEntity, "account", p)
 	}
 	sess, err := u.App.Auth.Login(ctx, c.Actor.Login, pw, httpctx.ClientIP(c.R), c.R.UserAgent())
+	if err == nil && c.Sess.Stage == "" {
+		// The session that changed the password had passed the second factor.
+		err = u.App.Auth.KeepSignedIn(ctx, sess)
+	}
 	if err != nil {
 		setCookie(c.W, c.R, httpctx.SessionCookie, "", -1)
 		return redirect(c, "/login")

@@ -162,8 +162,17 @@ func TestTwoFactorSignIn(t *testing.T) {
 			t.Fatalf("%d failed codes audited", n)
 		}
 
+		// Changing the password keeps a signed-in user signed in, without a new code.
+		p := b5.post("/account/password", url.Values{"_csrf": {b5.csrf()}, "current": {"alice-password-1"}, "new": {"alice-password-2"}, "confirm": {"alice-password-2"}})
+		if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Header.Get("Location"), "/account?done=password") {
+			t.Fatalf("password change: %d %s", p.Status, p.Header.Get("Location"))
+		}
+		b5.get("/account").must(t, http.StatusOK, "Two-factor sign-in is on")
+		// ... and the next sign-in still asks for the code.
+		passwordStep(t, e, "alice", "alice-password-2")
+
 		// Wrong codes count against the sign-in limits like wrong passwords.
-		b6 := passwordStep(t, e, "alice", "alice-password-1")
+		b6 := passwordStep(t, e, "alice", "alice-password-2")
 		limited := 0
 		for range 8 {
 			if p := b6.sendCode(t, "12345x"); p.Status == http.StatusTooManyRequests {
