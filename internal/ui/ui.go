@@ -351,7 +351,9 @@ func (u *UI) base(c *req, title, active string) Base {
 	}
 	if c.Actor != nil && c.Sess != nil {
 		b.User = &UserView{Name: c.Actor.Name, Login: c.Actor.Login}
-		if u.portalOnly(c.Actor) {
+		if c.Sess.Stage == auth.StageEnrol {
+			// Setting up the required second factor is all there is to do: no menu.
+		} else if u.portalOnly(c.Actor) {
 			b.Menu, b.Home = u.portalMenu(c, active), "/portal"
 		} else {
 			b.Menu = u.menu(c, active)
