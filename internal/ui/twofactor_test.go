@@ -147,6 +147,33 @@ func TestTwoFactorSignIn(t *testing.T) {
 			t.Fatalf("one step ahead: %d %s", p.Status, p.Body)
 		}
 
+		// One code sent by two browsers at once passes once.
+		clk.t = clk.t.Add(120 * time.Second)
+		r1, r2 := passwordStep(t, e, "alice", "alice-password-1"), passwordStep(t, e, "alice", "alice-password-1")
+		c1, c2 := csrfRe.FindStringSubmatch(r1.get("/login/code").Body)[1], csrfRe.FindStringSubmatch(r2.get("/login/code").Body)[1]
+		now := code(t, secret, clk.t)
+		statuses := make(chan int, 2)
+		for _, r := range []struct {
+			b    *browser
+			csrf string
+		}{{r1, c1}, {r2, c2}} {
+			go func() {
+				form := url.Values{"_csrf": {r.csrf}, "code": {now}}
+				req, _ := http.NewRequest("POST", e.srv.URL+"/login/code", strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				resp, err := r.b.client.Do(req)
+				if err != nil {
+					statuses <- 0
+					return
+				}
+				resp.Body.Close()
+				statuses <- resp.StatusCode
+			}()
+		}
+		if a, b := <-statuses, <-statuses; a+b != http.StatusSeeOther+http.StatusUnauthorized {
+			t.Fatalf("one code sent twice at once: %d and %d", a, b)
+		}
+
 		// A recovery code signs in once.
 		b4 := passwordStep(t, e, "alice", "alice-password-1")
 		if p := b4.sendCode(t, recovery[0]); p.Status != http.StatusSeeOther {
