@@ -377,6 +377,8 @@ func tokenCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
 	login := fs.String("login", "", "login of the token's owner")
 	name := fs.String("name", "cli", "label of the token")
+	scope := fs.String("scope", "", `what the token may do: "" (all the owner may), "read", or "types:a,b"`)
+	valid := fs.Duration("valid", 0, "how long the token works (e.g. 720h); 0: until revoked")
 	cfg := storeFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -393,7 +395,7 @@ func tokenCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	secret, _, err := a.Auth.CreateToken(ctx, id, *name, 0)
+	secret, _, err := a.Auth.CreateScopedToken(ctx, id, *name, *valid, *scope)
 	if err != nil {
 		return describe(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"parc/internal/contract"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"parc/internal/core"
@@ -478,15 +479,24 @@ func (a *API) listTokens(w http.ResponseWriter, r *http.Request, actor *record.A
 func (a *API) createToken(w http.ResponseWriter, r *http.Request, actor *record.Actor) error {
 	var body struct {
 		Name string `json:"name"`
+		// Scope: "" (everything the user may do), "read", or "types:a,b".
+		Scope     string     `json:"scope"`
+		ExpiresAt *time.Time `json:"expires_at"`
 	}
 	if err := decode(w, r, &body); err != nil {
 		return err
 	}
-	secret, t, err := a.App.Auth.CreateToken(r.Context(), actor.UserID, body.Name, 0)
+	var ttl time.Duration
+	if body.ExpiresAt != nil {
+		if ttl = body.ExpiresAt.Sub(a.App.Auth.Now()); ttl <= 0 {
+			return record.E(record.CodeInvalid, "err.token_expiry_past")
+		}
+	}
+	secret, t, err := a.App.Auth.CreateScopedToken(r.Context(), actor.UserID, body.Name, ttl, body.Scope)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"token": secret, "id": t.ID, "name": t.Name, "prefix": t.Prefix})
+	writeJSON(w, http.StatusCreated, map[string]any{"token": secret, "id": t.ID, "name": t.Name, "prefix": t.Prefix, "scope": t.Scope, "expires_at": t.ExpiresAt})
 	return nil
 }
 

@@ -57,6 +57,9 @@ type Session struct {
 	// MustChangePassword: the user signed in with a one-time password and may do
 	// nothing else before choosing their own.
 	MustChangePassword bool
+	// Stage is "" once signed in, StageCode while the second factor is awaited,
+	// StageEnrol while a required second factor is being set up.
+	Stage string
 }
 
 var (
@@ -113,23 +116,35 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 		}
 		return nil, ErrBadCredentials
 	}
+	stage, err := s.signInStage(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	now := s.Now()
 	tok := RandomToken(32)
-	sess := &Session{Token: tok, UserID: id, CSRF: RandomToken(24), MustChangePassword: mustChange}
+	sess := &Session{Token: tok, UserID: id, CSRF: RandomToken(24), MustChangePassword: mustChange, Stage: stage}
+	expires := now.Add(SessionIdle)
+	if stage == StageCode {
+		expires = now.Add(CodeStageTTL)
+	}
 	actx, cancel := auditContext(ctx)
 	defer cancel()
 	err = s.DB.Tx(actx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(actx, "INSERT INTO sessions (id, user_id, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			hashToken(tok), id, sess.CSRF, ip, truncate(userAgent, 255), now, now, now.Add(SessionIdle)); err != nil {
+		if _, err := tx.ExecContext(actx, "INSERT INTO sessions (id, user_id, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			hashToken(tok), id, sess.CSRF, ip, truncate(userAgent, 255), now, now, expires, stage); err != nil {
 			return err
 		}
 		if err := s.settleTx(actx, tx, res); err != nil {
 			return err
 		}
+		if stage == StageCode {
+			// Signed in only once the code is right (VerifySecondFactor).
+			return s.auditTx(actx, tx, "login_password_ok", id, login, ip, "")
+		}
 		if _, err := tx.ExecContext(actx, "UPDATE users SET last_login_at = ? WHERE id = ?", now, id); err != nil {
 			return err
 		}
-		return s.auditTx(actx, tx, "login", id, login, ip, "")
+		return s.auditTx(actx, tx, "login", id, login, ip, stage)
 	})
 	if err != nil {
 		return nil, err
@@ -172,9 +187,9 @@ func (s *Service) SessionByToken(ctx context.Context, token string) (*Session, e
 	now := s.Now()
 	var sess Session
 	var created, lastSeen, expires any
-	err := s.DB.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, u.password_change_required
+	err := s.DB.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, u.password_change_required, s.stage
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`, hashToken(token)).
-		Scan(&sess.UserID, &sess.CSRF, &created, &lastSeen, &expires, &sess.MustChangePassword)
+		Scan(&sess.UserID, &sess.CSRF, &created, &lastSeen, &expires, &sess.MustChangePassword, &sess.Stage)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrBadCredentials
 	}
@@ -189,7 +204,7 @@ func (s *Service) SessionByToken(ctx context.Context, token string) (*Session, e
 		s.Logout(ctx, token)
 		return nil, ErrBadCredentials
 	}
-	if now.Sub(ls) > time.Minute {
+	if now.Sub(ls) > time.Minute && sess.Stage != StageCode {
 		s.touch("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?", now, now.Add(SessionIdle), hashToken(token))
 	}
 	sess.Token = token
@@ -205,10 +220,22 @@ type Token struct {
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	// Scope: "" everything the user may do, "read", or "types:a,b".
+	Scope string `json:"scope"`
 }
 
 // CreateToken makes an API token for a user and returns its secret, shown once.
 func (s *Service) CreateToken(ctx context.Context, userID int64, name string, ttl time.Duration) (string, *Token, error) {
+	return s.CreateScopedToken(ctx, userID, name, ttl, "")
+}
+
+// CreateScopedToken makes an API token limited to a scope (see TokenAllows) and
+// returns its secret, shown once.
+func (s *Service) CreateScopedToken(ctx context.Context, userID int64, name string, ttl time.Duration, scope string) (string, *Token, error) {
+	scope, err := s.NormaliseScope(scope)
+	if err != nil {
+		return "", nil, err
+	}
 	name = strings.TrimSpace(name)
 	if name == "" {
 		name = "token"
@@ -218,15 +245,15 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string, tt
 	}
 	secret := TokenPrefix + RandomToken(32)
 	now := s.Now()
-	t := &Token{Name: name, Prefix: secret[:len(TokenPrefix)+6], CreatedAt: now}
+	t := &Token{Name: name, Prefix: secret[:len(TokenPrefix)+6], CreatedAt: now, Scope: scope}
 	var exp any
 	if ttl > 0 {
 		e := now.Add(ttl)
 		t.ExpiresAt, exp = &e, e
 	}
-	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		id, err := s.DB.InsertID(ctx, tx, "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-			userID, name, t.Prefix, hashToken(secret), now, exp)
+	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
+		id, err := s.DB.InsertID(ctx, tx, "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at, expires_at, scope) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			userID, name, t.Prefix, hashToken(secret), now, exp, scope)
 		if err != nil {
 			return err
 		}
@@ -241,7 +268,7 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string, tt
 
 // Tokens lists a user's tokens.
 func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
-	rows, err := s.DB.QueryContext(ctx, "SELECT id, name, prefix, created_at, last_used_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
+	rows, err := s.DB.QueryContext(ctx, "SELECT id, name, prefix, created_at, last_used_at, expires_at, revoked_at, scope FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +284,7 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 	for rows.Next() {
 		var t Token
 		var c, l, e, r any
-		if err := rows.Scan(&t.ID, &t.Name, &t.Prefix, &c, &l, &e, &r); err != nil {
+		if err := rows.Scan(&t.ID, &t.Name, &t.Prefix, &c, &l, &e, &r, &t.Scope); err != nil {
 			return nil, err
 		}
 		t.CreatedAt, _ = tsf.FromDB(c).(time.Time)
@@ -285,29 +312,37 @@ func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error 
 
 // UserByToken finds the user behind a live API token.
 func (s *Service) UserByToken(ctx context.Context, secret string) (int64, error) {
+	uid, _, err := s.TokenUser(ctx, secret)
+	return uid, err
+}
+
+// TokenUser finds the user behind a live API token, with the token's scope. An
+// expired token is answered with ErrTokenExpired.
+func (s *Service) TokenUser(ctx context.Context, secret string) (int64, string, error) {
 	if !strings.HasPrefix(secret, TokenPrefix) {
-		return 0, ErrBadCredentials
+		return 0, "", ErrBadCredentials
 	}
 	var uid int64
 	var exp, used any
+	var scope string
 	h := hashToken(secret)
-	err := s.DB.QueryRowContext(ctx, "SELECT user_id, expires_at, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL", h).Scan(&uid, &exp, &used)
+	err := s.DB.QueryRowContext(ctx, "SELECT user_id, expires_at, last_used_at, scope FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL", h).Scan(&uid, &exp, &used, &scope)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrBadCredentials
+		return 0, "", ErrBadCredentials
 	}
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	tsf := &record.Field{Kind: record.DateTime}
 	if e, ok := tsf.FromDB(exp).(time.Time); ok && s.Now().After(e) {
-		return 0, ErrBadCredentials
+		return 0, "", ErrTokenExpired
 	}
 	// Note the last use at most once a minute: a write per API call would queue every
 	// request behind SQLite's single writer.
 	if last, ok := tsf.FromDB(used).(time.Time); !ok || s.Now().Sub(last) > time.Minute {
 		s.touch("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", s.Now(), h)
 	}
-	return uid, nil
+	return uid, scope, nil
 }
 
 // Actor builds the actor of a user: profile grants and the organisation tree.

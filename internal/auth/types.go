@@ -77,6 +77,8 @@ func Types(reg func() *record.Registry) []*record.Type {
 			Fields: []*record.Field{
 				{Name: "name", Kind: record.Text, Required: true, Unique: true, Search: true, Sort: true, List: true},
 				{Name: "rights", Kind: record.LongText, Required: true, Default: "{}"},
+				// two_factor_required: holders must sign in with a second factor (enrolled at their next sign-in).
+				{Name: "two_factor_required", Kind: record.Bool, Default: false, List: true},
 				{Name: "comment", Kind: record.LongText, List: true},
 			},
 			Hooks: record.Hooks{BeforeWrite: profileBeforeWrite(reg)}},

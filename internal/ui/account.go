@@ -24,6 +24,10 @@ type LoginPage struct {
 func (u *UI) loginForm(w http.ResponseWriter, r *http.Request) {
 	c := u.newReq(w, r)
 	next := localPath(r.URL.Query().Get("next"))
+	if c.Sess != nil && c.Sess.Stage == auth.StageCode {
+		http.Redirect(w, r, "/login/code", http.StatusSeeOther)
+		return
+	}
 	if c.Actor != nil && c.Sess != nil {
 		if next == "" {
 			next = "/"
@@ -68,6 +72,12 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if sess.MustChangePassword {
 		next = "/account"
+	}
+	switch sess.Stage {
+	case auth.StageCode:
+		next = "/login/code"
+	case auth.StageEnrol:
+		next = "/account/two-factor"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -166,6 +176,20 @@ type AccountPage struct {
 	TokenError    string
 	// MustChange: signed in with a one-time password, the user must choose theirs.
 	MustChange bool
+	// TwoFactor is the state of the user's second factor; Sessions their
+	// signed-in browsers.
+	TwoFactor auth.TwoFactorStatus
+	Sessions  []SessionView
+	// Scopes are the choices of an API token's scope; NewTokenExpires the
+	// expiry date typed in a refused form.
+	Scopes          []Option
+	NewTokenExpires string
+}
+
+// SessionView is one signed-in browser as listed.
+type SessionView struct {
+	ID, Created, LastSeen, Address, Browser string
+	Current                                 bool
 }
 
 // TokenView is one API token as listed.
@@ -173,7 +197,8 @@ type TokenView struct {
 	ID                         int64
 	Name, Prefix               string
 	Created, LastUsed, Expires string
-	Revoked                    bool
+	Scope                      string
+	Revoked, Expired           bool
 }
 
 // Option is one choice of a select.
@@ -210,9 +235,24 @@ func (u *UI) accountPage(c *req) (*AccountPage, error) {
 		}
 		if t.ExpiresAt != nil {
 			tv.Expires = fmtDateTime(c.Lang, *t.ExpiresAt, u.Loc)
+			tv.Expired = u.App.Auth.Now().After(*t.ExpiresAt)
 		}
+		tv.Scope = u.scopeText(c, t.Scope)
 		p.Tokens = append(p.Tokens, tv)
 	}
+	ctx := c.R.Context()
+	if p.TwoFactor, err = u.App.Auth.TwoFactor(ctx, c.Actor.UserID); err != nil {
+		return nil, err
+	}
+	ss, err := u.App.Auth.Sessions(ctx, c.Actor.UserID, c.Sess.Token)
+	if err != nil {
+		return nil, err
+	}
+	for _, si := range ss {
+		p.Sessions = append(p.Sessions, SessionView{ID: si.ID, Created: fmtDateTime(c.Lang, si.Created, u.Loc), LastSeen: fmtDateTime(c.Lang, si.LastSeen, u.Loc),
+			Address: si.Address, Browser: browserName(si.UserAgent), Current: si.Current})
+	}
+	p.Scopes = []Option{{Value: "", Label: c.T("ui.tokens.scope_all")}, {Value: auth.ScopeRead, Label: c.T("ui.tokens.scope_read")}}
 	return p, nil
 }
 
@@ -307,6 +347,10 @@ func (u *UI) accountPassword(c *req) error {
 		return u.renderPage(c, http.StatusUnprocessableEntity, "account", p)
 	}
 	sess, err := u.App.Auth.Login(ctx, c.Actor.Login, pw, httpctx.ClientIP(c.R), c.R.UserAgent())
+	if err == nil && c.Sess.Stage == "" {
+		// The session that changed the password had passed the second factor.
+		err = u.App.Auth.KeepSignedIn(ctx, sess)
+	}
 	if err != nil {
 		setCookie(c.W, c.R, httpctx.SessionCookie, "", -1)
 		return redirect(c, "/login")
@@ -321,7 +365,17 @@ func (u *UI) createToken(c *req) error {
 		return err
 	}
 	name := c.R.PostFormValue("name")
-	secret, _, err := u.App.Auth.CreateToken(c.R.Context(), c.Actor.UserID, name, 0)
+	scope, expires := c.R.PostFormValue("scope"), strings.TrimSpace(c.R.PostFormValue("expires"))
+	if types := strings.TrimSpace(c.R.PostFormValue("types")); types != "" && scope == "" {
+		scope = auth.ScopeTypesPrefix + types
+	}
+	secret, err := "", error(nil)
+	ttl, terr := tokenTTL(expires, u.App.Auth.Now(), u.Loc)
+	if terr != nil {
+		err = terr
+	} else {
+		secret, _, err = u.App.Auth.CreateScopedToken(c.R.Context(), c.Actor.UserID, name, ttl, scope)
+	}
 	var tokErr string
 	if e, ok := record.AsError(err); ok {
 		tokErr = c.T(e.Msg.Key, e.Msg.Args...)
@@ -333,7 +387,7 @@ func (u *UI) createToken(c *req) error {
 		return err
 	}
 	if tokErr != "" {
-		p.TokenError, p.NewTokenName = tokErr, name
+		p.TokenError, p.NewTokenName, p.NewTokenExpires = tokErr, name, expires
 		return u.renderPage(c, http.StatusUnprocessableEntity, "account", p)
 	}
 	p.NewSecret = secret

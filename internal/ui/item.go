@@ -84,6 +84,8 @@ type ItemPage struct {
 	// from (directories.go).
 	Directory     *DirectoryView
 	DirectoryFrom string
+	// UserSecurity: a user's second factor and sessions, for who may change the user (twofactor.go).
+	UserSecurity *UserSecurityView
 }
 
 // Tab is one tab of the item page.
@@ -467,6 +469,11 @@ func (u *UI) itemDetails(c *req, t *record.Type, rec *record.Record, p *ItemPage
 	}
 	if u.Purchase != nil {
 		if err := u.purchasePanels(c, t, rec, p); err != nil {
+			return err
+		}
+	}
+	if t.Name == "users" {
+		if err := u.userSecurityPanel(c, t, rec, p); err != nil {
 			return err
 		}
 	}

@@ -179,6 +179,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	u.registerContracts(mux)
 	u.registerLifecycle(mux)
 	u.registerCosts(mux)
+	u.registerTwoFactor(mux)
 	for _, t := range u.App.Reg.Types() {
 		p := "/" + t.Name
 		mux.HandleFunc("GET "+p, u.typed(t, u.list))
@@ -236,8 +237,18 @@ type handler func(c *req) error
 func (u *UI) page(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := u.newReq(w, r)
+		if c.Actor == nil && c.Sess != nil && c.Sess.Stage == auth.StageCode {
+			// The password was right: the code comes next.
+			http.Redirect(w, r, "/login/code", http.StatusSeeOther)
+			return
+		}
 		if c.Actor == nil || c.Sess == nil {
 			u.toLogin(w, r)
+			return
+		}
+		if c.Sess.Stage == auth.StageEnrol && r.URL.Path != "/account/two-factor" {
+			// A profile requires a second factor: setting it up comes first.
+			http.Redirect(w, r, "/account/two-factor", http.StatusSeeOther)
 			return
 		}
 		if c.Sess.MustChangePassword && r.URL.Path != "/account" && r.URL.Path != "/account/password" {
@@ -343,7 +354,9 @@ func (u *UI) base(c *req, title, active string) Base {
 	}
 	if c.Actor != nil && c.Sess != nil {
 		b.User = &UserView{Name: c.Actor.Name, Login: c.Actor.Login}
-		if u.portalOnly(c.Actor) {
+		if c.Sess.Stage == auth.StageEnrol {
+			// Setting up the required second factor is all there is to do: no menu.
+		} else if u.portalOnly(c.Actor) {
 			b.Menu, b.Home = u.portalMenu(c, active), "/portal"
 		} else {
 			b.Menu = u.menu(c, active)

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"parc/internal/auth"
 	"parc/internal/core"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
@@ -271,9 +272,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ctx := r.Context()
 		if h := r.Header.Get("Authorization"); h != "" {
 			tok, ok := strings.CutPrefix(h, "Bearer ")
-			uid, err := int64(0), error(nil)
+			uid, scope, err := int64(0), "", error(nil)
 			if ok {
-				uid, err = s.App.Auth.UserByToken(ctx, strings.TrimSpace(tok))
+				uid, scope, err = s.App.Auth.TokenUser(ctx, strings.TrimSpace(tok))
 			}
 			var actor *record.Actor
 			if ok && err == nil {
@@ -286,7 +287,20 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 					return
 				}
 				w.Header().Set("WWW-Authenticate", `Bearer realm="parc", error="invalid_token"`)
+				if errors.Is(err, auth.ErrTokenExpired) {
+					s.API.Error(w, r, err)
+					return
+				}
 				s.API.Error(w, r, record.E(record.CodeUnauthorized, "err.bad_token"))
+				return
+			}
+			if err := auth.TokenAllows(scope, r.Method, r.URL.Path); err != nil {
+				r := r.WithContext(httpctx.WithLang(ctx, i18n.Negotiate(r.Header.Get("Accept-Language"))))
+				if aerr := s.App.Auth.Audit(ctx, "token_out_of_scope", uid, actor.Login, httpctx.ClientIP(r), r.Method+" "+r.URL.Path); aerr != nil {
+					s.API.Error(w, r, aerr)
+					return
+				}
+				s.API.Error(w, r, err)
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(httpctx.WithActor(ctx, actor)))
@@ -294,6 +308,16 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		if c, err := r.Cookie(httpctx.SessionCookie); err == nil && c.Value != "" {
 			sess, err := s.App.Auth.SessionByToken(ctx, c.Value)
+			if err == nil && sess.Stage == auth.StageCode {
+				// Only the password is checked: the session reaches the code form
+				// (which reads it for its CSRF token) and nothing else.
+				if strings.HasPrefix(r.URL.Path, "/api/") {
+					s.API.Error(w, r.WithContext(httpctx.WithLang(ctx, i18n.Negotiate(r.Header.Get("Accept-Language")))), record.E(record.CodeUnauthorized, "err.two_factor_pending"))
+					return
+				}
+				next.ServeHTTP(w, r.WithContext(httpctx.WithSession(ctx, sess)))
+				return
+			}
 			if err == nil {
 				actor, err := s.App.Auth.Actor(ctx, sess.UserID, record.OriginWeb)
 				if err == nil {
@@ -304,6 +328,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 					if sess.MustChangePassword && strings.HasPrefix(r.URL.Path, "/api/") {
 						// The pages lead to the password form; the API has nothing to offer.
 						s.API.Error(w, r.WithContext(ctx), record.E(record.CodeForbidden, "err.password_change_required"))
+						return
+					}
+					if sess.Stage == auth.StageEnrol && strings.HasPrefix(r.URL.Path, "/api/") {
+						s.API.Error(w, r.WithContext(httpctx.WithLang(ctx, i18n.Negotiate(r.Header.Get("Accept-Language")))), record.E(record.CodeForbidden, "err.two_factor_enrol_required"))
 						return
 					}
 				}
