@@ -544,6 +544,7 @@ func TestEveryTypeHasItsPages(t *testing.T) {
 		e.create("purchase-requests", record.Input{"stock_item_id": part, "quantity": 2, "organization_id": root})
 		po := e.create("purchase-orders", record.Input{"supplier_id": sup, "organization_id": root})
 		e.create("purchase-order-lines", record.Input{"order_id": po, "stock_item_id": part, "quantity": 3})
+		e.create("directories", record.Input{"name": "Annuaire", "url": "ldap://127.0.0.1:389", "base_dn": "dc=example,dc=org", "enabled": false, "organization_id": root})
 
 		b := e.browser("en")
 		b.login("admin", adminPassword)
