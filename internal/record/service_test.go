@@ -148,7 +148,9 @@ func expectedOrder(recs []*record.Record, sort string) []int64 {
 		case "id":
 			return ""
 		case "updated_at":
-			return r.UpdatedAt.Format(time.RFC3339Nano)
+			// Fixed width: RFC3339Nano drops trailing zeros, and ".12Z" would sort
+			// after ".123Z".
+			return r.UpdatedAt.UTC().Format("2006-01-02T15:04:05.000000000")
 		}
 		if v := r.Values[f]; v != nil {
 			return record.Format(v)
