@@ -3,11 +3,15 @@ package ui
 import (
 	"net/http"
 	"net/url"
-	"parc/internal/dashboard"
+	"slices"
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"parc/internal/auth"
+	"parc/internal/dashboard"
 	"parc/internal/httpctx"
 	"parc/internal/i18n"
 	"parc/internal/record"
@@ -184,6 +188,8 @@ type AccountPage struct {
 	// expiry date typed in a refused form.
 	Scopes          []Option
 	NewTokenExpires string
+	// TokenTypes are the types a token may be limited to, by their names.
+	TokenTypes []Option
 }
 
 // SessionView is one signed-in browser as listed.
@@ -253,6 +259,13 @@ func (u *UI) accountPage(c *req) (*AccountPage, error) {
 			Address: si.Address, Browser: browserName(si.UserAgent), Current: si.Current})
 	}
 	p.Scopes = []Option{{Value: "", Label: c.T("ui.tokens.scope_all")}, {Value: auth.ScopeRead, Label: c.T("ui.tokens.scope_read")}}
+	for _, t := range u.App.Reg.Types() {
+		if c.Actor.Can(t, record.Read) {
+			p.TokenTypes = append(p.TokenTypes, Option{Value: t.Name, Label: c.T(typeKey(t, true))})
+		}
+	}
+	names := collate.New(language.Make(c.Lang), collate.Loose) // "Équipements" among the E's
+	slices.SortFunc(p.TokenTypes, func(a, b Option) int { return names.CompareString(a.Label, b.Label) })
 	return p, nil
 }
 
@@ -366,8 +379,8 @@ func (u *UI) createToken(c *req) error {
 	}
 	name := c.R.PostFormValue("name")
 	scope, expires := c.R.PostFormValue("scope"), strings.TrimSpace(c.R.PostFormValue("expires"))
-	if types := strings.TrimSpace(c.R.PostFormValue("types")); types != "" && scope == "" {
-		scope = auth.ScopeTypesPrefix + types
+	if types := c.R.PostForm["types"]; len(types) > 0 && scope == "" {
+		scope = auth.ScopeTypesPrefix + strings.Join(types, ",")
 	}
 	secret, err := "", error(nil)
 	ttl, terr := tokenTTL(expires, u.App.Auth.Now(), u.Loc)
