@@ -480,15 +480,25 @@ func (a *API) createToken(w http.ResponseWriter, r *http.Request, actor *record.
 	var body struct {
 		Name string `json:"name"`
 		// Scope: "" (everything the user may do), "read", or "types:a,b".
-		Scope     string     `json:"scope"`
-		ExpiresAt *time.Time `json:"expires_at"`
+		Scope string `json:"scope"`
+		// ExpiresAt: an RFC 3339 time, or a date (the token works until the end
+		// of that day, UTC).
+		ExpiresAt string `json:"expires_at"`
 	}
 	if err := decode(w, r, &body); err != nil {
 		return err
 	}
 	var ttl time.Duration
-	if body.ExpiresAt != nil {
-		if ttl = body.ExpiresAt.Sub(a.App.Auth.Now()); ttl <= 0 {
+	if body.ExpiresAt != "" {
+		at, err := time.Parse(time.RFC3339, body.ExpiresAt)
+		if err != nil {
+			day, derr := time.Parse("2006-01-02", body.ExpiresAt)
+			if derr != nil {
+				return record.E(record.CodeInvalid, "err.token_expiry_bad")
+			}
+			at = day.AddDate(0, 0, 1)
+		}
+		if ttl = at.Sub(a.App.Auth.Now()); ttl <= 0 {
 			return record.E(record.CodeInvalid, "err.token_expiry_past")
 		}
 	}

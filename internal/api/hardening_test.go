@@ -82,7 +82,7 @@ func TestJSONBodiesAreStrict(t *testing.T) {
 			body         map[string]any
 			member       string
 		}{
-			{"POST", "/api/v1/tokens", map[string]any{"name": "ci", "expires_at": "2030-01-01"}, "expires_at"},
+			{"POST", "/api/v1/tokens", map[string]any{"name": "ci", "expires": "2030-01-01"}, "expires"},
 			{"POST", "/api/v1/computers/saved-searches", map[string]any{"name": "mine", "filters": "name:eq:PC"}, "filters"},
 			{"PUT", "/api/v1/computers/naming-plan", map[string]any{"template": "PC-{####}", "templates": "x"}, "templates"},
 			{"PUT", "/api/v1/tickets/priority-matrix", map[string]any{"matrix": matrix, "default": 3}, "default"},

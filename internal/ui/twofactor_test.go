@@ -370,6 +370,13 @@ func TestTokenExpiryAndScope(t *testing.T) {
 		if st, _ := call(m[1], "DELETE", "/api/v1/tokens/1", ""); st != http.StatusForbidden {
 			t.Fatalf("read-only API token revoking: %d", st)
 		}
+		// A plain date is the end of that day; what is not a date is refused.
+		if st, body := call(soon, "POST", "/api/v1/tokens", `{"name":"dated","scope":"read","expires_at":"`+time.Now().UTC().AddDate(0, 0, 3).Format("2006-01-02")+`"}`); st != http.StatusCreated {
+			t.Fatalf("token with an expiry date: %d %s", st, body)
+		}
+		if st, body := call(soon, "POST", "/api/v1/tokens", `{"name":"undated","expires_at":"next week"}`); st != http.StatusUnprocessableEntity || !strings.Contains(body, "as a date") {
+			t.Fatalf("token with an unreadable expiry: %d %s", st, body)
+		}
 		if st, body := call(soon, "POST", "/api/v1/tokens", `{"name":"bad","scope":"types:nothing"}`); st != http.StatusUnprocessableEntity && st != http.StatusBadRequest {
 			t.Fatalf("unknown scope: %d %s", st, body)
 		}
