@@ -87,7 +87,7 @@ func (s *Service) Report(ctx context.Context, a *record.Actor, q ReportQuery) (*
 			rows.Close()
 			return nil, err
 		}
-		as.Price = toFloat(price)
+		as.Price = record.Float(price)
 		assets = append(assets, as)
 	}
 	rows.Close()

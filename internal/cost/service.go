@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -105,22 +104,6 @@ const Currency = "EUR"
 
 func cents(x float64) float64 { return math.Round(x*100) / 100 }
 
-func toFloat(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		return x
-	case int64:
-		return float64(x)
-	case []byte:
-		f, _ := strconv.ParseFloat(string(x), 64)
-		return f
-	case string:
-		f, _ := strconv.ParseFloat(x, 64)
-		return f
-	}
-	return 0
-}
-
 // day parses the first ten characters of a date or timestamp as text.
 func day(s string) (time.Time, bool) {
 	if len(s) < 10 {
@@ -145,7 +128,7 @@ func (s *Service) Asset(ctx context.Context, a *record.Actor, typeName string, i
 	if err != nil {
 		return nil, err
 	}
-	as := asset{ID: r.ID, Org: r.OrgID, Name: r.Label(), Price: toFloat(r.Get("purchase_price")), Bought: r.String("purchase_date")}
+	as := asset{ID: r.ID, Org: r.OrgID, Name: r.Label(), Price: record.Float(r.Get("purchase_price")), Bought: r.String("purchase_date")}
 	if as.Bought == "" {
 		as.Bought = r.CreatedAt.Format("2006-01-02")
 	}
@@ -241,7 +224,7 @@ func (s *Service) load(ctx context.Context, typeName string, ids []int64) (*fact
 		if number != "" {
 			c.label = number + " — " + c.label
 		}
-		c.cost = toFloat(cost)
+		c.cost = record.Float(cost)
 		c.periodMonths = map[string]int{"monthly": 1, "quarterly": 3}[period]
 		if c.periodMonths == 0 {
 			c.periodMonths = 12
@@ -294,7 +277,7 @@ func (s *Service) load(ctx context.Context, typeName string, ids []int64) (*fact
 			if kind == "returned" {
 				p.qty = -p.qty
 			}
-			p.unit = toFloat(unit)
+			p.unit = record.Float(unit)
 			f.parts[p.asset] = append(f.parts[p.asset], p)
 		}
 		return rows.Err()
@@ -492,11 +475,11 @@ func (s *Service) loadRates(ctx context.Context) (*rates, error) {
 		}
 		switch {
 		case u != 0:
-			r.user[u] = toFloat(v)
+			r.user[u] = record.Float(v)
 		case g != 0:
-			r.group[g] = toFloat(v)
+			r.group[g] = record.Float(v)
 		default:
-			r.def[org] = toFloat(v)
+			r.def[org] = record.Float(v)
 		}
 	}
 	rows.Close()

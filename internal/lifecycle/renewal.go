@@ -148,7 +148,7 @@ func (s *Service) Forecast(ctx context.Context, a *record.Actor, q PlanQuery, no
 			f := &p.Forecast[i]
 			f.Count += int(n)
 			f.NoCost += int(noCost)
-			f.Cost += toFloat(sum)
+			f.Cost += record.Float(sum)
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -70,7 +70,7 @@ func (s *Service) BudgetSpending(ctx context.Context, a *record.Actor, id int64)
 	}
 	year := int(b.Int("year"))
 	from, to := strconv.Itoa(year)+"-01-01", strconv.Itoa(year+1)+"-01-01"
-	sp := &Spending{Budget: toFloat(b.Get("amount"))}
+	sp := &Spending{Budget: record.Float(b.Get("amount"))}
 	for _, name := range FleetTypes {
 		t := s.Rec.Reg.MustType(name)
 		var n int
@@ -81,7 +81,7 @@ func (s *Service) BudgetSpending(ctx context.Context, a *record.Actor, id int64)
 		if err := s.Rec.DB.QueryRowContext(ctx, q, b.OrgID, from, to).Scan(&n, &raw); err != nil {
 			return nil, nil, err
 		}
-		sum = toFloat(raw)
+		sum = record.Float(raw)
 		if n > 0 {
 			sp.Lines = append(sp.Lines, SpendLine{Type: name, Count: n, Amount: cents(sum)})
 			sp.Spent += sum
@@ -98,23 +98,6 @@ func (s *Service) BudgetSpending(ctx context.Context, a *record.Actor, id int64)
 		sp.Percent = int((sp.Spent+sp.Committed)*100/sp.Budget + 0.5)
 	}
 	return b, sp, nil
-}
-
-// toFloat reads a NUMERIC as either driver gives it.
-func toFloat(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		return x
-	case int64:
-		return float64(x)
-	case []byte:
-		f, _ := strconv.ParseFloat(string(x), 64)
-		return f
-	case string:
-		f, _ := strconv.ParseFloat(x, 64)
-		return f
-	}
-	return 0
 }
 
 // Settings are the renewal plan's thresholds, for every organisation.

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -228,7 +227,7 @@ func derive(ctx context.Context, q store.Querier, order, skip int64) (derived, e
 	var total any
 	err := q.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(MAX(lead_time_days), 0), COALESCE(SUM(quantity * unit_price), 0) FROM purchase_order_lines WHERE order_id = ? AND id <> ? AND deleted_at IS NULL",
 		order, skip).Scan(&d.lines, &d.lead, &total)
-	d.total = toFloat(total)
+	d.total = record.Float(total)
 	return d, err
 }
 
@@ -435,20 +434,4 @@ func cents(x float64) float64 {
 		return -float64(int64(-x*100+0.5)) / 100
 	}
 	return float64(int64(x*100+0.5)) / 100
-}
-
-func toFloat(v any) float64 {
-	switch n := v.(type) {
-	case float64:
-		return n
-	case int64:
-		return float64(n)
-	case []byte:
-		x, _ := strconv.ParseFloat(string(n), 64)
-		return x
-	case string:
-		x, _ := strconv.ParseFloat(n, 64)
-		return x
-	}
-	return 0
 }

@@ -404,7 +404,7 @@ func (s *Service) Committed(ctx context.Context, q store.Querier, org int64, yea
 		"JOIN purchase_orders o ON o.id = l.order_id WHERE o.organization_id = ? AND o.deleted_at IS NULL AND l.deleted_at IS NULL "+
 		"AND o.status IN (?, ?) AND o.order_date >= ? AND o.order_date < ?",
 		org, OrderOrdered, OrderPartial, fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-01-01", year+1)).Scan(&raw)
-	return cents(toFloat(raw)), err
+	return cents(record.Float(raw)), err
 }
 
 // Delivery is one received order of a supplier: promised against done.

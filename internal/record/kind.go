@@ -295,17 +295,9 @@ func (f *Field) FromDB(v any) any {
 			return i
 		}
 	case Decimal, Money:
-		switch n := v.(type) {
-		case float64:
-			return n
-		case int64:
-			return float64(n)
-		case []byte:
-			x, _ := strconv.ParseFloat(string(n), 64)
-			return x
-		case string:
-			x, _ := strconv.ParseFloat(n, 64)
-			return x
+		switch v.(type) {
+		case float64, int64, []byte, string:
+			return Float(v)
 		}
 	case Bool:
 		switch b := v.(type) {
@@ -391,4 +383,22 @@ func Equal(a, b any) bool {
 		return ok && ta.Equal(tb)
 	}
 	return Format(a) == Format(b)
+}
+
+// Float reads a number as either driver gives it (SQLite: float64 or int64;
+// PostgreSQL's NUMERIC: text), 0 when it is none.
+func Float(v any) float64 {
+	switch n := v.(type) {
+	case float64:
+		return n
+	case int64:
+		return float64(n)
+	case []byte:
+		x, _ := strconv.ParseFloat(string(n), 64)
+		return x
+	case string:
+		x, _ := strconv.ParseFloat(n, 64)
+		return x
+	}
+	return 0
 }

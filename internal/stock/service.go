@@ -326,7 +326,7 @@ func (s *Service) Reorder(ctx context.Context, a *record.Actor) ([]Suggestion, e
 			rows.Close()
 			return nil, err
 		}
-		x.UnitCost = toFloat(cost)
+		x.UnitCost = record.Float(cost)
 		x.LeadDays, x.DefaultLead = DefaultLeadDays, true
 		if lead.Valid {
 			x.LeadDays, x.DefaultLead = int(lead.Int64), false
@@ -387,20 +387,4 @@ func Suggest(have, min, issued int64, lead int) int64 {
 	need := min - have
 	use := int64(math.Ceil(float64(issued) * float64(lead+SafetyDays) / ConsumptionDays))
 	return max(need+use, 1)
-}
-
-func toFloat(v any) float64 {
-	switch n := v.(type) {
-	case float64:
-		return n
-	case int64:
-		return float64(n)
-	case []byte:
-		x, _ := strconv.ParseFloat(string(n), 64)
-		return x
-	case string:
-		x, _ := strconv.ParseFloat(n, 64)
-		return x
-	}
-	return 0
 }

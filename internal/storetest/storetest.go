@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"parc/internal/asset"
 	"parc/internal/store"
@@ -50,6 +51,13 @@ func TestConfig(t testing.TB, kind string) store.Config {
 	if kind != "postgres" {
 		return store.Config{DataDir: t.TempDir(), DataSteps: asset.DataSteps()}
 	}
+	return postgresDB(t, "")
+}
+
+// postgresDB creates a database for one test ("CREATE DATABASE name" and clause),
+// dropped when the test ends, and gives its configuration.
+func postgresDB(t testing.TB, clause string) store.Config {
+	t.Helper()
 	base := os.Getenv("PARC_TEST_POSTGRES")
 	if base == "" {
 		t.Skip("PARC_TEST_POSTGRES not set")
@@ -63,7 +71,16 @@ func TestConfig(t testing.TB, kind string) store.Config {
 		t.Fatalf("PostgreSQL at PARC_TEST_POSTGRES is unreachable: %v", err)
 	}
 	name := "parc_test_" + randomHex(6)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+	// A template being copied must have no session; autovacuum may open one for
+	// a moment, so a refused copy is tried again.
+	for try := 0; ; try++ {
+		_, err = admin.Exec("CREATE DATABASE " + name + clause)
+		if err == nil || try == 50 || !strings.Contains(err.Error(), "being accessed by other users") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {

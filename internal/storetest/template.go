@@ -15,7 +15,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"parc/internal/asset"
 	"parc/internal/store"
@@ -43,39 +42,7 @@ func copyConfig(t testing.TB, kind string) store.Config {
 		}
 		return store.Config{DataDir: dir, DataSteps: asset.DataSteps()}
 	}
-	base := os.Getenv("PARC_TEST_POSTGRES")
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("PostgreSQL: %v", err)
-	}
-	defer admin.Close()
-	name := "parc_test_" + randomHex(6)
-	// A template being copied must have no session; autovacuum may open one for
-	// a moment, so a refused copy is tried again.
-	for try := 0; ; try++ {
-		_, err = admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + tmpl)
-		if err == nil || try == 50 || !strings.Contains(err.Error(), "being accessed by other users") {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		a, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer a.Close()
-		a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("PARC_TEST_POSTGRES: %v", err)
-	}
-	u.Path = "/" + name
-	return store.Config{DatabaseURL: testURL(u), DataSteps: asset.DataSteps()}
+	return postgresDB(t, " TEMPLATE "+tmpl)
 }
 
 // template makes, once per process and kind, a store with every migration run.
