@@ -80,13 +80,29 @@ func (u *UI) searchPage(c *req) error {
 	if kind != "" {
 		p.AllHref = withQuery("/search", url.Values{"q": {p.Q}})
 	}
-	if err := u.searchText(c, p, kind, page); err != nil {
+	// The asset lists and the full-text search are independent reads: asked at
+	// once, the page waits for the longer of the two, not for their sum.
+	var assets *SearchGroup
+	var assetsErr error
+	done := make(chan struct{})
+	if kind == "" || kind == "assets" {
+		go func() {
+			defer close(done)
+			assets, assetsErr = u.searchAssetLists(c, p.Q, kind)
+		}()
+	} else {
+		close(done)
+	}
+	err := u.searchText(c, p, kind, page)
+	<-done
+	if err != nil {
 		return err
 	}
-	if kind == "" || kind == "assets" {
-		if err := u.searchAssetLists(c, p, kind); err != nil {
-			return err
-		}
+	if assetsErr != nil {
+		return assetsErr
+	}
+	if assets != nil {
+		p.Groups = append(p.Groups, *assets)
 	}
 	p.Empty = len(p.Groups) == 0 && p.Error == ""
 	return u.renderPage(c, 200, "search", p)
@@ -233,7 +249,7 @@ func searchHit(c *req, h search.Hit) SearchHit {
 // searchAssetLists fills one group per asset list that has matches (by the
 // list's own free text: name, serial, inventory number, addresses, last user),
 // and the assets of the users whose name matches.
-func (u *UI) searchAssetLists(c *req, p *SearchPage, kind string) error {
+func (u *UI) searchAssetLists(c *req, q, kind string) (*SearchGroup, error) {
 	ctx := c.R.Context()
 	limit := searchOverview
 	if kind != "" {
@@ -246,23 +262,23 @@ func (u *UI) searchAssetLists(c *req, p *SearchPage, kind string) error {
 		if !ok || !c.Actor.Can(t, record.Read) {
 			continue
 		}
-		page, err := u.App.Records.List(ctx, c.Actor, t, record.ListQuery{Q: p.Q, Limit: limit, Count: true})
+		page, err := u.App.Records.List(ctx, c.Actor, t, record.ListQuery{Q: q, Limit: limit, Count: true})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, r := range page.Records {
 			g.Hits = append(g.Hits, u.assetHit(c, t, r))
 		}
 		if page.Total > int64(len(page.Records)) || page.TotalCapped {
-			more = append(more, Link{Label: c.T("ui.search.see_list", countText(c, t, page.Total, page.TotalCapped)), Href: withQuery("/"+t.Name, url.Values{"q": {p.Q}})})
+			more = append(more, Link{Label: c.T("ui.search.see_list", countText(c, t, page.Total, page.TotalCapped)), Href: withQuery("/"+t.Name, url.Values{"q": {q}})})
 		}
 	}
 	// Assets by their user's name: "Julien Moreau" finds his computers.
 	users, ok := u.App.Reg.Type("users")
 	if ok && c.Actor.Can(users, record.Read) {
-		found, err := u.App.Records.List(ctx, c.Actor, users, record.ListQuery{Q: p.Q, Limit: 3})
+		found, err := u.App.Records.List(ctx, c.Actor, users, record.ListQuery{Q: q, Limit: 3})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, usr := range found.Records {
 			for _, name := range searchAssets {
@@ -273,7 +289,7 @@ func (u *UI) searchAssetLists(c *req, p *SearchPage, kind string) error {
 				f := record.Filter{Field: "user_id", Op: record.OpEq, Value: strconv.FormatInt(usr.ID, 10)}
 				page, err := u.App.Records.List(ctx, c.Actor, t, record.ListQuery{Filters: []record.Filter{f}, Limit: 1, Count: true})
 				if err != nil {
-					return err
+					return nil, err
 				}
 				if page.Total > 0 {
 					more = append(more, Link{Label: c.T("ui.search.user_assets", countText(c, t, page.Total, page.TotalCapped), usr.Label()),
@@ -283,11 +299,10 @@ func (u *UI) searchAssetLists(c *req, p *SearchPage, kind string) error {
 		}
 	}
 	if len(g.Hits) == 0 && len(more) == 0 {
-		return nil
+		return nil, nil
 	}
 	g.More = more
-	p.Groups = append(p.Groups, g)
-	return nil
+	return &g, nil
 }
 
 // assetHit is an asset as a result: its name, kind, and the identifiers that
