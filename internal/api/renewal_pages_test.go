@@ -3,10 +3,6 @@ package api_test
 import (
 	"encoding/csv"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -75,7 +71,7 @@ func TestRenewalPages(t *testing.T) {
 		tech.Must(422, "GET", "/api/v1/renewal?cursor=nonsense", nil)
 
 		// The page: 100 a page by default; with 25 a page and 13 due, one page.
-		web := signInAs(t, e, "tech-a")
+		web := e.Pages(t, "tech-a")
 		status, body := web("/renewal?limit=25")
 		if status != 200 || !strings.Contains(body, "Assets 1–13 of 13") || strings.Contains(body, `rel="next"`) {
 			t.Errorf("renewal page: %d %s", status, body)
@@ -87,28 +83,4 @@ func TestRenewalPages(t *testing.T) {
 			t.Errorf("export: %d %v, %d rows", status, err, len(rows))
 		}
 	})
-}
-
-// signInAs opens a session as a browser does and returns a page getter.
-func signInAs(t *testing.T, e *apitest.Env, login string) func(path string) (int, string) {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	cl := &http.Client{Jar: jar}
-	resp, err := cl.PostForm(e.Srv.URL+"/login", url.Values{"login": {login}, "password": {"correct horse battery"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return func(path string) (int, string) {
-		t.Helper()
-		req, _ := http.NewRequest("GET", e.Srv.URL+path, nil)
-		req.Header.Set("Accept-Language", "en")
-		resp, err := cl.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
 }

@@ -10,7 +10,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -88,7 +90,7 @@ type Client struct {
 func (e *Env) User(login, profile string, org int64) *Client {
 	e.T.Helper()
 	ctx := context.Background()
-	u, err := e.App.Auth.CreateUser(ctx, e.Sys, login, "correct horse battery", profile, org)
+	u, err := e.App.Auth.CreateUser(ctx, e.Sys, login, Password, profile, org)
 	if err != nil {
 		e.T.Fatalf("create user %s: %v", login, err)
 	}
@@ -196,3 +198,31 @@ func (r *Response) ErrorCode() string {
 
 // Path formats a path.
 func Path(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// Password is the password of the users Env.User makes.
+const Password = "correct horse battery"
+
+// Pages signs in as login the way a browser does (a session cookie) and returns
+// a page getter, redirects followed, answering the status and the body in English.
+func (e *Env) Pages(t testing.TB, login string) func(path string) (int, string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	cl := &http.Client{Jar: jar}
+	resp, err := cl.PostForm(e.Srv.URL+"/login", url.Values{"login": {login}, "password": {Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return func(path string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", e.Srv.URL+path, nil)
+		req.Header.Set("Accept-Language", "en")
+		resp, err := cl.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+}

@@ -2,10 +2,6 @@ package notify_test
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -115,7 +111,7 @@ func TestRecordNotificationsReachTheBell(t *testing.T) {
 		}
 
 		// The page says each in words and links to the record.
-		web := signIn(t, e, "tech-a")
+		web := e.Pages(t, "tech-a")
 		status, body := web("/notifications")
 		if status != 200 {
 			t.Fatalf("notifications page: %d", status)
@@ -130,7 +126,7 @@ func TestRecordNotificationsReachTheBell(t *testing.T) {
 			!strings.Contains(body, apitest.Path("/reservations/%d", res)) {
 			t.Errorf("the loan's notification opened %d %s", status, body)
 		}
-		if status, _ := signIn(t, e, "tech-b")(apitest.Path("/notifications/%d", a["loan_due"].ID)); status != 404 {
+		if status, _ := e.Pages(t, "tech-b")(apitest.Path("/notifications/%d", a["loan_due"].ID)); status != 404 {
 			t.Errorf("another user opens the notification: %d", status)
 		}
 
@@ -247,29 +243,4 @@ func TestMigrationKeepsOldNotifications(t *testing.T) {
 			t.Errorf("technician of B: %+v %v", l, err)
 		}
 	})
-}
-
-// signIn opens a session as a browser does and returns a page getter (redirects
-// followed) answering the status and the body.
-func signIn(t *testing.T, e *apitest.Env, login string) func(path string) (int, string) {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	cl := &http.Client{Jar: jar}
-	resp, err := cl.PostForm(e.Srv.URL+"/login", url.Values{"login": {login}, "password": {"correct horse battery"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return func(path string) (int, string) {
-		t.Helper()
-		req, _ := http.NewRequest("GET", e.Srv.URL+path, nil)
-		req.Header.Set("Accept-Language", "en")
-		resp, err := cl.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
 }
